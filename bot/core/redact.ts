@@ -6,7 +6,9 @@ export const REDACTED = '[REDACTED]';
  * Longer secrets go first so that a secret containing another is removed whole.
  */
 export function redact(text: string, secrets: Iterable<string | undefined>): string {
-  const values = [...new Set([...secrets].filter((s): s is string => !!s && s.length >= MIN_SECRET_LENGTH))];
+  const values = [
+    ...new Set([...secrets].filter((s): s is string => !!s && s.length >= MIN_SECRET_LENGTH)),
+  ];
   values.sort((a, b) => b.length - a.length);
   let out = text;
   for (const value of values) out = out.split(value).join(REDACTED);

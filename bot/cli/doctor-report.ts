@@ -1,0 +1,117 @@
+import type { ToolReport } from '../adapters/system/tool-probe.js';
+import type { ConfigFileResult } from './config-file.js';
+import { formatProblem } from '../config/load.js';
+import { serverTypeAdvice } from '../core/hetzner-server-types.js';
+
+export type CheckStatus = 'ok' | 'warn' | 'error';
+
+export interface DoctorCheck {
+  name: string;
+  status: CheckStatus;
+  detail: string;
+}
+
+export interface DoctorReport {
+  ok: boolean;
+  checks: DoctorCheck[];
+}
+
+const MIN_NODE_MAJOR = 20;
+
+const TOOL_NEEDED_FOR: Record<ToolReport['tool'], string> = {
+  terraform: 'deploy and destroy (prenv drives Terraform >= 1.5)',
+  nomad: 'nothing prenv runs itself (it uses the Nomad HTTP API); handy for operators',
+  caddy: 'validating rendered Caddy config (`prenv render --check`)',
+  consul: 'nothing prenv runs itself (it uses the Consul HTTP API); handy for operators',
+};
+
+export function buildDoctorReport(input: {
+  nodeVersion: string;
+  tools: ToolReport[];
+  config: ConfigFileResult;
+}): DoctorReport {
+  const checks: DoctorCheck[] = [nodeCheck(input.nodeVersion)];
+  for (const tool of input.tools) checks.push(toolCheck(tool));
+  checks.push(...configChecks(input.config));
+  return { ok: checks.every((c) => c.status !== 'error'), checks };
+}
+
+function nodeCheck(version: string): DoctorCheck {
+  const major = Number(/^v?(\d+)/.exec(version)?.[1] ?? 0);
+  return major >= MIN_NODE_MAJOR
+    ? { name: 'node', status: 'ok', detail: `${version} (needs >= ${MIN_NODE_MAJOR})` }
+    : {
+        name: 'node',
+        status: 'error',
+        detail: `${version} is too old; install Node.js ${MIN_NODE_MAJOR} or newer`,
+      };
+}
+
+function toolCheck(tool: ToolReport): DoctorCheck {
+  if (!tool.found) {
+    return {
+      name: tool.tool,
+      status: 'warn',
+      detail: `not found on PATH; needed for ${TOOL_NEEDED_FOR[tool.tool]}`,
+    };
+  }
+  if (tool.error)
+    return { name: tool.tool, status: 'warn', detail: `${tool.path} does not run: ${tool.error}` };
+  return {
+    name: tool.tool,
+    status: 'ok',
+    detail: `${tool.version ?? 'unknown version'} (${tool.path})`,
+  };
+}
+
+function configChecks(result: ConfigFileResult): DoctorCheck[] {
+  if (!result.ok) {
+    return [
+      { name: 'config', status: 'error', detail: result.problems.map(formatProblem).join('\n') },
+    ];
+  }
+  const { config } = result;
+  const services = Object.keys(config.services).length;
+  const jobs = Object.keys(config.jobs).length;
+  const checks: DoctorCheck[] = [
+    {
+      name: 'config',
+      status: 'ok',
+      detail: `${result.file} is valid (project ${config.project}, ${services} service(s), ${jobs} periodic job(s))`,
+    },
+  ];
+  const types = new Set(
+    [config.hetzner.server_type, config.hetzner.preview_server_type].filter(
+      (t): t is string => !!t,
+    ),
+  );
+  for (const type of types) {
+    const advice = serverTypeAdvice(type);
+    checks.push(
+      advice.deprecated
+        ? { name: 'hetzner', status: 'warn', detail: advice.message ?? '' }
+        : {
+            name: 'hetzner',
+            status: 'ok',
+            detail: `server type ${type} in ${config.hetzner.location}`,
+          },
+    );
+  }
+  return checks;
+}
+
+const MARK: Record<CheckStatus, string> = { ok: 'ok  ', warn: 'warn', error: 'FAIL' };
+
+export function formatDoctorReport(report: DoctorReport): string {
+  const width = Math.max(...report.checks.map((c) => c.name.length));
+  const lines = report.checks.map((c) => {
+    const [first = '', ...rest] = c.detail.split('\n');
+    const pad = ' '.repeat(width + 9);
+    return [
+      `  ${MARK[c.status]}  ${c.name.padEnd(width)}  ${first}`,
+      ...rest.map((r) => pad + r),
+    ].join('\n');
+  });
+  const summary = report.ok ? 'prenv is ready.' : 'prenv found problems; fix the FAIL lines above.';
+  return `prenv doctor\n${lines.join('\n')}\n${summary}\n`;
+}

@@ -1,0 +1,79 @@
+import type { ParsedConfig, ServiceConfig } from './schema.js';
+
+/** The validated configuration with every derived default filled in. */
+export interface Config extends Omit<ParsedConfig, 'previews' | 'environments' | 'tls'> {
+  previews: Omit<ParsedConfig['previews'], 'host'> & { host: string };
+  environments: {
+    production: { servers: number; host: string };
+    staging: { servers: number; host: string };
+  };
+  tls: { mode: ParsedConfig['tls']['mode']; ask: string };
+}
+
+export const DEFAULT_TLS_ASK = 'http://127.0.0.1:8080/tls/ask';
+
+/** A problem that spans several keys, found after the schema accepted each one. */
+export interface CrossFieldProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+export function withDerivedDefaults(parsed: ParsedConfig): Config {
+  return {
+    ...parsed,
+    previews: {
+      ...parsed.previews,
+      host: parsed.previews.host ?? `pr-{{number}}.pr.${parsed.domain}`,
+    },
+    environments: {
+      production: parsed.environments.production ?? { servers: 3, host: parsed.domain },
+      staging: parsed.environments.staging ?? { servers: 1, host: `staging.${parsed.domain}` },
+    },
+    tls: { mode: parsed.tls.mode, ask: parsed.tls.ask ?? DEFAULT_TLS_ASK },
+  };
+}
+
+export function crossFieldProblems(config: ParsedConfig): CrossFieldProblem[] {
+  const problems: CrossFieldProblem[] = [];
+  const names = new Set(Object.keys(config.services));
+  const routePaths = new Map<string, string>();
+  for (const [name, svc] of Object.entries(config.services) as [string, ServiceConfig][]) {
+    const at = ['services', name];
+    if (svc.route && svc.port === undefined) {
+      problems.push({ path: [...at, 'route'], message: 'a routed service needs a "port"' });
+    }
+    if (svc.health && svc.port === undefined) {
+      problems.push({ path: [...at, 'health'], message: 'a health path needs a "port"' });
+    }
+    svc.depends_on.forEach((dep, i) => {
+      if (!names.has(dep)) {
+        problems.push({ path: [...at, 'depends_on', i], message: `unknown service "${dep}"` });
+      }
+    });
+    for (const secret of svc.secrets) {
+      if (secret in svc.env) {
+        problems.push({
+          path: [...at, 'env', secret],
+          message: `"${secret}" is also listed in secrets; keep it in one place`,
+        });
+      }
+    }
+    if (svc.route) {
+      const other = routePaths.get(svc.route.path);
+      if (other) {
+        problems.push({
+          path: [...at, 'route', 'path'],
+          message: `path "${svc.route.path}" is already routed to service "${other}"`,
+        });
+      }
+      routePaths.set(svc.route.path, name);
+    }
+  }
+  if (config.previews.host && !config.previews.host.endsWith(`.${config.domain}`)) {
+    problems.push({
+      path: ['previews', 'host'],
+      message: `must be a host under the domain "${config.domain}"`,
+    });
+  }
+  return problems;
+}

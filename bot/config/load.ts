@@ -1,0 +1,160 @@
+import { isMap, isSeq, LineCounter, parseDocument, type Node, type Document } from 'yaml';
+import type { z } from 'zod';
+import { configSchema } from './schema.js';
+import { knownKeysAt } from './known-keys.js';
+import { nearest } from '../core/nearest.js';
+import { crossFieldProblems, withDerivedDefaults, type Config } from './config.js';
+
+export interface ConfigProblem {
+  file: string;
+  line: number;
+  column: number;
+  /** Dotted key path such as `services.web.port`; empty for the whole file. */
+  path: string;
+  message: string;
+}
+
+export type LoadResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export function formatProblem(p: ConfigProblem): string {
+  const where = `${p.file}:${p.line}:${p.column}`;
+  return p.path ? `${where}: ${p.path}: ${p.message}` : `${where}: ${p.message}`;
+}
+
+/** Parses and validates prenv.yml text; every problem is reported at once, with its position. */
+export function parseConfig(text: string, file: string): LoadResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number) => {
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => ({
+        file,
+        ...at(e.pos[0]),
+        path: '',
+        message: e.message.split('\n')[0] ?? e.message,
+      })),
+    };
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.flatMap((i) => describeIssue(i, doc, file, at));
+    return { ok: false, problems: problems.sort((a, b) => a.line - b.line || a.column - b.column) };
+  }
+  const cross = crossFieldProblems(result.data);
+  if (cross.length > 0) {
+    return {
+      ok: false,
+      problems: cross.map((c) => ({
+        file,
+        ...locate(doc, c.path, at),
+        path: dotted(c.path),
+        message: c.message,
+      })),
+    };
+  }
+  return { ok: true, config: withDerivedDefaults(result.data) };
+}
+
+export function loadConfigOrThrow(text: string, file: string): Config {
+  const result = parseConfig(text, file);
+  if (!result.ok) throw new ConfigError(result.problems);
+  return result.config;
+}
+
+type Pos = (offset: number) => { line: number; column: number };
+type PathKey = string | number;
+
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  doc: Document,
+  file: string,
+  at: Pos,
+): ConfigProblem[] {
+  const path = issue.path.filter((p): p is PathKey => typeof p !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({
+      file,
+      ...locateKey(doc, path, key, at),
+      path: dotted([...path, key]),
+      message: `unknown key "${key}"${suggestion(key, path)}`,
+    }));
+  }
+  return [
+    { file, ...locate(doc, path, at), path: dotted(path), message: messageOf(issue, doc, path) },
+  ];
+}
+
+function messageOf(issue: z.core.$ZodIssue, doc: Document, path: PathKey[]): string {
+  if (issue.code === 'invalid_type') {
+    const value: unknown = doc.getIn(path);
+    if (value === undefined) return `missing required key (expected ${issue.expected})`;
+    return `expected ${issue.expected}, got ${describeValue(value)}`;
+  }
+  if (issue.code === 'invalid_value')
+    return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (issue.code === 'too_small') return `must be at least ${String(issue.minimum)}`;
+  if (issue.code === 'too_big') return `must be at most ${String(issue.maximum)}`;
+  if (issue.code === 'invalid_union')
+    return 'has the wrong shape (see the documentation of this key)';
+  return issue.message;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function suggestion(key: string, path: PathKey[]): string {
+  const known = knownKeysAt(configSchema, path);
+  const near = nearest(key, known);
+  if (near) return ` (did you mean "${near}"?)`;
+  return known.length > 0 ? ` (allowed: ${known.join(', ')})` : '';
+}
+
+function locate(doc: Document, path: PathKey[], at: Pos): { line: number; column: number } {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = (depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true)) as
+      Node | null | undefined;
+    if (node && typeof node === 'object' && 'range' in node && node.range) {
+      return at(node.range[0]);
+    }
+  }
+  return { line: 1, column: 1 };
+}
+
+function locateKey(
+  doc: Document,
+  path: PathKey[],
+  key: string,
+  at: Pos,
+): { line: number; column: number } {
+  const parent = path.length === 0 ? doc.contents : doc.getIn(path, true);
+  if (isMap(parent)) {
+    const pair = parent.items.find(
+      (p) => String((p.key as { value?: unknown })?.value ?? p.key) === key,
+    );
+    const keyNode = pair?.key as Node | undefined;
+    if (keyNode?.range) return at(keyNode.range[0]);
+  }
+  if (isSeq(parent) && parent.range) return at(parent.range[0]);
+  return locate(doc, path, at);
+}
+
+function dotted(path: PathKey[]): string {
+  return path.map((p) => String(p)).join('.');
+}

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+
+const DURATION = /^(\d+)(s|m|h|d)$/;
+const SIZE = /^(\d+)(B|KB|MB|GB|KiB|MiB|GiB)$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const NAME = /^[a-z][a-z0-9-]{0,29}$/;
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export const HETZNER_LOCATIONS = ['fsn1', 'nbg1', 'hel1', 'ash', 'hil', 'sin'] as const;
+
+const name = z
+  .string()
+  .regex(
+    NAME,
+    'must be lowercase letters, digits and "-", starting with a letter, at most 30 characters',
+  );
+const hostname = z.string().regex(HOSTNAME, 'must be a lowercase DNS name such as example.com');
+const duration = z.string().regex(DURATION, 'must be a duration such as 90s, 30m, 72h or 7d');
+const size = z.string().regex(SIZE, 'must be a size such as 512MB or 2GB');
+const urlPath = z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/, 'must be a URL path starting with "/"');
+const envName = z.string().regex(ENV_NAME, 'must be an environment variable name');
+const scalar = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
+
+const countPerEnv = z.union([
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .transform((n) => ({ production: n, staging: n, pr: n })),
+  z.strictObject({
+    production: z.number().int().min(0).max(100).default(1),
+    staging: z.number().int().min(0).max(100).default(1),
+    pr: z.number().int().min(0).max(10).default(1),
+  }),
+]);
+
+const resources = z.strictObject({
+  cpu: z.number().int().min(10).max(64_000).default(100),
+  memory: z.number().int().min(10).max(256_000).default(256),
+});
+
+const volume = z.strictObject({
+  name: name,
+  path: z.string().regex(/^\/\S*$/, 'must be an absolute path inside the container'),
+  read_only: z.boolean().default(false),
+});
+
+const route = z.strictObject({
+  path: urlPath,
+  websocket: z.boolean().default(false),
+  timeout: duration.optional(),
+  max_body: size.optional(),
+});
+
+export const serviceSchema = z.strictObject({
+  image: z.string().min(1),
+  port: z.number().int().min(1).max(65_535).optional(),
+  health: urlPath.optional(),
+  route: route.optional(),
+  env: z.record(envName, scalar).default({}),
+  secrets: z.array(envName).default([]),
+  resources: resources.default({ cpu: 100, memory: 256 }),
+  count: countPerEnv.default({ production: 1, staging: 1, pr: 1 }),
+  volumes: z.array(volume).default([]),
+  command: z.string().min(1).optional(),
+  args: z.array(z.string()).default([]),
+  depends_on: z.array(name).default([]),
+});
+
+const environmentName = z.enum(['production', 'staging', 'pr']);
+
+export const periodicJobSchema = z.strictObject({
+  cron: z
+    .string()
+    .regex(/^\S+( \S+){4}$/, 'must be a five-field cron expression such as "0 3 * * *"'),
+  image: z.string().min(1),
+  command: z.string().min(1),
+  args: z.array(z.string()).default([]),
+  env: z.record(envName, scalar).default({}),
+  secrets: z.array(envName).default([]),
+  resources: resources.default({ cpu: 100, memory: 256 }),
+  volumes: z.array(volume).default([]),
+  environments: z.array(environmentName).min(1).default(['production']),
+});
+
+const environment = z.strictObject({
+  servers: z.number().int().min(1).max(9),
+  host: hostname,
+});
+
+export const configSchema = z.strictObject({
+  project: name,
+  github: z.strictObject({
+    owner: z.string().regex(/^[A-Za-z0-9-]{1,39}$/, 'must be a GitHub user or organisation name'),
+    repo: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be a GitHub repository name'),
+  }),
+  domain: hostname,
+  hetzner: z
+    .strictObject({
+      location: z.enum(HETZNER_LOCATIONS).default('nbg1'),
+      server_type: z
+        .string()
+        .regex(/^[a-z0-9]+$/, 'must be a Hetzner server type such as cx22')
+        .default('cx22'),
+      preview_server_type: z
+        .string()
+        .regex(/^[a-z0-9]+$/)
+        .optional(),
+    })
+    .default({ location: 'nbg1', server_type: 'cx22' }),
+  previews: z
+    .strictObject({
+      host: z
+        .string()
+        .refine((h) => h.includes('{{number}}'), 'must contain {{number}}')
+        .optional(),
+      max: z.number().int().min(1).max(100).default(15),
+      forks: z.enum(['maintainer-deploy-only', 'never']).default('maintainer-deploy-only'),
+      ttl: duration.default('72h'),
+    })
+    .default({ max: 15, forks: 'maintainer-deploy-only', ttl: '72h' }),
+  environments: z
+    .strictObject({
+      production: environment.optional(),
+      staging: environment.optional(),
+    })
+    .default({}),
+  tls: z
+    .strictObject({
+      mode: z.enum(['auto', 'on_demand', 'internal', 'off']).default('on_demand'),
+      ask: z.url().optional(),
+    })
+    .default({ mode: 'on_demand' }),
+  consul: z
+    .strictObject({
+      dns: z
+        .string()
+        .regex(/^[\w.-]+:\d+$/, 'must be host:port')
+        .default('127.0.0.1:8600'),
+      kv_prefix: z.string().optional(),
+    })
+    .default({ dns: '127.0.0.1:8600' }),
+  reconcile: z.strictObject({ every: duration.default('5m') }).default({ every: '5m' }),
+  services: z
+    .record(name, serviceSchema)
+    .refine((s) => Object.keys(s).length > 0, 'needs at least one service'),
+  jobs: z.record(name, periodicJobSchema).default({}),
+});
+
+export type RawConfig = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type ServiceConfig = z.output<typeof serviceSchema>;
+export type PeriodicJobConfig = z.output<typeof periodicJobSchema>;
+export type EnvironmentKind = z.output<typeof environmentName>;

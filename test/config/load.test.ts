@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatProblem, parseConfig } from '../../bot/config/load.js';
+import { repoRoot } from '../support/tools.js';
+
+const minimal = `project: shop
+github: { owner: acme, repo: shop }
+domain: shop.example.com
+services:
+  web:
+    image: "acme/web:{{sha}}"
+    port: 8080
+    route: { path: / }
+`;
+
+function problems(text: string): string[] {
+  const result = parseConfig(text, 'prenv.yml');
+  if (result.ok) throw new Error('expected the config to be rejected');
+  return result.problems.map(formatProblem);
+}
+
+describe('parseConfig', () => {
+  it('accepts a minimal config and fills in defaults', () => {
+    const result = parseConfig(minimal, 'prenv.yml');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const { config } = result;
+    expect(config.hetzner).toEqual({ location: 'nbg1', server_type: 'cx22' });
+    expect(config.previews).toEqual({
+      host: 'pr-{{number}}.pr.shop.example.com',
+      max: 15,
+      forks: 'maintainer-deploy-only',
+      ttl: '72h',
+    });
+    expect(config.environments.production).toEqual({ servers: 3, host: 'shop.example.com' });
+    expect(config.environments.staging).toEqual({ servers: 1, host: 'staging.shop.example.com' });
+    expect(config.services.web?.count).toEqual({ production: 1, staging: 1, pr: 1 });
+    expect(config.services.web?.resources).toEqual({ cpu: 100, memory: 256 });
+  });
+
+  it('accepts the aipacto example', () => {
+    const file = path.join(repoRoot, 'examples/aipacto/prenv.yml');
+    const result = parseConfig(readFileSync(file, 'utf8'), file);
+    expect(result.ok).toBe(true);
+  });
+
+  it('names file, line, column and key path for an unknown key, with a suggestion', () => {
+    const text = minimal.replace('    port: 8080\n', '    port: 8080\n    helth: /health\n');
+    expect(problems(text)).toEqual([
+      'prenv.yml:8:5: services.web.helth: unknown key "helth" (did you mean "health"?)',
+    ]);
+  });
+
+  it('names file, line, column and key path for a wrong type', () => {
+    const text = minimal.replace('port: 8080', 'port: "eighty"');
+    expect(problems(text)).toEqual([
+      'prenv.yml:7:11: services.web.port: expected number, got string "eighty"',
+    ]);
+  });
+
+  it('names file, line, column and key path for a missing required field', () => {
+    const text = minimal.replace('    image: "acme/web:{{sha}}"\n', '');
+    expect(problems(text)).toEqual([
+      'prenv.yml:6:5: services.web.image: missing required key (expected string)',
+    ]);
+  });
+
+  it('reports every problem at once, in file order', () => {
+    const text = `project: Shop
+github: { owner: acme, repo: shop, branch: main }
+domain: shop.example.com
+hetzner: { location: mars }
+services:
+  web:
+    image: web
+    count: { pr: -1 }
+`;
+    expect(problems(text)).toEqual([
+      'prenv.yml:1:10: project: must be lowercase letters, digits and "-", starting with a letter, at most 30 characters',
+      'prenv.yml:2:36: github.branch: unknown key "branch" (allowed: owner, repo)',
+      'prenv.yml:4:22: hetzner.location: must be one of "fsn1", "nbg1", "hel1", "ash", "hil", "sin"',
+      'prenv.yml:8:18: services.web.count.pr: must be at least 0',
+    ]);
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    const [first] = problems('project: [unclosed\n');
+    expect(first).toMatch(/^prenv\.yml:\d+:\d+: /);
+  });
+
+  it('rejects duplicate keys', () => {
+    expect(problems(minimal + 'project: again\n')[0]).toMatch(
+      /^prenv\.yml:9:1: .*[Mm]ap keys must be unique/,
+    );
+  });
+
+  it('checks fields that depend on each other', () => {
+    const text = `${minimal}  worker:
+    image: "acme/worker:{{sha}}"
+    route: { path: /jobs }
+    depends_on: [db]
+`;
+    expect(problems(text)).toEqual([
+      'prenv.yml:11:12: services.worker.route: a routed service needs a "port"',
+      'prenv.yml:12:18: services.worker.depends_on.0: unknown service "db"',
+    ]);
+  });
+
+  it('keeps a preview host inside the domain', () => {
+    const text = minimal.replace(
+      'services:',
+      'previews: { host: "pr-{{number}}.evil.test" }\nservices:',
+    );
+    expect(problems(text)).toEqual([
+      'prenv.yml:4:19: previews.host: must be a host under the domain "shop.example.com"',
+    ]);
+  });
+});
