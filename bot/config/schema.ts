@@ -63,6 +63,7 @@ export const serviceSchema = z.strictObject({
   resources: resources.default({ cpu: 100, memory: 256 }),
   count: countPerEnv.default({ production: 1, staging: 1, pr: 1 }),
   volumes: z.array(volume).default([]),
+  entrypoint: z.array(z.string()).optional(),
   command: z.string().min(1).optional(),
   args: z.array(z.string()).default([]),
   depends_on: z.array(name).default([]),
