@@ -1,0 +1,151 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../bot/config/load.js';
+import { runCli } from '../cli/run-cli.js';
+import { repoRoot } from '../support/tools.js';
+
+const quetrexCompose = path.join(repoRoot, 'examples/quetrex/docker-compose.yml');
+
+function tempDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'prenv-init-'));
+}
+
+describe('prenv init --from-compose', () => {
+  it('turns the Quetrex Compose file into a valid prenv.yml and lists what it dropped', async () => {
+    const out = path.join(tempDir(), 'prenv.yml');
+    const run = await runCli([
+      'init',
+      '--from-compose',
+      quetrexCompose,
+      '--out',
+      out,
+      '--github',
+      'quetrex/platform',
+      '--domain',
+      'quetrex.app',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Wrote ${out} with 3 service(s).`);
+    expect(run.stdout).toContain(
+      '  - restart (web, postgres, redis): Nomad restarts and reschedules tasks itself',
+    );
+    expect(run.stdout).toContain(
+      '  - services.nginx: reverse proxy and certificates are replaced by Caddy routes',
+    );
+    expect(run.stdout).toContain('  - build (web): prenv deploys images');
+
+    const result = parseConfig(readFileSync(out, 'utf8'), out);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const { services } = result.config;
+    expect(Object.keys(services)).toEqual(['web', 'postgres', 'redis']);
+    expect(services.web).toMatchObject({
+      image: 'quetrex/web:{{sha}}',
+      port: 3000,
+      route: { path: '/' },
+      env: { REDIS_URL: 'redis://{{service.redis}}' },
+      depends_on: ['postgres', 'redis'],
+    });
+    expect(services.web?.secrets).toContain('DATABASE_URL');
+    expect(services.web?.secrets).toContain('STRIPE_SECRET_KEY');
+    expect(services.postgres).toMatchObject({
+      image: 'postgres:16-alpine',
+      port: 5432,
+      secrets: ['POSTGRES_PASSWORD'],
+      volumes: [{ name: 'postgres-data', path: '/var/lib/postgresql/data', read_only: false }],
+    });
+    expect(services.postgres?.route).toBeUndefined();
+    expect(services.redis).toMatchObject({
+      command: 'redis-server',
+      args: ['--appendonly', 'yes'],
+    });
+  });
+
+  it('lists every dropped key once, as JSON with --json', async () => {
+    const out = path.join(tempDir(), 'prenv.yml');
+    const run = await runCli(['init', '--from-compose', quetrexCompose, '--out', out, '--json']);
+    const report = JSON.parse(run.stdout) as { dropped: { key: string; services: string[] }[] };
+    const keys = report.dropped.map((d) => d.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toEqual(['version', 'volumes', 'build', 'restart', 'services.nginx']);
+  });
+
+  it('never drops a service silently and reports unknown keys', async () => {
+    const dir = tempDir();
+    const compose = path.join(dir, 'docker-compose.yml');
+    writeFileSync(
+      compose,
+      `services:
+  api:
+    image: acme/api:1
+    ports: ["8000:8000", "9000:9000"]
+    stop_grace_period: 30s
+    volumes: ["./config.yml:/etc/api.yml:ro", "media:/app/media"]
+  worker:
+    image: acme/api:1
+    command: ["celery", "-A", "api", "worker"]
+    deploy: { replicas: 2, resources: { limits: { cpus: "0.5", memory: 1G } }, placement: {} }
+`,
+    );
+    const run = await runCli([
+      'init',
+      '--from-compose',
+      compose,
+      '--out',
+      path.join(dir, 'p.yml'),
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      services: string[];
+      dropped: { key: string; services: string[] }[];
+    };
+    expect(report.services).toEqual(['api', 'worker']);
+    expect(report.dropped).toEqual([
+      {
+        key: 'ports',
+        services: ['api'],
+        reason: 'a Nomad group gets one service port here; add further ports by hand',
+      },
+      {
+        key: 'volumes.0',
+        services: ['api'],
+        reason: expect.stringContaining('bind mount') as string,
+      },
+      { key: 'stop_grace_period', services: ['api'], reason: 'not supported by prenv' },
+      { key: 'deploy.placement', services: ['worker'], reason: 'not supported by prenv' },
+    ]);
+    const config = parseConfig(readFileSync(path.join(dir, 'p.yml'), 'utf8'), 'p.yml');
+    if (!config.ok) throw new Error(JSON.stringify(config.problems));
+    expect(config.config.services.worker).toMatchObject({
+      command: 'celery',
+      args: ['-A', 'api', 'worker'],
+      count: { production: 2, staging: 1, pr: 1 },
+      resources: { cpu: 500, memory: 1024 },
+    });
+    expect(config.config.services.api?.volumes).toEqual([
+      { name: 'media', path: '/app/media', read_only: false },
+    ]);
+  });
+
+  it('refuses to overwrite an existing file without --force', async () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'prenv.yml');
+    writeFileSync(out, 'keep me');
+    const run = await runCli(['init', '--from-compose', quetrexCompose, '--out', out]);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain('exists; pass --force to overwrite it');
+    expect(readFileSync(out, 'utf8')).toBe('keep me');
+  });
+
+  it('says when the input is not a Compose file', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'x.yml');
+    writeFileSync(file, 'just: text\n');
+    const run = await runCli(['init', '--from-compose', file, '--out', path.join(dir, 'p.yml')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('no "services" found; is this a Compose file?');
+  });
+});
