@@ -1,0 +1,40 @@
+export type RepoPermission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
+
+export type ReactionContent =
+  '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes';
+
+export type DeploymentState =
+  'queued' | 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
+
+export interface OpenPullRequest {
+  number: number;
+  headSha: string;
+  headRef: string;
+  title: string;
+  draft: boolean;
+  fork: boolean;
+  author: string;
+}
+
+/** Everything prenv asks of GitHub, as a small interface that tests can fake. */
+export interface GitHubPort {
+  permissionOf(username: string): Promise<RepoPermission>;
+  react(commentId: number, content: ReactionContent): Promise<void>;
+  /** Creates the one comment carrying `marker`, or edits it in place. Returns its id. */
+  upsertStickyComment(pr: number, marker: string, body: string): Promise<number>;
+  reply(pr: number, body: string): Promise<void>;
+  createDeployment(input: {
+    ref: string;
+    environment: string;
+    description: string;
+  }): Promise<number>;
+  setDeploymentStatus(input: {
+    deploymentId: number;
+    state: DeploymentState;
+    environmentUrl?: string;
+    description: string;
+  }): Promise<void>;
+  /** Marks every deployment of `environment` inactive (after a destroy). */
+  deactivateDeployments(environment: string): Promise<void>;
+  listOpenPullRequests(): Promise<OpenPullRequest[]>;
+}

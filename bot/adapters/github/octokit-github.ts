@@ -1,0 +1,194 @@
+import type { Octokit } from '@octokit/rest';
+import type {
+  DeploymentState,
+  GitHubPort,
+  OpenPullRequest,
+  ReactionContent,
+  RepoPermission,
+} from './github-port.js';
+import { toGitHubError } from './github-error.js';
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+const PAGE = 100;
+const MAX_PAGES = 50;
+
+/** Follows page numbers rather than Link headers, so the base URL is the only host ever called. */
+async function allPages<T>(fetchPage: (page: number) => Promise<{ data: T[] }>): Promise<T[]> {
+  const all: T[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const { data } = await fetchPage(page);
+    all.push(...data);
+    if (data.length < PAGE) break;
+  }
+  return all;
+}
+
+const PERMISSIONS: readonly RepoPermission[] = [
+  'admin',
+  'maintain',
+  'write',
+  'triage',
+  'read',
+  'none',
+];
+
+/** GitHubPort over Octokit; every library error becomes a GitHubError. */
+export class OctokitGitHub implements GitHubPort {
+  constructor(
+    private readonly octokit: Octokit,
+    private readonly repo: RepoRef,
+    private readonly secrets: string[] = [],
+  ) {}
+
+  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toGitHubError(err, operation, this.secrets);
+    }
+  }
+
+  async permissionOf(username: string): Promise<RepoPermission> {
+    return this.call('permission lookup', async () => {
+      try {
+        const { data } = await this.octokit.rest.repos.getCollaboratorPermissionLevel({
+          ...this.repo,
+          username,
+        });
+        const fromRole = PERMISSIONS.find((p) => p === data.user?.role_name);
+        return fromRole ?? PERMISSIONS.find((p) => p === data.permission) ?? 'none';
+      } catch (err) {
+        if ((err as { status?: number }).status === 404) return 'none';
+        throw err;
+      }
+    });
+  }
+
+  async react(commentId: number, content: ReactionContent): Promise<void> {
+    await this.call('reaction', () =>
+      this.octokit.rest.reactions.createForIssueComment({
+        ...this.repo,
+        comment_id: commentId,
+        content,
+      }),
+    );
+  }
+
+  async upsertStickyComment(pr: number, marker: string, body: string): Promise<number> {
+    const text = body.includes(marker) ? body : `${marker}\n${body}`;
+    return this.call('sticky comment', async () => {
+      const comments = await allPages((page) =>
+        this.octokit.rest.issues.listComments({
+          ...this.repo,
+          issue_number: pr,
+          per_page: PAGE,
+          page,
+        }),
+      );
+      const existing = comments.find((c) => c.body?.includes(marker));
+      if (existing) {
+        if (existing.body !== text) {
+          await this.octokit.rest.issues.updateComment({
+            ...this.repo,
+            comment_id: existing.id,
+            body: text,
+          });
+        }
+        return existing.id;
+      }
+      const { data } = await this.octokit.rest.issues.createComment({
+        ...this.repo,
+        issue_number: pr,
+        body: text,
+      });
+      return data.id;
+    });
+  }
+
+  async reply(pr: number, body: string): Promise<void> {
+    await this.call('reply', () =>
+      this.octokit.rest.issues.createComment({ ...this.repo, issue_number: pr, body }),
+    );
+  }
+
+  async createDeployment(input: {
+    ref: string;
+    environment: string;
+    description: string;
+  }): Promise<number> {
+    return this.call('deployment', async () => {
+      const { data } = await this.octokit.rest.repos.createDeployment({
+        ...this.repo,
+        ref: input.ref,
+        environment: input.environment,
+        description: input.description,
+        auto_merge: false,
+        required_contexts: [],
+        transient_environment: input.environment.startsWith('pr-'),
+        production_environment: input.environment === 'production',
+      });
+      if (!('id' in data)) throw new Error(data.message ?? 'GitHub did not create the deployment');
+      return data.id;
+    });
+  }
+
+  async setDeploymentStatus(input: {
+    deploymentId: number;
+    state: DeploymentState;
+    environmentUrl?: string;
+    description: string;
+  }): Promise<void> {
+    await this.call('deployment status', () =>
+      this.octokit.rest.repos.createDeploymentStatus({
+        ...this.repo,
+        deployment_id: input.deploymentId,
+        state: input.state,
+        description: input.description.slice(0, 140),
+        ...(input.environmentUrl ? { environment_url: input.environmentUrl } : {}),
+        auto_inactive: true,
+      }),
+    );
+  }
+
+  async deactivateDeployments(environment: string): Promise<void> {
+    await this.call('deployment deactivation', async () => {
+      const deployments = await allPages((page) =>
+        this.octokit.rest.repos.listDeployments({
+          ...this.repo,
+          environment,
+          per_page: PAGE,
+          page,
+        }),
+      );
+      for (const d of deployments) {
+        await this.octokit.rest.repos.createDeploymentStatus({
+          ...this.repo,
+          deployment_id: d.id,
+          state: 'inactive',
+          description: 'environment destroyed',
+        });
+      }
+    });
+  }
+
+  async listOpenPullRequests(): Promise<OpenPullRequest[]> {
+    return this.call('pull request list', async () => {
+      const pulls = await allPages((page) =>
+        this.octokit.rest.pulls.list({ ...this.repo, state: 'open', per_page: PAGE, page }),
+      );
+      return pulls.map((p) => ({
+        number: p.number,
+        headSha: p.head.sha,
+        headRef: p.head.ref,
+        title: p.title,
+        draft: p.draft ?? false,
+        fork: p.head.repo?.full_name !== p.base.repo.full_name,
+        author: p.user?.login ?? 'unknown',
+      }));
+    });
+  }
+}

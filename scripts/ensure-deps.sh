@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs the npm dependencies when node_modules is missing or older than package-lock.json,
+# so that `npm test` and `npm run demo` work on a fresh clone.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+marker=node_modules/.package-lock.json
+if [[ -f $marker && ! package-lock.json -nt $marker ]]; then
+  exit 0
+fi
+echo "ensure-deps: installing npm dependencies (npm ci) …"
+npm ci --engine-strict --no-audit --no-fund
