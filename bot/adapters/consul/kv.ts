@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { ConsulError } from './errors.js';
+import type { ConsulHttp, ConsulResponse } from './http.js';
+import { keyPath, parseBool, parseJson } from './http.js';
+
+export interface KvEntry {
+  key: string;
+  /** The value decoded as UTF-8 ("" for an empty value). */
+  value: string;
+  /** Pass to `cas` to write only if nobody wrote since this read. */
+  modifyIndex: number;
+  createIndex: number;
+  lockIndex: number;
+  flags: number;
+  /** The session holding the lock on this key, if any. */
+  session: string | undefined;
+}
+
+export interface ConsulKv {
+  get(key: string): Promise<KvEntry | undefined>;
+  /** Every entry under `prefix`, sorted by key. */
+  list(prefix: string): Promise<KvEntry[]>;
+  put(key: string, value: string): Promise<void>;
+  /**
+   * Writes only if the key's ModifyIndex still is `modifyIndex` (0: only if the
+   * key does not exist). False when another writer got there first.
+   */
+  cas(key: string, value: string, modifyIndex: number): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  /** Deletes only if the key's ModifyIndex still is `modifyIndex`. */
+  deleteCas(key: string, modifyIndex: number): Promise<boolean>;
+  /** Takes the lock on `key` for `session`; false while another session holds it. */
+  acquire(key: string, session: string, value: string): Promise<boolean>;
+  /** Gives the lock up; false when `session` did not hold it. */
+  release(key: string, session: string, value?: string): Promise<boolean>;
+}
+
+const rawEntry = z.object({
+  Key: z.string(),
+  Value: z.string().nullable(),
+  ModifyIndex: z.number(),
+  CreateIndex: z.number(),
+  LockIndex: z.number(),
+  Flags: z.number(),
+  Session: z.string().optional(),
+});
+
+function entries(res: ConsulResponse, request: string): KvEntry[] {
+  if (res.status === 404) return [];
+  const parsed = z.array(rawEntry).safeParse(parseJson(res, request));
+  if (!parsed.success) {
+    throw new ConsulError({
+      kind: 'bad_response',
+      request,
+      status: res.status,
+      message: `Consul answered ${request} with unexpected KV entries: ${parsed.error.message}`,
+    });
+  }
+  return parsed.data.map((e) => ({
+    key: e.Key,
+    value: e.Value === null ? '' : Buffer.from(e.Value, 'base64').toString('utf8'),
+    modifyIndex: e.ModifyIndex,
+    createIndex: e.CreateIndex,
+    lockIndex: e.LockIndex,
+    flags: e.Flags,
+    session: e.Session,
+  }));
+}
+
+export function createConsulKv(http: ConsulHttp): ConsulKv {
+  const path = (key: string): string => `/v1/kv/${keyPath(key)}`;
+  const write = async (
+    key: string,
+    value: string | undefined,
+    query: Record<string, string | number>,
+  ): Promise<boolean> => {
+    const req = { method: 'PUT' as const, path: path(key), query, body: value ?? '' };
+    return parseBool(await http(req), `PUT ${req.path}`);
+  };
+
+  return {
+    async get(key) {
+      const req = { method: 'GET' as const, path: path(key), allowNotFound: true };
+      return entries(await http(req), `GET ${req.path}`)[0];
+    },
+
+    async list(prefix) {
+      const req = {
+        method: 'GET' as const,
+        path: `/v1/kv/${prefix === '' ? '' : keyPath(prefix)}`,
+        query: { recurse: true },
+        allowNotFound: true,
+      };
+      const found = entries(await http(req), `GET ${req.path}`);
+      return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    },
+
+    async put(key, value) {
+      if (!(await write(key, value, {}))) {
+        throw new ConsulError({
+          kind: 'server',
+          request: `PUT ${path(key)}`,
+          message: `Consul did not store key ${key}.`,
+        });
+      }
+    },
+
+    cas: (key, value, modifyIndex) => write(key, value, { cas: modifyIndex }),
+
+    async delete(key) {
+      await http({ method: 'DELETE', path: path(key) });
+    },
+
+    async deleteCas(key, modifyIndex) {
+      const req = { method: 'DELETE' as const, path: path(key), query: { cas: modifyIndex } };
+      return parseBool(await http(req), `DELETE ${req.path}`);
+    },
+
+    acquire: (key, session, value) => write(key, value, { acquire: session }),
+
+    release: (key, session, value) => write(key, value, { release: session }),
+  };
+}

@@ -1,0 +1,117 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { requireTool } from './tools.js';
+import { freePorts, startLocalProcess, waitUntilReady } from './local-process.js';
+
+export interface ConsulProcess {
+  /** e.g. http://127.0.0.1:40123 */
+  readonly httpUrl: string;
+  readonly dnsPort: number;
+  /** The ACL master token when started with ACLs, else undefined. */
+  readonly token: string | undefined;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export interface ConsulStartOptions {
+  /** Turns ACLs on (default policy deny) with this master token. */
+  aclMasterToken?: string;
+}
+
+/** Consul 1.8.7 configuration for ACLs; the dev agent takes it through -hcl. */
+function aclHcl(token: string): string {
+  return (
+    `acl { enabled = true\ndefault_policy = "deny"\n` +
+    `tokens { master = ${JSON.stringify(token)}\nagent = ${JSON.stringify(token)} } }`
+  );
+}
+
+export async function startConsul(options: ConsulStartOptions = {}): Promise<ConsulProcess> {
+  const binary = requireTool('consul');
+  const dir = await mkdtemp(path.join(tmpdir(), 'prenv-consul-'));
+  const [http, dns, serfLan, serfWan, server, grpc] = (await freePorts(6)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const args = [
+    'agent',
+    '-dev',
+    '-node=prenv-test',
+    '-bind=127.0.0.1',
+    '-client=127.0.0.1',
+    `-data-dir=${path.join(dir, 'data')}`,
+    `-http-port=${http}`,
+    `-dns-port=${dns}`,
+    `-serf-lan-port=${serfLan}`,
+    `-serf-wan-port=${serfWan}`,
+    `-server-port=${server}`,
+    `-grpc-port=${grpc}`,
+    '-log-level=warn',
+  ];
+  const token = options.aclMasterToken;
+  if (token !== undefined) args.push(`-hcl=${aclHcl(token)}`);
+
+  const proc = startLocalProcess('consul', binary, args, {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir },
+  });
+  const httpUrl = `http://127.0.0.1:${http}`;
+  const headers: Record<string, string> = token === undefined ? {} : { 'X-Consul-Token': token };
+  try {
+    await waitUntilReady(
+      proc,
+      'leader elected',
+      async () => {
+        const res = await fetch(`${httpUrl}/v1/status/leader`);
+        const leader = (await res.json()) as unknown;
+        if (typeof leader !== 'string' || leader === '') return false;
+        // With ACLs the leader needs a moment more to accept the master token.
+        const kv = await fetch(`${httpUrl}/v1/kv/prenv-readiness-probe`, { headers });
+        return kv.status === 404 || kv.ok;
+      },
+      30_000,
+    );
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    httpUrl,
+    dnsPort: dns,
+    token,
+    logs: () => proc.logs(),
+    async stop() {
+      await proc.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Starts one Consul dev agent for the calling test file (beforeAll), stops it
+ * and its children (afterAll), and prints its output when a test fails.
+ */
+export function useConsul(options: ConsulStartOptions = {}): () => ConsulProcess {
+  let consul: ConsulProcess | undefined;
+  beforeAll(async () => {
+    consul = await startConsul(options);
+  });
+  afterEach((ctx) => {
+    if (consul && ctx.task.result?.state === 'fail') {
+      console.error(`--- consul output (test failed) ---\n${consul.logs().slice(-8_000)}`);
+    }
+  });
+  afterAll(async () => {
+    await consul?.stop();
+  });
+  return () => {
+    if (!consul) throw new Error('Consul is not running (useConsul() starts it in beforeAll)');
+    return consul;
+  };
+}
