@@ -91,13 +91,21 @@ check_reported_version() {
   esac
 }
 
+# True when Debian version $2 packages the pinned upstream version of tool $1
+# (a rebuild or security revision of the same release is accepted).
+same_upstream() {
+  local upstream=${2#*:}
+  upstream=${upstream%-*}
+  [[ $upstream == "${upstream_version[$1]}"* ]]
+}
+
 marker_file() { printf '%s/%s/.deb-version' "$pkgs_dir" "$1"; }
 
 tool_present() {
   local name=$1 marker
   marker=$(marker_file "$name")
   [[ -x $bin_dir/$name && -f $marker ]] || return 1
-  [[ $(<"$marker") == "${deb_version[$name]}" ]] || return 1
+  same_upstream "$name" "$(<"$marker")" || return 1
   check_reported_version "$name" >/dev/null 2>&1
 }
 
@@ -154,12 +162,20 @@ install_tool() {
   local name=$1 version=${deb_version[$1]} suite=${deb_suite[$1]}
   say "installing $name ${upstream_version[$name]} (Debian $suite package $name=$version) ..."
 
-  local offered available=()
+  local offered available=() candidate
   offered=$(apt-cache madison "$name" 2>&1) || true
   if ! awk -F'|' '{gsub(/ /, "", $2); print $2}' <<<"$offered" | grep -xF -- "$version" >/dev/null; then
-    [[ -n $offered ]] && mapfile -t available <<<"$offered"
-    fail "$name=$version is not offered by $mirror ($suite); update the pin in scripts/install-test-tools.sh" \
-      "the mirror offers:" "${available[@]:-nothing}"
+    # The pinned revision is gone: take a rebuild of the same upstream release from the same suite.
+    version=''
+    while read -r candidate; do
+      if same_upstream "$name" "$candidate"; then version=$candidate && break; fi
+    done < <(grep -F " $suite/" <<<"$offered" | awk -F'|' '{gsub(/ /, "", $2); print $2}')
+    if [[ -z $version ]]; then
+      [[ -n $offered ]] && mapfile -t available <<<"$offered"
+      fail "$name ${upstream_version[$name]} is not offered by $mirror ($suite); update the pin in scripts/install-test-tools.sh" \
+        "the mirror offers:" "${available[@]:-nothing}"
+    fi
+    say "pinned $name=${deb_version[$name]} is gone; using the rebuild $name=$version"
   fi
 
   rm -rf -- "$apt_dir/debs" && mkdir -p "$apt_dir/debs"
