@@ -1,0 +1,11 @@
+export * from './client.js';
+export * from './durations.js';
+export * from './errors.js';
+export * from './health.js';
+export * from './nodes.js';
+export * from './ownership.js';
+export * from './plan-summary.js';
+export * from './retry.js';
+export * from './submit.js';
+export type * from './types.js';
+export type { NomadHttpOptions } from './http.js';
