@@ -1,0 +1,79 @@
+import type { CommentCommandEvent, DomainEvent } from './events.js';
+import type { EnvRecord, PullRequestRef } from './model.js';
+
+/** GitHub's repository permission of the commenter, looked up by an adapter. */
+export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
+
+/** A comment command completed by the adapter with the PR and the commenter's permission. */
+export interface CommandEvent extends Omit<CommentCommandEvent, 'kind' | 'pr'> {
+  kind: 'command';
+  pull: PullRequestRef;
+  permission: Permission;
+}
+
+/** What the executor reports back for a run it was given. */
+export interface RunFinishedEvent {
+  kind: 'run_finished';
+  pr: number;
+  runId: string;
+  /** `at_capacity`: Hetzner said `resource_limit_exceeded` (the PR goes back to the queue). */
+  outcome: 'succeeded' | 'failed' | 'at_capacity' | 'cancelled';
+  error?: string;
+}
+
+/** Time passed: retries that are due, idle envs, capacity waits. */
+export interface TickEvent {
+  kind: 'tick';
+}
+
+export type PlanEvent =
+  Exclude<DomainEvent, CommentCommandEvent> | CommandEvent | RunFinishedEvent | TickEvent;
+
+export type Reaction = 'eyes' | '-1' | 'confused';
+
+export type ReplyReason =
+  'permission' | 'closed' | 'draft' | 'fork' | 'fork_never' | 'unknown_command' | 'help';
+
+export type DeploymentState = 'queued' | 'in_progress' | 'success' | 'failure' | 'inactive';
+
+/** What the sticky comment of a PR shows; rendered by `renderSticky`. */
+export interface StickyView {
+  env: EnvRecord;
+  url: string;
+  /** 1-based position and queue length while queued. */
+  queue: { position: number; length: number } | null;
+  waitingForCapacity: boolean;
+}
+
+export type RunAction =
+  | { kind: 'provision'; pr: number; runId: string }
+  | { kind: 'deploy'; pr: number; runId: string; sha: string }
+  | { kind: 'redeploy'; pr: number; runId: string; sha: string }
+  | { kind: 'destroy'; pr: number; runId: string };
+
+export type Action =
+  | RunAction
+  | { kind: 'enqueue'; pr: number; position: number }
+  | { kind: 'dequeue'; pr: number; reason: 'started' | 'removed' }
+  /** Abort a superseded run; the executor stops it at the next safe point. */
+  | { kind: 'cancel_run'; pr: number; runId: string }
+  | { kind: 'report'; pr: number; view: StickyView }
+  | { kind: 'react'; pr: number; commentId: number; reaction: Reaction }
+  | { kind: 'reply'; pr: number; inReplyTo: number | null; reason: ReplyReason; body: string }
+  | {
+      kind: 'mark_deployment';
+      pr: number;
+      environment: string;
+      sha: string | null;
+      state: DeploymentState;
+      url: string | null;
+    };
+
+export function isRunAction(action: Action): action is RunAction {
+  return (
+    action.kind === 'provision' ||
+    action.kind === 'deploy' ||
+    action.kind === 'redeploy' ||
+    action.kind === 'destroy'
+  );
+}
