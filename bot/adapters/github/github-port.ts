@@ -16,6 +16,12 @@ export interface OpenPullRequest {
   author: string;
 }
 
+export interface PullRequestDetails extends OpenPullRequest {
+  baseRef: string;
+  state: 'open' | 'closed';
+  merged: boolean;
+}
+
 /** Everything prenv asks of GitHub, as a small interface that tests can fake. */
 export interface GitHubPort {
   permissionOf(username: string): Promise<RepoPermission>;
@@ -37,4 +43,6 @@ export interface GitHubPort {
   /** Marks every deployment of `environment` inactive (after a destroy). */
   deactivateDeployments(environment: string): Promise<void>;
   listOpenPullRequests(): Promise<OpenPullRequest[]>;
+  /** One pull request with its current head; undefined when it does not exist. */
+  getPullRequest(pr: number): Promise<PullRequestDetails | undefined>;
 }

@@ -3,6 +3,7 @@ import type {
   DeploymentState,
   GitHubPort,
   OpenPullRequest,
+  PullRequestDetails,
   ReactionContent,
   RepoPermission,
 } from './github-port.js';
@@ -171,6 +172,29 @@ export class OctokitGitHub implements GitHubPort {
           state: 'inactive',
           description: 'environment destroyed',
         });
+      }
+    });
+  }
+
+  async getPullRequest(pr: number): Promise<PullRequestDetails | undefined> {
+    return this.call('pull request', async () => {
+      try {
+        const { data: p } = await this.octokit.rest.pulls.get({ ...this.repo, pull_number: pr });
+        return {
+          number: p.number,
+          headSha: p.head.sha,
+          headRef: p.head.ref,
+          baseRef: p.base.ref,
+          title: p.title,
+          draft: p.draft ?? false,
+          fork: p.head.repo?.full_name !== p.base.repo.full_name,
+          author: p.user?.login ?? 'unknown',
+          state: p.state === 'open' ? 'open' : 'closed',
+          merged: p.merged,
+        };
+      } catch (err) {
+        if ((err as { status?: number }).status === 404) return undefined;
+        throw err;
       }
     });
   }
