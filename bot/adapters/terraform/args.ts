@@ -1,0 +1,56 @@
+import { stateKey } from './state-key.js';
+import type { TfTarget } from './types.js';
+
+/*
+ * Command lines exactly as the Terraform CLI spells them. Variables only ever travel in a
+ * `-var-file`, so no secret shows up in `ps`. `-input=false` is given to every command
+ * that accepts it (`output` and `version` do not).
+ */
+
+const COMMON = ['-input=false', '-no-color'] as const;
+
+export function versionArgs(): string[] {
+  return ['version', '-json'];
+}
+
+/**
+ * `backendConfig` holds the shared backend settings (files such as `backend.s3.hcl`, or
+ * `name=value` pairs); the state key always comes last, so it wins.
+ */
+export function initArgs(target: TfTarget, backendConfig: readonly string[] = []): string[] {
+  return [
+    'init',
+    ...COMMON,
+    '-reconfigure',
+    ...backendConfig.map((c) => `-backend-config=${c}`),
+    `-backend-config=key=${stateKey(target)}`,
+  ];
+}
+
+export function planArgs(varFile: string): string[] {
+  return ['plan', ...COMMON, '-json', '-detailed-exitcode', `-var-file=${varFile}`];
+}
+
+export function applyArgs(varFile: string): string[] {
+  return ['apply', ...COMMON, '-json', '-auto-approve', `-var-file=${varFile}`];
+}
+
+export function destroyArgs(varFile: string): string[] {
+  return ['destroy', ...COMMON, '-json', '-auto-approve', `-var-file=${varFile}`];
+}
+
+export function outputArgs(): string[] {
+  return ['output', '-no-color', '-json'];
+}
+
+/** Environment every Terraform run gets on top of the caller's. */
+export function automationEnv(dataDirectory: string): Record<string, string> {
+  return { TF_IN_AUTOMATION: '1', TF_INPUT: '0', TF_DATA_DIR: dataDirectory };
+}
+
+/** Plan's `-detailed-exitcode`: 0 = no changes, 2 = changes, anything else = failure. */
+export function planExitMeaning(exitCode: number): 'no_changes' | 'changes' | 'failed' {
+  if (exitCode === 0) return 'no_changes';
+  if (exitCode === 2) return 'changes';
+  return 'failed';
+}

@@ -1,0 +1,254 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Logger } from '../../core/logger.js';
+import { silentLogger } from '../../core/logger.js';
+import { redact, redactDeep } from '../../core/redact.js';
+import {
+  applyArgs,
+  automationEnv,
+  destroyArgs,
+  initArgs,
+  outputArgs,
+  planArgs,
+  planExitMeaning,
+  versionArgs,
+} from './args.js';
+import { classifyFailure, spawnFailure } from './classify.js';
+import { TerraformError } from './failure.js';
+import { collectSecrets } from './secrets.js';
+import { spawnTerraform } from './spawn.js';
+import { dataDir, stateKey, targetName } from './state-key.js';
+import type {
+  ApplySummary,
+  ChangeCounts,
+  PlanSummary,
+  RunOptions,
+  TerraformRunner,
+  TfCommand,
+  TfTarget,
+  TfVars,
+} from './types.js';
+import {
+  emptyDigest,
+  foldLine,
+  parsePlainDiagnostics,
+  parseTextLine,
+  parseUiLine,
+} from './ui-lines.js';
+import type { RunDigest } from './ui-lines.js';
+
+export interface TerraformRunnerOptions {
+  /** Path of the terraform executable; the caller resolves `PRENV_TERRAFORM_BIN`. */
+  bin?: string;
+  /** The environment for Terraform (PATH, HCLOUD_TOKEN, AWS_*, …); nothing else is inherited. */
+  env: Record<string, string | undefined>;
+  logger?: Logger;
+  /** Secret values to redact everywhere, on top of the well-known credential variables. */
+  secrets?: string[];
+  /** Time between SIGINT and SIGKILL when a run is stopped; Terraform needs it to save state. */
+  killGraceMs?: number;
+  /**
+   * Shared backend settings for `init`: file paths (absolute, or relative to the root
+   * module, e.g. `../../backend.s3.hcl`) or `name=value` pairs. Never credentials: those
+   * come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in `env`.
+   */
+  backendConfig?: string[];
+  /** Where the temporary `-var-file` goes; defaults to the OS temp directory. */
+  tmpDir?: string;
+}
+
+const STDERR_TAIL = 4000;
+const NO_CHANGES: ChangeCounts = { add: 0, change: 0, destroy: 0 };
+
+interface Run {
+  command: TfCommand;
+  args: string[];
+  target?: TfTarget;
+  vars: TfVars;
+  opts: RunOptions;
+  /**
+   * `ui`: `-json` UI lines, parsed and reported; `text`: human lines, reported as logs;
+   * `data`: a JSON document (`output -json`), neither logged nor reported.
+   */
+  stdout: 'ui' | 'text' | 'data';
+}
+
+interface RunOutcome {
+  exitCode: number;
+  digest: RunDigest;
+  stdout: string;
+}
+
+export function createTerraformRunner(options: TerraformRunnerOptions): TerraformRunner {
+  const bin = options.bin ?? 'terraform';
+  const baseLogger = options.logger ?? silentLogger;
+  const killGraceMs = options.killGraceMs ?? 60_000;
+
+  const secretsFor = (vars: TfVars, opts: RunOptions): string[] =>
+    collectSecrets(options.env, vars, [...(options.secrets ?? []), ...(opts.secrets ?? [])]);
+
+  async function run(r: Run, okExitCodes: number[] = [0]): Promise<RunOutcome> {
+    const secrets = secretsFor(r.vars, r.opts);
+    const clean = (s: string) => redact(s, secrets);
+    const name = r.target ? targetName(r.target) : undefined;
+    const log = baseLogger.child({ terraform: r.command, ...(name ? { target: name } : {}) });
+    const cwd = r.target?.dir ?? process.cwd();
+    const env = { ...options.env, ...automationEnv(r.target ? dataDir(r.target) : '.terraform') };
+
+    let digest = emptyDigest();
+    let stdout = '';
+    const onStdoutLine = (raw: string) => {
+      if (r.stdout === 'data') {
+        stdout += `${raw}\n`;
+        return;
+      }
+      const parsed = r.stdout === 'ui' ? parseUiLine(clean(raw)) : parseTextLine(clean(raw));
+      if (!parsed) return;
+      const line = redactDeep(parsed, secrets);
+      digest = foldLine(digest, line);
+      const { event } = line;
+      log.debug(event.message, {
+        type: event.type,
+        ...(event.resource ? { resource: event.resource } : {}),
+      });
+      r.opts.onProgress?.(event);
+    };
+
+    log.info('terraform started', { args: r.args, dir: cwd });
+    const result = await spawnTerraform({
+      bin,
+      args: r.args,
+      cwd,
+      env,
+      killGraceMs,
+      onStdoutLine,
+      ...(r.opts.signal ? { signal: r.opts.signal } : {}),
+      ...(r.opts.timeoutMs !== undefined ? { timeoutMs: r.opts.timeoutMs } : {}),
+    });
+
+    const stderr = clean(result.stderr);
+    // A run that still finished cleanly after a stop request did its work: report success.
+    if (result.exitCode !== undefined && okExitCodes.includes(result.exitCode)) {
+      log.info('terraform finished', { exitCode: result.exitCode });
+      return { exitCode: result.exitCode, digest, stdout };
+    }
+
+    const diagnostics = [...digest.diagnostics, ...parsePlainDiagnostics(stderr)];
+    const failure = result.spawnError
+      ? spawnFailure(bin, result.spawnError)
+      : classifyFailure(
+          {
+            diagnostics,
+            stderr,
+            ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+            ...(result.stopped ? { stopped: result.stopped } : {}),
+          },
+          {
+            command: r.command,
+            ...(name ? { target: name } : {}),
+            ...(r.target
+              ? { stateKey: stateKey(r.target), dir: r.target.dir, dataDir: dataDir(r.target) }
+              : {}),
+            ...(typeof r.vars.server_type === 'string' ? { serverType: r.vars.server_type } : {}),
+            ...(typeof r.vars.location === 'string' ? { location: r.vars.location } : {}),
+          },
+        );
+    const error = new TerraformError({
+      failure: redactDeep(failure, secrets),
+      command: r.command,
+      args: r.args,
+      exitCode: result.exitCode,
+      stderrTail: stderr.slice(-STDERR_TAIL),
+    });
+    log.error('terraform failed', {
+      kind: failure.kind,
+      exitCode: result.exitCode,
+      signal: result.signal,
+      message: error.message,
+      stderr: error.stderrTail,
+    });
+    throw error;
+  }
+
+  /** Runs with the variables in a private temporary `-var-file`, removed afterwards. */
+  async function withVarFile<T>(vars: TfVars, fn: (file: string) => Promise<T>): Promise<T> {
+    const dir = await mkdtemp(path.join(options.tmpDir ?? tmpdir(), 'prenv-tf-'));
+    const file = path.join(dir, 'vars.tfvars.json');
+    try {
+      await writeFile(file, JSON.stringify(vars), { mode: 0o600 });
+      return await fn(file);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  const summaryOf = (digest: RunDigest, operation: string): ChangeCounts =>
+    digest.summaries[operation] ?? NO_CHANGES;
+
+  return {
+    async version(opts = {}) {
+      const out = await run({
+        command: 'version',
+        args: versionArgs(),
+        vars: {},
+        opts,
+        stdout: 'data',
+      });
+      const parsed = JSON.parse(out.stdout) as { terraform_version?: unknown };
+      if (typeof parsed.terraform_version !== 'string') {
+        throw new Error('terraform version -json printed no terraform_version');
+      }
+      return parsed.terraform_version;
+    },
+
+    async init(target, opts = {}) {
+      await run({
+        command: 'init',
+        args: initArgs(target, options.backendConfig),
+        target,
+        vars: {},
+        opts,
+        stdout: 'text',
+      });
+    },
+
+    async plan(target, vars, opts = {}): Promise<PlanSummary> {
+      return withVarFile(vars, async (file) => {
+        const args = planArgs(file);
+        const out = await run({ command: 'plan', args, target, vars, opts, stdout: 'ui' }, [0, 2]);
+        return {
+          hasChanges: planExitMeaning(out.exitCode) === 'changes',
+          changes: summaryOf(out.digest, 'plan'),
+        };
+      });
+    },
+
+    async apply(target, vars, opts = {}): Promise<ApplySummary> {
+      return withVarFile(vars, async (file) => {
+        const args = applyArgs(file);
+        const out = await run({ command: 'apply', args, target, vars, opts, stdout: 'ui' });
+        const outputs = Object.fromEntries(
+          Object.entries(out.digest.outputs ?? {}).map(([k, o]) => [k, o.value]),
+        );
+        return { changes: summaryOf(out.digest, 'apply'), outputs };
+      });
+    },
+
+    async destroy(target, vars, opts = {}) {
+      return withVarFile(vars, async (file) => {
+        const args = destroyArgs(file);
+        const out = await run({ command: 'destroy', args, target, vars, opts, stdout: 'ui' });
+        return summaryOf(out.digest, 'destroy');
+      });
+    },
+
+    async output(target, opts = {}) {
+      const args = outputArgs();
+      const out = await run({ command: 'output', args, target, vars: {}, opts, stdout: 'data' });
+      const parsed = JSON.parse(out.stdout || '{}') as Record<string, { value?: unknown } | null>;
+      const values = Object.fromEntries(Object.entries(parsed).map(([k, o]) => [k, o?.value]));
+      return redactDeep(values, secretsFor({}, opts));
+    },
+  };
+}

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyArgs,
+  automationEnv,
+  destroyArgs,
+  initArgs,
+  outputArgs,
+  planArgs,
+  planExitMeaning,
+  versionArgs,
+} from '../../bot/adapters/terraform/args.js';
+import { collectSecrets } from '../../bot/adapters/terraform/secrets.js';
+import { dataDir, stateKey, targetName } from '../../bot/adapters/terraform/state-key.js';
+import type { TfTarget } from '../../bot/adapters/terraform/types.js';
+
+const pr = (n: number): TfTarget => ({
+  environment: 'pr',
+  pr: n,
+  dir: 'terraform/environments/pr',
+});
+
+describe('state key scheme', () => {
+  it.each<[TfTarget, string, string, string]>([
+    [pr(7), 'prenv/pr/7.tfstate', '.terraform-pr-7', 'pr-7'],
+    [pr(1234), 'prenv/pr/1234.tfstate', '.terraform-pr-1234', 'pr-1234'],
+    [
+      { environment: 'production', dir: 'p' },
+      'prenv/production.tfstate',
+      '.terraform',
+      'production',
+    ],
+    [{ environment: 'staging', dir: 's' }, 'prenv/staging.tfstate', '.terraform', 'staging'],
+  ])('%o → %s', (target, key, data, name) => {
+    expect(stateKey(target)).toBe(key);
+    expect(dataDir(target)).toBe(data);
+    expect(targetName(target)).toBe(name);
+  });
+
+  it.each([undefined, 0, -3, 1.5, Number.NaN])('rejects PR number %s', (n) => {
+    const target = {
+      environment: 'pr',
+      dir: 'd',
+      ...(n === undefined ? {} : { pr: n }),
+    } as TfTarget;
+    expect(() => stateKey(target)).toThrow(/positive integer PR number/);
+  });
+});
+
+describe('command lines', () => {
+  it.each<[string, string[], string[]]>([
+    ['version', versionArgs(), ['version', '-json']],
+    [
+      'init',
+      initArgs(pr(7)),
+      [
+        'init',
+        '-input=false',
+        '-no-color',
+        '-reconfigure',
+        '-backend-config=key=prenv/pr/7.tfstate',
+      ],
+    ],
+    [
+      'plan',
+      planArgs('/tmp/x/vars.tfvars.json'),
+      [
+        'plan',
+        '-input=false',
+        '-no-color',
+        '-json',
+        '-detailed-exitcode',
+        '-var-file=/tmp/x/vars.tfvars.json',
+      ],
+    ],
+    [
+      'apply',
+      applyArgs('/v.json'),
+      ['apply', '-input=false', '-no-color', '-json', '-auto-approve', '-var-file=/v.json'],
+    ],
+    [
+      'destroy',
+      destroyArgs('/v.json'),
+      ['destroy', '-input=false', '-no-color', '-json', '-auto-approve', '-var-file=/v.json'],
+    ],
+    [
+      'init with shared backend settings',
+      initArgs(pr(8), ['../../backend.s3.hcl', 'region=eu-central-1']),
+      [
+        'init',
+        '-input=false',
+        '-no-color',
+        '-reconfigure',
+        '-backend-config=../../backend.s3.hcl',
+        '-backend-config=region=eu-central-1',
+        '-backend-config=key=prenv/pr/8.tfstate',
+      ],
+    ],
+    ['output', outputArgs(), ['output', '-no-color', '-json']],
+  ])('%s', (_name, args, expected) => {
+    expect(args).toEqual(expected);
+  });
+
+  it('sets automation mode and the data directory', () => {
+    expect(automationEnv('.terraform-pr-7')).toEqual({
+      TF_IN_AUTOMATION: '1',
+      TF_INPUT: '0',
+      TF_DATA_DIR: '.terraform-pr-7',
+    });
+  });
+
+  it.each([
+    [0, 'no_changes'],
+    [2, 'changes'],
+    [1, 'failed'],
+    [3, 'failed'],
+  ] as const)('plan exit code %i means %s', (code, meaning) => {
+    expect(planExitMeaning(code)).toBe(meaning);
+  });
+});
+
+describe('secrets to redact', () => {
+  it.each<
+    [string, Record<string, string | undefined>, Record<string, unknown>, string[], string[]]
+  >([
+    [
+      'well-known env names',
+      { HCLOUD_TOKEN: 'h1', AWS_ACCESS_KEY_ID: 'a1', AWS_SECRET_ACCESS_KEY: 'a2', PATH: '/bin' },
+      {},
+      [],
+      ['h1', 'a1', 'a2'],
+    ],
+    [
+      'secret-looking TF_VAR_*',
+      { TF_VAR_hcloud_token: 't1', TF_VAR_db_password: 'p1', TF_VAR_location: 'nbg1' },
+      {},
+      [],
+      ['t1', 'p1'],
+    ],
+    [
+      'secret-looking vars, nested',
+      {},
+      { hcloud_token: 'v1', api_keys: ['k1', 'k2'], server_type: 'cx22' },
+      [],
+      ['v1', 'k1', 'k2'],
+    ],
+    [
+      'extra values, deduplicated',
+      { HCLOUD_TOKEN: 'same' },
+      {},
+      ['same', 'other'],
+      ['same', 'other'],
+    ],
+    ['nothing secret', { PATH: '/bin' }, { location: 'fsn1' }, [], []],
+  ])('%s', (_name, env, vars, extra, expected) => {
+    expect(collectSecrets(env, vars, extra).sort()).toEqual(expected.sort());
+  });
+});
