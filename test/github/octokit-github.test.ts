@@ -63,6 +63,19 @@ describe("OctokitGitHub against GitHub's OpenAPI description (Prism)", () => {
     expect(prism.violations).toEqual([]);
   });
 
+  it('edits the sticky comment in place when one carries the marker', async () => {
+    const gh = tokenGitHub();
+    const start = prism.requests.length;
+    // GitHub's example comment says "Me too"; used as the marker, it is found and edited.
+    expect(await gh.upsertStickyComment(7, 'Me too', 'Me too: updated')).toBe(1);
+    const calls = prism.requests.slice(start).map((r) => `${r.method} ${new URL(r.url).pathname}`);
+    expect(calls).toEqual([
+      'GET /repos/aipacto/aipacto/issues/7/comments',
+      'PATCH /repos/aipacto/aipacto/issues/comments/1',
+    ]);
+    expect(prism.violations).toEqual([]);
+  });
+
   it('sends Accept: application/json, which Prism needs', async () => {
     let accept: string | null = null;
     const octokit = createOctokit({

@@ -20,7 +20,7 @@ CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (done, seq);
 `;
 
 /** The default store: one SQLite file (WAL), safe against a crash at any point. */
-export function openSqliteStore(file: string): StateStore {
+export function openSqliteStore(file: string): StateStore & { file: string } {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
@@ -46,6 +46,7 @@ export function openSqliteStore(file: string): StateStore {
   const pruneDone = db.prepare('DELETE FROM deliveries WHERE done = 1 AND received_at < ?');
 
   return {
+    file,
     async loadWorld(): Promise<VersionedWorld> {
       const row = selectWorld.get();
       return row

@@ -1,0 +1,138 @@
+import {
+  isRunAction,
+  type Action,
+  type RunAction,
+  type RunFinishedEvent,
+} from '../core/actions.js';
+import type { Logger } from '../core/logger.js';
+import { redact } from '../core/redact.js';
+import { complete, emptyWorkQueue, submit, takeReady, type WorkQueue } from '../core/workqueue.js';
+import { isAbort, isAtCapacity, type EnvironmentOps } from './environment-ops.js';
+
+export interface RunExecutorOptions {
+  ops: EnvironmentOps;
+  logger: Logger;
+  secrets: string[];
+  /** Called once per run when it ends, whatever the outcome. */
+  onFinished: (event: RunFinishedEvent) => void;
+  /**
+   * How long a deploy or redeploy waits before it starts, so that a burst of pushes coalesces
+   * into one deploy of the newest commit.
+   */
+  settleMs?: number;
+}
+
+/** Runs the planner's run actions, one at a time per PR, and reports how each ended. */
+export class RunExecutor {
+  private queue: WorkQueue = emptyWorkQueue();
+  private readonly controllers = new Map<string, AbortController>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly staged = new Map<
+    number,
+    { action: RunAction; timer: ReturnType<typeof setTimeout> }
+  >();
+
+  constructor(private readonly options: RunExecutorOptions) {}
+
+  submit(actions: readonly Action[]): void {
+    const now: Action[] = [];
+    for (const action of actions) {
+      if (action.kind === 'cancel_run') this.unstage(action.pr, action.runId);
+      if (
+        (action.kind === 'deploy' || action.kind === 'redeploy') &&
+        (this.options.settleMs ?? 0) > 0
+      ) {
+        this.stage(action);
+        continue;
+      }
+      if (isRunAction(action)) this.unstage(action.pr);
+      now.push(action);
+    }
+    this.enqueue(now);
+  }
+
+  private stage(action: RunAction): void {
+    this.unstage(action.pr);
+    const timer = setTimeout(() => {
+      this.staged.delete(action.pr);
+      this.enqueue([action]);
+    }, this.options.settleMs);
+    this.staged.set(action.pr, { action, timer });
+  }
+
+  private unstage(pr: number, runId?: string): void {
+    const staged = this.staged.get(pr);
+    if (!staged || (runId !== undefined && staged.action.runId !== runId)) return;
+    clearTimeout(staged.timer);
+    this.staged.delete(pr);
+  }
+
+  private enqueue(actions: readonly Action[]): void {
+    if (actions.length === 0) return;
+    const result = submit(this.queue, actions);
+    this.queue = result.queue;
+    for (const runId of result.abort) this.controllers.get(runId)?.abort();
+    this.startReady();
+  }
+
+  /** Resolves when no run is in flight and none is waiting to start. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0 || this.staged.size > 0) {
+      if (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+      else await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** Asks every run to stop at its next safe point and waits for them. */
+  async stop(): Promise<void> {
+    for (const { timer } of this.staged.values()) clearTimeout(timer);
+    this.staged.clear();
+    for (const c of this.controllers.values()) c.abort();
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  get busy(): boolean {
+    return this.controllers.size > 0 || this.staged.size > 0;
+  }
+
+  private startReady(): void {
+    const ready = takeReady(this.queue);
+    this.queue = ready.queue;
+    for (const run of ready.start) {
+      const promise = this.execute(run).finally(() => this.inFlight.delete(promise));
+      this.inFlight.add(promise);
+    }
+  }
+
+  private async execute(run: RunAction): Promise<void> {
+    const controller = new AbortController();
+    this.controllers.set(run.runId, controller);
+    const log = this.options.logger.child({ pr: run.pr, run: run.runId, kind: run.kind });
+    const context = { signal: controller.signal, step: (name: string) => log.info(name) };
+    let event: RunFinishedEvent;
+    try {
+      log.info('run started');
+      if (run.kind === 'provision') await this.options.ops.provision(run.pr, context);
+      else if (run.kind === 'destroy') await this.options.ops.destroy(run.pr, context);
+      else await this.options.ops.deploy(run.pr, run.sha, context);
+      event = { kind: 'run_finished', pr: run.pr, runId: run.runId, outcome: 'succeeded' };
+    } catch (err) {
+      const message = redact(
+        err instanceof Error ? err.message : String(err),
+        this.options.secrets,
+      );
+      const outcome = isAtCapacity(err)
+        ? 'at_capacity'
+        : isAbort(err, controller.signal)
+          ? 'cancelled'
+          : 'failed';
+      event = { kind: 'run_finished', pr: run.pr, runId: run.runId, outcome, error: message };
+      log.warn('run ended', { outcome, error: message });
+    } finally {
+      this.controllers.delete(run.runId);
+      this.queue = complete(this.queue, run.pr, run.runId);
+    }
+    this.options.onFinished(event);
+    this.startReady();
+  }
+}

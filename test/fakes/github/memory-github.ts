@@ -1,0 +1,115 @@
+import type {
+  DeploymentState,
+  GitHubPort,
+  OpenPullRequest,
+  PullRequestDetails,
+  ReactionContent,
+  RepoPermission,
+} from '../../../bot/adapters/github/github-port.js';
+
+export interface CommentRecord {
+  id: number;
+  pr: number;
+  body: string;
+  /** Every body the comment had, oldest first (edits in place append here). */
+  history: string[];
+}
+
+/**
+ * An in-memory GitHub that remembers what the bot did, so scenarios can assert on comments,
+ * reactions and deployments. With `mirror`, every call is also made through the real adapter
+ * (against Prism), so each request is checked against GitHub's OpenAPI description.
+ */
+export class MemoryGitHub implements GitHubPort {
+  readonly comments: CommentRecord[] = [];
+  readonly reactions: { commentId: number; content: ReactionContent }[] = [];
+  readonly deployments: {
+    id: number;
+    ref: string;
+    environment: string;
+    statuses: DeploymentState[];
+    url?: string;
+  }[] = [];
+  readonly pulls = new Map<number, PullRequestDetails>();
+  readonly permissions = new Map<string, RepoPermission>();
+  private nextId = 1000;
+
+  constructor(private readonly mirror?: GitHubPort) {}
+
+  async permissionOf(username: string): Promise<RepoPermission> {
+    await this.mirror?.permissionOf(username);
+    return this.permissions.get(username) ?? 'read';
+  }
+
+  async react(commentId: number, content: ReactionContent): Promise<void> {
+    await this.mirror?.react(commentId, content);
+    this.reactions.push({ commentId, content });
+  }
+
+  async upsertStickyComment(pr: number, marker: string, body: string): Promise<number> {
+    await this.mirror?.upsertStickyComment(pr, marker, body);
+    const text = body.includes(marker) ? body : `${marker}\n${body}`;
+    const existing = this.comments.find((c) => c.pr === pr && c.body.includes(marker));
+    if (existing) {
+      if (existing.body !== text) {
+        existing.body = text;
+        existing.history.push(text);
+      }
+      return existing.id;
+    }
+    const record = { id: this.nextId++, pr, body: text, history: [text] };
+    this.comments.push(record);
+    return record.id;
+  }
+
+  async reply(pr: number, body: string): Promise<void> {
+    await this.mirror?.reply(pr, body);
+    this.comments.push({ id: this.nextId++, pr, body, history: [body] });
+  }
+
+  async createDeployment(input: {
+    ref: string;
+    environment: string;
+    description: string;
+  }): Promise<number> {
+    await this.mirror?.createDeployment(input);
+    const id = this.nextId++;
+    this.deployments.push({ id, ref: input.ref, environment: input.environment, statuses: [] });
+    return id;
+  }
+
+  async setDeploymentStatus(input: {
+    deploymentId: number;
+    state: DeploymentState;
+    environmentUrl?: string;
+    description: string;
+  }): Promise<void> {
+    await this.mirror?.setDeploymentStatus({ ...input, deploymentId: 1 });
+    const d = this.deployments.find((x) => x.id === input.deploymentId);
+    if (!d) throw new Error(`no deployment ${input.deploymentId}`);
+    d.statuses.push(input.state);
+    if (input.environmentUrl) d.url = input.environmentUrl;
+  }
+
+  async deactivateDeployments(environment: string): Promise<void> {
+    await this.mirror?.deactivateDeployments(environment);
+    for (const d of this.deployments)
+      if (d.environment === environment) d.statuses.push('inactive');
+  }
+
+  async listOpenPullRequests(): Promise<OpenPullRequest[]> {
+    await this.mirror?.listOpenPullRequests();
+    return [...this.pulls.values()].filter((p) => p.state === 'open');
+  }
+
+  async getPullRequest(pr: number): Promise<PullRequestDetails | undefined> {
+    await this.mirror?.getPullRequest(pr);
+    return this.pulls.get(pr);
+  }
+
+  sticky(pr: number): CommentRecord | undefined {
+    return this.comments.find(
+      (c) => c.pr === pr && c.body.startsWith(`<!-- prenv:sticky pr-${pr} -->`),
+    );
+  }
+}

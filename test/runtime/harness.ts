@@ -1,0 +1,95 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { DomainEvent } from '../../bot/core/events.js';
+import { silentLogger } from '../../bot/core/logger.js';
+import type { PullRequestRef, World } from '../../bot/core/model.js';
+import { planContext } from '../../bot/core/plan-context.js';
+import { slotsUsed } from '../../bot/core/slots.js';
+import { openSqliteStore } from '../../bot/adapters/store/sqlite-store.js';
+import type { StateStore } from '../../bot/adapters/store/state-store.js';
+import type { GitHubPort } from '../../bot/adapters/github/github-port.js';
+import { Engine } from '../../bot/runtime/engine.js';
+import { MemoryGitHub } from '../fakes/github/memory-github.js';
+import { ScriptedOps } from '../fakes/ops/scripted-ops.js';
+
+export interface Harness {
+  engine: Engine;
+  store: StateStore;
+  /** The SQLite file; a second harness on it plays the restarted process. */
+  file: string;
+  github: MemoryGitHub;
+  ops: ScriptedOps;
+  /** Slots held after every saved world, in order. */
+  slotLog: number[];
+  deliver(id: string, event: DomainEvent): Promise<'queued' | 'duplicate'>;
+  world(): Promise<World>;
+}
+
+export function pull(
+  number: number,
+  headSha = `sha-${number}-0`,
+  extra: Partial<PullRequestRef> = {},
+): PullRequestRef {
+  return {
+    number,
+    headSha,
+    headRef: `feature-${number}`,
+    baseRef: 'main',
+    title: `Change ${number}`,
+    author: 'dev',
+    draft: false,
+    fork: false,
+    state: 'open',
+    merged: false,
+    ...extra,
+  };
+}
+
+export function createHarness(
+  options: { cap?: number; settleMs?: number; mirror?: GitHubPort; file?: string } = {},
+): Harness {
+  const file =
+    options.file ?? path.join(mkdtempSync(path.join(tmpdir(), 'prenv-engine-')), 'state.db');
+  const store = openSqliteStore(file);
+  const github = new MemoryGitHub(options.mirror);
+  const ops = new ScriptedOps();
+  const slotLog: number[] = [];
+  const engine = new Engine({
+    store,
+    github,
+    ops,
+    logger: silentLogger,
+    settleMs: options.settleMs ?? 0,
+    context: () =>
+      planContext({
+        now: Date.now(),
+        cap: options.cap ?? 15,
+        previewUrl: (pr) => `https://pr-${pr}.pr.example.com`,
+      }),
+    onWorld: (world) => slotLog.push(slotsUsed(Object.values(world.envs))),
+  });
+  return {
+    engine,
+    store,
+    file,
+    github,
+    ops,
+    slotLog,
+    deliver: (id, event) =>
+      store.enqueue({ id, name: event.kind, payload: event, receivedAt: Date.now() }),
+    world: async () => (await store.loadWorld()).world,
+  };
+}
+
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
