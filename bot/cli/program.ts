@@ -4,6 +4,7 @@ import type { CliContext } from './context.js';
 import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { DEFAULT_CONFIG_FILE } from './config-file.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerRender } from './commands/render.js';
 import { registerInit } from './commands/init.js';
 
 /** Runs one command action and records its exit code; typed errors become one readable line. */
@@ -34,6 +35,7 @@ export function buildProgram(ctx: CliContext): BuiltProgram {
     .exitOverride();
 
   registerDoctor(program, ctx, run);
+  registerRender(program, ctx, run);
   registerInit(program, ctx, run);
 
   return { program, exitCode: () => exitCode };

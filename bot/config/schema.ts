@@ -108,6 +108,17 @@ export const configSchema = z.strictObject({
         .string()
         .regex(/^[a-z0-9]+$/)
         .optional(),
+      /** Who may reach SSH on the servers; absent or empty closes SSH. */
+      ssh_allowed_cidrs: z
+        .array(
+          z
+            .string()
+            .regex(
+              /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/,
+              'must be an IPv4 CIDR block such as 203.0.113.4/32',
+            ),
+        )
+        .optional(),
     })
     .default({ location: 'nbg1', server_type: 'cx22' }),
   previews: z
@@ -139,7 +150,13 @@ export const configSchema = z.strictObject({
         .string()
         .regex(/^[\w.-]+:\d+$/, 'must be host:port')
         .default('127.0.0.1:8600'),
-      kv_prefix: z.string().optional(),
+      kv_prefix: z
+        .string()
+        .regex(
+          /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/,
+          'must be a Consul KV folder such as "apps/aipacto" (letters, digits, ".", "_", "-", "/")',
+        )
+        .optional(),
     })
     .default({ dns: '127.0.0.1:8600' }),
   reconcile: z.strictObject({ every: duration.default('5m') }).default({ every: '5m' }),

@@ -1,0 +1,111 @@
+# Rendered by prenv from prenv.yml and nomad/service-job.nomad.hcl.hbs. Do not edit.
+job "aipacto-production" {
+  type = "service"
+
+  meta {
+    prenv_project = "aipacto"
+    prenv_env     = "production"
+    prenv_sha     = "3f2c9a1"
+  }
+
+  update {
+    max_parallel      = 1
+    canary            = 1
+    auto_promote      = true
+    auto_revert       = true
+    health_check      = "checks"
+    min_healthy_time  = "10s"
+    healthy_deadline  = "5m"
+    progress_deadline = "10m"
+  }
+
+  group "server" {
+    count = 3
+
+    network {
+      port "app" {
+        to = 3000
+      }
+    }
+
+    service {
+      name     = "aipacto-production-server"
+      port     = "app"
+      provider = "consul"
+
+      check {
+        type     = "http"
+        path     = "/health"
+        interval = "10s"
+        timeout  = "2s"
+      }
+    }
+
+    task "server" {
+      driver = "docker"
+
+      config {
+        image = "developeraipacto/aipacto-server:3f2c9a1"
+        ports = ["app"]
+      }
+
+      env {
+        NODE_ENV = "production"
+        PORT     = "3000"
+      }
+
+      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
+      template {
+        destination = "secrets/prenv.env"
+        env         = true
+        change_mode = "restart"
+        data        = <<-EOT
+        DATABASE_URL={{ key "aipacto/production/DATABASE_URL" | toJSON }}
+        JWT_SECRET={{ key "aipacto/production/JWT_SECRET" | toJSON }}
+        EOT
+      }
+
+      resources {
+        cpu    = 500
+        memory = 512
+      }
+    }
+  }
+
+  group "web" {
+    count = 3
+
+    network {
+      port "app" {
+        to = 80
+      }
+    }
+
+    service {
+      name     = "aipacto-production-web"
+      port     = "app"
+      provider = "consul"
+
+      check {
+        type     = "http"
+        path     = "/"
+        interval = "10s"
+        timeout  = "2s"
+      }
+    }
+
+    task "web" {
+      driver = "docker"
+
+      config {
+        image = "developeraipacto/aipacto-web:3f2c9a1"
+        ports = ["app"]
+      }
+
+      resources {
+        cpu    = 200
+        memory = 128
+      }
+    }
+  }
+}

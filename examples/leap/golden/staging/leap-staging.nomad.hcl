@@ -1,0 +1,518 @@
+# Rendered by prenv from prenv.yml and nomad/service-job.nomad.hcl.hbs. Do not edit.
+job "leap-staging" {
+  type = "service"
+
+  meta {
+    prenv_project = "leap"
+    prenv_env     = "staging"
+    prenv_sha     = "3f2c9a1"
+  }
+
+  update {
+    max_parallel      = 1
+    canary            = 1
+    auto_promote      = true
+    auto_revert       = true
+    health_check      = "checks"
+    min_healthy_time  = "10s"
+    healthy_deadline  = "5m"
+    progress_deadline = "10m"
+  }
+
+  group "api" {
+    count = 1
+
+    network {
+      port "app" {
+        to = 8000
+      }
+    }
+
+    volume "media" {
+      type      = "host"
+      source    = "media"
+      read_only = false
+    }
+
+    # Host volumes live on one node: replace in place, no canary.
+    update {
+      max_parallel = 1
+      canary       = 0
+      auto_promote = false
+      auto_revert  = true
+    }
+
+    service {
+      name     = "leap-staging-api"
+      port     = "app"
+      provider = "consul"
+
+      check {
+        type     = "http"
+        path     = "/health"
+        interval = "10s"
+        timeout  = "2s"
+      }
+    }
+
+    task "api" {
+      driver = "docker"
+
+      config {
+        image   = "ghcr.io/leap-platform/leap:3f2c9a1"
+        ports   = ["app"]
+        command = "uvicorn"
+        args = [
+          "api.main:app",
+          "--host",
+          "0.0.0.0",
+          "--port",
+          "8000",
+          "--workers",
+          "2",
+          "--log-level",
+          "info",
+          "--access-log",
+          "--limit-concurrency",
+          "50",
+          "--timeout-keep-alive",
+          "30",
+        ]
+      }
+
+      env {
+        MEDIA_ROOT = "/app/media"
+        PUBLIC_URL = "https://staging.leap.example.com"
+      }
+
+      volume_mount {
+        volume      = "media"
+        destination = "/app/media"
+        read_only   = false
+      }
+
+      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
+      template {
+        destination = "secrets/prenv.env"
+        env         = true
+        change_mode = "restart"
+        data        = <<-EOT
+        OPENAI_API_KEY={{ key "leap/staging/OPENAI_API_KEY" | toJSON }}
+        POSTGRES_PASSWORD={{ key "leap/staging/POSTGRES_PASSWORD" | toJSON }}
+        {{ $service_postgres := "" }}{{ with service "leap-staging-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
+        {{ $service_redis := "" }}{{ with service "leap-staging-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
+        {{ $secret_POSTGRES_PASSWORD := key "leap/staging/POSTGRES_PASSWORD" }}
+        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
+        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        EOT
+      }
+
+      resources {
+        cpu    = 1000
+        memory = 1024
+      }
+    }
+  }
+
+  group "beat" {
+    count = 1
+
+    task "beat" {
+      driver = "docker"
+
+      config {
+        image   = "ghcr.io/leap-platform/leap:3f2c9a1"
+        command = "celery"
+        args = [
+          "-A",
+          "api.celery_app",
+          "beat",
+          "--loglevel=info",
+        ]
+      }
+
+      env {
+        MEDIA_ROOT = "/app/media"
+        PUBLIC_URL = "https://staging.leap.example.com"
+      }
+
+      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
+      template {
+        destination = "secrets/prenv.env"
+        env         = true
+        change_mode = "restart"
+        data        = <<-EOT
+        OPENAI_API_KEY={{ key "leap/staging/OPENAI_API_KEY" | toJSON }}
+        POSTGRES_PASSWORD={{ key "leap/staging/POSTGRES_PASSWORD" | toJSON }}
+        {{ $service_postgres := "" }}{{ with service "leap-staging-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
+        {{ $service_redis := "" }}{{ with service "leap-staging-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
+        {{ $secret_POSTGRES_PASSWORD := key "leap/staging/POSTGRES_PASSWORD" }}
+        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
+        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        EOT
+      }
+
+      resources {
+        cpu    = 500
+        memory = 256
+      }
+    }
+  }
+
+  group "flower" {
+    count = 1
+
+    network {
+      port "app" {
+        to = 5555
+      }
+    }
+
+    service {
+      name     = "leap-staging-flower"
+      port     = "app"
+      provider = "consul"
+
+      check {
+        type     = "tcp"
+        interval = "10s"
+        timeout  = "2s"
+      }
+    }
+
+    task "flower" {
+      driver = "docker"
+
+      config {
+        image   = "mher/flower:2.0"
+        ports   = ["app"]
+        command = "celery"
+        args = [
+          "flower",
+          "--url_prefix=flower",
+        ]
+      }
+
+      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
+      template {
+        destination = "secrets/prenv.env"
+        env         = true
+        change_mode = "restart"
+        data        = <<-EOT
+        FLOWER_BASIC_AUTH={{ key "leap/staging/FLOWER_BASIC_AUTH" | toJSON }}
+        {{ $service_redis := "" }}{{ with service "leap-staging-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
+        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
+        EOT
+      }
+
+      resources {
+        cpu    = 500
+        memory = 256
+      }
+    }
+  }
+
+  group "postgres" {
+    count = 1
+
+    network {
+      port "app" {
+        to = 5432
+      }
+    }
+
+    volume "postgres-data" {
+      type      = "host"
+      source    = "postgres-data"
+      read_only = false
+    }
+
+    # Host volumes live on one node: replace in place, no canary.
+    update {
+      max_parallel = 1
+      canary       = 0
+      auto_promote = false
+      auto_revert  = true
+    }
+
+    service {
+      name     = "leap-staging-postgres"
+      port     = "app"
+      provider = "consul"
+
+      check {
+        type     = "tcp"
+        interval = "10s"
+        timeout  = "2s"
+      }
+    }
+
+    task "postgres" {
+      driver = "docker"
+
+      config {
+        image   = "postgres:15-alpine"
+        ports   = ["app"]
+        command = "postgres"
+        args = [
+          "-c",
+          "shared_buffers=1GB",
+          "-c",
+          "effective_cache_size=3GB",
+          "-c",
+          "work_mem=16MB",
+          "-c",
+          "maintenance_work_mem=256MB",
+          "-c",
+          "max_connections=100",
+          "-c",
+          "random_page_cost=1.1",
+          "-c",
+          "effective_io_concurrency=200",
+          "-c",
+          "log_min_duration_statement=1000",
+        ]
+      }
+
+      env {
+        POSTGRES_DB   = "leap_platform"
+        POSTGRES_USER = "postgres"
+      }
+
+      volume_mount {
+        volume      = "postgres-data"
+        destination = "/var/lib/postgresql/data"
+        read_only   = false
+      }
+
+      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
+      template {
+        destination = "secrets/prenv.env"
+        env         = true
+        change_mode = "restart"
+        data        = <<-EOT
+        POSTGRES_PASSWORD={{ key "leap/staging/POSTGRES_PASSWORD" | toJSON }}
+        EOT
+      }
+
+      resources {
+        cpu    = 1000
+        memory = 4096
+      }
+    }
+  }
+
+  group "redis" {
+    count = 1
+
+    network {
+      port "app" {
+        to = 6379
+      }
+    }
+
+    volume "redis-data" {
+      type      = "host"
+      source    = "redis-data"
+      read_only = false
+    }
+
+    # Host volumes live on one node: replace in place, no canary.
+    update {
+      max_parallel = 1
+      canary       = 0
+      auto_promote = false
+      auto_revert  = true
+    }
+
+    service {
+      name     = "leap-staging-redis"
+      port     = "app"
+      provider = "consul"
+
+      check {
+        type     = "tcp"
+        interval = "10s"
+        timeout  = "2s"
+      }
+    }
+
+    task "redis" {
+      driver = "docker"
+
+      config {
+        image   = "redis:7-alpine"
+        ports   = ["app"]
+        command = "redis-server"
+        args = [
+          "--maxmemory",
+          "512mb",
+          "--maxmemory-policy",
+          "allkeys-lru",
+          "--save",
+          "900 1",
+          "--save",
+          "300 10",
+          "--save",
+          "60 10000",
+          "--tcp-backlog",
+          "511",
+          "--timeout",
+          "300",
+        ]
+      }
+
+      volume_mount {
+        volume      = "redis-data"
+        destination = "/data"
+        read_only   = false
+      }
+
+      resources {
+        cpu    = 500
+        memory = 640
+      }
+    }
+  }
+
+  group "worker-processing" {
+    count = 1
+
+    volume "media" {
+      type      = "host"
+      source    = "media"
+      read_only = false
+    }
+
+    # Host volumes live on one node: replace in place, no canary.
+    update {
+      max_parallel = 1
+      canary       = 0
+      auto_promote = false
+      auto_revert  = true
+    }
+
+    task "worker-processing" {
+      driver = "docker"
+
+      config {
+        image   = "ghcr.io/leap-platform/leap:3f2c9a1"
+        command = "celery"
+        args = [
+          "-A",
+          "api.celery_app",
+          "worker",
+          "--loglevel=info",
+          "--queues=processing",
+          "--concurrency=2",
+          "--pool=prefork",
+          "--max-tasks-per-child=5",
+          "--time-limit=7200",
+          "--soft-time-limit=6900",
+        ]
+      }
+
+      env {
+        MEDIA_ROOT = "/app/media"
+        PUBLIC_URL = "https://staging.leap.example.com"
+      }
+
+      volume_mount {
+        volume      = "media"
+        destination = "/app/media"
+        read_only   = false
+      }
+
+      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
+      template {
+        destination = "secrets/prenv.env"
+        env         = true
+        change_mode = "restart"
+        data        = <<-EOT
+        OPENAI_API_KEY={{ key "leap/staging/OPENAI_API_KEY" | toJSON }}
+        POSTGRES_PASSWORD={{ key "leap/staging/POSTGRES_PASSWORD" | toJSON }}
+        {{ $service_postgres := "" }}{{ with service "leap-staging-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
+        {{ $service_redis := "" }}{{ with service "leap-staging-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
+        {{ $secret_POSTGRES_PASSWORD := key "leap/staging/POSTGRES_PASSWORD" }}
+        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
+        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        EOT
+      }
+
+      resources {
+        cpu    = 3000
+        memory = 4096
+      }
+    }
+  }
+
+  group "worker-upload" {
+    count = 1
+
+    volume "media" {
+      type      = "host"
+      source    = "media"
+      read_only = false
+    }
+
+    # Host volumes live on one node: replace in place, no canary.
+    update {
+      max_parallel = 1
+      canary       = 0
+      auto_promote = false
+      auto_revert  = true
+    }
+
+    task "worker-upload" {
+      driver = "docker"
+
+      config {
+        image   = "ghcr.io/leap-platform/leap:3f2c9a1"
+        command = "celery"
+        args = [
+          "-A",
+          "api.celery_app",
+          "worker",
+          "--loglevel=info",
+          "--queues=upload",
+          "--concurrency=4",
+          "--pool=gevent",
+          "--max-tasks-per-child=20",
+          "--time-limit=3600",
+        ]
+      }
+
+      env {
+        MEDIA_ROOT = "/app/media"
+        PUBLIC_URL = "https://staging.leap.example.com"
+      }
+
+      volume_mount {
+        volume      = "media"
+        destination = "/app/media"
+        read_only   = false
+      }
+
+      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
+      template {
+        destination = "secrets/prenv.env"
+        env         = true
+        change_mode = "restart"
+        data        = <<-EOT
+        OPENAI_API_KEY={{ key "leap/staging/OPENAI_API_KEY" | toJSON }}
+        POSTGRES_PASSWORD={{ key "leap/staging/POSTGRES_PASSWORD" | toJSON }}
+        {{ $service_postgres := "" }}{{ with service "leap-staging-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
+        {{ $service_redis := "" }}{{ with service "leap-staging-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
+        {{ $secret_POSTGRES_PASSWORD := key "leap/staging/POSTGRES_PASSWORD" }}
+        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
+        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        EOT
+      }
+
+      resources {
+        cpu    = 1000
+        memory = 2048
+      }
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import type { Config } from '../../bot/config/config.js';
+import type { Renderer } from '../templates.js';
+import type { EnvRoutes, ProxyRoute } from './routes.js';
+
+/** What `caddy/Caddyfile.hbs` reads. */
+export interface CaddyfileView {
+  onDemandAsk: string | null;
+  siteAddress: string;
+  tlsOnDemand: boolean;
+  tlsInternal: boolean;
+  routes: (ProxyRoute & { resolver: string })[];
+  notFoundFallback: boolean;
+}
+
+export function caddyfileView(config: Config, env: EnvRoutes): CaddyfileView {
+  const mode = config.tls.mode;
+  return {
+    onDemandAsk: mode === 'on_demand' ? config.tls.ask : null,
+    siteAddress: mode === 'off' ? `http://${env.host}` : env.host,
+    tlsOnDemand: mode === 'on_demand',
+    tlsInternal: mode === 'internal',
+    routes: env.routes.map((r) => ({ ...r, resolver: env.resolver })),
+    notFoundFallback: env.notFoundFallback,
+  };
+}
+
+export function renderCaddyfile(config: Config, env: EnvRoutes, renderer: Renderer): string {
+  return renderer.caddyfile(caddyfileView(config, env));
+}

@@ -1,0 +1,70 @@
+import type { Config } from '../../bot/config/config.js';
+import type { EnvRoutes, ProxyRoute } from './routes.js';
+
+/**
+ * The env's route for Caddy's admin API, built as an object (JSON is safer serialized than
+ * templated): `@id` `prenv-<env>`, a host matcher, and a subroute with one route per service,
+ * longest path first, upstreams found by Consul DNS SRV, and a final 404.
+ */
+export type CaddyJson = Record<string, unknown>;
+
+/** Name of the server in `apps.http.servers` that holds the env routes. */
+export const CADDY_SERVER_NAME = 'prenv';
+
+const notFound = (): CaddyJson => ({ handle: [{ handler: 'static_response', status_code: 404 }] });
+
+function proxyHandlers(route: ProxyRoute, resolver: string): CaddyJson[] {
+  const handlers: CaddyJson[] = [];
+  if (route.maxBody) handlers.push({ handler: 'request_body', max_size: route.maxBody.bytes });
+  const transport: CaddyJson = { protocol: 'http', resolver: { addresses: [resolver] } };
+  if (route.timeout) {
+    transport.read_timeout = route.timeout.nanos;
+    transport.write_timeout = route.timeout.nanos;
+  }
+  const proxy: CaddyJson = {
+    handler: 'reverse_proxy',
+    dynamic_upstreams: { source: 'srv', name: route.upstream, resolver: { addresses: [resolver] } },
+    transport,
+  };
+  if (route.websocket) proxy.flush_interval = -1;
+  handlers.push(proxy);
+  return handlers;
+}
+
+export function caddyRoute(env: EnvRoutes): CaddyJson {
+  const routes: CaddyJson[] = env.routes.map((route) => ({
+    ...(route.matchPaths ? { match: [{ path: route.matchPaths }] } : {}),
+    handle: proxyHandlers(route, env.resolver),
+    terminal: true,
+  }));
+  if (env.notFoundFallback) routes.push(notFound());
+  return {
+    '@id': `prenv-${env.env}`,
+    match: [{ host: [env.host] }],
+    handle: [{ handler: 'subroute', routes }],
+    terminal: true,
+  };
+}
+
+/**
+ * A whole Caddy config with the given env routes and a final catch-all 404 (Caddy answers an
+ * empty 200 for a host without a route). It is the base config that env routes are added to.
+ */
+export function caddyBaseConfig(config: Config, routes: CaddyJson[]): CaddyJson {
+  const mode = config.tls.mode;
+  const server: CaddyJson = {
+    listen: mode === 'off' ? [':80'] : [':443'],
+    routes: [...routes, notFound()],
+  };
+  if (mode === 'off') server.automatic_https = { disable: true };
+  const apps: CaddyJson = { http: { servers: { [CADDY_SERVER_NAME]: server } } };
+  if (mode === 'on_demand') {
+    apps.tls = {
+      automation: { policies: [{ on_demand: true }], on_demand: { ask: config.tls.ask } },
+    };
+  }
+  if (mode === 'internal') {
+    apps.tls = { automation: { policies: [{ issuers: [{ module: 'internal' }] }] } };
+  }
+  return { apps };
+}

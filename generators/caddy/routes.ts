@@ -1,0 +1,83 @@
+import type { Config } from '../../bot/config/config.js';
+import { consulDnsName, envHost, envName, type EnvContext } from '../env-context.js';
+import { compare } from '../resolve.js';
+
+/** One routed service of an env, as both the Caddyfile and the JSON route use it. */
+export interface ProxyRoute {
+  service: string;
+  path: string;
+  /** Path patterns to match; null for `/`, which takes every path. */
+  matchPaths: string[] | null;
+  /** Consul DNS name looked up as SRV (`<project>-<env>-<service>.service.consul`). */
+  upstream: string;
+  maxBody: { text: string; bytes: number } | null;
+  timeout: { text: string; nanos: number } | null;
+  websocket: boolean;
+}
+
+export interface EnvRoutes {
+  env: string;
+  host: string;
+  resolver: string;
+  /** Longest path first; the `/` route, if any, last. */
+  routes: ProxyRoute[];
+  /** True when no service takes `/`, so unknown paths answer 404. */
+  notFoundFallback: boolean;
+}
+
+const SIZE_UNITS: Record<string, number> = {
+  B: 1,
+  KB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+};
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** Bytes of a size such as `2GB`, with the units Caddy's Caddyfile parser uses (GB = 10^9). */
+export function sizeBytes(text: string): number {
+  const m = /^(\d+)([A-Za-z]+)$/.exec(text);
+  const unit = m?.[2] ? SIZE_UNITS[m[2]] : undefined;
+  if (!m?.[1] || unit === undefined) throw new Error(`not a size: ${text}`);
+  return Number(m[1]) * unit;
+}
+
+export function durationNanos(text: string): number {
+  const m = /^(\d+)([smhd])$/.exec(text);
+  const unit = m?.[2] ? DURATION_UNITS[m[2]] : undefined;
+  if (!m?.[1] || unit === undefined) throw new Error(`not a duration: ${text}`);
+  return Number(m[1]) * unit * 1e9;
+}
+
+function matchPaths(path: string): string[] | null {
+  if (path === '/') return null;
+  return path.endsWith('/') ? [`${path}*`] : [path, `${path}/*`];
+}
+
+export function envRoutes(config: Config, ctx: EnvContext): EnvRoutes {
+  const routes: ProxyRoute[] = [];
+  for (const [service, svc] of Object.entries(config.services)) {
+    if (!svc.route) continue;
+    const { path, max_body: maxBody, timeout, websocket } = svc.route;
+    routes.push({
+      service,
+      path,
+      matchPaths: matchPaths(path),
+      upstream: consulDnsName(config, ctx, service),
+      maxBody: maxBody === undefined ? null : { text: maxBody, bytes: sizeBytes(maxBody) },
+      timeout: timeout === undefined ? null : { text: timeout, nanos: durationNanos(timeout) },
+      websocket,
+    });
+  }
+  routes.sort((a, b) => b.path.length - a.path.length || compare(a.path, b.path));
+  return {
+    env: envName(ctx),
+    host: envHost(config, ctx),
+    resolver: config.consul.dns,
+    routes,
+    notFoundFallback: !routes.some((r) => r.matchPaths === null),
+  };
+}

@@ -1,0 +1,71 @@
+import type { Config } from '../../bot/config/config.js';
+import { consulServiceName, secretsPrefix, type EnvContext } from '../env-context.js';
+import { json } from '../escape.js';
+import { compare, type ResolvedTask } from '../resolve.js';
+
+/**
+ * The task's `template` block: secrets read from Consul KV and env values that need a
+ * service address, written as consul-template text into `secrets/prenv.env` (`env = true`).
+ * Each value is printed through `toJSON`, which Nomad's env-file parser reads back exactly.
+ */
+export interface RuntimeEnvTemplate {
+  secrets: { name: string; path: string }[];
+  /** consul-template lines for `{{service.X}}` / `{{secret.X}}` values; one line each. */
+  lines: string[];
+}
+
+const KV_PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+
+export function runtimeEnvTemplate(
+  config: Config,
+  ctx: EnvContext,
+  task: ResolvedTask,
+): RuntimeEnvTemplate | null {
+  if (task.secrets.length === 0 && task.runtimeEnv.length === 0) return null;
+  const prefix = secretsPrefix(config, ctx);
+  const kvPath = (key: string): string => {
+    const path = `${prefix}/${key}`;
+    if (!KV_PATH.test(path)) throw new Error(`unexpected Consul KV path ${JSON.stringify(path)}`);
+    return path;
+  };
+  const secrets = [...task.secrets].sort(compare).map((name) => ({ name, path: kvPath(name) }));
+
+  const services = new Set<string>();
+  const secretVars = new Set<string>();
+  for (const entry of task.runtimeEnv) {
+    for (const seg of entry.segments) {
+      if (seg.kind === 'service') services.add(seg.name);
+      if (seg.kind === 'secret') secretVars.add(seg.key);
+    }
+  }
+  const lines: string[] = [];
+  for (const name of [...services].sort(compare)) {
+    const v = serviceVar(name);
+    lines.push(
+      `{{ ${v} := "" }}{{ with service ${json(consulServiceName(config, ctx, name))} }}` +
+        `{{ with index . 0 }}{{ ${v} = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}`,
+    );
+  }
+  for (const key of [...secretVars].sort(compare)) {
+    lines.push(`{{ ${secretVar(key)} := key ${json(kvPath(key))} }}`);
+  }
+  for (const entry of task.runtimeEnv) {
+    const parts = entry.segments.map((seg) =>
+      seg.kind === 'text'
+        ? json(seg.text)
+        : seg.kind === 'service'
+          ? serviceVar(seg.name)
+          : secretVar(seg.key),
+    );
+    lines.push(`${entry.name}={{ print ${parts.join(' ')} | toJSON }}`);
+  }
+  return { secrets, lines };
+}
+
+function serviceVar(name: string): string {
+  return `$service_${name.replace(/-/g, '_')}`;
+}
+
+function secretVar(key: string): string {
+  return `$secret_${key}`;
+}

@@ -1,0 +1,74 @@
+/** What the Nomad templates read. Every key is always present (the templates run in strict mode). */
+
+/** `pad` aligns the `=` of a block's attributes, as `nomad fmt` does. */
+export interface MetaEntry {
+  name: string;
+  pad: string;
+  value: string;
+}
+
+export interface VolumeView {
+  name: string;
+  source: string;
+  readOnly: boolean;
+}
+
+export interface TaskView {
+  name: string;
+  image: string;
+  ports: boolean;
+  entrypoint: string[] | null;
+  command: string | null;
+  args: string[];
+  /**
+   * Padding after the single-line keys of the docker `config` block, so their `=` line up as
+   * `nomad fmt` aligns them (multi-line lists such as `args` stand apart).
+   */
+  configPad: Record<'image' | 'ports' | 'command', string>;
+  env: MetaEntry[];
+  volumeMounts: { volume: string; destination: string; readOnly: boolean }[];
+  template: { secrets: { name: string; path: string }[]; lines: string[] } | null;
+  resources: { cpu: number; memory: number };
+}
+
+export interface GroupView {
+  name: string;
+  count: number;
+  port: number | null;
+  volumes: VolumeView[];
+  stateful: boolean;
+  service: { name: string; healthPath: string | null } | null;
+  task: TaskView;
+}
+
+interface JobCommon {
+  name: string;
+  /** The PR number as a string for preview placement, or null. */
+  pr: string | null;
+  meta: MetaEntry[];
+}
+
+export interface ServiceJobView extends JobCommon {
+  update: { maxParallel: number; canary: number; autoPromote: boolean } | null;
+  groups: GroupView[];
+}
+
+export interface PeriodicJobView extends JobCommon {
+  cron: string;
+  group: { name: string; volumes: VolumeView[]; task: TaskView };
+}
+
+export function configPadding(
+  present: Record<keyof TaskView['configPad'], boolean>,
+): TaskView['configPad'] {
+  const keys = Object.keys(present) as (keyof TaskView['configPad'])[];
+  const width = Math.max(...keys.filter((k) => present[k]).map((k) => k.length));
+  return Object.fromEntries(
+    keys.map((k) => [k, ' '.repeat(Math.max(0, width - k.length))]),
+  ) as TaskView['configPad'];
+}
+
+export function aligned(entries: { name: string; value: string }[]): MetaEntry[] {
+  const width = Math.max(0, ...entries.map((e) => e.name.length));
+  return entries.map((e) => ({ ...e, pad: ' '.repeat(width - e.name.length) }));
+}

@@ -1,0 +1,68 @@
+import type { Config } from '../../bot/config/config.js';
+import type { HETZNER_LOCATIONS } from '../../bot/config/schema.js';
+import { envHost, type EnvContext } from '../env-context.js';
+import { compare } from '../resolve.js';
+
+/**
+ * Variables for `terraform/environments/<production|staging|pr>/variables.tf`. No secret goes
+ * here: the Hetzner token comes from HCLOUD_TOKEN. For `pr`, `network_id` and
+ * `server_private_ips` are outputs of production's state, added at deploy time.
+ */
+export type TerraformVariables = Record<string, string | number | string[]>;
+
+const NETWORK_ZONES: Record<(typeof HETZNER_LOCATIONS)[number], string> = {
+  fsn1: 'eu-central',
+  nbg1: 'eu-central',
+  hel1: 'eu-central',
+  ash: 'us-east',
+  hil: 'us-west',
+  sin: 'ap-southeast',
+};
+
+/** Names of the Nomad host volumes the env's services and jobs mount. */
+export function hostVolumeNames(config: Config): string[] {
+  const names = new Set<string>();
+  for (const svc of Object.values(config.services)) svc.volumes.forEach((v) => names.add(v.name));
+  for (const job of Object.values(config.jobs)) job.volumes.forEach((v) => names.add(v.name));
+  return [...names].sort(compare);
+}
+
+export function terraformVariables(config: Config, ctx: EnvContext): TerraformVariables {
+  const { location, server_type: serverType } = config.hetzner;
+  const host_volumes = hostVolumeNames(config);
+  const ssh_allowed_cidrs = config.hetzner.ssh_allowed_cidrs ?? [];
+  if (ctx.kind === 'pr') {
+    return {
+      project: config.project,
+      pr_number: ctx.number,
+      preview_domain: previewDomain(config.previews.host),
+      server_type: config.hetzner.preview_server_type ?? serverType,
+      location,
+      host_volumes,
+      ssh_allowed_cidrs,
+    };
+  }
+  const common = {
+    project: config.project,
+    // production wants the apex domain, staging its own host name (see their variables.tf).
+    domain: ctx.kind === 'production' ? config.domain : envHost(config, ctx),
+    server_type: serverType,
+    location,
+    network_zone: NETWORK_ZONES[location],
+  };
+  return ctx.kind === 'production'
+    ? {
+        ...common,
+        server_count: config.environments.production.servers,
+        host_volumes,
+        ssh_allowed_cidrs,
+      }
+    : { ...common, host_volumes, ssh_allowed_cidrs };
+}
+
+/** `pr-{{number}}.pr.example.com` → `pr.example.com`: the labels after the one with the number. */
+export function previewDomain(hostPattern: string): string {
+  const labels = hostPattern.split('.');
+  const at = labels.findIndex((l) => l.includes('{{number}}'));
+  return labels.slice(at + 1).join('.');
+}
