@@ -1,0 +1,126 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ConsulServices } from '../../../bot/adapters/consul/client.js';
+import type { FakeNomad } from '../nomad-api/server.js';
+import { startLocalHttpServer, type LocalHttpServer } from '../../support/local-http-server.js';
+
+interface ApiService {
+  Name?: string;
+  Checks?: { Type?: string; Path?: string }[];
+}
+interface ApiGroup {
+  Name?: string;
+  Services?: ApiService[];
+}
+
+/**
+ * Plays Hetzner and the Nomad clients for local runs: a server in the fake Terraform's state
+ * becomes a ready Nomad node (pool `previews`, meta pr), and every service of a job the fake
+ * Nomad accepted becomes a local HTTP server registered in the real Consul, so Caddy can
+ * reach it through Consul DNS. Nothing here talks to a cloud.
+ */
+export class SimulatedCloud {
+  private readonly nodes = new Map<number, string>();
+  private readonly services = new Map<string, LocalHttpServer>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private syncing: Promise<void> | null = null;
+
+  constructor(
+    private readonly options: {
+      stateDir: string;
+      nomad: FakeNomad;
+      consul: ConsulServices;
+      intervalMs?: number;
+    },
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.sync(), this.options.intervalMs ?? 100);
+  }
+
+  /** One reconciliation pass; concurrent calls share it. */
+  sync(): Promise<void> {
+    this.syncing ??= this.syncOnce().finally(() => {
+      this.syncing = null;
+    });
+    return this.syncing;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.syncing;
+    for (const [id, server] of this.services) {
+      await this.options.consul.deregister(id).catch(() => undefined);
+      await server.close();
+    }
+    this.services.clear();
+  }
+
+  /** PR numbers whose preview server exists in the fake Terraform state. */
+  async servers(): Promise<number[]> {
+    const dir = path.join(this.options.stateDir, 'prenv', 'pr');
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const out: number[] = [];
+    for (const name of names) {
+      const match = /^(\d+)\.tfstate$/.exec(name);
+      if (!match) continue;
+      const state = JSON.parse(await readFile(path.join(dir, name), 'utf8')) as {
+        resources?: unknown[];
+      };
+      if ((state.resources ?? []).length > 0) out.push(Number(match[1]));
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  private async syncOnce(): Promise<void> {
+    const servers = new Set(await this.servers());
+    for (const pr of servers) {
+      if (!this.nodes.has(pr)) {
+        this.nodes.set(
+          pr,
+          this.options.nomad.addNode({ name: `pr-${pr}-client-1`, pr, nodePool: 'previews' }),
+        );
+      }
+    }
+    for (const [pr, id] of this.nodes) {
+      if (!servers.has(pr)) {
+        this.options.nomad.removeNode(id);
+        this.nodes.delete(pr);
+      }
+    }
+    const wanted = new Map<string, { name: string; healthPath: string; sha: string }>();
+    for (const job of this.options.nomad.cluster.jobs.values()) {
+      if (job.Stop === true) continue;
+      const sha = String((job.Meta as Record<string, string> | undefined)?.prenv_sha ?? '');
+      for (const group of (job.TaskGroups as ApiGroup[] | undefined) ?? []) {
+        for (const svc of group.Services ?? []) {
+          if (!svc.Name) continue;
+          const check = svc.Checks?.find((c) => c.Type === 'http');
+          wanted.set(`${job.ID}--${svc.Name}`, {
+            name: svc.Name,
+            healthPath: check?.Path ?? '/',
+            sha,
+          });
+        }
+      }
+    }
+    for (const [id, svc] of wanted) {
+      if (this.services.has(id)) continue;
+      const server = await startLocalHttpServer(`${svc.name} ${svc.sha}`);
+      this.services.set(id, server);
+      await this.options.consul.register({
+        id,
+        name: svc.name,
+        address: '127.0.0.1',
+        port: server.port,
+        check: { http: `${server.url}${svc.healthPath}`, interval: '1s', timeout: '1s' },
+      });
+    }
+    for (const [id, server] of this.services) {
+      if (wanted.has(id)) continue;
+      this.services.delete(id);
+      await this.options.consul.deregister(id).catch(() => undefined);
+      await server.close();
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Config } from '../../bot/config/config.js';
+import { createCaddyAdminClient } from '../../bot/adapters/caddy/admin-client.js';
+import { createConsulClient, type ConsulClient } from '../../bot/adapters/consul/client.js';
+import { createNomadClient } from '../../bot/adapters/nomad/index.js';
+import { loadJobspecSchema } from '../../bot/adapters/nomad/jobspec-schema-file.js';
+import { createTerraformRunner } from '../../bot/adapters/terraform/index.js';
+import { loadTemplates } from '../../bot/adapters/templates/load-templates.js';
+import type { EnvironmentOps } from '../../bot/runtime/environment-ops.js';
+import { previewOps } from '../../bot/runtime/preview-ops.js';
+import { SimulatedCloud } from '../fakes/cloud/simulated-cloud.js';
+import { startFakeNomad, type FakeNomad } from '../fakes/nomad-api/server.js';
+import { startCaddy, type CaddyProcess } from './caddy-process.js';
+import { startConsul, type ConsulProcess } from './consul-process.js';
+import { repoRoot } from './tools.js';
+
+export const FAKE_TERRAFORM = path.join(repoRoot, 'test/fakes/terraform/terraform');
+
+/**
+ * Everything a PR environment needs, on this machine: real Caddy and Consul, the Nomad API
+ * double, the fake terraform and a simulated cloud that joins them.
+ */
+export interface LocalStack {
+  caddy: CaddyProcess;
+  consul: ConsulProcess;
+  consulClient: ConsulClient;
+  nomad: FakeNomad;
+  cloud: SimulatedCloud;
+  stateDir: string;
+  /** The config with `consul.dns` pointed at the local Consul. */
+  config: Config;
+  ops: EnvironmentOps;
+  /** A GET through Caddy with the given Host header. */
+  get(host: string, urlPath?: string): Promise<{ status: number; body: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(
+  base: Config,
+  options: { terraformDelayMs?: number } = {},
+): Promise<LocalStack> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'prenv-stack-'));
+  const stateDir = path.join(dir, 'tfstate');
+  const moduleDir = path.join(dir, 'terraform-pr');
+  const [caddy, consul, nomad] = await Promise.all([startCaddy(), startConsul(), startFakeNomad()]);
+  const consulClient = createConsulClient({ baseUrl: consul.httpUrl, fetch });
+  const config: Config = {
+    ...base,
+    consul: { ...base.consul, dns: `127.0.0.1:${consul.dnsPort}` },
+  };
+  const cloud = new SimulatedCloud({ stateDir, nomad, consul: consulClient.services });
+  cloud.start();
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(moduleDir, { recursive: true });
+  const terraform = createTerraformRunner({
+    bin: FAKE_TERRAFORM,
+    env: {
+      PATH: process.env.PATH,
+      PRENV_FAKE_TF_STATE_DIR: stateDir,
+      PRENV_FAKE_TF_DELAY_MS: String(options.terraformDelayMs ?? 0),
+      HCLOUD_TOKEN: 'hcloud-token-that-must-never-leak',
+    },
+    killGraceMs: 2_000,
+  });
+  const ops = previewOps({
+    config,
+    templates: await loadTemplates(),
+    schema: await loadJobspecSchema(),
+    terraform,
+    terraformDir: moduleDir,
+    extraTerraformVars: {},
+    nomad: createNomadClient({ baseUrl: nomad.url, fetch }),
+    caddy: createCaddyAdminClient({ baseUrl: caddy.adminUrl, fetch, server: caddy.serverName }),
+    consul: consulClient.services,
+    describePull: async () => ({}),
+    timeouts: { nodeMs: 10_000, healthMs: 15_000 },
+  });
+  return {
+    caddy,
+    consul,
+    consulClient,
+    nomad,
+    cloud,
+    stateDir,
+    config,
+    ops,
+    get: (host, urlPath = '/') => getWithHost(caddy.httpPort, host, urlPath),
+    stop: async () => {
+      await cloud.stop();
+      await Promise.allSettled([caddy.stop(), consul.stop(), nomad.close()]);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function getWithHost(
+  port: number,
+  host: string,
+  urlPath: string,
+): Promise<{ status: number; body: string }> {
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: urlPath, headers: { host } }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
