@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG_FILE } from './config-file.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerRender } from './commands/render.js';
 import { registerInit } from './commands/init.js';
+import { registerServe } from './commands/serve.js';
 
 /** Runs one command action and records its exit code; typed errors become one readable line. */
 export type ActionRunner = (action: () => Promise<ExitCodeValue>) => Promise<void>;
@@ -37,6 +38,7 @@ export function buildProgram(ctx: CliContext): BuiltProgram {
   registerDoctor(program, ctx, run);
   registerRender(program, ctx, run);
   registerInit(program, ctx, run);
+  registerServe(program, ctx, run);
 
   return { program, exitCode: () => exitCode };
 }

@@ -1,0 +1,112 @@
+import type { GitHubAuth } from '../adapters/github/octokit-factory.js';
+import { githubAuthFromEnv } from '../adapters/github/octokit-factory.js';
+
+/** Everything `prenv serve` reads from its environment; credentials only ever come from here. */
+export interface ServeSettings {
+  webhookSecret: string;
+  github: GitHubAuth;
+  githubApiUrl: string;
+  appLogin: string;
+  statePath: string;
+  nomad: { url: string; token?: string };
+  consul: { url: string; token?: string };
+  caddyAdminUrl: string;
+  terraform: {
+    bin: string;
+    dir: string;
+    varsFile?: string;
+    backendConfig?: string;
+    /** Variables handed to Terraform's process: HCLOUD_TOKEN and the state backend's credentials. */
+    env: Record<string, string | undefined>;
+  };
+  settleMs: number;
+  tickMs: number;
+  /** Every secret value, to redact from logs and comments. */
+  secrets: string[];
+}
+
+export type SettingsResult =
+  { ok: true; settings: ServeSettings } | { ok: false; errors: string[] };
+
+const PASS_TO_TERRAFORM = [
+  'PATH',
+  'HOME',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+];
+
+function number(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  errors: string[],
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0)
+    errors.push(`${name} must be a number of milliseconds, got "${raw}"`);
+  return value;
+}
+
+export function readServeSettings(env: Record<string, string | undefined>): SettingsResult {
+  const errors: string[] = [];
+  const webhookSecret = env.PRENV_WEBHOOK_SECRET ?? '';
+  if (webhookSecret.length < 8) {
+    errors.push(
+      'PRENV_WEBHOOK_SECRET is not set (or shorter than 8 characters): set it to the GitHub App webhook secret',
+    );
+  }
+  const github = githubAuthFromEnv(env);
+  if ('error' in github) errors.push(github.error);
+  const hcloudToken = env.PRENV_HCLOUD_TOKEN ?? env.HCLOUD_TOKEN;
+  const terraformEnv: Record<string, string | undefined> = Object.fromEntries(
+    PASS_TO_TERRAFORM.map((k) => [k, env[k]]),
+  );
+  if (hcloudToken) terraformEnv.HCLOUD_TOKEN = hcloudToken;
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith('PRENV_FAKE_TF_')) terraformEnv[key] = value;
+  }
+  const settleMs = number(env, 'PRENV_SETTLE_MS', 2_000, errors);
+  const tickMs = number(env, 'PRENV_TICK_MS', 30_000, errors);
+  if (errors.length > 0 || 'error' in github) return { ok: false, errors };
+  const secrets = [
+    webhookSecret,
+    hcloudToken,
+    env.PRENV_PRIVATE_KEY,
+    env.PRENV_GITHUB_TOKEN,
+    env.PRENV_NOMAD_TOKEN,
+    env.PRENV_CONSUL_TOKEN,
+    env.AWS_SECRET_ACCESS_KEY,
+  ].filter((s): s is string => !!s);
+  return {
+    ok: true,
+    settings: {
+      webhookSecret,
+      github,
+      githubApiUrl: env.PRENV_GITHUB_API_URL ?? 'https://api.github.com',
+      appLogin: env.PRENV_APP_LOGIN ?? 'prenv[bot]',
+      statePath: env.PRENV_STATE ?? '.prenv/state.db',
+      nomad: {
+        url: env.PRENV_NOMAD_ADDR ?? 'http://127.0.0.1:4646',
+        ...(env.PRENV_NOMAD_TOKEN ? { token: env.PRENV_NOMAD_TOKEN } : {}),
+      },
+      consul: {
+        url: env.PRENV_CONSUL_ADDR ?? 'http://127.0.0.1:8500',
+        ...(env.PRENV_CONSUL_TOKEN ? { token: env.PRENV_CONSUL_TOKEN } : {}),
+      },
+      caddyAdminUrl: env.PRENV_CADDY_ADMIN ?? 'http://127.0.0.1:2019',
+      terraform: {
+        bin: env.PRENV_TERRAFORM_BIN ?? 'terraform',
+        dir: env.PRENV_TERRAFORM_DIR ?? 'terraform/environments/pr',
+        ...(env.PRENV_TF_VARS_FILE ? { varsFile: env.PRENV_TF_VARS_FILE } : {}),
+        ...(env.PRENV_TF_BACKEND_CONFIG ? { backendConfig: env.PRENV_TF_BACKEND_CONFIG } : {}),
+        env: terraformEnv,
+      },
+      settleMs,
+      tickMs,
+      secrets,
+    },
+  };
+}
