@@ -5,6 +5,7 @@ import type { Config } from '../config/config.js';
 import type { Logger } from '../core/logger.js';
 import { planContext } from '../core/plan-context.js';
 import { createCaddyAdminClient } from '../adapters/caddy/admin-client.js';
+import { probeThroughCaddy } from '../adapters/caddy/probe.js';
 import { createConsulClient } from '../adapters/consul/client.js';
 import { createOctokit } from '../adapters/github/octokit-factory.js';
 import { OctokitGitHub } from '../adapters/github/octokit-github.js';
@@ -15,6 +16,8 @@ import { createTerraformRunner, type TfVars } from '../adapters/terraform/index.
 import { loadTemplates } from '../adapters/templates/load-templates.js';
 import { CADDY_SERVER_NAME } from '../../generators/caddy/route-json.js';
 import { Engine } from '../runtime/engine.js';
+import type { EnvironmentOps } from '../runtime/environment-ops.js';
+import type { GitHubPort } from '../adapters/github/github-port.js';
 import { previewOps } from '../runtime/preview-ops.js';
 import { allowCertificateFor, parseDuration } from './live-hosts.js';
 import { close, createBotHttpServer, listen } from './http-server.js';
@@ -35,13 +38,20 @@ export async function startBotApp(input: {
   port: number;
   host: string;
   cwd: string;
+  /** Replacements for the outside world (the demo runs against a simulated cloud). */
+  overrides?: { github?: GitHubPort; ops?: EnvironmentOps };
 }): Promise<BotApp> {
   const { config, settings, logger } = input;
   const statePath = path.resolve(input.cwd, settings.statePath);
   await mkdir(path.dirname(statePath), { recursive: true });
   const store = openSqliteStore(statePath);
-  const octokit = createOctokit({ auth: settings.github, baseUrl: settings.githubApiUrl });
-  const github = new OctokitGitHub(octokit, config.github, settings.secrets);
+  const github =
+    input.overrides?.github ??
+    new OctokitGitHub(
+      createOctokit({ auth: settings.github, baseUrl: settings.githubApiUrl }),
+      config.github,
+      settings.secrets,
+    );
   const consul = createConsulClient({
     baseUrl: settings.consul.url,
     fetch,
@@ -53,39 +63,44 @@ export async function startBotApp(input: {
         await readFile(path.resolve(input.cwd, settings.terraform.varsFile), 'utf8'),
       ) as TfVars)
     : {};
-  const ops = previewOps({
-    config,
-    templates: await loadTemplates(),
-    schema: loadJobspecSchema(),
-    terraform: createTerraformRunner({
-      bin: settings.terraform.bin,
-      env: settings.terraform.env,
-      logger,
-      secrets: settings.secrets,
-      ...(settings.terraform.backendConfig
-        ? { backendConfig: [path.resolve(input.cwd, settings.terraform.backendConfig)] }
+  const ops =
+    input.overrides?.ops ??
+    previewOps({
+      config,
+      templates: await loadTemplates(),
+      schema: loadJobspecSchema(),
+      terraform: createTerraformRunner({
+        bin: settings.terraform.bin,
+        env: settings.terraform.env,
+        logger,
+        secrets: settings.secrets,
+        ...(settings.terraform.backendConfig
+          ? { backendConfig: [path.resolve(input.cwd, settings.terraform.backendConfig)] }
+          : {}),
+      }),
+      terraformDir: path.resolve(input.cwd, settings.terraform.dir),
+      extraTerraformVars: extraVars,
+      nomad: createNomadClient({
+        baseUrl: settings.nomad.url,
+        fetch,
+        logger,
+        ...tokenOf(settings.nomad),
+      }),
+      caddy: createCaddyAdminClient({
+        baseUrl: settings.caddyAdminUrl,
+        fetch,
+        server: CADDY_SERVER_NAME,
+        logger,
+      }),
+      consul: consul.services,
+      ...(settings.caddyHttpUrl
+        ? { probe: (host: string) => probeThroughCaddy(settings.caddyHttpUrl!, host) }
         : {}),
-    }),
-    terraformDir: path.resolve(input.cwd, settings.terraform.dir),
-    extraTerraformVars: extraVars,
-    nomad: createNomadClient({
-      baseUrl: settings.nomad.url,
-      fetch,
-      logger,
-      ...tokenOf(settings.nomad),
-    }),
-    caddy: createCaddyAdminClient({
-      baseUrl: settings.caddyAdminUrl,
-      fetch,
-      server: CADDY_SERVER_NAME,
-      logger,
-    }),
-    consul: consul.services,
-    describePull: async (pr) => {
-      const env = (await store.loadWorld()).world.envs[pr];
-      return env ? { branch: env.pull.headRef, title: env.pull.title } : {};
-    },
-  });
+      describePull: async (pr) => {
+        const env = (await store.loadWorld()).world.envs[pr];
+        return env ? { branch: env.pull.headRef, title: env.pull.title } : {};
+      },
+    });
   const previewUrl = (pr: number) =>
     `https://${config.previews.host.replace(/\{\{number\}\}/g, String(pr))}`;
   const engine = new Engine({

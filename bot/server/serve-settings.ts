@@ -11,6 +11,8 @@ export interface ServeSettings {
   nomad: { url: string; token?: string };
   consul: { url: string; token?: string };
   caddyAdminUrl: string;
+  /** Caddy's HTTP listener, for the final request of a deploy; none skips it. */
+  caddyHttpUrl?: string;
   terraform: {
     bin: string;
     dir: string;
@@ -97,6 +99,7 @@ export function readServeSettings(env: Record<string, string | undefined>): Sett
         ...(env.PRENV_CONSUL_TOKEN ? { token: env.PRENV_CONSUL_TOKEN } : {}),
       },
       caddyAdminUrl: env.PRENV_CADDY_ADMIN ?? 'http://127.0.0.1:2019',
+      ...(env.PRENV_CADDY_HTTP ? { caddyHttpUrl: env.PRENV_CADDY_HTTP } : {}),
       terraform: {
         bin: env.PRENV_TERRAFORM_BIN ?? 'terraform',
         dir: env.PRENV_TERRAFORM_DIR ?? 'terraform/environments/pr',

@@ -11,6 +11,12 @@ export type CaddyJson = Record<string, unknown>;
 /** Name of the server in `apps.http.servers` that holds the env routes. */
 export const CADDY_SERVER_NAME = 'prenv';
 
+/**
+ * Caddy caches SRV answers (a minute by default); a redeploy moves services to new dynamic
+ * ports, so the cache must be short.
+ */
+const SRV_REFRESH_NS = 2_000_000_000;
+
 const notFound = (): CaddyJson => ({ handle: [{ handler: 'static_response', status_code: 404 }] });
 
 function proxyHandlers(route: ProxyRoute, resolver: string): CaddyJson[] {
@@ -23,7 +29,12 @@ function proxyHandlers(route: ProxyRoute, resolver: string): CaddyJson[] {
   }
   const proxy: CaddyJson = {
     handler: 'reverse_proxy',
-    dynamic_upstreams: { source: 'srv', name: route.upstream, resolver: { addresses: [resolver] } },
+    dynamic_upstreams: {
+      source: 'srv',
+      name: route.upstream,
+      resolver: { addresses: [resolver] },
+      refresh: SRV_REFRESH_NS,
+    },
     transport,
   };
   if (route.websocket) proxy.flush_interval = -1;

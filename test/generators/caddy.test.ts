@@ -65,7 +65,7 @@ describe('Caddy routes', () => {
     expect(text).toContain('"flush_interval":-1');
     for (const svc of ['api', 'admin', 'docs']) {
       expect(text).toContain(
-        `"name":"demo-pr-3-${svc}.service.consul","resolver":{"addresses":["127.0.0.1:8600"]},"source":"srv"`,
+        `"name":"demo-pr-3-${svc}.service.consul","refresh":2000000000,"resolver":{"addresses":["127.0.0.1:8600"]},"source":"srv"`,
       );
     }
     expect(text).toContain('"static_response","status_code":404');

@@ -44,7 +44,11 @@ export async function startLocalStack(
   const dir = await mkdtemp(path.join(tmpdir(), 'prenv-stack-'));
   const stateDir = path.join(dir, 'tfstate');
   const moduleDir = path.join(dir, 'terraform-pr');
-  const [caddy, consul, nomad] = await Promise.all([startCaddy(), startConsul(), startFakeNomad()]);
+  const [caddy, consul, nomad] = await Promise.all([
+    startCaddy(),
+    startConsul(),
+    startFakeNomad({ healthyAfterMs: 300 }),
+  ]);
   const consulClient = createConsulClient({ baseUrl: consul.httpUrl, fetch });
   const config: Config = {
     ...base,
@@ -75,6 +79,7 @@ export async function startLocalStack(
     caddy: createCaddyAdminClient({ baseUrl: caddy.adminUrl, fetch, server: caddy.serverName }),
     consul: consulClient.services,
     describePull: async () => ({}),
+    probe: async (host) => (await getWithHost(caddy.httpPort, host, '/')).status,
     timeouts: { nodeMs: 10_000, healthMs: 15_000 },
   });
   return {

@@ -21,7 +21,7 @@ interface ApiGroup {
  */
 export class SimulatedCloud {
   private readonly nodes = new Map<number, string>();
-  private readonly services = new Map<string, LocalHttpServer>();
+  private readonly services = new Map<string, { server: LocalHttpServer; sha: string }>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private syncing: Promise<void> | null = null;
 
@@ -49,7 +49,7 @@ export class SimulatedCloud {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.syncing;
-    for (const [id, server] of this.services) {
+    for (const [id, { server }] of this.services) {
       await this.options.consul.deregister(id).catch(() => undefined);
       await server.close();
     }
@@ -104,10 +104,16 @@ export class SimulatedCloud {
         }
       }
     }
+    for (const [id, { server }] of this.services) {
+      if (wanted.get(id)?.sha === this.services.get(id)?.sha) continue;
+      this.services.delete(id);
+      await this.options.consul.deregister(id).catch(() => undefined);
+      await server.close();
+    }
     for (const [id, svc] of wanted) {
       if (this.services.has(id)) continue;
       const server = await startLocalHttpServer(`${svc.name} ${svc.sha}`);
-      this.services.set(id, server);
+      this.services.set(id, { server, sha: svc.sha });
       await this.options.consul.register({
         id,
         name: svc.name,
@@ -115,12 +121,6 @@ export class SimulatedCloud {
         port: server.port,
         check: { http: `${server.url}${svc.healthPath}`, interval: '1s', timeout: '1s' },
       });
-    }
-    for (const [id, server] of this.services) {
-      if (wanted.has(id)) continue;
-      this.services.delete(id);
-      await this.options.consul.deregister(id).catch(() => undefined);
-      await server.close();
     }
   }
 }
