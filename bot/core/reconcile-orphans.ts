@@ -1,0 +1,80 @@
+import type { World } from './model.js';
+
+/** A Hetzner server as an adapter lists it (filtered by the `project` label). */
+export interface LabelledServer {
+  name: string;
+  labels: { project: string; environment: string; pr: string };
+}
+
+/** A Nomad job carrying prenv's ownership meta (`prenv_pr` only on PR envs). */
+export interface PrenvJob {
+  id: string;
+  meta: { prenv_project: string; prenv_env: string; prenv_pr?: string; prenv_sha?: string };
+}
+
+export type OrphanPart = 'server' | 'nomad_job' | 'terraform_state';
+
+/**
+ * Destroy what is left of PR `pr` without an environment record: the executor runs a destroy
+ * for that PR (Terraform destroy of its state, delete leftover servers by name, deregister the
+ * jobs), each part tolerating "already gone". It takes no slot: it only removes servers.
+ */
+export interface DestroyOrphanStep {
+  kind: 'destroy_orphan';
+  pr: number;
+  what: OrphanPart[];
+  servers: string[];
+  nomadJobs: string[];
+}
+
+export interface OrphanInput {
+  world: World;
+  servers: LabelledServer[];
+  nomadJobs: PrenvJob[];
+  terraformStates: number[];
+}
+
+/** PR numbers in labels and meta are strings; anything but a positive integer is not ours. */
+function prNumber(text: string | undefined): number | null {
+  if (text === undefined || !/^[1-9]\d{0,8}$/.test(text)) return null;
+  return Number(text);
+}
+
+/** Preview infrastructure of this project whose PR has no record or an absent one. */
+export function findOrphans(input: OrphanInput, project: string): DestroyOrphanStep[] {
+  const byPr = new Map<number, DestroyOrphanStep>();
+  const entry = (pr: number) => {
+    let step = byPr.get(pr);
+    if (!step) {
+      step = { kind: 'destroy_orphan', pr, what: [], servers: [], nomadJobs: [] };
+      byPr.set(pr, step);
+    }
+    return step;
+  };
+  for (const server of input.servers) {
+    const { labels } = server;
+    const pr = prNumber(labels.pr);
+    if (labels.project !== project || labels.environment !== 'pr' || pr === null) continue;
+    entry(pr).servers.push(server.name);
+  }
+  for (const job of input.nomadJobs) {
+    const pr = prNumber(job.meta.prenv_pr);
+    if (job.meta.prenv_project !== project || pr === null || job.meta.prenv_env !== `pr-${pr}`)
+      continue;
+    entry(pr).nomadJobs.push(job.id);
+  }
+  const states = new Set(input.terraformStates);
+  for (const pr of states) entry(pr);
+  const orphans: DestroyOrphanStep[] = [];
+  for (const step of [...byPr.values()].sort((a, b) => a.pr - b.pr)) {
+    const env = input.world.envs[step.pr];
+    if (env && env.phase !== 'absent') continue;
+    step.servers.sort();
+    step.nomadJobs.sort();
+    if (step.servers.length > 0) step.what.push('server');
+    if (step.nomadJobs.length > 0) step.what.push('nomad_job');
+    if (states.has(step.pr)) step.what.push('terraform_state');
+    orphans.push(step);
+  }
+  return orphans;
+}
