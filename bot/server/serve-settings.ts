@@ -1,10 +1,13 @@
 import type { GitHubAuth } from '../adapters/github/octokit-factory.js';
 import { githubAuthFromEnv } from '../adapters/github/octokit-factory.js';
 
-/** Everything `prenv serve` reads from its environment; credentials only ever come from here. */
-export interface ServeSettings {
-  webhookSecret: string;
-  github: GitHubAuth;
+/**
+ * Everything prenv reads from its environment; credentials only ever come from here. The CLI
+ * needs all but the webhook secret, and works without GitHub credentials (it then reports to
+ * no pull request).
+ */
+export interface RuntimeSettings {
+  github: GitHubAuth | null;
   githubApiUrl: string;
   appLogin: string;
   statePath: string;
@@ -27,8 +30,15 @@ export interface ServeSettings {
   secrets: string[];
 }
 
+export interface ServeSettings extends RuntimeSettings {
+  webhookSecret: string;
+  github: GitHubAuth;
+}
+
 export type SettingsResult =
   { ok: true; settings: ServeSettings } | { ok: false; errors: string[] };
+export type RuntimeSettingsResult =
+  { ok: true; settings: RuntimeSettings } | { ok: false; errors: string[] };
 
 const PASS_TO_TERRAFORM = [
   'PATH',
@@ -62,6 +72,25 @@ export function readServeSettings(env: Record<string, string | undefined>): Sett
   }
   const github = githubAuthFromEnv(env);
   if ('error' in github) errors.push(github.error);
+  const runtime = readRuntimeSettings(env);
+  if (!runtime.ok) errors.push(...runtime.errors);
+  if (!runtime.ok || 'error' in github || errors.length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    settings: {
+      ...runtime.settings,
+      webhookSecret,
+      github,
+      secrets: [webhookSecret, ...runtime.settings.secrets],
+    },
+  };
+}
+
+export function readRuntimeSettings(
+  env: Record<string, string | undefined>,
+): RuntimeSettingsResult {
+  const errors: string[] = [];
+  const github = githubAuthFromEnv(env);
   const hcloudToken = env.PRENV_HCLOUD_TOKEN ?? env.HCLOUD_TOKEN;
   const terraformEnv: Record<string, string | undefined> = Object.fromEntries(
     PASS_TO_TERRAFORM.map((k) => [k, env[k]]),
@@ -72,9 +101,8 @@ export function readServeSettings(env: Record<string, string | undefined>): Sett
   }
   const settleMs = number(env, 'PRENV_SETTLE_MS', 2_000, errors);
   const tickMs = number(env, 'PRENV_TICK_MS', 30_000, errors);
-  if (errors.length > 0 || 'error' in github) return { ok: false, errors };
+  if (errors.length > 0) return { ok: false, errors };
   const secrets = [
-    webhookSecret,
     hcloudToken,
     env.PRENV_PRIVATE_KEY,
     env.PRENV_GITHUB_TOKEN,
@@ -85,8 +113,7 @@ export function readServeSettings(env: Record<string, string | undefined>): Sett
   return {
     ok: true,
     settings: {
-      webhookSecret,
-      github,
+      github: 'error' in github ? null : github,
       githubApiUrl: env.PRENV_GITHUB_API_URL ?? 'https://api.github.com',
       appLogin: env.PRENV_APP_LOGIN ?? 'prenv[bot]',
       statePath: env.PRENV_STATE ?? '.prenv/state.db',

@@ -1,0 +1,132 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../core/logger.js';
+import { planContext, type PlanContext } from '../core/plan-context.js';
+import { createCaddyAdminClient, type CaddyAdminClient } from '../adapters/caddy/admin-client.js';
+import { probeThroughCaddy } from '../adapters/caddy/probe.js';
+import { createConsulClient, type ConsulClient } from '../adapters/consul/client.js';
+import type { GitHubPort } from '../adapters/github/github-port.js';
+import { createOctokit } from '../adapters/github/octokit-factory.js';
+import { OctokitGitHub } from '../adapters/github/octokit-github.js';
+import { offlineGitHub } from '../adapters/github/offline-github.js';
+import { createNomadClient, type NomadApi } from '../adapters/nomad/index.js';
+import { loadJobspecSchema } from '../adapters/nomad/jobspec-schema-file.js';
+import { openSqliteStore } from '../adapters/store/sqlite-store.js';
+import type { StateStore } from '../adapters/store/state-store.js';
+import {
+  createTerraformRunner,
+  type TerraformRunner,
+  type TfVars,
+} from '../adapters/terraform/index.js';
+import { loadTemplates } from '../adapters/templates/load-templates.js';
+import { CADDY_SERVER_NAME } from '../../generators/caddy/route-json.js';
+import type { EnvironmentOps } from '../runtime/environment-ops.js';
+import { previewOps } from '../runtime/preview-ops.js';
+import { parseDuration } from './live-hosts.js';
+import type { RuntimeSettings } from './serve-settings.js';
+
+/** Every adapter prenv talks to the world through, built once from config and settings. */
+export interface Ports {
+  store: StateStore;
+  github: GitHubPort;
+  ops: EnvironmentOps;
+  nomad: NomadApi;
+  caddy: CaddyAdminClient;
+  consul: ConsulClient;
+  terraform: TerraformRunner;
+  /** Variables for the PR module besides the rendered ones (production network, server IPs). */
+  extraTerraformVars: TfVars;
+  context: () => PlanContext;
+}
+
+export interface PortOverrides {
+  github?: GitHubPort;
+  ops?: EnvironmentOps;
+}
+
+export async function wirePorts(input: {
+  config: Config;
+  settings: RuntimeSettings;
+  logger: Logger;
+  cwd: string;
+  overrides?: PortOverrides;
+}): Promise<Ports> {
+  const { config, settings, logger, cwd } = input;
+  const statePath = path.resolve(cwd, settings.statePath);
+  await mkdir(path.dirname(statePath), { recursive: true });
+  const store = openSqliteStore(statePath);
+  const github =
+    input.overrides?.github ??
+    (settings.github
+      ? new OctokitGitHub(
+          createOctokit({ auth: settings.github, baseUrl: settings.githubApiUrl }),
+          config.github,
+          settings.secrets,
+        )
+      : offlineGitHub(logger));
+  const consul = createConsulClient({
+    baseUrl: settings.consul.url,
+    fetch,
+    logger,
+    ...tokenOf(settings.consul),
+  });
+  const nomad = createNomadClient({
+    baseUrl: settings.nomad.url,
+    fetch,
+    logger,
+    ...tokenOf(settings.nomad),
+  });
+  const caddy = createCaddyAdminClient({
+    baseUrl: settings.caddyAdminUrl,
+    fetch,
+    server: CADDY_SERVER_NAME,
+    logger,
+  });
+  const terraform = createTerraformRunner({
+    bin: settings.terraform.bin,
+    env: settings.terraform.env,
+    logger,
+    secrets: settings.secrets,
+    ...(settings.terraform.backendConfig
+      ? { backendConfig: [path.resolve(cwd, settings.terraform.backendConfig)] }
+      : {}),
+  });
+  const extraTerraformVars = settings.terraform.varsFile
+    ? (JSON.parse(await readFile(path.resolve(cwd, settings.terraform.varsFile), 'utf8')) as TfVars)
+    : {};
+  const caddyHttp = settings.caddyHttpUrl;
+  const ops =
+    input.overrides?.ops ??
+    previewOps({
+      config,
+      templates: await loadTemplates(),
+      schema: loadJobspecSchema(),
+      terraform,
+      terraformDir: path.resolve(cwd, settings.terraform.dir),
+      extraTerraformVars,
+      nomad,
+      caddy,
+      consul: consul.services,
+      ...(caddyHttp ? { probe: (host: string) => probeThroughCaddy(caddyHttp, host) } : {}),
+      describePull: async (pr) => {
+        const env = (await store.loadWorld()).world.envs[pr];
+        return env ? { branch: env.pull.headRef, title: env.pull.title } : {};
+      },
+    });
+  const previewUrl = (pr: number) =>
+    `https://${config.previews.host.replace(/\{\{number\}\}/g, String(pr))}`;
+  const context = () =>
+    planContext({
+      now: Date.now(),
+      cap: config.previews.max,
+      forks: config.previews.forks,
+      ttlMs: parseDuration(config.previews.ttl),
+      previewUrl,
+    });
+  return { store, github, ops, nomad, caddy, consul, terraform, extraTerraformVars, context };
+}
+
+function tokenOf(target: { token?: string }): { token?: string } {
+  return target.token ? { token: target.token } : {};
+}
