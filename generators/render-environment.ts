@@ -6,7 +6,7 @@ import type { EnvContext } from './env-context.js';
 import { RenderError, type RenderProblem } from './errors.js';
 import { periodicJobViews, serviceJobView } from './nomad/job-views.js';
 import { checkSha } from './resolve.js';
-import { createRenderer, type TemplateSources } from './templates.js';
+import { rendererFor, type TemplateSources } from './templates.js';
 import { terraformVariables } from './terraform/tfvars.js';
 
 export type RenderedKind = 'nomad-job' | 'caddyfile' | 'caddy-route' | 'tfvars';
@@ -36,7 +36,7 @@ export function renderEnvironment(
   const periodicJobs = periodicJobViews(config, ctx, problems);
   if (problems.length > 0) throw new RenderError(dedupe(problems));
 
-  const renderer = createRenderer(templates);
+  const renderer = rendererFor(templates);
   const routes = envRoutes(config, ctx);
   return [
     {

@@ -26,6 +26,18 @@ function stringArg(helper: string, value: unknown): string {
   throw new Error(`template helper ${helper} needs a string, got ${String(value)}`);
 }
 
+const compiled = new WeakMap<TemplateSources, Renderer>();
+
+/** The renderer of `sources`, compiled once per sources object (Handlebars compiles lazily, on first use). */
+export function rendererFor(sources: TemplateSources): Renderer {
+  let renderer = compiled.get(sources);
+  if (!renderer) {
+    renderer = createRenderer(sources);
+    compiled.set(sources, renderer);
+  }
+  return renderer;
+}
+
 export function createRenderer(sources: TemplateSources): Renderer {
   const hb = Handlebars.create();
   hb.registerHelper('hcl', (value: unknown) => hclString(stringArg('hcl', value)));
