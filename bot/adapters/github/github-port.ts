@@ -1,4 +1,7 @@
-export type RepoPermission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
+import type { Permission } from '../../core/actions.js';
+
+/** GitHub's repository permission of a user; the core's own type, since the planner decides with it. */
+export type RepoPermission = Permission;
 
 export type ReactionContent =
   '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes';
