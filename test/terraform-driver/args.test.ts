@@ -3,6 +3,7 @@ import {
   applyArgs,
   automationEnv,
   destroyArgs,
+  goDuration,
   initArgs,
   outputArgs,
   planArgs,
@@ -62,25 +63,42 @@ describe('command lines', () => {
     ],
     [
       'plan',
-      planArgs('/tmp/x/vars.tfvars.json'),
+      planArgs('/tmp/x/vars.tfvars.json', 600_000),
       [
         'plan',
         '-input=false',
         '-no-color',
         '-json',
         '-detailed-exitcode',
+        '-lock-timeout=600s',
         '-var-file=/tmp/x/vars.tfvars.json',
       ],
     ],
     [
       'apply',
-      applyArgs('/v.json'),
-      ['apply', '-input=false', '-no-color', '-json', '-auto-approve', '-var-file=/v.json'],
+      applyArgs('/v.json', 1_500),
+      [
+        'apply',
+        '-input=false',
+        '-no-color',
+        '-json',
+        '-auto-approve',
+        '-lock-timeout=1500ms',
+        '-var-file=/v.json',
+      ],
     ],
     [
       'destroy',
-      destroyArgs('/v.json'),
-      ['destroy', '-input=false', '-no-color', '-json', '-auto-approve', '-var-file=/v.json'],
+      destroyArgs('/v.json', 0),
+      [
+        'destroy',
+        '-input=false',
+        '-no-color',
+        '-json',
+        '-auto-approve',
+        '-lock-timeout=0s',
+        '-var-file=/v.json',
+      ],
     ],
     [
       'init with shared backend settings',
@@ -98,6 +116,19 @@ describe('command lines', () => {
     ['output', outputArgs(), ['output', '-no-color', '-json']],
   ])('%s', (_name, args, expected) => {
     expect(args).toEqual(expected);
+  });
+
+  it.each([
+    [600_000, '600s'],
+    [30_000, '30s'],
+    [250, '250ms'],
+    [0, '0s'],
+  ])('lock timeout %i ms is spelled %s', (ms, spelled) => {
+    expect(goDuration(ms)).toBe(spelled);
+  });
+
+  it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('rejects lock timeout %s', (ms) => {
+    expect(() => goDuration(ms)).toThrow(/whole, non-negative/);
   });
 
   it('sets automation mode and the data directory', () => {

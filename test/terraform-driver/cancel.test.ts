@@ -84,7 +84,10 @@ describe('terraform driver: stopping a run', () => {
     expect(await pidGone(pid)).toBe(true);
     // Killed hard, it could not release its lock: the next run reports who holds it.
     expect(existsSync(h.lockPath(pr13))).toBe(true);
-    const next = await stubborn.plan(pr13, {}).catch((e: unknown) => e);
+    const next = await h
+      .runnerWith({}, { lockTimeoutMs: 200 })
+      .plan(pr13, {})
+      .catch((e: unknown) => e);
     const lock = JSON.parse(readFileSync(h.lockPath(pr13), 'utf8')) as { ID: string };
     expect((next as TerraformError).failure).toMatchObject({
       kind: 'state_locked',

@@ -43,7 +43,7 @@ export interface Harness {
   logs: LogRecord[];
   runner: TerraformRunner;
   /** Another runner on the same state directory, with extra environment for the fake. */
-  runnerWith(env: Record<string, string>): TerraformRunner;
+  runnerWith(env: Record<string, string>, runner?: { lockTimeoutMs?: number }): TerraformRunner;
   target(environment: TfTarget['environment'], pr?: number): TfTarget;
   statePath(target: TfTarget): string;
   lockPath(target: TfTarget): string;
@@ -53,7 +53,12 @@ export interface Harness {
 }
 
 export async function createHarness(
-  opts: { env?: Record<string, string>; killGraceMs?: number; secrets?: string[] } = {},
+  opts: {
+    env?: Record<string, string>;
+    killGraceMs?: number;
+    secrets?: string[];
+    lockTimeoutMs?: number;
+  } = {},
 ): Promise<Harness> {
   const root = await mkdtemp(path.join(tmpdir(), 'prenv-tf-test-'));
   const stateDir = path.join(root, 'state');
@@ -63,15 +68,18 @@ export async function createHarness(
     await mkdir(path.join(moduleDir, env), { recursive: true });
   }
   const logs: LogRecord[] = [];
-  const runnerWith = (env: Record<string, string>) =>
-    createTerraformRunner({
+  const runnerWith = (env: Record<string, string>, runner: { lockTimeoutMs?: number } = {}) => {
+    const lockTimeoutMs = runner.lockTimeoutMs ?? opts.lockTimeoutMs;
+    return createTerraformRunner({
       bin: fakeTerraform,
       env: { PATH: process.env.PATH, PRENV_FAKE_TF_STATE_DIR: stateDir, ...opts.env, ...env },
       logger: recordingLogger(logs),
       killGraceMs: opts.killGraceMs ?? 5_000,
       tmpDir: root,
       ...(opts.secrets ? { secrets: opts.secrets } : {}),
+      ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
     });
+  };
   const runner = runnerWith({});
   const statePath = (t: TfTarget) => path.join(stateDir, stateKey(t));
   return {

@@ -112,7 +112,7 @@ describe('terraform driver against the fake CLI: life cycle', () => {
     expect(readdirSync(h.root).filter((f) => f.startsWith('prenv-tf-'))).toEqual([]);
   });
 
-  it('refuses a second run on the same state while the first holds the lock', async () => {
+  it('a second run on the same state gives up once the lock timeout has passed', async () => {
     const pr5 = h.target('pr', 5);
     await h.runner.init(pr5);
     const slow = h.runnerWith({ PRENV_FAKE_TF_DELAY_MS: '30000' });
@@ -129,8 +129,16 @@ describe('terraform driver against the fake CLI: life cycle', () => {
     );
     await running;
 
-    const second = await h.runner.apply(pr5, {}).catch((e: unknown) => e);
+    const events: ProgressEvent[] = [];
+    const second = await h
+      .runnerWith({}, { lockTimeoutMs: 300 })
+      .apply(pr5, {}, { onProgress: (e) => events.push(e) })
+      .catch((e: unknown) => e);
     expect(second).toBeInstanceOf(TerraformError);
+    expect((second as TerraformError).args).toContain('-lock-timeout=300ms');
+    expect(events.map((e) => e.message)).toContain(
+      'Acquiring state lock. This may take a few moments...',
+    );
     const failure = (second as TerraformError).failure;
     expect(failure.kind).toBe('state_locked');
     if (failure.kind === 'state_locked') {

@@ -27,16 +27,50 @@ export function initArgs(target: TfTarget, backendConfig: readonly string[] = []
   ];
 }
 
-export function planArgs(varFile: string): string[] {
-  return ['plan', ...COMMON, '-json', '-detailed-exitcode', `-var-file=${varFile}`];
+/**
+ * A duration as Go's `time.ParseDuration` reads it (`600s`, `1500ms`), for `-lock-timeout`:
+ * how long Terraform retries taking the state lock before it gives up.
+ */
+export function goDuration(ms: number): string {
+  if (!Number.isSafeInteger(ms) || ms < 0) {
+    throw new Error(`A duration must be a whole, non-negative number of ms, got ${ms}`);
+  }
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
-export function applyArgs(varFile: string): string[] {
-  return ['apply', ...COMMON, '-json', '-auto-approve', `-var-file=${varFile}`];
+const lockTimeout = (ms: number) => `-lock-timeout=${goDuration(ms)}`;
+
+export function planArgs(varFile: string, lockTimeoutMs: number): string[] {
+  return [
+    'plan',
+    ...COMMON,
+    '-json',
+    '-detailed-exitcode',
+    lockTimeout(lockTimeoutMs),
+    `-var-file=${varFile}`,
+  ];
 }
 
-export function destroyArgs(varFile: string): string[] {
-  return ['destroy', ...COMMON, '-json', '-auto-approve', `-var-file=${varFile}`];
+export function applyArgs(varFile: string, lockTimeoutMs: number): string[] {
+  return [
+    'apply',
+    ...COMMON,
+    '-json',
+    '-auto-approve',
+    lockTimeout(lockTimeoutMs),
+    `-var-file=${varFile}`,
+  ];
+}
+
+export function destroyArgs(varFile: string, lockTimeoutMs: number): string[] {
+  return [
+    'destroy',
+    ...COMMON,
+    '-json',
+    '-auto-approve',
+    lockTimeout(lockTimeoutMs),
+    `-var-file=${varFile}`,
+  ];
 }
 
 export function outputArgs(): string[] {

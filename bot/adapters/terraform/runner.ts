@@ -54,8 +54,16 @@ export interface TerraformRunnerOptions {
    * come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in `env`.
    */
   backendConfig?: string[];
-  /** Where the temporary `-var-file` goes; defaults to the OS temp directory. */
+  /**
+   * Where the temporary `-var-file` and each run's output files go; defaults to the OS
+   * temp directory.
+   */
   tmpDir?: string;
+  /**
+   * How long plan/apply/destroy wait for a state lock held by another run (`-lock-timeout`),
+   * e.g. a Terraform still finishing the work of a bot that died. Default 10 minutes.
+   */
+  lockTimeoutMs?: number;
 }
 
 const STDERR_TAIL = 4000;
@@ -84,6 +92,11 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
   const bin = options.bin ?? 'terraform';
   const baseLogger = options.logger ?? silentLogger;
   const killGraceMs = options.killGraceMs ?? 60_000;
+  const lockTimeoutMs = options.lockTimeoutMs ?? 10 * 60_000;
+  if (!Number.isSafeInteger(lockTimeoutMs) || lockTimeoutMs < 0) {
+    throw new Error(`lockTimeoutMs must be a whole, non-negative number, got ${lockTimeoutMs}`);
+  }
+  const tmpDir = options.tmpDir ?? tmpdir();
 
   const secretsFor = (vars: TfVars, opts: RunOptions): string[] =>
     collectSecrets(options.env, vars, [...(options.secrets ?? []), ...(opts.secrets ?? [])]);
@@ -122,6 +135,7 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
       cwd,
       env,
       killGraceMs,
+      tmpDir,
       onStdoutLine,
       ...(r.opts.signal ? { signal: r.opts.signal } : {}),
       ...(r.opts.timeoutMs !== undefined ? { timeoutMs: r.opts.timeoutMs } : {}),
@@ -173,7 +187,7 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
 
   /** Runs with the variables in a private temporary `-var-file`, removed afterwards. */
   async function withVarFile<T>(vars: TfVars, fn: (file: string) => Promise<T>): Promise<T> {
-    const dir = await mkdtemp(path.join(options.tmpDir ?? tmpdir(), 'prenv-tf-'));
+    const dir = await mkdtemp(path.join(tmpDir, 'prenv-tf-'));
     const file = path.join(dir, 'vars.tfvars.json');
     try {
       await writeFile(file, JSON.stringify(vars), { mode: 0o600 });
@@ -215,7 +229,7 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
 
     async plan(target, vars, opts = {}): Promise<PlanSummary> {
       return withVarFile(vars, async (file) => {
-        const args = planArgs(file);
+        const args = planArgs(file, lockTimeoutMs);
         const out = await run({ command: 'plan', args, target, vars, opts, stdout: 'ui' }, [0, 2]);
         return {
           hasChanges: planExitMeaning(out.exitCode) === 'changes',
@@ -226,7 +240,7 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
 
     async apply(target, vars, opts = {}): Promise<ApplySummary> {
       return withVarFile(vars, async (file) => {
-        const args = applyArgs(file);
+        const args = applyArgs(file, lockTimeoutMs);
         const out = await run({ command: 'apply', args, target, vars, opts, stdout: 'ui' });
         const outputs = Object.fromEntries(
           Object.entries(out.digest.outputs ?? {}).map(([k, o]) => [k, o.value]),
@@ -237,7 +251,7 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
 
     async destroy(target, vars, opts = {}) {
       return withVarFile(vars, async (file) => {
-        const args = destroyArgs(file);
+        const args = destroyArgs(file, lockTimeoutMs);
         const out = await run({ command: 'destroy', args, target, vars, opts, stdout: 'ui' });
         return summaryOf(out.digest, 'destroy');
       });

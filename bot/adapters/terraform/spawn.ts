@@ -1,6 +1,9 @@
-import { createInterface } from 'node:readline';
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { StopReason } from './classify.js';
+import { readTail, tailLines } from './tail-file.js';
 
 export interface SpawnRequest {
   bin: string;
@@ -8,12 +11,16 @@ export interface SpawnRequest {
   cwd: string;
   /** The complete environment of the child; nothing is inherited. */
   env: Record<string, string | undefined>;
+  /** Where the run's private output directory goes. */
+  tmpDir: string;
   signal?: AbortSignal;
   timeoutMs?: number;
   /** Time between SIGINT and SIGKILL when a run is stopped. */
   killGraceMs: number;
   onStdoutLine: (line: string) => void;
   onSpawn?: (pid: number) => void;
+  /** How often the stdout file is read for new lines. */
+  pollMs?: number;
 }
 
 export interface SpawnResult {
@@ -26,6 +33,12 @@ export interface SpawnResult {
 }
 
 const STDERR_KEEP = 64 * 1024;
+const CANCELLED: SpawnResult = {
+  exitCode: undefined,
+  signal: undefined,
+  stderr: '',
+  stopped: { reason: 'cancelled' },
+};
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -36,34 +49,51 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /**
- * Runs one Terraform command in its own process group (never through a shell). Stopping
- * it (abort or timeout) sends SIGINT to the group, as Ctrl-C would, so Terraform and its
- * provider plugins shut down, persist state and release the lock; whatever is still
- * alive after `killGraceMs` gets SIGKILL.
+ * Runs one Terraform command in its own process group (never through a shell). Its
+ * stdout and stderr go to files in a private run directory, not to pipes, so Terraform
+ * outlives a bot that dies mid-run: it finishes, saves its state and releases the lock
+ * instead of dying of SIGPIPE. Stdout lines are read by tailing that file.
+ *
+ * Stopping it (abort or timeout) sends SIGINT to the group, as Ctrl-C would, so Terraform
+ * and its provider plugins shut down, persist state and release the lock; whatever is
+ * still alive after `killGraceMs` gets SIGKILL.
  */
 export async function spawnTerraform(req: SpawnRequest): Promise<SpawnResult> {
-  if (req.signal?.aborted) {
-    return { exitCode: undefined, signal: undefined, stderr: '', stopped: { reason: 'cancelled' } };
+  if (req.signal?.aborted) return CANCELLED;
+  const runDir = await mkdtemp(path.join(req.tmpDir, 'prenv-tf-'));
+  try {
+    return await runIn(runDir, req);
+  } finally {
+    await rm(runDir, { recursive: true, force: true });
   }
-  const child = execa(req.bin, req.args, {
-    cwd: req.cwd,
-    env: req.env,
-    extendEnv: false,
-    detached: true,
-    reject: false,
-    buffer: false,
-    stdin: 'ignore',
-    stripFinalNewline: false,
-  });
+}
 
-  let stderr = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-STDERR_KEEP);
-  });
-  const lines = child.stdout ? createInterface({ input: child.stdout, crlfDelay: Infinity }) : null;
-  lines?.on('line', req.onStdoutLine);
-  const stdoutDone = lines ? new Promise<void>((resolve) => lines.once('close', resolve)) : null;
+async function runIn(runDir: string, req: SpawnRequest): Promise<SpawnResult> {
+  const stdoutFile = path.join(runDir, 'stdout.jsonl');
+  const stderrFile = path.join(runDir, 'stderr.log');
+  const out = await open(stdoutFile, 'wx', 0o600);
+  const err = await open(stderrFile, 'wx', 0o600);
+  if (req.signal?.aborted) {
+    await Promise.all([out.close(), err.close()]);
+    return CANCELLED;
+  }
+  let child: ChildProcess;
+  let exited: Promise<Exit>;
+  try {
+    // node:child_process rather than execa: execa's types do not take any file descriptor.
+    // `detached` gives the child its own session and process group.
+    child = spawn(req.bin, req.args, {
+      cwd: req.cwd,
+      env: req.env,
+      detached: true,
+      stdio: ['ignore', out.fd, err.fd],
+    });
+    exited = exitOf(child);
+  } finally {
+    // The child holds its own copies of the descriptors.
+    await Promise.all([out.close(), err.close()]);
+  }
+  const tail = await tailLines(stdoutFile, req.onStdoutLine, req.pollMs);
 
   let stopped: StopReason | undefined;
   let forceKill: NodeJS.Timeout | undefined;
@@ -75,6 +105,7 @@ export async function spawnTerraform(req: SpawnRequest): Promise<SpawnResult> {
   };
   const onAbort = () => stop({ reason: 'cancelled' });
   req.signal?.addEventListener('abort', onAbort, { once: true });
+  if (req.signal?.aborted) onAbort();
   const timer =
     req.timeoutMs !== undefined
       ? setTimeout(
@@ -85,23 +116,39 @@ export async function spawnTerraform(req: SpawnRequest): Promise<SpawnResult> {
   if (child.pid !== undefined) req.onSpawn?.(child.pid);
 
   try {
-    const result = await child;
-    await stdoutDone;
+    const result = await exited;
     if (stopped && child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
-    const spawnError =
-      result.exitCode === undefined && result.signal === undefined && result.failed
-        ? (result.originalMessage ?? result.shortMessage ?? 'could not start')
-        : undefined;
+    await tail.finish();
     return {
       exitCode: result.exitCode,
       signal: result.signal,
-      stderr,
+      stderr: await readTail(stderrFile, STDERR_KEEP),
       ...(stopped ? { stopped } : {}),
-      ...(spawnError ? { spawnError } : {}),
+      ...(result.spawnError ? { spawnError: result.spawnError } : {}),
     };
   } finally {
     clearTimeout(timer);
     clearTimeout(forceKill);
     req.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+interface Exit {
+  exitCode: number | undefined;
+  signal: string | undefined;
+  spawnError?: string;
+}
+
+/** Resolves when the child has exited, or with `spawnError` when it never started. */
+function exitOf(child: ChildProcess): Promise<Exit> {
+  return new Promise((resolve) => {
+    child.on('error', (error) => {
+      if (child.pid === undefined) {
+        resolve({ exitCode: undefined, signal: undefined, spawnError: error.message });
+      }
+    });
+    child.once('exit', (code, signal) =>
+      resolve({ exitCode: code ?? undefined, signal: signal ?? undefined }),
+    );
+  });
 }

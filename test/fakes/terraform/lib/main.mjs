@@ -53,7 +53,29 @@ function parseFlags(command, args) {
     else if (name === '-backend-config') flags.backendConfig.push(value);
     else flags[name.slice(1)] = value;
   }
+  flags.lockTimeoutMs = parseGoDuration(flags['lock-timeout'] ?? '0s');
+  if (flags.lockTimeoutMs === undefined) {
+    process.stderr.write(
+      `invalid value "${flags['lock-timeout']}" for flag -lock-timeout: parse error\n`,
+    );
+    process.exit(1);
+  }
   return flags;
+}
+
+const UNIT_MS = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Go's time.ParseDuration (`600s`, `1m30s`, `250ms`, `0`) in ms; undefined when invalid. */
+function parseGoDuration(text) {
+  if (text === '0') return 0;
+  const part = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/y;
+  let total = 0;
+  while (text && part.lastIndex < text.length) {
+    const m = part.exec(text);
+    if (!m) return undefined;
+    total += Number(m[1]) * UNIT_MS[m[2]];
+  }
+  return text ? total : undefined;
 }
 
 function fail(diagnostic) {

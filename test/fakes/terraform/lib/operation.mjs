@@ -6,7 +6,7 @@ import {
   resourceFailure,
 } from './failures.mjs';
 import { counts, desiredServers, diff, outputsOf, readVars, targetOfKey } from './model.mjs';
-import { acquireLock, lockErrorDetail, readState, releaseLock, writeState } from './state.mjs';
+import { lockErrorDetail, readState, releaseLock, waitForLock, writeState } from './state.mjs';
 import { createUi, plainError, resourceObject } from './ui.mjs';
 
 const VERBS = {
@@ -14,6 +14,8 @@ const VERBS = {
   update: ['Modifying...', 'Modifications complete', 'Modifications errored', 'modifying'],
   delete: ['Destroying...', 'Destruction complete', 'Destruction errored', 'destroying'],
 };
+
+const LOCK_POLL_MS = 100;
 
 /** Interrupt handling as in Terraform: the first SIGINT stops gracefully, a second one exits. */
 function interrupts(ui) {
@@ -73,7 +75,17 @@ export async function runOperation(command, flags, key) {
     ui.diagnostic(early);
     return 1;
   }
-  const lock = acquireLock(key, command === 'plan' ? 'OperationTypePlan' : 'OperationTypeApply');
+  const lock = await waitForLock(
+    key,
+    command === 'plan' ? 'OperationTypePlan' : 'OperationTypeApply',
+    {
+      timeoutMs: flags.lockTimeoutMs,
+      pollMs: LOCK_POLL_MS,
+      sleep: int.sleep,
+      stopped: () => int.interrupted,
+      onWait: () => ui.log('Acquiring state lock. This may take a few moments...'),
+    },
+  );
   if (!lock.ok) {
     ui.diagnostic(plainError('Error acquiring the state lock', lockErrorDetail(lock.holder)));
     return 1;

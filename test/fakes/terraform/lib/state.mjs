@@ -87,7 +87,11 @@ export function lockPath(key) {
   return `${statePath(key)}.tflock`;
 }
 
-/** Takes the lock atomically; returns the holder's lock info when someone else has it. */
+/**
+ * Takes the lock atomically; returns the holder's lock info when someone else has it. The
+ * lock file is written aside and hard-linked into place, so a reader never sees it half
+ * written.
+ */
 export function acquireLock(key, operation) {
   const file = lockPath(key);
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -100,13 +104,41 @@ export function acquireLock(key, operation) {
     Created: new Date().toISOString(),
     Path: `prenv-state/${key}`,
   };
+  const aside = `${file}.${process.pid}.${info.ID}`;
+  fs.writeFileSync(aside, JSON.stringify(info));
   try {
-    fs.writeFileSync(file, JSON.stringify(info), { flag: 'wx' });
-    return { ok: true, info };
-  } catch (e) {
-    if (e.code !== 'EEXIST') throw e;
-    return { ok: false, holder: JSON.parse(fs.readFileSync(file, 'utf8')) };
+    for (;;) {
+      try {
+        fs.linkSync(aside, file);
+        return { ok: true, info };
+      } catch (e) {
+        if (e.code !== 'EEXIST') throw e;
+      }
+      try {
+        return { ok: false, holder: JSON.parse(fs.readFileSync(file, 'utf8')) };
+      } catch (e) {
+        // Released between the two calls: try again.
+        if (e.code !== 'ENOENT') throw e;
+      }
+    }
+  } finally {
+    fs.rmSync(aside, { force: true });
   }
+}
+
+/**
+ * Takes the lock, retrying every `pollMs` for up to `timeoutMs` (`-lock-timeout`) while
+ * another run holds it; gives up early when `stopped()` says so (an interrupt).
+ */
+export async function waitForLock(key, operation, { timeoutMs, pollMs, sleep, stopped, onWait }) {
+  const deadline = Date.now() + timeoutMs;
+  let lock = acquireLock(key, operation);
+  if (!lock.ok && timeoutMs > 0) onWait();
+  while (!lock.ok && !stopped() && Date.now() < deadline) {
+    await sleep(Math.min(pollMs, deadline - Date.now()));
+    lock = acquireLock(key, operation);
+  }
+  return lock;
 }
 
 export function releaseLock(key) {
