@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../core/logger.js';
 import { Engine } from '../runtime/engine.js';
+import type { HetznerApi } from '../adapters/hetzner/index.js';
+import { startReconcileLoop } from '../runtime/reconcile-loop.js';
 import { allowCertificateFor } from './live-hosts.js';
 import { close, createBotHttpServer, listen } from './http-server.js';
 import type { ServeSettings } from './serve-settings.js';
@@ -24,6 +26,8 @@ export async function startBotApp(input: {
   cwd: string;
   /** Replacements for the outside world (the demo runs against a simulated cloud). */
   overrides?: PortOverrides;
+  /** The Hetzner API for the reconciler (default: from the settings; null: servers unchecked). */
+  hetzner?: HetznerApi | null;
 }): Promise<BotApp> {
   const { config, settings, logger } = input;
   const ports = await wirePorts({
@@ -66,6 +70,17 @@ export async function startBotApp(input: {
   const port = await listen(server, input.port, input.host);
   logger.info('listening', { port, host: input.host, webhook: '/webhooks/github' });
   await engine.start();
+  const reconcileLoop = settings.reconcile
+    ? startReconcileLoop({
+        config,
+        settings,
+        ports,
+        engine,
+        logger,
+        cwd: input.cwd,
+        ...(input.hetzner !== undefined ? { hetzner: input.hetzner } : {}),
+      })
+    : null;
   const ticker = setInterval(() => {
     void engine
       .tick()
@@ -77,6 +92,7 @@ export async function startBotApp(input: {
     engine,
     stop: async () => {
       clearInterval(ticker);
+      await reconcileLoop?.stop();
       await close(server);
       await engine.stop();
       await store.close();

@@ -14,6 +14,8 @@ export interface RuntimeSettings {
   nomad: { url: string; token?: string };
   consul: { url: string; token?: string };
   caddyAdminUrl: string;
+  /** Hetzner Cloud API, for the reconciler's server listing; no token: servers are not checked. */
+  hcloud: { apiUrl: string; token?: string };
   /** Caddy's HTTP listener, for the final request of a deploy; none skips it. */
   caddyHttpUrl?: string;
   terraform: {
@@ -26,6 +28,8 @@ export interface RuntimeSettings {
   };
   settleMs: number;
   tickMs: number;
+  /** `PRENV_RECONCILE=off`: the bot runs no reconciler (run `prenv reconcile` yourself). */
+  reconcile: boolean;
   /** Every secret value, to redact from logs and comments. */
   secrets: string[];
 }
@@ -101,6 +105,9 @@ export function readRuntimeSettings(
   }
   const settleMs = number(env, 'PRENV_SETTLE_MS', 2_000, errors);
   const tickMs = number(env, 'PRENV_TICK_MS', 30_000, errors);
+  const reconcile = env.PRENV_RECONCILE ?? 'on';
+  if (reconcile !== 'on' && reconcile !== 'off')
+    errors.push(`PRENV_RECONCILE must be "on" or "off", got "${reconcile}"`);
   if (errors.length > 0) return { ok: false, errors };
   const secrets = [
     hcloudToken,
@@ -126,6 +133,10 @@ export function readRuntimeSettings(
         ...(env.PRENV_CONSUL_TOKEN ? { token: env.PRENV_CONSUL_TOKEN } : {}),
       },
       caddyAdminUrl: env.PRENV_CADDY_ADMIN ?? 'http://127.0.0.1:2019',
+      hcloud: {
+        apiUrl: env.PRENV_HCLOUD_API_URL ?? 'https://api.hetzner.cloud/v1',
+        ...(hcloudToken ? { token: hcloudToken } : {}),
+      },
       ...(env.PRENV_CADDY_HTTP ? { caddyHttpUrl: env.PRENV_CADDY_HTTP } : {}),
       terraform: {
         bin: env.PRENV_TERRAFORM_BIN ?? 'terraform',
@@ -136,6 +147,7 @@ export function readRuntimeSettings(
       },
       settleMs,
       tickMs,
+      reconcile: reconcile !== 'off',
       secrets,
     },
   };
