@@ -46,6 +46,19 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'prenv-demo-'));
   const github = new MemoryGitHub();
   github.permissions.set('maintainer', 'write');
+  // GitHub's view of the PR, as the reconciler and the /redeploy command read it.
+  github.pulls.set(PR, {
+    number: PR,
+    headSha: '3f2c9a1',
+    headRef: 'feature/login',
+    baseRef: 'main',
+    title: 'Add the login page',
+    draft: false,
+    fork: false,
+    author: 'dev',
+    state: 'open',
+    merged: false,
+  });
   const settings = readServeSettings({
     PRENV_WEBHOOK_SECRET: SECRET,
     PRENV_GITHUB_TOKEN: 'demo-token',
@@ -110,30 +123,26 @@ async function main(): Promise<void> {
       ],
       [
         `new commit pushed (head 8d41e07)`,
-        () => send('pull_request', pullPayload('synchronize', '8d41e07')),
+        () => {
+          github.pulls.set(PR, { ...github.pulls.get(PR)!, headSha: '8d41e07' });
+          return send('pull_request', pullPayload('synchronize', '8d41e07'));
+        },
       ],
       [
         'a maintainer comments /redeploy',
         async () => {
-          github.pulls.set(PR, {
-            number: PR,
-            headSha: '8d41e07',
-            headRef: 'feature/login',
-            baseRef: 'main',
-            title: 'Add the login page',
-            draft: false,
-            fork: false,
-            author: 'dev',
-            state: 'open',
-            merged: false,
-          });
           await send('issue_comment', prCommentPayload('/redeploy', 'maintainer', PR));
         },
       ],
       [
         `PR #${PR} merged and closed`,
-        () =>
-          send('pull_request', pullPayload('closed', '8d41e07', { merged: true, state: 'closed' })),
+        () => {
+          github.pulls.set(PR, { ...github.pulls.get(PR)!, state: 'closed', merged: true });
+          return send(
+            'pull_request',
+            pullPayload('closed', '8d41e07', { merged: true, state: 'closed' }),
+          );
+        },
       ],
     ];
     for (const [title, step] of steps) {

@@ -47,7 +47,7 @@ export async function startLocalStack(
   const [caddy, consul, nomad] = await Promise.all([
     startCaddy(),
     startConsul(),
-    startFakeNomad({ healthyAfterMs: 300 }),
+    startFakeNomad({ healthyAfterMs: 600 }),
   ]);
   const consulClient = createConsulClient({ baseUrl: consul.httpUrl, fetch });
   const config: Config = {

@@ -1,0 +1,60 @@
+import { execa, type ResultPromise } from 'execa';
+import path from 'node:path';
+import { repoRoot } from '../support/tools.js';
+import { signedDelivery } from '../support/webhook-examples.js';
+
+export interface ServeProcess {
+  port: number;
+  child: ResultPromise;
+  logs(): string;
+  post(name: string, payload: unknown, id: string): Promise<number>;
+}
+
+export const WEBHOOK_SECRET = 'serve-test-webhook-secret';
+
+/** Starts `prenv serve` as a real process and waits until it listens. */
+export async function startServe(
+  configFile: string,
+  env: Record<string, string>,
+): Promise<ServeProcess> {
+  const child = execa(
+    'node',
+    [path.join(repoRoot, 'bin/prenv.js'), 'serve', '--config', configFile, '--port', '0'],
+    {
+      env: { PATH: process.env.PATH, PRENV_WEBHOOK_SECRET: WEBHOOK_SECRET, ...env },
+      extendEnv: false,
+      reject: false,
+      detached: false,
+    },
+  );
+  let logs = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`prenv serve did not start:\n${logs}`)),
+      30_000,
+    );
+    child.stderr?.on('data', (chunk: Buffer) => {
+      logs += chunk.toString();
+      const match = /"msg":"listening","port":(\d+)/.exec(logs);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+    void child.then((r) => reject(new Error(`prenv serve exited with ${r.exitCode}:\n${logs}`)));
+  });
+  return {
+    port,
+    child,
+    logs: () => logs,
+    post: async (name, payload, id) => {
+      const delivery = await signedDelivery(name, payload, WEBHOOK_SECRET, id);
+      const res = await fetch(`http://127.0.0.1:${port}/webhooks/github`, {
+        method: 'POST',
+        headers: delivery.headers,
+        body: delivery.body,
+      });
+      return res.status;
+    },
+  };
+}
