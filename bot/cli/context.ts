@@ -1,3 +1,5 @@
+import { createInterface } from 'node:readline/promises';
+
 /** What a command may touch of the outside world; tests pass their own. */
 export interface CliContext {
   cwd: string;
@@ -6,6 +8,8 @@ export interface CliContext {
   stderr: (text: string) => void;
   isTTY: boolean;
   now: () => Date;
+  /** Asks the user one question on the terminal; absent when stdin is not a terminal. */
+  prompt?: (question: string) => Promise<string>;
 }
 
 export function processContext(): CliContext {
@@ -16,5 +20,15 @@ export function processContext(): CliContext {
     stderr: (text) => void process.stderr.write(text),
     isTTY: Boolean(process.stdout.isTTY),
     now: () => new Date(),
+    ...(process.stdin.isTTY ? { prompt: terminalPrompt } : {}),
   };
+}
+
+async function terminalPrompt(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
 }

@@ -7,6 +7,13 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerRender } from './commands/render.js';
 import { registerInit } from './commands/init.js';
 import { registerServe } from './commands/serve.js';
+import { registerDeploy } from './commands/deploy.js';
+import { registerDestroy } from './commands/destroy.js';
+import { registerList } from './commands/list.js';
+import { registerStatus } from './commands/status.js';
+import { registerCost } from './commands/cost.js';
+import { registerPlan } from './commands/plan.js';
+import { registerReconcile } from './commands/reconcile.js';
 
 /** Runs one command action and records its exit code; typed errors become one readable line. */
 export type ActionRunner = (action: () => Promise<ExitCodeValue>) => Promise<void>;
@@ -39,6 +46,13 @@ export function buildProgram(ctx: CliContext): BuiltProgram {
   registerRender(program, ctx, run);
   registerInit(program, ctx, run);
   registerServe(program, ctx, run);
+  registerDeploy(program, ctx, run);
+  registerDestroy(program, ctx, run);
+  registerList(program, ctx, run);
+  registerStatus(program, ctx, run);
+  registerCost(program, ctx, run);
+  registerPlan(program, ctx, run);
+  registerReconcile(program, ctx, run);
 
   return { program, exitCode: () => exitCode };
 }

@@ -4,9 +4,13 @@ import type { EnvRecord, PullRequestRef } from './model.js';
 /** GitHub's repository permission of the commenter, looked up by an adapter. */
 export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
-/** A comment command completed by the adapter with the PR and the commenter's permission. */
-export interface CommandEvent extends Omit<CommentCommandEvent, 'kind' | 'pr'> {
+/**
+ * A comment command completed by the adapter with the PR and the commenter's permission. The
+ * maintainer CLI sends the same event with `commentId: null`: there is no comment to react to.
+ */
+export interface CommandEvent extends Omit<CommentCommandEvent, 'kind' | 'pr' | 'commentId'> {
   kind: 'command';
+  commentId: number | null;
   pull: PullRequestRef;
   permission: Permission;
 }

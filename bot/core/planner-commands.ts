@@ -60,6 +60,7 @@ function refuse(d: Draft, event: CommandEvent, refusal: Refusal): void {
 }
 
 function react(d: Draft, event: CommandEvent, reaction: Reaction): void {
+  if (event.commentId === null) return;
   d.actions.push({ kind: 'react', pr: event.pull.number, commentId: event.commentId, reaction });
 }
 

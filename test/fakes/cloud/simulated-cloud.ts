@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConsulServices } from '../../../bot/adapters/consul/client.js';
+import type { FakeNodeInput } from '../nomad-api/cluster.js';
 import type { FakeNomad } from '../nomad-api/server.js';
 import { startLocalHttpServer, type LocalHttpServer } from '../../support/local-http-server.js';
 
@@ -15,12 +16,14 @@ interface ApiGroup {
 
 /**
  * Plays Hetzner and the Nomad clients for local runs: a server in the fake Terraform's state
- * becomes a ready Nomad node (pool `previews`, meta pr), and every service of a job the fake
+ * becomes a ready Nomad node (a PR's in pool `previews` with meta pr; production's and
+ * staging's in pool `default`, named as the servers), and every service of a job the fake
  * Nomad accepted becomes a local HTTP server registered in the real Consul, so Caddy can
  * reach it through Consul DNS. Nothing here talks to a cloud.
  */
 export class SimulatedCloud {
-  private readonly nodes = new Map<number, string>();
+  /** Node id by node name. */
+  private readonly nodes = new Map<string, string>();
   private readonly services = new Map<string, { server: LocalHttpServer; sha: string }>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private syncing: Promise<void> | null = null;
@@ -35,7 +38,7 @@ export class SimulatedCloud {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.sync(), this.options.intervalMs ?? 100);
+    this.timer = setInterval(() => void this.sync(), this.options.intervalMs ?? 50);
   }
 
   /** One reconciliation pass; concurrent calls share it. */
@@ -72,22 +75,44 @@ export class SimulatedCloud {
     return out.sort((a, b) => a - b);
   }
 
-  private async syncOnce(): Promise<void> {
-    const servers = new Set(await this.servers());
-    for (const pr of servers) {
-      if (!this.nodes.has(pr)) {
-        this.nodes.set(
-          pr,
-          this.options.nomad.addNode({ name: `pr-${pr}-client-1`, pr, nodePool: 'previews' }),
-        );
+  /** Names of the servers of `production` or `staging` in the fake Terraform state. */
+  async clusterServers(env: 'production' | 'staging'): Promise<string[]> {
+    const file = path.join(this.options.stateDir, 'prenv', `${env}.tfstate`);
+    const text = await readFile(file, 'utf8').catch(() => null);
+    if (text === null) return [];
+    const state = JSON.parse(text) as {
+      resources?: { type?: string; instances?: { attributes?: { name?: string } }[] }[];
+    };
+    return (state.resources ?? [])
+      .filter((r) => r.type === 'hcloud_server')
+      .flatMap((r) => (r.instances ?? []).map((i) => i.attributes?.name ?? ''))
+      .filter((name) => name !== '');
+  }
+
+  private async syncNodes(): Promise<void> {
+    const wanted = new Map<string, FakeNodeInput>();
+    for (const pr of await this.servers()) {
+      const name = `pr-${pr}-client-1`;
+      wanted.set(name, { name, pr, nodePool: 'previews' });
+    }
+    for (const env of ['production', 'staging'] as const) {
+      for (const name of await this.clusterServers(env)) {
+        wanted.set(name, { name, nodePool: 'default' });
       }
     }
-    for (const [pr, id] of this.nodes) {
-      if (!servers.has(pr)) {
+    for (const [name, node] of wanted) {
+      if (!this.nodes.has(name)) this.nodes.set(name, this.options.nomad.addNode(node));
+    }
+    for (const [name, id] of this.nodes) {
+      if (!wanted.has(name)) {
         this.options.nomad.removeNode(id);
-        this.nodes.delete(pr);
+        this.nodes.delete(name);
       }
     }
+  }
+
+  private async syncOnce(): Promise<void> {
+    await this.syncNodes();
     const wanted = new Map<string, { name: string; healthPath: string; sha: string }>();
     for (const job of this.options.nomad.cluster.jobs.values()) {
       if (job.Stop === true) continue;

@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { RenderError } from '../../../generators/errors.js';
+import { redact } from '../../core/redact.js';
+import { probeThroughCaddy } from '../../adapters/caddy/probe.js';
+import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
+import { loadTemplates } from '../../adapters/templates/load-templates.js';
+import { clusterOps, DeploymentFailedError, type ClusterEnv } from '../../runtime/cluster-ops.js';
+import type { CliContext } from '../context.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+import type { Progress } from './progress.js';
+import type { Outcome } from './report.js';
+import { clusterTerraformDir, type CliRuntime } from './runtime.js';
+
+/** Runs the production or staging pipeline with progress; failures become an outcome to report. */
+export async function runClusterCommand(input: {
+  ctx: CliContext;
+  runtime: CliRuntime;
+  env: ClusterEnv;
+  command: 'deploy' | 'destroy';
+  sha: string | undefined;
+  progress: Progress;
+}): Promise<Outcome> {
+  const { ctx, runtime, env, progress } = input;
+  const { config, settings, ports } = runtime;
+  const templateDir = ctx.env.PRENV_TEMPLATES;
+  const caddyHttp = settings.caddyHttpUrl;
+  const ops = clusterOps({
+    config,
+    templates: await loadTemplates(templateDir ? path.resolve(ctx.cwd, templateDir) : undefined),
+    schema: loadJobspecSchema(),
+    terraform: ports.terraform,
+    terraformDir: clusterTerraformDir(ctx, settings, env),
+    extraTerraformVars: ports.extraTerraformVars,
+    nomad: ports.nomad,
+    caddy: ports.caddy,
+    consul: ports.consul.services,
+    ...(caddyHttp ? { probe: (host: string) => probeThroughCaddy(caddyHttp, host) } : {}),
+    pollMs: 500,
+  });
+  const run = {
+    step: (name: string) => progress.start(name),
+    note: (t: string) => progress.note(t),
+  };
+  try {
+    if (input.command === 'destroy') {
+      await ops.destroy(env, run);
+      progress.endAll('ok');
+      return { outcome: 'destroyed' };
+    }
+    const result = await ops.deploy(env, input.sha, run);
+    progress.endAll('ok');
+    return { outcome: 'deployed', url: result.url };
+  } catch (err) {
+    progress.endAll('failed');
+    if (err instanceof RenderError) {
+      throw new CliError(
+        `cannot render ${env}:\n${err.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`,
+        ExitCode.config,
+      );
+    }
+    const error = redact(err instanceof Error ? err.message : String(err), settings.secrets);
+    const reverted = err instanceof DeploymentFailedError && err.autoRevert;
+    return { outcome: reverted ? 'reverted' : 'failed', error };
+  }
+}

@@ -1,0 +1,99 @@
+import type { CommandEvent } from '../../core/actions.js';
+import type { World } from '../../core/model.js';
+import { isCapacityBlocked, queueOrder, queuePositions } from '../../core/slots.js';
+import { Engine } from '../../runtime/engine.js';
+import type { CliRuntime } from './runtime.js';
+import type { Progress } from './progress.js';
+import { opsWithProgress } from './progress-ops.js';
+import type { PrTarget } from './pr-target.js';
+
+export type PrOutcome =
+  | { outcome: 'live'; sha: string; url: string }
+  | { outcome: 'queued'; position: number; length: number; cap: number; atCapacity: boolean }
+  | { outcome: 'destroyed' }
+  | { outcome: 'absent' }
+  | { outcome: 'failed'; error: string };
+
+/**
+ * Sends a maintainer's `/deploy` or `/destroy` through the bot's own engine (same state, same
+ * planner, same pipelines, same cap and queue) and waits until every run it started has ended.
+ */
+export async function runPrCommand(input: {
+  runtime: CliRuntime;
+  target: PrTarget;
+  command: 'deploy' | 'destroy';
+  actor: string;
+  progress: Progress;
+}): Promise<PrOutcome> {
+  const { runtime, target, command, progress } = input;
+  const { ports, settings } = runtime;
+  const pr = target.pull.number;
+  const before = (await ports.store.loadWorld()).world.envs[pr];
+  if (command === 'destroy' && (!before || before.phase === 'absent')) return { outcome: 'absent' };
+  const engine = new Engine({
+    store: ports.store,
+    github: ports.github,
+    ops: opsWithProgress(ports.ops, progress, pr),
+    logger: runtime.logger,
+    secrets: settings.secrets,
+    settleMs: 0,
+    context: ports.context,
+  });
+  const event: CommandEvent = {
+    kind: 'command',
+    commentId: null,
+    actor: input.actor,
+    permission: 'admin',
+    command: { kind: 'command', name: command, line: 1 },
+    pull: target.pull,
+  };
+  try {
+    await engine.handle(event);
+    await engine.idle();
+  } finally {
+    await engine.stop();
+  }
+  const { world } = await ports.store.loadWorld();
+  return outcomeOf(world, pr, command, target.sha, ports.context());
+}
+
+function outcomeOf(
+  world: World,
+  pr: number,
+  command: 'deploy' | 'destroy',
+  sha: string | null,
+  ctx: { now: number; cap: number; previewUrl: (pr: number) => string },
+): PrOutcome {
+  const env = world.envs[pr];
+  if (env?.phase === 'failed')
+    return { outcome: 'failed', error: env.failure?.lastError ?? 'the run failed' };
+  if (env?.run) {
+    // idle() waits for every run this process started, so this one belongs to someone else.
+    const error =
+      `pr-${pr} is ${env.phase}: a ${env.run.kind} run that this command did not start is in ` +
+      'flight (the bot, or an interrupted prenv command). The bot resumes interrupted runs ' +
+      `when it starts (prenv serve); see \`prenv status pr ${pr}\`.`;
+    return { outcome: 'failed', error };
+  }
+  if (command === 'destroy') {
+    return !env || env.phase === 'absent'
+      ? { outcome: 'destroyed' }
+      : { outcome: 'failed', error: `pr-${pr} is ${env.phase}, not destroyed` };
+  }
+  if (env?.phase === 'live' && sha !== null && env.deployedSha === sha)
+    return { outcome: 'live', sha, url: ctx.previewUrl(pr) };
+  if (env?.phase === 'queued') {
+    return {
+      outcome: 'queued',
+      position: queuePositions(world).get(pr) ?? 0,
+      length: queueOrder(world).length,
+      cap: ctx.cap,
+      atCapacity: isCapacityBlocked(world, ctx.now),
+    };
+  }
+  const at = env?.deployedSha ? ` at ${env.deployedSha}` : '';
+  return {
+    outcome: 'failed',
+    error: `pr-${pr} ended ${env?.phase ?? 'absent'}${at}, not live at ${sha}`,
+  };
+}

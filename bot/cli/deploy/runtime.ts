@@ -1,0 +1,88 @@
+import path from 'node:path';
+import type { Config } from '../../config/config.js';
+import { silentLogger, type Logger } from '../../core/logger.js';
+import { jsonLogger } from '../../adapters/log/json-logger.js';
+import { readRuntimeSettings, type RuntimeSettings } from '../../server/serve-settings.js';
+import { wirePorts, type Ports } from '../../server/wiring.js';
+import { requireConfig } from '../config-file.js';
+import type { CliContext } from '../context.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+
+export interface CliRuntime {
+  config: Config;
+  /** Absolute path of prenv.yml. */
+  configPath: string;
+  settings: RuntimeSettings;
+  ports: Ports;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/** Staging is a cluster of its own: these point the CLI at its Nomad, Consul and Caddy. */
+const STAGING_OVERRIDES = [
+  'NOMAD_ADDR',
+  'NOMAD_TOKEN',
+  'CONSUL_ADDR',
+  'CONSUL_TOKEN',
+  'CADDY_ADMIN',
+  'CADDY_HTTP',
+];
+
+export function envFor(
+  env: Record<string, string | undefined>,
+  target: 'production' | 'staging' | 'pr',
+): Record<string, string | undefined> {
+  if (target !== 'staging') return env;
+  const out = { ...env };
+  for (const key of STAGING_OVERRIDES) {
+    const value = env[`PRENV_STAGING_${key}`];
+    if (value) out[`PRENV_${key}`] = value;
+  }
+  return out;
+}
+
+/** Config, settings and every adapter, as the bot wires them; `close` releases the state store. */
+export async function loadConfigFile(
+  ctx: CliContext,
+  configFile: string,
+): Promise<{ config: Config; configPath: string }> {
+  const config = await requireConfig(configFile, ctx.cwd);
+  return { config, configPath: path.resolve(ctx.cwd, configFile) };
+}
+
+export async function openRuntime(
+  ctx: CliContext,
+  loaded: { config: Config; configPath: string },
+  target: 'production' | 'staging' | 'pr',
+): Promise<CliRuntime> {
+  const { config, configPath } = loaded;
+  const result = readRuntimeSettings(envFor(ctx.env, target));
+  if (!result.ok) {
+    throw new CliError(
+      `cannot run: fix these variables:\n${result.errors.map((e) => `  - ${e}`).join('\n')}`,
+      ExitCode.config,
+    );
+  }
+  const settings = result.settings;
+  const logger = ctx.env.PRENV_DEBUG
+    ? jsonLogger({ level: 'debug', secrets: settings.secrets, write: ctx.stderr })
+    : silentLogger;
+  const ports = await wirePorts({ config, settings, logger, cwd: ctx.cwd });
+  return {
+    config,
+    configPath,
+    settings,
+    ports,
+    logger,
+    close: () => ports.store.close(),
+  };
+}
+
+/** `terraform/environments/<env>`: a sibling of the PR module folder (PRENV_TERRAFORM_DIR). */
+export function clusterTerraformDir(
+  ctx: CliContext,
+  settings: RuntimeSettings,
+  env: 'production' | 'staging',
+): string {
+  return path.resolve(ctx.cwd, path.dirname(settings.terraform.dir), env);
+}

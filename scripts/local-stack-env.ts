@@ -1,0 +1,68 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { loadConfigOrThrow } from '../bot/config/load.js';
+import { FAKE_TERRAFORM, startLocalStack, type LocalStack } from '../test/support/local-stack.js';
+
+/** The local stack, plus what a second terminal needs to point `prenv` at it. */
+export interface TryItStack {
+  stack: LocalStack;
+  /** The `PRENV_*` variables for the CLI. */
+  env: Record<string, string>;
+  /** A copy of the config with `consul.dns` pointed at the local Consul. */
+  configFile: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts real Caddy and Consul, the Nomad API double, the fake terraform and the simulated
+ * cloud, and writes a state folder, Terraform module folders and a config copy for the CLI.
+ */
+export async function startTryItStack(options: {
+  configFile: string;
+  terraformDelayMs?: number;
+}): Promise<TryItStack> {
+  const text = await readFile(options.configFile, 'utf8');
+  const stack = await startLocalStack(loadConfigOrThrow(text, options.configFile), {
+    terraformDelayMs: options.terraformDelayMs ?? 0,
+  });
+  const dir = await mkdtemp(path.join(tmpdir(), 'prenv-try-'));
+  try {
+    const doc = parseDocument(text);
+    doc.setIn(['consul', 'dns'], stack.config.consul.dns);
+    const configFile = path.join(dir, path.basename(options.configFile));
+    await writeFile(configFile, doc.toString());
+    const modules = path.join(dir, 'terraform', 'environments');
+    for (const env of ['pr', 'production', 'staging'])
+      await mkdir(path.join(modules, env), { recursive: true });
+    const env = {
+      PRENV_STATE: path.join(dir, 'state.db'),
+      PRENV_NOMAD_ADDR: stack.nomad.url,
+      PRENV_CONSUL_ADDR: stack.consul.httpUrl,
+      PRENV_CADDY_ADMIN: stack.caddy.adminUrl,
+      PRENV_CADDY_HTTP: `http://127.0.0.1:${stack.caddy.httpPort}`,
+      PRENV_TERRAFORM_BIN: FAKE_TERRAFORM,
+      PRENV_TERRAFORM_DIR: path.join(modules, 'pr'),
+      PRENV_FAKE_TF_STATE_DIR: stack.stateDir,
+    };
+    return {
+      stack,
+      env,
+      configFile,
+      stop: async () => {
+        await stack.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await stack.stop();
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** `export NAME='value'` lines for a POSIX shell. */
+export function exportLines(env: Record<string, string>): string[] {
+  return Object.entries(env).map(([k, v]) => `export ${k}='${v.replace(/'/g, `'\\''`)}'`);
+}

@@ -1,0 +1,55 @@
+/**
+ * `npm run local-stack [-- --config FILE]`: a local stack to try the prenv CLI against, kept
+ * running until Ctrl-C. Caddy and Consul are real; the cloud is simulated.
+ */
+import path from 'node:path';
+import { repoRoot } from '../test/support/tools.js';
+import { exportLines, startTryItStack } from './local-stack-env.js';
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+function configArg(argv: string[]): string {
+  const at = argv.indexOf('--config');
+  const value = at >= 0 ? argv[at + 1] : undefined;
+  if (at >= 0 && !value) throw new Error('--config needs a file, e.g. --config prenv.yml');
+  return path.resolve(value ?? path.join(repoRoot, 'examples/aipacto/prenv.yml'));
+}
+
+async function main(): Promise<void> {
+  const tryIt = await startTryItStack({ configFile: configArg(process.argv.slice(2)) });
+  const prenv = `node ${path.join(repoRoot, 'bin/prenv.js')} --config ${tryIt.configFile}`;
+  out('prenv local stack — the cloud is SIMULATED: Terraform is a local fake that only writes');
+  out('state files, Nomad is an API double, and each "server" is a Nomad node of that double');
+  out('whose services are local processes. Caddy 2.6.2 and Consul 1.8.7 are real, on 127.0.0.1.');
+  out('Nothing is created at Hetzner and nothing costs money.');
+  out();
+  out('In a second terminal, paste:');
+  out();
+  for (const line of exportLines(tryIt.env)) out(`  ${line}`);
+  out(`  alias prenv='${prenv}'`);
+  out();
+  out('Then try:');
+  out('  prenv deploy pr 7 --sha 3f2c9a1');
+  out('  prenv list');
+  out('  prenv cost');
+  out(`  curl -H 'Host: pr-7.pr.aipacto.com' ${tryIt.env.PRENV_CADDY_HTTP}/`);
+  out('  prenv destroy pr 7');
+  out('  prenv deploy production --sha 3f2c9a1 --yes --allow-dirty');
+  out();
+  out('ready — press Ctrl-C to stop everything');
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  out('stopping…');
+  await tryIt.stop();
+  out('stopped');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `local stack failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exitCode = 1;
+});

@@ -1,0 +1,126 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCaddyAdminClient } from '../../bot/adapters/caddy/admin-client.js';
+import { repoRoot } from '../support/tools.js';
+import { startTryItStack, type TryItStack } from '../../scripts/local-stack-env.js';
+import { runCli } from './run-cli.js';
+
+const SHA = '3f2c9a1';
+let tryIt: TryItStack;
+const cli = (...args: string[]) =>
+  runCli(['--config', tryIt.configFile, ...args], {
+    env: { PATH: process.env.PATH, USER: 'alice', ...tryIt.env },
+  });
+const route = (env: string) =>
+  createCaddyAdminClient({
+    baseUrl: tryIt.stack.caddy.adminUrl,
+    fetch,
+    server: tryIt.stack.caddy.serverName,
+  }).getRoute(env);
+
+/** The config's folder as a reviewed infrastructure repository: everything committed. */
+function commitAll(dir: string): void {
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+      cwd: dir,
+      stdio: 'pipe',
+    });
+  writeFileSync(path.join(dir, '.gitignore'), '.terraform*/\nstate.db*\n');
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'infrastructure');
+}
+
+beforeAll(async () => {
+  tryIt = await startTryItStack({
+    configFile: path.join(repoRoot, 'examples/aipacto/prenv.yml'),
+  });
+  commitAll(path.dirname(tryIt.configFile));
+}, 60_000);
+afterAll(async () => {
+  await tryIt?.stop();
+});
+
+describe('prenv deploy production against the local stack', () => {
+  it('applies Terraform, runs the jobs with canaries, loads the route and answers through Caddy', async () => {
+    const run = await cli('deploy', 'production', '--sha', SHA, '--yes');
+    expect(run.stdout).toBe(`production is live at https://aipacto.com (${SHA})\n`);
+    expect(run.code).toBe(0);
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('step '))).toEqual([
+      'step terraform apply production',
+      'step waiting for 3 production node(s) in Nomad',
+      'step submitting aipacto-production.nomad.hcl',
+      'step waiting for the Nomad deployment of aipacto-production',
+      'step loading the Caddy route',
+      'step waiting for aipacto-production-server to pass its health check',
+      'step waiting for aipacto-production-web to pass its health check',
+      'step requesting http://aipacto.com/ through Caddy',
+    ]);
+
+    const servers = ['1', '2', '3'].map((n) => `aipacto-production-server-${n}`);
+    expect(await tryIt.stack.cloud.clusterServers('production')).toEqual(servers);
+    const nodes = [...tryIt.stack.nomad.cluster.nodes.values()];
+    expect(nodes.filter((n) => n.NodePool === 'default').map((n) => n.Name)).toEqual(servers);
+
+    const job = tryIt.stack.nomad.cluster.jobs.get('aipacto-production');
+    expect(job?.Update).toMatchObject({ Canary: 1, AutoPromote: true, AutoRevert: true });
+    expect(job?.Meta).toMatchObject({
+      prenv_project: 'aipacto',
+      prenv_env: 'production',
+      prenv_sha: SHA,
+    });
+    expect(await route('production')).toMatchObject({ match: [{ host: ['aipacto.com'] }] });
+    expect(await tryIt.stack.get('aipacto.com')).toEqual({
+      status: 200,
+      body: `aipacto-production-web ${SHA}`,
+    });
+    expect((await tryIt.stack.get('aipacto.com', '/api/health')).body).toBe(
+      `aipacto-production-server ${SHA}`,
+    );
+  }, 60_000);
+
+  it('reports a second deploy as JSON, with the route left as it was', async () => {
+    const run = await cli('deploy', 'production', '--sha', SHA, '--yes', '--json');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { steps: { name: string; notes: string[] }[] };
+    expect(report).toMatchObject({
+      env: 'production',
+      command: 'deploy',
+      sha: SHA,
+      outcome: 'deployed',
+      url: 'https://aipacto.com',
+      error: null,
+    });
+    const terraform = report.steps.find((s) => s.name === 'terraform apply production');
+    expect(terraform?.notes).toContain(
+      'Apply complete! Resources: 0 added, 0 changed, 0 destroyed.',
+    );
+    const caddy = report.steps.find((s) => s.name === 'loading the Caddy route');
+    expect(caddy?.notes).toEqual(['route prenv-production: unchanged']);
+  }, 60_000);
+
+  it('deploys staging the same way, without asking', async () => {
+    const run = await cli('deploy', 'staging', '--sha', SHA);
+    expect(run.code).toBe(0);
+    expect(await tryIt.stack.cloud.clusterServers('staging')).toEqual(['aipacto-staging-server-1']);
+    expect((await tryIt.stack.get('staging.aipacto.com')).body).toBe(`aipacto-staging-web ${SHA}`);
+  }, 60_000);
+
+  it('destroys production only once no PR environment needs it', async () => {
+    expect((await cli('deploy', 'pr', '7', '--sha', SHA)).code).toBe(0);
+    const refused = await cli('destroy', 'production', '--yes');
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain('PR environments use its network and Nomad: pr-7');
+    expect(await tryIt.stack.cloud.clusterServers('production')).toHaveLength(3);
+
+    expect((await cli('destroy', 'pr', '7')).code).toBe(0);
+    const run = await cli('destroy', 'production', '--yes');
+    expect(run).toMatchObject({ code: 0, stdout: 'production is destroyed\n' });
+    expect(await tryIt.stack.cloud.clusterServers('production')).toEqual([]);
+    expect(await route('production')).toBeUndefined();
+    expect(tryIt.stack.nomad.cluster.jobs.has('aipacto-production')).toBe(false);
+    expect((await tryIt.stack.get('aipacto.com')).status).toBe(404);
+  }, 60_000);
+});
