@@ -129,9 +129,14 @@ export function createCaddyAdminClient(options: CaddyAdminClientOptions): CaddyA
     return { routes, etag: caddyEtag(routesPath, text) };
   };
 
-  /** One attempt at inserting; false when another writer changed the routes first. */
+  /**
+   * One attempt at inserting; false when another writer changed the routes first, or added
+   * this very route since it was looked up (the caller then looks again).
+   */
   const tryInsert = async (route: CaddyRoute): Promise<boolean> => {
     const { routes, etag } = await readRoutes();
+    const id = route['@id'];
+    if (routes?.some((r) => (r as CaddyRoute | null)?.['@id'] === id)) return false;
     const write =
       routes === null
         ? { method: 'PUT' as const, path: routesPath, body: [route] }
