@@ -149,3 +149,27 @@ describe('prenv init --from-compose', () => {
     expect(run.stderr).toContain('no "services" found; is this a Compose file?');
   });
 });
+
+describe('a prenv.yml written from the Quetrex Compose file', () => {
+  it('renders every environment and passes every check', async () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'prenv.yml');
+    const init = await runCli([
+      'init',
+      '--from-compose',
+      quetrexCompose,
+      '--out',
+      out,
+      '--github',
+      'quetrex/platform',
+      '--domain',
+      'quetrex.app',
+    ]);
+    expect(init.code).toBe(0);
+    for (const env of [['production'], ['staging'], ['pr', '7']]) {
+      const run = await runCli(['render', ...env, '--sha', '3f2c9a1', '--check', '--config', out]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+    }
+  });
+});
