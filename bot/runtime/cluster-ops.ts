@@ -15,7 +15,7 @@ import type {
   TfVars,
 } from '../adapters/terraform/index.js';
 import { loadEnvRoute } from './caddy-entry.js';
-import { waitForAnswer, waitForJobDeployment, waitForNamedNodes } from './cluster-waits.js';
+import { waitForAnswer, waitForJobDeployment, waitForNamedNodes } from './waits.js';
 
 export type ClusterEnv = 'production' | 'staging';
 

@@ -8,13 +8,8 @@ import { checkJobFile } from '../../generators/validate/job-file.js';
 import type { JobspecSchema } from '../../generators/validate/jobspec.js';
 import type { CaddyAdminClient } from '../adapters/caddy/admin-client.js';
 import type { ConsulServices } from '../adapters/consul/client.js';
-import {
-  latestDeployment,
-  listOwnedJobs,
-  submitJob,
-  waitForNode,
-  type NomadApi,
-} from '../adapters/nomad/index.js';
+import { listOwnedJobs, submitJob, waitForNode, type NomadApi } from '../adapters/nomad/index.js';
+import { waitForAnswer, waitForJobDeployment } from './waits.js';
 import type { TerraformRunner, TfTarget, TfVars } from '../adapters/terraform/index.js';
 import type { EnvironmentOps, RunContext } from './environment-ops.js';
 
@@ -38,60 +33,6 @@ export interface PreviewOpsDeps {
 }
 
 const DEFAULT_TIMEOUTS = { terraformMs: 20 * 60_000, nodeMs: 10 * 60_000, healthMs: 5 * 60_000 };
-
-/** Waits until Nomad reports the deployment of the job's current version successful. */
-async function waitForDeployment(
-  nomad: NomadApi,
-  jobId: string,
-  timeoutMs: number,
-  signal: AbortSignal,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (signal.aborted) throw abortError();
-    const version = (await nomad.readJob(jobId))?.Version;
-    const latest = await latestDeployment(nomad, jobId);
-    if (latest.state !== 'none' && latest.deployment.JobVersion === version) {
-      if (latest.state === 'successful') return;
-      if (latest.state === 'failed' || latest.state === 'other') {
-        throw new Error(
-          `the Nomad deployment of ${jobId} ended ${latest.deployment.Status}: ${latest.deployment.StatusDescription}`,
-        );
-      }
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `the Nomad deployment of ${jobId} did not finish within ${timeoutMs / 1000}s`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-/** Caddy may answer 502 for a moment while its SRV cache still points at the old ports. */
-async function waitForAnswer(
-  probe: () => Promise<number>,
-  timeoutMs: number,
-  signal: AbortSignal,
-  host: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let status = 0;
-  while (Date.now() <= deadline) {
-    if (signal.aborted) throw abortError();
-    status = await probe();
-    if (status >= 200 && status < 500 && status !== 404) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(
-    `http://${host}/ answered ${status || 'nothing'} through Caddy for ${timeoutMs / 1000}s`,
-  );
-}
-
-function abortError(): Error {
-  const err = new Error('run cancelled');
-  err.name = 'AbortError';
-  return err;
-}
 
 /** The real pipelines of a PR environment: Terraform → Nomad → Caddy → Consul health. */
 export function previewOps(deps: PreviewOpsDeps): EnvironmentOps {
@@ -149,7 +90,16 @@ export function previewOps(deps: PreviewOpsDeps): EnvironmentOps {
         await submitJob(deps.nomad, job, owner);
         if (job.Type === undefined || job.Type === 'service') {
           run.step(`waiting for the Nomad deployment of ${job.ID ?? file.path}`);
-          await waitForDeployment(deps.nomad, job.ID ?? '', timeouts.healthMs, run.signal);
+          const deployment = await waitForJobDeployment(deps.nomad, job.ID ?? '', {
+            timeoutMs: timeouts.healthMs,
+            pollMs: 500,
+            signal: run.signal,
+          });
+          if (deployment.status === 'failed') {
+            throw new Error(
+              `the Nomad deployment of ${job.ID ?? file.path} failed: ${deployment.description}`,
+            );
+          }
         }
       }
       const route = files.find((f) => f.kind === 'caddy-route');
@@ -173,7 +123,11 @@ export function previewOps(deps: PreviewOpsDeps): EnvironmentOps {
       if (deps.probe) {
         const host = envHost(deps.config, ctx);
         run.step(`requesting http://${host}/ through Caddy`);
-        await waitForAnswer(() => deps.probe!(host), timeouts.healthMs, run.signal, host);
+        await waitForAnswer(() => deps.probe!(host), host, {
+          timeoutMs: timeouts.healthMs,
+          pollMs: 250,
+          signal: run.signal,
+        });
       }
     },
 
