@@ -8,7 +8,7 @@ import { loadJobspecSchema } from '../../bot/adapters/nomad/jobspec-schema-file.
 import type { TerraformRunner } from '../../bot/adapters/terraform/index.js';
 import { loadTemplates } from '../../bot/adapters/templates/load-templates.js';
 import { clusterOps, DeploymentFailedError } from '../../bot/runtime/cluster-ops.js';
-import { waitForJobDeployment } from '../../bot/runtime/cluster-waits.js';
+import { waitForJobDeployment } from '../../bot/runtime/waits.js';
 import { startFakeNomad, type FakeNomad } from '../fakes/nomad-api/server.js';
 import { repoRoot } from '../support/tools.js';
 
