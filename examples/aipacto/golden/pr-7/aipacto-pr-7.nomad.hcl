@@ -53,7 +53,6 @@ job "aipacto-pr-7" {
         PORT     = "3000"
       }
 
-      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
       template {
         destination = "secrets/prenv.env"
         env         = true

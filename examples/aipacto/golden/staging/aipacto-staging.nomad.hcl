@@ -54,7 +54,6 @@ job "aipacto-staging" {
         PORT     = "3000"
       }
 
-      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
       template {
         destination = "secrets/prenv.env"
         env         = true

@@ -33,7 +33,6 @@ job "leap-pr-7" {
       read_only = false
     }
 
-    # Host volumes live on one node: replace in place, no canary.
     update {
       max_parallel = 1
       canary       = 0
@@ -90,7 +89,6 @@ job "leap-pr-7" {
         read_only   = false
       }
 
-      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
       template {
         destination = "secrets/prenv.env"
         env         = true
@@ -135,7 +133,6 @@ job "leap-pr-7" {
         PUBLIC_URL = "https://pr-7.pr.leap.example.com"
       }
 
-      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
       template {
         destination = "secrets/prenv.env"
         env         = true
@@ -192,7 +189,6 @@ job "leap-pr-7" {
         ]
       }
 
-      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
       template {
         destination = "secrets/prenv.env"
         env         = true
@@ -226,7 +222,6 @@ job "leap-pr-7" {
       read_only = false
     }
 
-    # Host volumes live on one node: replace in place, no canary.
     update {
       max_parallel = 1
       canary       = 0
@@ -284,7 +279,6 @@ job "leap-pr-7" {
         read_only   = false
       }
 
-      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
       template {
         destination = "secrets/prenv.env"
         env         = true
@@ -316,7 +310,6 @@ job "leap-pr-7" {
       read_only = false
     }
 
-    # Host volumes live on one node: replace in place, no canary.
     update {
       max_parallel = 1
       canary       = 0
@@ -383,7 +376,6 @@ job "leap-pr-7" {
       read_only = false
     }
 
-    # Host volumes live on one node: replace in place, no canary.
     update {
       max_parallel = 1
       canary       = 0
@@ -422,7 +414,6 @@ job "leap-pr-7" {
         read_only   = false
       }
 
-      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
       template {
         destination = "secrets/prenv.env"
         env         = true
@@ -454,7 +445,6 @@ job "leap-pr-7" {
       read_only = false
     }
 
-    # Host volumes live on one node: replace in place, no canary.
     update {
       max_parallel = 1
       canary       = 0
@@ -492,7 +482,6 @@ job "leap-pr-7" {
         read_only   = false
       }
 
-      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
       template {
         destination = "secrets/prenv.env"
         env         = true

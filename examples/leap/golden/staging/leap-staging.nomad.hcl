@@ -34,7 +34,6 @@ job "leap-staging" {
       read_only = false
     }
 
-    # Host volumes live on one node: replace in place, no canary.
     update {
       max_parallel = 1
       canary       = 0
@@ -91,7 +90,6 @@ job "leap-staging" {
         read_only   = false
       }
 
-      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
       template {
         destination = "secrets/prenv.env"
         env         = true
@@ -136,7 +134,6 @@ job "leap-staging" {
         PUBLIC_URL = "https://staging.leap.example.com"
       }
 
-      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
       template {
         destination = "secrets/prenv.env"
         env         = true
@@ -193,7 +190,6 @@ job "leap-staging" {
         ]
       }
 
-      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
       template {
         destination = "secrets/prenv.env"
         env         = true
@@ -227,7 +223,6 @@ job "leap-staging" {
       read_only = false
     }
 
-    # Host volumes live on one node: replace in place, no canary.
     update {
       max_parallel = 1
       canary       = 0
@@ -285,7 +280,6 @@ job "leap-staging" {
         read_only   = false
       }
 
-      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
       template {
         destination = "secrets/prenv.env"
         env         = true
@@ -317,7 +311,6 @@ job "leap-staging" {
       read_only = false
     }
 
-    # Host volumes live on one node: replace in place, no canary.
     update {
       max_parallel = 1
       canary       = 0
@@ -384,7 +377,6 @@ job "leap-staging" {
       read_only = false
     }
 
-    # Host volumes live on one node: replace in place, no canary.
     update {
       max_parallel = 1
       canary       = 0
@@ -423,7 +415,6 @@ job "leap-staging" {
         read_only   = false
       }
 
-      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
       template {
         destination = "secrets/prenv.env"
         env         = true
@@ -455,7 +446,6 @@ job "leap-staging" {
       read_only = false
     }
 
-    # Host volumes live on one node: replace in place, no canary.
     update {
       max_parallel = 1
       canary       = 0
@@ -493,7 +483,6 @@ job "leap-staging" {
         read_only   = false
       }
 
-      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
       template {
         destination = "secrets/prenv.env"
         env         = true

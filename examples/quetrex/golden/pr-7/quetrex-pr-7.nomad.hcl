@@ -33,7 +33,6 @@ job "quetrex-pr-7" {
       read_only = false
     }
 
-    # Host volumes live on one node: replace in place, no canary.
     update {
       max_parallel = 1
       canary       = 0
@@ -72,7 +71,6 @@ job "quetrex-pr-7" {
         read_only   = false
       }
 
-      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
       template {
         destination = "secrets/prenv.env"
         env         = true
@@ -104,7 +102,6 @@ job "quetrex-pr-7" {
       read_only = false
     }
 
-    # Host volumes live on one node: replace in place, no canary.
     update {
       max_parallel = 1
       canary       = 0
@@ -185,7 +182,6 @@ job "quetrex-pr-7" {
         NODE_ENV     = "production"
       }
 
-      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
       template {
         destination = "secrets/prenv.env"
         env         = true

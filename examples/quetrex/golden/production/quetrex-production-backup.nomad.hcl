@@ -41,7 +41,6 @@ job "quetrex-production-backup" {
         read_only   = false
       }
 
-      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
       template {
         destination = "secrets/prenv.env"
         env         = true

@@ -34,7 +34,6 @@ job "quetrex-production" {
       read_only = false
     }
 
-    # Host volumes live on one node: replace in place, no canary.
     update {
       max_parallel = 1
       canary       = 0
@@ -73,7 +72,6 @@ job "quetrex-production" {
         read_only   = false
       }
 
-      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
       template {
         destination = "secrets/prenv.env"
         env         = true
@@ -105,7 +103,6 @@ job "quetrex-production" {
       read_only = false
     }
 
-    # Host volumes live on one node: replace in place, no canary.
     update {
       max_parallel = 1
       canary       = 0
@@ -186,7 +183,6 @@ job "quetrex-production" {
         NODE_ENV     = "production"
       }
 
-      # Secrets from Consul KV and service addresses from Consul, read when the task starts.
       template {
         destination = "secrets/prenv.env"
         env         = true
