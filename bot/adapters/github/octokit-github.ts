@@ -28,6 +28,27 @@ async function allPages<T>(fetchPage: (page: number) => Promise<{ data: T[] }>):
   return all;
 }
 
+interface PullPayload {
+  number: number;
+  title: string;
+  draft?: boolean;
+  user: { login: string } | null;
+  head: { sha: string; ref: string; repo: { full_name: string } | null };
+  base: { repo: { full_name: string } };
+}
+
+function toOpenPullRequest(p: PullPayload): OpenPullRequest {
+  return {
+    number: p.number,
+    headSha: p.head.sha,
+    headRef: p.head.ref,
+    title: p.title,
+    draft: p.draft ?? false,
+    fork: p.head.repo?.full_name !== p.base.repo.full_name,
+    author: p.user?.login ?? 'unknown',
+  };
+}
+
 const PERMISSIONS: readonly RepoPermission[] = [
   'admin',
   'maintain',
@@ -181,14 +202,8 @@ export class OctokitGitHub implements GitHubPort {
       try {
         const { data: p } = await this.octokit.rest.pulls.get({ ...this.repo, pull_number: pr });
         return {
-          number: p.number,
-          headSha: p.head.sha,
-          headRef: p.head.ref,
+          ...toOpenPullRequest(p),
           baseRef: p.base.ref,
-          title: p.title,
-          draft: p.draft ?? false,
-          fork: p.head.repo?.full_name !== p.base.repo.full_name,
-          author: p.user?.login ?? 'unknown',
           state: p.state === 'open' ? 'open' : 'closed',
           merged: p.merged,
         };
@@ -204,15 +219,7 @@ export class OctokitGitHub implements GitHubPort {
       const pulls = await allPages((page) =>
         this.octokit.rest.pulls.list({ ...this.repo, state: 'open', per_page: PAGE, page }),
       );
-      return pulls.map((p) => ({
-        number: p.number,
-        headSha: p.head.sha,
-        headRef: p.head.ref,
-        title: p.title,
-        draft: p.draft ?? false,
-        fork: p.head.repo?.full_name !== p.base.repo.full_name,
-        author: p.user?.login ?? 'unknown',
-      }));
+      return pulls.map(toOpenPullRequest);
     });
   }
 }
