@@ -1,7 +1,7 @@
 import type { Config } from '../config/config.js';
 import type { Logger } from '../core/logger.js';
 import type { HetznerApi } from '../adapters/hetzner/index.js';
-import { parseDuration } from '../server/live-hosts.js';
+import { durationMs } from '../config/duration.js';
 import type { RuntimeSettings } from '../server/serve-settings.js';
 import type { Ports } from '../server/wiring.js';
 import type { Engine } from './engine.js';
@@ -39,7 +39,7 @@ export function startReconcileLoop(input: {
       .catch((err: unknown) => logger.error('reconcile pass failed', { error: String(err) }));
   };
   turn();
-  const timer = setInterval(turn, parseDuration(input.config.reconcile.every));
+  const timer = setInterval(turn, durationMs(input.config.reconcile.every));
   return {
     stop: async () => {
       clearInterval(timer);

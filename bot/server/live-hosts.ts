@@ -24,12 +24,3 @@ export function allowCertificateFor(config: Config, world: () => Promise<World>)
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
-
-const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `72h` → milliseconds (the config schema guarantees the format). */
-export function parseDuration(text: string): number {
-  const match = /^(\d+)([smhd])$/.exec(text);
-  if (!match) throw new Error(`not a duration: ${text}`);
-  return Number(match[1]) * (UNIT_MS[match[2]!] ?? 0);
-}

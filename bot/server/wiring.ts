@@ -23,7 +23,7 @@ import { loadTemplates } from '../adapters/templates/load-templates.js';
 import { CADDY_SERVER_NAME } from '../../generators/caddy/route-json.js';
 import type { EnvironmentOps } from '../runtime/environment-ops.js';
 import { previewOps } from '../runtime/preview-ops.js';
-import { parseDuration } from './live-hosts.js';
+import { durationMs } from '../config/duration.js';
 import type { RuntimeSettings } from './serve-settings.js';
 
 /** Every adapter prenv talks to the world through, built once from config and settings. */
@@ -121,7 +121,7 @@ export async function wirePorts(input: {
       now: Date.now(),
       cap: config.previews.max,
       forks: config.previews.forks,
-      ttlMs: parseDuration(config.previews.ttl),
+      ttlMs: durationMs(config.previews.ttl),
       previewUrl,
     });
   return { store, github, ops, nomad, caddy, consul, terraform, extraTerraformVars, context };

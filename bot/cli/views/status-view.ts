@@ -1,16 +1,10 @@
+import { durationMs } from '../../config/duration.js';
 import { costReport } from '../../core/cost.js';
 import type { EnvRecord, Phase, RunKind, StepRecord } from '../../core/model.js';
 import { envName } from '../../core/model.js';
 import { holdsSlot, isCapacityBlocked, queueOrder, queuePositions } from '../../core/slots.js';
 import type { FixedEnv, ViewInput } from './view-support.js';
-import {
-  durationMs,
-  fixedNodeNames,
-  fixedUrl,
-  iso,
-  previewNodeName,
-  previewUrl,
-} from './view-support.js';
+import { fixedNodeNames, fixedUrl, iso, previewNodeName, previewUrl } from './view-support.js';
 
 export type StatusTarget = FixedEnv | number;
 

@@ -47,15 +47,6 @@ export function fixedNodeNames(config: Config, env: FixedEnv, info: DeploymentIn
   return Array.from({ length: count }, (_, i) => `${config.project}-${env}-server-${i + 1}`);
 }
 
-const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** A duration of prenv.yml (`90s`, `30m`, `72h`, `7d`; the schema checked the form) in ms. */
-export function durationMs(text: string): number {
-  const match = /^(\d+)(s|m|h|d)$/.exec(text);
-  if (!match) throw new Error(`not a duration: ${text}`);
-  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
-}
-
 /** Ages and waits: `42s`, `5m 03s`, `7h 05m`, `3d 04h`. */
 export function formatAge(ms: number): string {
   if (ms < 86_400_000) return formatDuration(ms);
