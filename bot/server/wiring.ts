@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../core/logger.js';
@@ -14,16 +14,13 @@ import { createNomadClient, type NomadApi } from '../adapters/nomad/index.js';
 import { loadJobspecSchema } from '../adapters/nomad/jobspec-schema-file.js';
 import { openSqliteStore } from '../adapters/store/sqlite-store.js';
 import type { StateStore } from '../adapters/store/state-store.js';
-import {
-  createTerraformRunner,
-  type TerraformRunner,
-  type TfVars,
-} from '../adapters/terraform/index.js';
+import { type TerraformRunner, type TfVars } from '../adapters/terraform/index.js';
 import { loadTemplates } from '../adapters/templates/load-templates.js';
 import { CADDY_SERVER_NAME } from '../../generators/caddy/route-json.js';
 import type { EnvironmentOps } from '../runtime/environment-ops.js';
 import { previewOps } from '../runtime/preview-ops.js';
 import { durationMs } from '../config/duration.js';
+import { readExtraTerraformVars, terraformFromSettings } from './terraform-from-settings.js';
 import type { RuntimeSettings } from './serve-settings.js';
 
 /** Every adapter prenv talks to the world through, built once from config and settings. */
@@ -83,18 +80,8 @@ export async function wirePorts(input: {
     server: CADDY_SERVER_NAME,
     logger,
   });
-  const terraform = createTerraformRunner({
-    bin: settings.terraform.bin,
-    env: settings.terraform.env,
-    logger,
-    secrets: settings.secrets,
-    ...(settings.terraform.backendConfig
-      ? { backendConfig: [path.resolve(cwd, settings.terraform.backendConfig)] }
-      : {}),
-  });
-  const extraTerraformVars = settings.terraform.varsFile
-    ? (JSON.parse(await readFile(path.resolve(cwd, settings.terraform.varsFile), 'utf8')) as TfVars)
-    : {};
+  const terraform = terraformFromSettings(settings, cwd, logger);
+  const extraTerraformVars = await readExtraTerraformVars(settings, cwd);
   const caddyHttp = settings.caddyHttpUrl;
   const ops =
     input.overrides?.ops ??

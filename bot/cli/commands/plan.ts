@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { EnvContext } from '../../../generators/env-context.js';
@@ -8,7 +7,11 @@ import { terraformVariables } from '../../../generators/terraform/tfvars.js';
 import { createNomadClient } from '../../adapters/nomad/index.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
-import { createTerraformRunner, type TfVars } from '../../adapters/terraform/index.js';
+import type { TfVars } from '../../adapters/terraform/index.js';
+import {
+  readExtraTerraformVars,
+  terraformFromSettings,
+} from '../../server/terraform-from-settings.js';
 import { loadTemplates } from '../../adapters/templates/load-templates.js';
 import { redactDeep } from '../../core/redact.js';
 import { loadCliSettings } from '../cli-ports.js';
@@ -58,17 +61,9 @@ export function registerPlan(program: Command, ctx: CliContext, run: ActionRunne
         const dir = typeof target === 'number' ? prDir : path.join(path.dirname(prDir), target);
         const vars: TfVars = {
           ...(terraformVariables(config, envCtx) as TfVars),
-          ...(typeof target === 'number' ? await extraVars(settings, ctx) : {}),
+          ...(typeof target === 'number' ? await readExtraTerraformVars(settings, ctx.cwd) : {}),
         };
-        const terraform = createTerraformRunner({
-          bin: settings.terraform.bin,
-          env: settings.terraform.env,
-          logger,
-          secrets: settings.secrets,
-          ...(settings.terraform.backendConfig
-            ? { backendConfig: [path.resolve(ctx.cwd, settings.terraform.backendConfig)] }
-            : {}),
-        });
+        const terraform = terraformFromSettings(settings, ctx.cwd, logger);
         let report;
         try {
           report = await planEnvironment(
@@ -125,11 +120,4 @@ async function defaultSha(
     `${target} has no deployed commit${deployed.warning ? ` (${deployed.warning})` : ''}: pass --sha <commit>`,
     ExitCode.usage,
   );
-}
-
-async function extraVars(settings: RuntimeSettings, ctx: CliContext): Promise<TfVars> {
-  if (!settings.terraform.varsFile) return {};
-  return JSON.parse(
-    await readFile(path.resolve(ctx.cwd, settings.terraform.varsFile), 'utf8'),
-  ) as TfVars;
 }
