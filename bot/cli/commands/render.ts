@@ -15,6 +15,7 @@ import { requireConfig } from '../config-file.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { ActionRunner } from '../program.js';
+import { parseTarget } from '../deploy/target-args.js';
 
 interface RenderOptions {
   sha?: string;
@@ -80,27 +81,9 @@ export function parseEnvContext(
   number: string | undefined,
   opts: RenderOptions,
 ): EnvContext {
-  const sha = opts.sha;
-  if (env === 'pr') {
-    if (number === undefined || !/^[1-9]\d{0,8}$/.test(number)) {
-      throw new CliError(
-        '`prenv render pr` needs the pull request number, e.g. `prenv render pr 7`',
-        ExitCode.usage,
-      );
-    }
-    return { kind: 'pr', number: Number(number), sha, branch: opts.branch, title: opts.title };
-  }
-  if (env !== 'production' && env !== 'staging') {
-    throw new CliError(
-      `unknown environment "${env}": use production, staging or pr <number>`,
-      ExitCode.usage,
-    );
-  }
-  if (number !== undefined) {
-    throw new CliError(
-      `${env} takes no number (did you mean \`prenv render pr ${number}\`?)`,
-      ExitCode.usage,
-    );
+  const target = parseTarget('render', env, number);
+  if (target.kind === 'pr') {
+    return { kind: 'pr', number: target.pr, sha: opts.sha, branch: opts.branch, title: opts.title };
   }
   if (opts.branch !== undefined || opts.title !== undefined) {
     throw new CliError(
@@ -108,7 +91,7 @@ export function parseEnvContext(
       ExitCode.usage,
     );
   }
-  return { kind: env, sha };
+  return { kind: target.kind, sha: opts.sha };
 }
 
 function textReport(report: RenderReport, outDir: string, written: boolean, cwd: string): string {

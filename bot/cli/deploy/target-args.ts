@@ -5,9 +5,9 @@ import { CliError, ExitCode } from '../exit-codes.js';
 
 export type CliTarget = { kind: 'production' | 'staging' } | { kind: 'pr'; pr: number };
 
-/** `production`, `staging` or `pr <number>`, as `prenv deploy` and `prenv destroy` take them. */
+/** `production`, `staging` or `pr <number>`, as `prenv deploy`, `destroy` and `render` take them. */
 export function parseTarget(
-  command: 'deploy' | 'destroy',
+  command: 'deploy' | 'destroy' | 'render',
   env: string,
   number: string | undefined,
 ): CliTarget {
