@@ -69,6 +69,7 @@ describe('every GitHub request of a PR life cycle', () => {
     );
     expect(kinds).toEqual(
       new Set([
+        'GET /user',
         'GET /repos/aipacto/aipacto/issues/N/comments',
         'POST /repos/aipacto/aipacto/issues/N/comments',
         'POST /repos/aipacto/aipacto/deployments',
