@@ -15,6 +15,8 @@ export function rawRequest(
   port: number,
   bytes: string | Buffer,
   timeoutMs = 5_000,
+  /** Half-close after sending: a request cut short then ends instead of waiting for more. */
+  end = false,
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
@@ -78,6 +80,6 @@ export function rawRequest(
     });
     socket.on('error', () => finish(parsed()?.answer ?? { status: null, headers: {}, body: '' }));
     socket.on('close', () => finish(parsed()?.answer ?? { status: null, headers: {}, body: '' }));
-    socket.on('connect', () => socket.write(bytes));
+    socket.on('connect', () => (end ? socket.end(bytes) : socket.write(bytes)));
   });
 }
