@@ -51,7 +51,11 @@ export function createBotHttpServer(options: BotHttpOptions): Server {
     [WEBHOOK_PATH]: {
       POST: async (req, res) => {
         const early = options.screenWebhook?.(req.headers);
-        if (early) return json(res, early.status, early.body);
+        if (early) {
+          // The body is not wanted: close rather than read it to keep the connection.
+          res.setHeader('connection', 'close');
+          return json(res, early.status, early.body);
+        }
         const body = await readBudgetedBody(req, { maxBytes, budget });
         try {
           const answer = await options.handleWebhook({ headers: req.headers, body: body.text });
