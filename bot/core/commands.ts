@@ -29,7 +29,8 @@ type Token = ReturnType<typeof markdown.parse>[number];
 /**
  * Finds the command in a comment body. Only text GitHub renders as a top-level paragraph counts
  * (parsed with markdown-it as CommonMark): code blocks (fenced, indented, in lists), quotes, list
- * items, headings, tables, HTML blocks and comments, and inline code, HTML, links and
+ * items, headings, tables, HTML blocks and comments, markdown inside HTML containers such as
+ * `<details>`, and inline code, HTML, links and
  * strikethrough are not commands. One command per comment: the first paragraph line that starts
  * with `/<word>`, where the word is a command or a near-miss of one, wins. `/words` far from
  * every command (`/lgtm`, `/cc`, paths) are skipped. Case does not matter; after `/deploy` and
@@ -37,10 +38,15 @@ type Token = ReturnType<typeof markdown.parse>[number];
  */
 export function parseCommand(body: string): ParsedCommand | null {
   const tokens = markdown.parse(body, {});
+  let insideHtml = 0;
   for (const [index, token] of tokens.entries()) {
+    if (token.type === 'html_block')
+      insideHtml = Math.max(0, insideHtml + htmlDepth(token.content));
     const opening = tokens[index - 1];
     if (token.type !== 'inline' || opening?.type !== 'paragraph_open' || opening.level !== 0)
       continue;
+    // Markdown between `<details>` and `</details>` (or any HTML container) is not plain text.
+    if (insideHtml > 0) continue;
     const first = opening.map?.[0] ?? 0;
     for (const [offset, text] of paragraphLines(token.children ?? []).entries()) {
       const parsed = parseLine(text.trim(), first + offset + 1);
@@ -48,6 +54,33 @@ export function parseCommand(body: string): ParsedCommand | null {
     }
   }
   return null;
+}
+
+const VOID_ELEMENTS = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'source',
+  'track',
+  'wbr',
+]);
+const TAG = /<(\/?)([a-z][a-z0-9-]*)\b[^>]*?(\/?)>/gi;
+
+/** Elements an HTML block opens minus those it closes (void and self-closed tags count 0). */
+function htmlDepth(html: string): number {
+  let depth = 0;
+  for (const [, closing, name = '', selfClosing] of html.matchAll(TAG)) {
+    if (VOID_ELEMENTS.has(name.toLowerCase()) || selfClosing) continue;
+    depth += closing ? -1 : 1;
+  }
+  return depth;
 }
 
 /** A paragraph's lines as plain text; anything that is not plain text becomes OPAQUE. */

@@ -85,6 +85,9 @@ describe('parseCommand reads only what GitHub renders as paragraph text', () => 
     ['strikethrough', '~~/destroy~~'],
     ['inline code with a leading space', '` /destroy`'],
     ['an unclosed fence in a list', '* x\n\n  ```\n  /destroy'],
+    ['markdown inside <details>', '<details>\n<summary>log</summary>\n\n/destroy\n\n</details>'],
+    ['markdown inside a <div>', '<div align="center">\n\n/destroy\n\n</div>'],
+    ['markdown inside nested HTML', '<div>\n<details>\n\nok\n\n</details>\n\n/destroy\n\n</div>'],
   ])('ignores %s', (_label, body) => {
     expect(parseCommand(body)).toBeNull();
   });
@@ -93,6 +96,12 @@ describe('parseCommand reads only what GitHub renders as paragraph text', () => 
     ['emphasis', '**/deploy**', 'deploy'],
     ['a paragraph after a code block', '    /destroy\n\n/status', 'status'],
     ['a paragraph after an HTML comment', '<!-- /destroy -->\n\n/help', 'help'],
+    [
+      'a paragraph after a closed <details>',
+      '<details>\n\n/destroy\n\n</details>\n\n/status',
+      'status',
+    ],
+    ['a paragraph after an image', '<img src="x.png">\n\n/status', 'status'],
     ['the second line of a paragraph', 'LGTM\n/deploy', 'deploy'],
     ['a command followed by inline code', '/deploy `now`', 'deploy'],
   ])('reads %s', (_label, body, name) => {
