@@ -30,8 +30,8 @@ type Token = ReturnType<typeof markdown.parse>[number];
  * Finds the command in a comment body. Only text GitHub renders as a top-level paragraph counts
  * (parsed with markdown-it as CommonMark): code blocks (fenced, indented, in lists), quotes, list
  * items, headings, tables, HTML blocks and comments, markdown inside HTML containers such as
- * `<details>`, and inline code, HTML, links and
- * strikethrough are not commands. One command per comment: the first paragraph line that starts
+ * `<details>`, and inline code, HTML, links and strikethrough are not commands. One command
+ * per comment: the first paragraph line that starts
  * with `/<word>`, where the word is a command or a near-miss of one, wins. `/words` far from
  * every command (`/lgtm`, `/cc`, paths) are skipped. Case does not matter; after `/deploy` and
  * `/redeploy` a commit SHA may follow, other text after the command is ignored.
