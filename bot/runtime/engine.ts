@@ -86,7 +86,11 @@ export class Engine {
       if (batch.length === 0 || this.stopped) return;
       for (const delivery of batch) {
         try {
-          const event = await toPlanEvent(delivery.payload as DomainEvent, this.options.github);
+          const event = await toPlanEvent(delivery.payload as DomainEvent, {
+            github: this.options.github,
+            store: this.options.store,
+            logger: this.options.logger,
+          });
           if (event) await this.handle(event);
         } catch (err) {
           // The delivery stays queued; the next pass (a new delivery or the next tick) retries it.

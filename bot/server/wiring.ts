@@ -60,6 +60,7 @@ export async function wirePorts(input: {
           createOctokit({ auth: settings.github, baseUrl: settings.githubApiUrl }),
           config.github,
           settings.secrets,
+          settings.github.mode,
         )
       : offlineGitHub(logger));
   const consul = createConsulClient({
