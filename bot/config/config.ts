@@ -69,6 +69,19 @@ export function crossFieldProblems(config: ParsedConfig): CrossFieldProblem[] {
       routePaths.set(svc.route.path, name);
     }
   }
+  const servers = (env: 'production' | 'staging') => config.environments[env]?.servers;
+  for (const env of ['production', 'staging'] as const) {
+    const count = servers(env) ?? (env === 'production' ? 3 : 1);
+    if (
+      config.storage.node > count &&
+      Object.values(config.services).some((s) => s.volumes.length > 0)
+    ) {
+      problems.push({
+        path: ['storage', 'node'],
+        message: `server ${config.storage.node} does not exist in ${env}, which has ${count} server(s); stateful services are pinned to it`,
+      });
+    }
+  }
   if (config.previews.host && !config.previews.host.endsWith(`.${config.domain}`)) {
     problems.push({
       path: ['previews', 'host'],

@@ -160,6 +160,18 @@ export const configSchema = z.strictObject({
     })
     .default({ dns: '127.0.0.1:8600' }),
   reconcile: z.strictObject({ every: duration.default('5m') }).default({ every: '5m' }),
+  /**
+   * Where the data of stateful services (those with `volumes`) lives. `pinned`: Nomad host
+   * volumes on one server, and every group or job that mounts one is constrained to that
+   * server (`node`, 1-based, of production and staging). Hetzner Cloud Volumes through the
+   * hcloud CSI driver are not supported yet.
+   */
+  storage: z
+    .strictObject({
+      stateful: z.enum(['pinned']).default('pinned'),
+      node: z.number().int().min(1).max(5).default(1),
+    })
+    .default({ stateful: 'pinned', node: 1 }),
   services: z
     .record(name, serviceSchema)
     .refine((s) => Object.keys(s).length > 0, 'needs at least one service'),

@@ -37,6 +37,14 @@ export interface GroupView {
   port: number | null;
   volumes: VolumeView[];
   stateful: boolean;
+  /** Nomad node name the group is constrained to (its host volumes live there), or null. */
+  pinNode: string | null;
+  /**
+   * Group-level meta with the values that change on every deploy (`prenv_sha`, and a PR's
+   * branch and title). Only groups whose task uses `{{sha}}` carry it: Nomad treats a change
+   * of job-level meta as a change of every task and would restart all of them.
+   */
+  meta: MetaEntry[];
   service: { name: string; healthPath: string | null } | null;
   task: TaskView;
 }
@@ -55,7 +63,7 @@ export interface ServiceJobView extends JobCommon {
 
 export interface PeriodicJobView extends JobCommon {
   cron: string;
-  group: { name: string; volumes: VolumeView[]; task: TaskView };
+  group: { name: string; volumes: VolumeView[]; pinNode: string | null; task: TaskView };
 }
 
 export function configPadding(

@@ -66,11 +66,10 @@ describe('prenv deploy production against the local stack', () => {
 
     const job = tryIt.stack.nomad.cluster.jobs.get('aipacto-production');
     expect(job?.Update).toMatchObject({ Canary: 1, AutoPromote: true, AutoRevert: true });
-    expect(job?.Meta).toMatchObject({
-      prenv_project: 'aipacto',
-      prenv_env: 'production',
-      prenv_sha: SHA,
-    });
+    // The commit is group meta of the groups that use it, never job meta (which every task inherits).
+    expect(job?.Meta).toEqual({ prenv_project: 'aipacto', prenv_env: 'production' });
+    const groups = (job?.TaskGroups ?? []) as { Meta?: Record<string, string> }[];
+    expect(groups.map((g) => g.Meta?.prenv_sha)).toEqual([SHA, SHA]);
     expect(await route('production')).toMatchObject({ match: [{ host: ['aipacto.com'] }] });
     expect(await tryIt.stack.get('aipacto.com')).toEqual({
       status: 200,

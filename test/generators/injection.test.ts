@@ -98,7 +98,7 @@ describe('user values cannot change the structure of rendered files', async () =
     expect(shape(jobs)).toEqual(shape(plainJobs));
 
     const job = dig(jobs['demo-pr-7.nomad.hcl']!, 'job', 'demo-pr-7');
-    const meta = dig(job, 'meta');
+    const meta = dig(job, 'group', 'web', 'meta');
     expect(literal(meta.prenv_branch)).toBe(value);
     expect(literal(meta.prenv_title)).toBe(value);
     const web = dig(job, 'group', 'web', 'task', 'web');

@@ -12,6 +12,7 @@ interface ApiService {
 interface ApiGroup {
   Name?: string;
   Services?: ApiService[];
+  Meta?: Record<string, string> | null;
 }
 
 /**
@@ -116,8 +117,10 @@ export class SimulatedCloud {
     const wanted = new Map<string, { name: string; healthPath: string; sha: string }>();
     for (const job of this.options.nomad.cluster.jobs.values()) {
       if (job.Stop === true) continue;
-      const sha = String((job.Meta as Record<string, string> | undefined)?.prenv_sha ?? '');
+      const jobSha = (job.Meta as Record<string, string> | undefined)?.prenv_sha;
       for (const group of (job.TaskGroups as ApiGroup[] | undefined) ?? []) {
+        // prenv puts the commit on the groups that use it; a group without it keeps running.
+        const sha = String(group.Meta?.prenv_sha ?? jobSha ?? '');
         for (const svc of group.Services ?? []) {
           if (!svc.Name) continue;
           const check = svc.Checks?.find((c) => c.Type === 'http');

@@ -13,9 +13,6 @@ job "aipacto-pr-7" {
     prenv_project = "aipacto"
     prenv_env     = "pr-7"
     prenv_pr      = "7"
-    prenv_sha     = "3f2c9a1"
-    prenv_branch  = "feature/login"
-    prenv_title   = "Add the login page"
   }
 
   group "server" {
@@ -25,6 +22,12 @@ job "aipacto-pr-7" {
       port "app" {
         to = 3000
       }
+    }
+
+    meta {
+      prenv_sha    = "3f2c9a1"
+      prenv_branch = "feature/login"
+      prenv_title  = "Add the login page"
     }
 
     service {
@@ -77,6 +80,12 @@ job "aipacto-pr-7" {
       port "app" {
         to = 80
       }
+    }
+
+    meta {
+      prenv_sha    = "3f2c9a1"
+      prenv_branch = "feature/login"
+      prenv_title  = "Add the login page"
     }
 
     service {

@@ -5,7 +5,6 @@ job "aipacto-staging" {
   meta {
     prenv_project = "aipacto"
     prenv_env     = "staging"
-    prenv_sha     = "3f2c9a1"
   }
 
   update {
@@ -26,6 +25,10 @@ job "aipacto-staging" {
       port "app" {
         to = 3000
       }
+    }
+
+    meta {
+      prenv_sha = "3f2c9a1"
     }
 
     service {
@@ -78,6 +81,10 @@ job "aipacto-staging" {
       port "app" {
         to = 80
       }
+    }
+
+    meta {
+      prenv_sha = "3f2c9a1"
     }
 
     service {

@@ -13,9 +13,6 @@ job "leap-pr-7" {
     prenv_project = "leap"
     prenv_env     = "pr-7"
     prenv_pr      = "7"
-    prenv_sha     = "3f2c9a1"
-    prenv_branch  = "feature/login"
-    prenv_title   = "Add the login page"
   }
 
   group "api" {
@@ -31,6 +28,12 @@ job "leap-pr-7" {
       type      = "host"
       source    = "media"
       read_only = false
+    }
+
+    meta {
+      prenv_sha    = "3f2c9a1"
+      prenv_branch = "feature/login"
+      prenv_title  = "Add the login page"
     }
 
     update {
@@ -113,6 +116,12 @@ job "leap-pr-7" {
 
   group "beat" {
     count = 1
+
+    meta {
+      prenv_sha    = "3f2c9a1"
+      prenv_branch = "feature/login"
+      prenv_title  = "Add the login page"
+    }
 
     task "beat" {
       driver = "docker"
@@ -376,6 +385,12 @@ job "leap-pr-7" {
       read_only = false
     }
 
+    meta {
+      prenv_sha    = "3f2c9a1"
+      prenv_branch = "feature/login"
+      prenv_title  = "Add the login page"
+    }
+
     update {
       max_parallel = 1
       canary       = 0
@@ -443,6 +458,12 @@ job "leap-pr-7" {
       type      = "host"
       source    = "media"
       read_only = false
+    }
+
+    meta {
+      prenv_sha    = "3f2c9a1"
+      prenv_branch = "feature/login"
+      prenv_title  = "Add the login page"
     }
 
     update {

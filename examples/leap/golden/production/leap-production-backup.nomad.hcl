@@ -23,6 +23,11 @@ job "leap-production-backup" {
       read_only = false
     }
 
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "leap-production-server-1"
+    }
+
     task "backup" {
       driver = "docker"
 

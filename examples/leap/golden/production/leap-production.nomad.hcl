@@ -5,7 +5,6 @@ job "leap-production" {
   meta {
     prenv_project = "leap"
     prenv_env     = "production"
-    prenv_sha     = "3f2c9a1"
   }
 
   update {
@@ -32,6 +31,15 @@ job "leap-production" {
       type      = "host"
       source    = "media"
       read_only = false
+    }
+
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "leap-production-server-1"
+    }
+
+    meta {
+      prenv_sha = "3f2c9a1"
     }
 
     update {
@@ -114,6 +122,10 @@ job "leap-production" {
 
   group "beat" {
     count = 1
+
+    meta {
+      prenv_sha = "3f2c9a1"
+    }
 
     task "beat" {
       driver = "docker"
@@ -223,6 +235,11 @@ job "leap-production" {
       read_only = false
     }
 
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "leap-production-server-1"
+    }
+
     update {
       max_parallel = 1
       canary       = 0
@@ -311,6 +328,11 @@ job "leap-production" {
       read_only = false
     }
 
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "leap-production-server-1"
+    }
+
     update {
       max_parallel = 1
       canary       = 0
@@ -375,6 +397,15 @@ job "leap-production" {
       type      = "host"
       source    = "media"
       read_only = false
+    }
+
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "leap-production-server-1"
+    }
+
+    meta {
+      prenv_sha = "3f2c9a1"
     }
 
     update {
@@ -444,6 +475,15 @@ job "leap-production" {
       type      = "host"
       source    = "media"
       read_only = false
+    }
+
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "leap-production-server-1"
+    }
+
+    meta {
+      prenv_sha = "3f2c9a1"
     }
 
     update {

@@ -5,7 +5,6 @@ job "leap-staging" {
   meta {
     prenv_project = "leap"
     prenv_env     = "staging"
-    prenv_sha     = "3f2c9a1"
   }
 
   update {
@@ -32,6 +31,15 @@ job "leap-staging" {
       type      = "host"
       source    = "media"
       read_only = false
+    }
+
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "leap-staging-server-1"
+    }
+
+    meta {
+      prenv_sha = "3f2c9a1"
     }
 
     update {
@@ -114,6 +122,10 @@ job "leap-staging" {
 
   group "beat" {
     count = 1
+
+    meta {
+      prenv_sha = "3f2c9a1"
+    }
 
     task "beat" {
       driver = "docker"
@@ -223,6 +235,11 @@ job "leap-staging" {
       read_only = false
     }
 
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "leap-staging-server-1"
+    }
+
     update {
       max_parallel = 1
       canary       = 0
@@ -311,6 +328,11 @@ job "leap-staging" {
       read_only = false
     }
 
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "leap-staging-server-1"
+    }
+
     update {
       max_parallel = 1
       canary       = 0
@@ -375,6 +397,15 @@ job "leap-staging" {
       type      = "host"
       source    = "media"
       read_only = false
+    }
+
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "leap-staging-server-1"
+    }
+
+    meta {
+      prenv_sha = "3f2c9a1"
     }
 
     update {
@@ -444,6 +475,15 @@ job "leap-staging" {
       type      = "host"
       source    = "media"
       read_only = false
+    }
+
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "leap-staging-server-1"
+    }
+
+    meta {
+      prenv_sha = "3f2c9a1"
     }
 
     update {

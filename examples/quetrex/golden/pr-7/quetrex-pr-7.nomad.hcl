@@ -13,9 +13,6 @@ job "quetrex-pr-7" {
     prenv_project = "quetrex"
     prenv_env     = "pr-7"
     prenv_pr      = "7"
-    prenv_sha     = "3f2c9a1"
-    prenv_branch  = "feature/login"
-    prenv_title   = "Add the login page"
   }
 
   group "postgres" {
@@ -154,6 +151,12 @@ job "quetrex-pr-7" {
       port "app" {
         to = 3000
       }
+    }
+
+    meta {
+      prenv_sha    = "3f2c9a1"
+      prenv_branch = "feature/login"
+      prenv_title  = "Add the login page"
     }
 
     service {

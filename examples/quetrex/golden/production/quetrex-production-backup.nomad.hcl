@@ -23,6 +23,11 @@ job "quetrex-production-backup" {
       read_only = false
     }
 
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "quetrex-production-server-1"
+    }
+
     task "backup" {
       driver = "docker"
 

@@ -5,7 +5,6 @@ job "quetrex-production" {
   meta {
     prenv_project = "quetrex"
     prenv_env     = "production"
-    prenv_sha     = "3f2c9a1"
   }
 
   update {
@@ -32,6 +31,11 @@ job "quetrex-production" {
       type      = "host"
       source    = "postgres-data"
       read_only = false
+    }
+
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "quetrex-production-server-1"
     }
 
     update {
@@ -103,6 +107,11 @@ job "quetrex-production" {
       read_only = false
     }
 
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "quetrex-production-server-1"
+    }
+
     update {
       max_parallel = 1
       canary       = 0
@@ -155,6 +164,10 @@ job "quetrex-production" {
       port "app" {
         to = 3000
       }
+    }
+
+    meta {
+      prenv_sha = "3f2c9a1"
     }
 
     service {
