@@ -89,7 +89,10 @@ describe('a deploy changes only the groups that use the commit', () => {
   });
 
   it('refuses a storage node that the environment does not have', async () => {
-    const text = `${readFileSync('examples/leap/prenv.yml', 'utf8')}storage: { node: 2 }\n`;
+    const text = readFileSync('examples/leap/prenv.yml', 'utf8').replace(
+      'storage: { stateful: pinned, node: 1 }',
+      'storage: { stateful: pinned, node: 2 }',
+    );
     const result = parseConfig(text, 'prenv.yml');
     expect(result.ok).toBe(false);
     expect(JSON.stringify(result)).toContain('storage.node');
