@@ -27,7 +27,7 @@ export interface TaskView {
   configPad: Record<'image' | 'ports' | 'command', string>;
   env: MetaEntry[];
   volumeMounts: { volume: string; destination: string; readOnly: boolean }[];
-  template: { secrets: { name: string; path: string }[]; lines: string[] } | null;
+  template: { lines: string[]; files: { destination: string; data: string }[] } | null;
   resources: { cpu: number; memory: number };
 }
 

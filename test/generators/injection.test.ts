@@ -120,7 +120,7 @@ describe('user values cannot change the structure of rendered files', async () =
     );
     expect(data.split('\n').length).toBe(plainData.split('\n').length);
     const apiLine = data.split('\n').find((l) => l.startsWith('API_URL='));
-    const goLiteral = /^API_URL=\{\{ print ("(?:[^"\\]|\\.)*") \$service_api \| toJSON \}\}$/.exec(
+    const goLiteral = /^API_URL='\{\{ print ("(?:[^"\\]|\\.)*") \$service_api \| replaceAll /.exec(
       apiLine ?? '',
     );
     expect(goLiteral?.[1] && JSON.parse(goLiteral[1])).toBe(value);

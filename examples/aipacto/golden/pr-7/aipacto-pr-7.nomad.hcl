@@ -61,9 +61,23 @@ job "aipacto-pr-7" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        DATABASE_URL={{ key "aipacto/previews/DATABASE_URL" | toJSON }}
-        JWT_SECRET={{ key "aipacto/previews/JWT_SECRET" | toJSON }}
+        DATABASE_URL='{{ key "aipacto/previews/DATABASE_URL" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        JWT_SECRET='{{ key "aipacto/previews/JWT_SECRET" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/DATABASE_URL"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"aipacto/previews/DATABASE_URL\" }}"
+      }
+
+      template {
+        destination = "secrets/JWT_SECRET"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"aipacto/previews/JWT_SECRET\" }}"
       }
 
       resources {

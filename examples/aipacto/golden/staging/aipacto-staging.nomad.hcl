@@ -62,9 +62,23 @@ job "aipacto-staging" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        DATABASE_URL={{ key "aipacto/staging/DATABASE_URL" | toJSON }}
-        JWT_SECRET={{ key "aipacto/staging/JWT_SECRET" | toJSON }}
+        DATABASE_URL='{{ key "aipacto/staging/DATABASE_URL" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        JWT_SECRET='{{ key "aipacto/staging/JWT_SECRET" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/DATABASE_URL"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"aipacto/staging/DATABASE_URL\" }}"
+      }
+
+      template {
+        destination = "secrets/JWT_SECRET"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"aipacto/staging/JWT_SECRET\" }}"
       }
 
       resources {

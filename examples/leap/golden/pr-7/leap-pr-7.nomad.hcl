@@ -97,14 +97,28 @@ job "leap-pr-7" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        OPENAI_API_KEY={{ key "leap/previews/OPENAI_API_KEY" | toJSON }}
-        POSTGRES_PASSWORD={{ key "leap/previews/POSTGRES_PASSWORD" | toJSON }}
+        OPENAI_API_KEY='{{ key "leap/previews/OPENAI_API_KEY" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        POSTGRES_PASSWORD='{{ key "leap/previews/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "leap-pr-7-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $service_redis := "" }}{{ with service "leap-pr-7-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_POSTGRES_PASSWORD := key "leap/previews/POSTGRES_PASSWORD" }}
-        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
-        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        CELERY_BROKER_URL='{{ print "redis://" $service_redis "/0" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        DATABASE_URL='{{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/OPENAI_API_KEY"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/previews/OPENAI_API_KEY\" }}"
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/previews/POSTGRES_PASSWORD\" }}"
       }
 
       resources {
@@ -147,14 +161,28 @@ job "leap-pr-7" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        OPENAI_API_KEY={{ key "leap/previews/OPENAI_API_KEY" | toJSON }}
-        POSTGRES_PASSWORD={{ key "leap/previews/POSTGRES_PASSWORD" | toJSON }}
+        OPENAI_API_KEY='{{ key "leap/previews/OPENAI_API_KEY" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        POSTGRES_PASSWORD='{{ key "leap/previews/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "leap-pr-7-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $service_redis := "" }}{{ with service "leap-pr-7-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_POSTGRES_PASSWORD := key "leap/previews/POSTGRES_PASSWORD" }}
-        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
-        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        CELERY_BROKER_URL='{{ print "redis://" $service_redis "/0" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        DATABASE_URL='{{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/OPENAI_API_KEY"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/previews/OPENAI_API_KEY\" }}"
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/previews/POSTGRES_PASSWORD\" }}"
       }
 
       resources {
@@ -203,10 +231,17 @@ job "leap-pr-7" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        FLOWER_BASIC_AUTH={{ key "leap/previews/FLOWER_BASIC_AUTH" | toJSON }}
+        FLOWER_BASIC_AUTH='{{ key "leap/previews/FLOWER_BASIC_AUTH" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_redis := "" }}{{ with service "leap-pr-7-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
-        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
+        CELERY_BROKER_URL='{{ print "redis://" $service_redis "/0" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/FLOWER_BASIC_AUTH"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/previews/FLOWER_BASIC_AUTH\" }}"
       }
 
       resources {
@@ -293,8 +328,15 @@ job "leap-pr-7" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        POSTGRES_PASSWORD={{ key "leap/previews/POSTGRES_PASSWORD" | toJSON }}
+        POSTGRES_PASSWORD='{{ key "leap/previews/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/previews/POSTGRES_PASSWORD\" }}"
       }
 
       resources {
@@ -434,14 +476,28 @@ job "leap-pr-7" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        OPENAI_API_KEY={{ key "leap/previews/OPENAI_API_KEY" | toJSON }}
-        POSTGRES_PASSWORD={{ key "leap/previews/POSTGRES_PASSWORD" | toJSON }}
+        OPENAI_API_KEY='{{ key "leap/previews/OPENAI_API_KEY" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        POSTGRES_PASSWORD='{{ key "leap/previews/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "leap-pr-7-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $service_redis := "" }}{{ with service "leap-pr-7-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_POSTGRES_PASSWORD := key "leap/previews/POSTGRES_PASSWORD" }}
-        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
-        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        CELERY_BROKER_URL='{{ print "redis://" $service_redis "/0" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        DATABASE_URL='{{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/OPENAI_API_KEY"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/previews/OPENAI_API_KEY\" }}"
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/previews/POSTGRES_PASSWORD\" }}"
       }
 
       resources {
@@ -508,14 +564,28 @@ job "leap-pr-7" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        OPENAI_API_KEY={{ key "leap/previews/OPENAI_API_KEY" | toJSON }}
-        POSTGRES_PASSWORD={{ key "leap/previews/POSTGRES_PASSWORD" | toJSON }}
+        OPENAI_API_KEY='{{ key "leap/previews/OPENAI_API_KEY" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        POSTGRES_PASSWORD='{{ key "leap/previews/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "leap-pr-7-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $service_redis := "" }}{{ with service "leap-pr-7-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_POSTGRES_PASSWORD := key "leap/previews/POSTGRES_PASSWORD" }}
-        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
-        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        CELERY_BROKER_URL='{{ print "redis://" $service_redis "/0" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        DATABASE_URL='{{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/OPENAI_API_KEY"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/previews/OPENAI_API_KEY\" }}"
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/previews/POSTGRES_PASSWORD\" }}"
       }
 
       resources {

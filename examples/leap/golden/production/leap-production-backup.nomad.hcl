@@ -51,11 +51,18 @@ job "leap-production-backup" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        POSTGRES_PASSWORD={{ key "leap/production/POSTGRES_PASSWORD" | toJSON }}
+        POSTGRES_PASSWORD='{{ key "leap/production/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "leap-production-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_POSTGRES_PASSWORD := key "leap/production/POSTGRES_PASSWORD" }}
-        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        DATABASE_URL='{{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/POSTGRES_PASSWORD\" }}"
       }
 
       resources {

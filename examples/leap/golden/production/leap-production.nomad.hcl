@@ -103,14 +103,28 @@ job "leap-production" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        OPENAI_API_KEY={{ key "leap/production/OPENAI_API_KEY" | toJSON }}
-        POSTGRES_PASSWORD={{ key "leap/production/POSTGRES_PASSWORD" | toJSON }}
+        OPENAI_API_KEY='{{ key "leap/production/OPENAI_API_KEY" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        POSTGRES_PASSWORD='{{ key "leap/production/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "leap-production-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $service_redis := "" }}{{ with service "leap-production-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_POSTGRES_PASSWORD := key "leap/production/POSTGRES_PASSWORD" }}
-        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
-        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        CELERY_BROKER_URL='{{ print "redis://" $service_redis "/0" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        DATABASE_URL='{{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/OPENAI_API_KEY"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/OPENAI_API_KEY\" }}"
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/POSTGRES_PASSWORD\" }}"
       }
 
       resources {
@@ -151,14 +165,28 @@ job "leap-production" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        OPENAI_API_KEY={{ key "leap/production/OPENAI_API_KEY" | toJSON }}
-        POSTGRES_PASSWORD={{ key "leap/production/POSTGRES_PASSWORD" | toJSON }}
+        OPENAI_API_KEY='{{ key "leap/production/OPENAI_API_KEY" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        POSTGRES_PASSWORD='{{ key "leap/production/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "leap-production-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $service_redis := "" }}{{ with service "leap-production-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_POSTGRES_PASSWORD := key "leap/production/POSTGRES_PASSWORD" }}
-        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
-        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        CELERY_BROKER_URL='{{ print "redis://" $service_redis "/0" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        DATABASE_URL='{{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/OPENAI_API_KEY"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/OPENAI_API_KEY\" }}"
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/POSTGRES_PASSWORD\" }}"
       }
 
       resources {
@@ -207,10 +235,17 @@ job "leap-production" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        FLOWER_BASIC_AUTH={{ key "leap/production/FLOWER_BASIC_AUTH" | toJSON }}
+        FLOWER_BASIC_AUTH='{{ key "leap/production/FLOWER_BASIC_AUTH" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_redis := "" }}{{ with service "leap-production-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
-        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
+        CELERY_BROKER_URL='{{ print "redis://" $service_redis "/0" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/FLOWER_BASIC_AUTH"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/FLOWER_BASIC_AUTH\" }}"
       }
 
       resources {
@@ -302,8 +337,15 @@ job "leap-production" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        POSTGRES_PASSWORD={{ key "leap/production/POSTGRES_PASSWORD" | toJSON }}
+        POSTGRES_PASSWORD='{{ key "leap/production/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/POSTGRES_PASSWORD\" }}"
       }
 
       resources {
@@ -451,14 +493,28 @@ job "leap-production" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        OPENAI_API_KEY={{ key "leap/production/OPENAI_API_KEY" | toJSON }}
-        POSTGRES_PASSWORD={{ key "leap/production/POSTGRES_PASSWORD" | toJSON }}
+        OPENAI_API_KEY='{{ key "leap/production/OPENAI_API_KEY" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        POSTGRES_PASSWORD='{{ key "leap/production/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "leap-production-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $service_redis := "" }}{{ with service "leap-production-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_POSTGRES_PASSWORD := key "leap/production/POSTGRES_PASSWORD" }}
-        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
-        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        CELERY_BROKER_URL='{{ print "redis://" $service_redis "/0" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        DATABASE_URL='{{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/OPENAI_API_KEY"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/OPENAI_API_KEY\" }}"
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/POSTGRES_PASSWORD\" }}"
       }
 
       resources {
@@ -528,14 +584,28 @@ job "leap-production" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        OPENAI_API_KEY={{ key "leap/production/OPENAI_API_KEY" | toJSON }}
-        POSTGRES_PASSWORD={{ key "leap/production/POSTGRES_PASSWORD" | toJSON }}
+        OPENAI_API_KEY='{{ key "leap/production/OPENAI_API_KEY" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        POSTGRES_PASSWORD='{{ key "leap/production/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "leap-production-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $service_redis := "" }}{{ with service "leap-production-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_POSTGRES_PASSWORD := key "leap/production/POSTGRES_PASSWORD" }}
-        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
-        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        CELERY_BROKER_URL='{{ print "redis://" $service_redis "/0" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        DATABASE_URL='{{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/OPENAI_API_KEY"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/OPENAI_API_KEY\" }}"
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/POSTGRES_PASSWORD\" }}"
       }
 
       resources {
