@@ -107,7 +107,10 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
     const name = r.target ? targetName(r.target) : undefined;
     const log = baseLogger.child({ terraform: r.command, ...(name ? { target: name } : {}) });
     const cwd = r.target?.dir ?? process.cwd();
-    const env = { ...options.env, ...automationEnv(r.target ? dataDir(r.target) : '.terraform') };
+    const env = {
+      ...options.env,
+      ...automationEnv(r.target ? dataDir(r.target) : '.terraform', r.target?.environment === 'pr'),
+    };
 
     let digest = emptyDigest();
     let stdout = '';
