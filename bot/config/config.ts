@@ -69,6 +69,22 @@ export function crossFieldProblems(config: ParsedConfig): CrossFieldProblem[] {
       routePaths.set(svc.route.path, name);
     }
   }
+  // What terraform/environments/<env> accepts: production's server_count validation allows
+  // 3 or 5 (a Raft quorum that survives one loss), staging's main.tf fixes server_count = 1.
+  const production = config.environments.production?.servers;
+  if (production !== undefined && production !== 3 && production !== 5) {
+    problems.push({
+      path: ['environments', 'production', 'servers'],
+      message: `production runs 3 or 5 servers (a Nomad/Consul quorum that survives one loss), got ${production}`,
+    });
+  }
+  const staging = config.environments.staging?.servers;
+  if (staging !== undefined && staging !== 1) {
+    problems.push({
+      path: ['environments', 'staging', 'servers'],
+      message: `staging runs exactly 1 server (terraform/environments/staging is a one-server cluster), got ${staging}`,
+    });
+  }
   const servers = (env: 'production' | 'staging') => config.environments[env]?.servers;
   for (const env of ['production', 'staging'] as const) {
     const count = servers(env) ?? (env === 'production' ? 3 : 1);
