@@ -98,6 +98,17 @@ export function crossFieldProblems(config: ParsedConfig): CrossFieldProblem[] {
       });
     }
   }
+  for (const [name, backup] of Object.entries(config.backups?.postgres ?? {})) {
+    const svc = config.services[backup.service];
+    if (!svc || svc.port === undefined) {
+      problems.push({
+        path: ['backups', 'postgres', name, 'service'],
+        message: svc
+          ? `service "${backup.service}" has no port to reach the database on`
+          : `unknown service "${backup.service}"`,
+      });
+    }
+  }
   if (config.previews.host && !config.previews.host.endsWith(`.${config.domain}`)) {
     problems.push({
       path: ['previews', 'host'],

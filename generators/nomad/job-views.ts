@@ -72,7 +72,7 @@ function volumeViews(volumes: Volumes): VolumeView[] {
   return volumes.map((v) => ({ name: v.name, source: v.name, readOnly: v.read_only }));
 }
 
-function taskView(
+export function taskView(
   config: Config,
   ctx: EnvContext,
   name: string,
@@ -80,10 +80,12 @@ function taskView(
   at: string,
   ports: boolean,
   problems: RenderProblem[],
+  lifecycle: TaskView['lifecycle'] = null,
 ): TaskView {
   const task = resolveTask(config, ctx, source, at, problems);
   return {
     name,
+    lifecycle,
     image: task.image,
     ports,
     entrypoint: task.entrypoint,

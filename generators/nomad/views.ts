@@ -15,6 +15,8 @@ export interface VolumeView {
 
 export interface TaskView {
   name: string;
+  /** `prestart` for a task that must finish before the main tasks start, else null. */
+  lifecycle: 'prestart' | null;
   image: string;
   ports: boolean;
   entrypoint: string[] | null;
@@ -59,6 +61,12 @@ interface JobCommon {
 export interface ServiceJobView extends JobCommon {
   update: { maxParallel: number; canary: number; autoPromote: boolean } | null;
   groups: GroupView[];
+}
+
+/** A backup job: a prestart dump task and an upload task in one group (nomad/backup-job). */
+export interface BackupJobView extends JobCommon {
+  cron: string;
+  group: { name: string; dump: TaskView; upload: TaskView };
 }
 
 export interface PeriodicJobView extends JobCommon {

@@ -87,7 +87,7 @@ describe('prenv render', () => {
     expect(report.out).toBeNull();
     expect(report.files.map((f) => [f.path, f.checks])).toEqual([
       ['quetrex-production.nomad.hcl', ['hcl', 'jobspec']],
-      ['quetrex-production-backup.nomad.hcl', ['hcl', 'jobspec']],
+      ['quetrex-production-backup-db.nomad.hcl', ['hcl', 'jobspec']],
       ['Caddyfile', ['caddy']],
       ['caddy-route.json', ['json', 'caddy']],
       ['terraform.tfvars.json', ['json']],
