@@ -181,9 +181,7 @@ export const configSchema = z.strictObject({
     .strictObject({
       s3: z.strictObject({
         endpoint: z.url(),
-        bucket: z
-          .string()
-          .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+        bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
         region: z
           .string()
           .regex(/^[a-z0-9-]+$/)
