@@ -222,6 +222,13 @@ check_terraform() {
   else
     say "terraform CLI for the tests: $tf"
   fi
+  # test/backup restores a dump into a real PostgreSQL 15 (Debian's server package).
+  if [[ -x /usr/lib/postgresql/15/bin/initdb ]]; then
+    say "PostgreSQL 15 for the tests: /usr/lib/postgresql/15/bin"
+  else
+    say "WARNING: no PostgreSQL 15 server at /usr/lib/postgresql/15/bin; test/backup will fail until"
+    say "  apt-get install postgresql-15   (Debian/Ubuntu)"
+  fi
 }
 
 mkdir -p "$tools_dir"
