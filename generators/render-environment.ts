@@ -4,6 +4,7 @@ import { caddyRoute } from './caddy/route-json.js';
 import { envRoutes } from './caddy/routes.js';
 import type { EnvContext } from './env-context.js';
 import { RenderError, type RenderProblem } from './errors.js';
+import { backupJobViews } from './nomad/backup-views.js';
 import { periodicJobViews, serviceJobView } from './nomad/job-views.js';
 import { checkSha } from './resolve.js';
 import { rendererFor, type TemplateSources } from './templates.js';
@@ -34,6 +35,7 @@ export function renderEnvironment(
   const problems: RenderProblem[] = [...checkSha(ctx)];
   const serviceJob = serviceJobView(config, ctx, problems);
   const periodicJobs = periodicJobViews(config, ctx, problems);
+  const backupJobs = backupJobViews(config, ctx, problems);
   if (problems.length > 0) throw new RenderError(dedupe(problems));
 
   const renderer = rendererFor(templates);
@@ -48,6 +50,11 @@ export function renderEnvironment(
       path: `${job.name}.nomad.hcl`,
       kind: 'nomad-job' as const,
       content: renderer.periodicJob(job),
+    })),
+    ...backupJobs.map((job) => ({
+      path: `${job.name}.nomad.hcl`,
+      kind: 'nomad-job' as const,
+      content: renderer.backupJob(job),
     })),
     { path: CADDYFILE, kind: 'caddyfile', content: renderCaddyfile(config, routes, renderer) },
     { path: CADDY_ROUTE_FILE, kind: 'caddy-route', content: jsonFile(caddyRoute(routes)) },

@@ -11,6 +11,7 @@ export type TemplateSources = Record<string, string>;
 export const TEMPLATE_FILES = {
   serviceJob: 'nomad/service-job.nomad.hcl.hbs',
   periodicJob: 'nomad/periodic-job.nomad.hcl.hbs',
+  backupJob: 'nomad/backup-job.nomad.hcl.hbs',
   caddyfile: 'caddy/Caddyfile.hbs',
 } as const;
 
@@ -68,6 +69,7 @@ export function createRenderer(sources: TemplateSources): Renderer {
   return {
     serviceJob: compileOne('serviceJob'),
     periodicJob: compileOne('periodicJob'),
+    backupJob: compileOne('backupJob'),
     caddyfile: compileOne('caddyfile'),
   };
 }

@@ -205,6 +205,32 @@ install_tool() {
   printf '%s\n' "$version" >"$(marker_file "$name")"
 }
 
+
+# The Terraform CLI (for `terraform fmt -check` and templatefile() in test/terraform) is not a
+# Debian package (it is under the BSL): it is not installed here, only looked for. The tests
+# that need it fail with the same advice when it is missing.
+check_terraform() {
+  local tf=${PRENV_TERRAFORM_BIN:-}
+  [[ -n $tf ]] || tf=$(command -v terraform || true)
+  [[ -n $tf ]] || { [[ -x $bin_dir/terraform ]] && tf=$bin_dir/terraform; }
+  if [[ -z $tf ]]; then
+    say "WARNING: no terraform CLI (>= 1.10) found; test/terraform will fail until one is installed:"
+    say "  HashiCorp's apt repository (https://developer.hashicorp.com/terraform/install):"
+    say "    apt-get install terraform"
+    say "  or unzip the release from https://releases.hashicorp.com/terraform/ to $bin_dir/terraform"
+    say "  or set PRENV_TERRAFORM_BIN=/path/to/terraform"
+  else
+    say "terraform CLI for the tests: $tf"
+  fi
+  # test/backup restores a dump into a real PostgreSQL 15 (Debian's server package).
+  if [[ -x /usr/lib/postgresql/15/bin/initdb ]]; then
+    say "PostgreSQL 15 for the tests: /usr/lib/postgresql/15/bin"
+  else
+    say "WARNING: no PostgreSQL 15 server at /usr/lib/postgresql/15/bin; test/backup will fail until"
+    say "  apt-get install postgresql-15   (Debian/Ubuntu)"
+  fi
+}
+
 mkdir -p "$tools_dir"
 exec 9>"$tools_dir/.lock"
 flock -w 900 9 || fail "another install is still running (lock $tools_dir/.lock)"
@@ -215,6 +241,7 @@ for name in "${tool_names[@]}"; do
 done
 if ((${#missing[@]} == 0)); then
   say "all test tools present in $bin_dir ($(summary))"
+  check_terraform
   exit 0
 fi
 
@@ -232,3 +259,4 @@ for name in "${missing[@]}"; do install_tool "$name"; done
 # The package lists are only needed again for the next install, which updates them.
 rm -rf -- "$apt_dir/state/lists" "$apt_dir/cache"
 say "all test tools installed in $bin_dir ($(summary))"
+check_terraform

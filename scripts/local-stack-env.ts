@@ -36,8 +36,13 @@ export async function startTryItStack(options: {
     const modules = path.join(dir, 'terraform', 'environments');
     for (const env of ['pr', 'production', 'staging'])
       await mkdir(path.join(modules, env), { recursive: true });
-    const env = {
+    // What production's `terraform output -json` gives a PR, for runs that deploy PRs without
+    // deploying production first (unset it to read the fake production state instead).
+    const productionOutputs = path.join(dir, 'production-outputs.json');
+    await writeFile(productionOutputs, JSON.stringify(FAKE_PRODUCTION_OUTPUTS, null, 2));
+    const env: Record<string, string> = {
       PRENV_STATE: path.join(dir, 'state.db'),
+      PRENV_TF_PRODUCTION_OUTPUTS: productionOutputs,
       PRENV_NOMAD_ADDR: stack.nomad.url,
       PRENV_CONSUL_ADDR: stack.consul.httpUrl,
       PRENV_CADDY_ADMIN: stack.caddy.adminUrl,
@@ -61,6 +66,14 @@ export async function startTryItStack(options: {
     throw err;
   }
 }
+
+/** Production's `terraform output -json` as the simulated cloud would give it. */
+export const FAKE_PRODUCTION_OUTPUTS = {
+  network_id: { sensitive: false, type: 'string', value: '4000001' },
+  server_private_ips: { sensitive: false, type: ['list', 'string'], value: ['10.0.1.2'] },
+  ssh_key_names: { sensitive: false, type: ['list', 'string'], value: ['prenv-production'] },
+  consul_encrypt_key: { sensitive: true, type: 'string', value: '' },
+};
 
 /** `export NAME='value'` lines for a POSIX shell. */
 export function exportLines(env: Record<string, string>): string[] {

@@ -18,8 +18,23 @@ export interface DoctorReport {
 
 const MIN_NODE_MAJOR = 20;
 
+/**
+ * The oldest Terraform the configurations accept (`required_version`): the S3 backend's
+ * `use_lockfile` state locking exists since 1.10 (Terraform's S3 backend documentation).
+ */
+export const MIN_TERRAFORM = [1, 10, 0] as const;
+const MIN_TERRAFORM_TEXT = MIN_TERRAFORM.join('.');
+
+/** Whether each environment's committed `.terraform.lock.hcl` exists. */
+export interface LockFileReport {
+  environment: string;
+  /** Path shown to the user, relative to the working directory. */
+  file: string;
+  present: boolean;
+}
+
 const TOOL_NEEDED_FOR: Record<ToolReport['tool'], string> = {
-  terraform: 'deploy and destroy (prenv drives Terraform >= 1.5)',
+  terraform: `deploy and destroy (prenv drives Terraform >= ${MIN_TERRAFORM_TEXT})`,
   nomad: 'nothing prenv runs itself (it uses the Nomad HTTP API); handy for operators',
   caddy: 'validating rendered Caddy config (`prenv render --check`)',
   consul: 'nothing prenv runs itself (it uses the Consul HTTP API); handy for operators',
@@ -29,9 +44,11 @@ export function buildDoctorReport(input: {
   nodeVersion: string;
   tools: ToolReport[];
   config: ConfigFileResult;
+  lockFiles?: LockFileReport[];
 }): DoctorReport {
   const checks: DoctorCheck[] = [nodeCheck(input.nodeVersion)];
   for (const tool of input.tools) checks.push(toolCheck(tool));
+  if (input.lockFiles) checks.push(lockFileCheck(input.lockFiles));
   checks.push(...configChecks(input.config));
   return { ok: checks.every((c) => c.status !== 'error'), checks };
 }
@@ -57,10 +74,48 @@ function toolCheck(tool: ToolReport): DoctorCheck {
   }
   if (tool.error)
     return { name: tool.tool, status: 'warn', detail: `${tool.path} does not run: ${tool.error}` };
+  if (tool.tool === 'terraform' && tool.version && olderThan(tool.version, MIN_TERRAFORM)) {
+    return {
+      name: tool.tool,
+      status: 'error',
+      detail:
+        `${tool.version} (${tool.path}) is too old: the configurations need Terraform >= ` +
+        `${MIN_TERRAFORM_TEXT} for state locking with the S3 backend's use_lockfile; ` +
+        'install a newer one from https://developer.hashicorp.com/terraform/install',
+    };
+  }
   return {
     name: tool.tool,
     status: 'ok',
     detail: `${tool.version ?? 'unknown version'} (${tool.path})`,
+  };
+}
+
+function olderThan(version: string, min: readonly number[]): boolean {
+  const parts = version.split(/[.+-]/).slice(0, 3).map(Number);
+  for (let i = 0; i < min.length; i += 1) {
+    const a = parts[i] ?? 0;
+    if (a !== min[i]) return a < (min[i] ?? 0);
+  }
+  return false;
+}
+
+function lockFileCheck(files: LockFileReport[]): DoctorCheck {
+  const missing = files.filter((f) => !f.present);
+  if (missing.length === 0) {
+    return {
+      name: 'terraform-lock',
+      status: 'ok',
+      detail: `provider lock files committed for ${files.map((f) => f.environment).join(', ')}`,
+    };
+  }
+  return {
+    name: 'terraform-lock',
+    status: 'warn',
+    detail: [
+      `no ${missing.map((f) => f.file).join(', ')}; prenv runs terraform init -lockfile=readonly, which fails without it.`,
+      'Create and commit each once: terraform -chdir=<dir> providers lock -platform=linux_amd64 -platform=linux_arm64 -platform=darwin_arm64',
+    ].join('\n'),
   };
 }
 

@@ -1,4 +1,4 @@
-import { listOwnedJobs, OWNER_META, type NomadApi } from '../adapters/nomad/index.js';
+import { deployedSha, listOwnedJobs, type NomadApi } from '../adapters/nomad/index.js';
 import type { DeploymentInfo, FixedEnv } from './views/view-support.js';
 
 export interface FixedDeployments {
@@ -10,7 +10,8 @@ export interface FixedDeployments {
 
 /**
  * What runs in production and staging, from the Nomad jobs prenv owns there: the commit in
- * `prenv_sha` and the newest `SubmitTime` (nanoseconds). No job: not deployed. Nomad
+ * `prenv_sha` (group meta of service jobs, so each job is read) and the newest `SubmitTime`
+ * (nanoseconds). No job: not deployed. Nomad
  * unreachable: unknown, with a warning.
  */
 export async function readFixedDeployments(
@@ -25,8 +26,10 @@ export async function readFixedDeployments(
       let newest: { sha: string | null; at: number | null } = { sha: null, at: null };
       for (const job of jobs) {
         const at = submitTime(job);
-        if (newest.at === null || (at !== null && at > newest.at))
-          newest = { sha: job.Meta?.[OWNER_META.sha] ?? null, at };
+        if (newest.at === null || (at !== null && at > newest.at)) {
+          const full = await nomad.readJob(job.ID);
+          newest = { sha: full ? deployedSha(full) : null, at };
+        }
       }
       out[env] = { deployedSha: newest.sha, deployedAt: newest.at, servers: [] };
     }

@@ -69,6 +69,46 @@ export function crossFieldProblems(config: ParsedConfig): CrossFieldProblem[] {
       routePaths.set(svc.route.path, name);
     }
   }
+  // What terraform/environments/<env> accepts: production's server_count validation allows
+  // 3 or 5 (a Raft quorum that survives one loss), staging's main.tf fixes server_count = 1.
+  const production = config.environments.production?.servers;
+  if (production !== undefined && production !== 3 && production !== 5) {
+    problems.push({
+      path: ['environments', 'production', 'servers'],
+      message: `production runs 3 or 5 servers (a Nomad/Consul quorum that survives one loss), got ${production}`,
+    });
+  }
+  const staging = config.environments.staging?.servers;
+  if (staging !== undefined && staging !== 1) {
+    problems.push({
+      path: ['environments', 'staging', 'servers'],
+      message: `staging runs exactly 1 server (terraform/environments/staging is a one-server cluster), got ${staging}`,
+    });
+  }
+  const servers = (env: 'production' | 'staging') => config.environments[env]?.servers;
+  for (const env of ['production', 'staging'] as const) {
+    const count = servers(env) ?? (env === 'production' ? 3 : 1);
+    if (
+      config.storage.node > count &&
+      Object.values(config.services).some((s) => s.volumes.length > 0)
+    ) {
+      problems.push({
+        path: ['storage', 'node'],
+        message: `server ${config.storage.node} does not exist in ${env}, which has ${count} server(s); stateful services are pinned to it`,
+      });
+    }
+  }
+  for (const [name, backup] of Object.entries(config.backups?.postgres ?? {})) {
+    const svc = config.services[backup.service];
+    if (!svc || svc.port === undefined) {
+      problems.push({
+        path: ['backups', 'postgres', name, 'service'],
+        message: svc
+          ? `service "${backup.service}" has no port to reach the database on`
+          : `unknown service "${backup.service}"`,
+      });
+    }
+  }
   if (config.previews.host && !config.previews.host.endsWith(`.${config.domain}`)) {
     problems.push({
       path: ['previews', 'host'],

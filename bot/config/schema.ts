@@ -160,6 +160,55 @@ export const configSchema = z.strictObject({
     })
     .default({ dns: '127.0.0.1:8600' }),
   reconcile: z.strictObject({ every: duration.default('5m') }).default({ every: '5m' }),
+  /**
+   * Where the data of stateful services (those with `volumes`) lives. `pinned`: Nomad host
+   * volumes on one server, and every group or job that mounts one is constrained to that
+   * server (`node`, 1-based, of production and staging). Hetzner Cloud Volumes through the
+   * hcloud CSI driver are not supported yet.
+   */
+  storage: z
+    .strictObject({
+      stateful: z.enum(['pinned']).default('pinned'),
+      node: z.number().int().min(1).max(5).default(1),
+    })
+    .default({ stateful: 'pinned', node: 1 }),
+  /**
+   * PostgreSQL backups that leave the node: a periodic job per entry dumps the database and
+   * uploads it to an S3-compatible bucket (Hetzner Object Storage), pruning by `retention`.
+   * The bucket's keys are the secrets BACKUP_S3_ACCESS_KEY_ID and BACKUP_S3_SECRET_ACCESS_KEY.
+   */
+  backups: z
+    .strictObject({
+      s3: z.strictObject({
+        endpoint: z.url(),
+        bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+        region: z
+          .string()
+          .regex(/^[a-z0-9-]+$/)
+          .default('us-east-1'),
+        prefix: z
+          .string()
+          .regex(/^([A-Za-z0-9._-]+\/)*$/, 'must be a folder such as "backups/" (or empty)')
+          .optional(),
+      }),
+      retention: duration.default('30d'),
+      postgres: z
+        .record(
+          name,
+          z.strictObject({
+            service: name,
+            database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/),
+            user: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/),
+            password_secret: envName,
+            cron: z
+              .string()
+              .regex(/^\S+( \S+){4}$/, 'must be a five-field cron expression such as "0 3 * * *"'),
+            environments: z.array(environmentName).min(1).default(['production']),
+          }),
+        )
+        .refine((p) => Object.keys(p).length > 0, 'needs at least one database'),
+    })
+    .optional(),
   services: z
     .record(name, serviceSchema)
     .refine((s) => Object.keys(s).length > 0, 'needs at least one service'),

@@ -15,6 +15,7 @@ import type {
   TfVars,
 } from '../adapters/terraform/index.js';
 import { loadEnvRoute } from './caddy-entry.js';
+import { serverChangeRefusal, serverChanges, ServerChangeRefused } from './server-changes.js';
 import { waitForAnswer, waitForJobDeployment, waitForNamedNodes } from './waits.js';
 
 export type ClusterEnv = 'production' | 'staging';
@@ -33,7 +34,6 @@ export interface ClusterOpsDeps {
   terraform: TerraformRunner;
   /** `terraform/environments/<env>` of the env being deployed. */
   terraformDir: string;
-  extraTerraformVars: TfVars;
   nomad: NomadApi;
   caddy: CaddyAdminClient;
   /** When set, a deploy also waits until each service passes its Consul health check. */
@@ -74,10 +74,9 @@ export function clusterOps(deps: ClusterOpsDeps) {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
   const pollMs = deps.pollMs ?? 1_000;
   const target = (env: ClusterEnv): TfTarget => ({ environment: env, dir: deps.terraformDir });
-  const vars = (env: ClusterEnv): TfVars => ({
-    ...(terraformVariables(deps.config, { kind: env }) as TfVars),
-    ...deps.extraTerraformVars,
-  });
+  // Only the variables prenv owns (generators/terraform/variable-owners.ts).
+  const vars = (env: ClusterEnv): TfVars =>
+    terraformVariables(deps.config, { kind: env }) as TfVars;
   const tfOptions = (run: ClusterRun) => ({
     ...(run.signal ? { signal: run.signal } : {}),
     timeoutMs: timeouts.terraformMs,
@@ -92,7 +91,16 @@ export function clusterOps(deps: ClusterOpsDeps) {
   });
 
   return {
-    async deploy(env: ClusterEnv, sha: string | undefined, run: ClusterRun) {
+    /**
+     * Throws ServerChangeRefused before applying a plan that would update, replace or delete a
+     * server, unless `allowServerChanges` (see server-changes.ts).
+     */
+    async deploy(
+      env: ClusterEnv,
+      sha: string | undefined,
+      run: ClusterRun,
+      options: { allowServerChanges?: boolean } = {},
+    ) {
       const ctx: EnvContext = { kind: env, ...(sha ? { sha } : {}) };
       const files = renderEnvironment(deps.config, ctx, deps.templates);
       const jobFiles = files.filter((f) => f.kind === 'nomad-job');
@@ -101,8 +109,20 @@ export function clusterOps(deps: ClusterOpsDeps) {
         if (!check.ok) throw new Error(check.message);
       }
 
-      run.step(`terraform apply ${env}`);
+      run.step(`terraform plan ${env}`);
       await deps.terraform.init(target(env), tfOptions(run));
+      const plan = await deps.terraform.plan(target(env), vars(env), tfOptions(run));
+      for (const change of serverChanges(plan.resourceChanges)) {
+        run.note(`${change.action} ${change.address}`);
+      }
+      const refusal = serverChangeRefusal(
+        env,
+        plan.resourceChanges,
+        options.allowServerChanges ?? false,
+      );
+      if (refusal) throw new ServerChangeRefused(refusal);
+
+      run.step(`terraform apply ${env}`);
       const applied = await deps.terraform.apply(target(env), vars(env), tfOptions(run));
       const nodes = stringList(applied.outputs.node_names);
       if (nodes.length > 0) {

@@ -20,8 +20,11 @@ export interface PreviewOpsDeps {
   terraform: TerraformRunner;
   /** `terraform/environments/pr` */
   terraformDir: string;
-  /** Infrastructure facts the PR module needs besides the rendered variables (network id, server IPs). */
-  extraTerraformVars: TfVars;
+  /**
+   * What the PR module needs from production (network_id, server_private_ips, ssh_key_names,
+   * consul_encrypt_key), read from production's Terraform outputs at each provision.
+   */
+  productionFacts: () => Promise<TfVars>;
   nomad: NomadApi;
   caddy: CaddyAdminClient;
   consul: ConsulServices;
@@ -48,9 +51,9 @@ export function previewOps(deps: PreviewOpsDeps): EnvironmentOps {
     return { ctx, files: renderEnvironment(deps.config, ctx, deps.templates) };
   };
 
-  const terraformVars = (pr: number): TfVars => ({
+  const terraformVars = async (pr: number): Promise<TfVars> => ({
     ...(terraformVariables(deps.config, { kind: 'pr', number: pr }) as TfVars),
-    ...deps.extraTerraformVars,
+    ...(await deps.productionFacts()),
   });
 
   const tfOptions = (run: RunContext) => ({
@@ -66,7 +69,7 @@ export function previewOps(deps: PreviewOpsDeps): EnvironmentOps {
     async provision(pr, run) {
       run.step(`terraform apply pr-${pr}`);
       await deps.terraform.init(target(pr), tfOptions(run));
-      await deps.terraform.apply(target(pr), terraformVars(pr), tfOptions(run));
+      await deps.terraform.apply(target(pr), await terraformVars(pr), tfOptions(run));
     },
 
     async deploy(pr, sha, run) {
@@ -145,7 +148,7 @@ export function previewOps(deps: PreviewOpsDeps): EnvironmentOps {
       }
       run.step(`terraform destroy pr-${pr}`);
       await deps.terraform.init(target(pr), tfOptions(run));
-      await deps.terraform.destroy(target(pr), terraformVars(pr), tfOptions(run));
+      await deps.terraform.destroy(target(pr), await terraformVars(pr), tfOptions(run));
     },
   };
 }

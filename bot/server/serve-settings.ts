@@ -21,7 +21,11 @@ export interface RuntimeSettings {
   terraform: {
     bin: string;
     dir: string;
-    varsFile?: string;
+    /**
+     * A saved `terraform output -json` of production (`PRENV_TF_PRODUCTION_OUTPUTS`), for a bot
+     * that cannot read production's state; without it prenv runs `terraform output` there.
+     */
+    productionOutputsFile?: string;
     backendConfig?: string;
     /** Variables handed to Terraform's process: HCLOUD_TOKEN and the state backend's credentials. */
     env: Record<string, string | undefined>;
@@ -108,6 +112,13 @@ export function readRuntimeSettings(
   const reconcile = env.PRENV_RECONCILE ?? 'on';
   if (reconcile !== 'on' && reconcile !== 'off')
     errors.push(`PRENV_RECONCILE must be "on" or "off", got "${reconcile}"`);
+  if (env.PRENV_TF_VARS_FILE)
+    errors.push(
+      'PRENV_TF_VARS_FILE is no longer read: prenv takes what a PR needs (network_id, ' +
+        "server_private_ips, ssh_key_names, consul_encrypt_key) from production's Terraform " +
+        'outputs. Unset it; set PRENV_TF_PRODUCTION_OUTPUTS to a saved `terraform output -json` ' +
+        "of production only if the bot cannot read production's state.",
+    );
   if (errors.length > 0) return { ok: false, errors };
   const secrets = [
     hcloudToken,
@@ -141,7 +152,9 @@ export function readRuntimeSettings(
       terraform: {
         bin: env.PRENV_TERRAFORM_BIN ?? 'terraform',
         dir: env.PRENV_TERRAFORM_DIR ?? 'terraform/environments/pr',
-        ...(env.PRENV_TF_VARS_FILE ? { varsFile: env.PRENV_TF_VARS_FILE } : {}),
+        ...(env.PRENV_TF_PRODUCTION_OUTPUTS
+          ? { productionOutputsFile: env.PRENV_TF_PRODUCTION_OUTPUTS }
+          : {}),
         ...(env.PRENV_TF_BACKEND_CONFIG ? { backendConfig: env.PRENV_TF_BACKEND_CONFIG } : {}),
         env: terraformEnv,
       },

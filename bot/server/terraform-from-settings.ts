@@ -6,6 +6,7 @@ import {
   type TerraformRunner,
   type TfVars,
 } from '../adapters/terraform/index.js';
+import { previewFactsFromOutputs } from '../../generators/terraform/production-outputs.js';
 import type { RuntimeSettings } from './serve-settings.js';
 
 /** The Terraform runner the settings describe (binary, environment, secrets, backend file). */
@@ -25,13 +26,34 @@ export function terraformFromSettings(
   });
 }
 
-/** The PR module's variables besides the rendered ones (`PRENV_TF_VARS_FILE`), or none. */
-export async function readExtraTerraformVars(
+/**
+ * What a PR's Terraform run needs from production (network, server IPs, SSH keys, gossip
+ * key), read when called: from the saved `terraform output -json` of
+ * `PRENV_TF_PRODUCTION_OUTPUTS`, else by `terraform init` + `terraform output -json` in
+ * `terraform/environments/production` (beside the PR module directory). Throws
+ * ProductionOutputsError naming a missing output.
+ */
+export function productionFactsReader(
   settings: RuntimeSettings,
   cwd: string,
-): Promise<TfVars> {
-  if (!settings.terraform.varsFile) return {};
-  return JSON.parse(
-    await readFile(path.resolve(cwd, settings.terraform.varsFile), 'utf8'),
-  ) as TfVars;
+  terraform: TerraformRunner,
+): () => Promise<TfVars> {
+  return async () => {
+    const file = settings.terraform.productionOutputsFile;
+    if (file) {
+      const outputs = JSON.parse(await readFile(path.resolve(cwd, file), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      return { ...previewFactsFromOutputs(outputs) };
+    }
+    const target = {
+      environment: 'production' as const,
+      dir: path.join(path.dirname(path.resolve(cwd, settings.terraform.dir)), 'production'),
+    };
+    await terraform.init(target);
+    const values = await terraform.output(target);
+    const outputs = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v }]));
+    return { ...previewFactsFromOutputs(outputs) };
+  };
 }

@@ -20,7 +20,7 @@ import { CADDY_SERVER_NAME } from '../../generators/caddy/route-json.js';
 import type { EnvironmentOps } from '../runtime/environment-ops.js';
 import { previewOps } from '../runtime/preview-ops.js';
 import { durationMs } from '../config/duration.js';
-import { readExtraTerraformVars, terraformFromSettings } from './terraform-from-settings.js';
+import { productionFactsReader, terraformFromSettings } from './terraform-from-settings.js';
 import type { RuntimeSettings } from './serve-settings.js';
 
 /** Every adapter prenv talks to the world through, built once from config and settings. */
@@ -32,8 +32,8 @@ export interface Ports {
   caddy: CaddyAdminClient;
   consul: ConsulClient;
   terraform: TerraformRunner;
-  /** Variables for the PR module besides the rendered ones (production network, server IPs). */
-  extraTerraformVars: TfVars;
+  /** Reads what the PR module needs from production's Terraform outputs. */
+  productionFacts: () => Promise<TfVars>;
   context: () => PlanContext;
 }
 
@@ -82,7 +82,7 @@ export async function wirePorts(input: {
     logger,
   });
   const terraform = terraformFromSettings(settings, cwd, logger);
-  const extraTerraformVars = await readExtraTerraformVars(settings, cwd);
+  const productionFacts = productionFactsReader(settings, cwd, terraform);
   const caddyHttp = settings.caddyHttpUrl;
   const ops =
     input.overrides?.ops ??
@@ -92,7 +92,7 @@ export async function wirePorts(input: {
       schema: loadJobspecSchema(),
       terraform,
       terraformDir: path.resolve(cwd, settings.terraform.dir),
-      extraTerraformVars,
+      productionFacts,
       nomad,
       caddy,
       consul: consul.services,
@@ -112,7 +112,7 @@ export async function wirePorts(input: {
       ttlMs: durationMs(config.previews.ttl),
       previewUrl,
     });
-  return { store, github, ops, nomad, caddy, consul, terraform, extraTerraformVars, context };
+  return { store, github, ops, nomad, caddy, consul, terraform, productionFacts, context };
 }
 
 function tokenOf(target: { token?: string }): { token?: string } {

@@ -2,6 +2,7 @@ import type { Config } from '../../bot/config/config.js';
 import type { PeriodicJobConfig, ServiceConfig } from '../../bot/config/schema.js';
 import { consulServiceName, envJobName, envName, type EnvContext } from '../env-context.js';
 import type { RenderProblem } from '../errors.js';
+import { parsePlaceholders } from '../placeholders.js';
 import { compare, resolveTask } from '../resolve.js';
 import { runtimeEnvTemplate } from './runtime-env.js';
 import {
@@ -17,13 +18,22 @@ import {
 
 type Volumes = ServiceConfig['volumes'];
 
-/** Job meta that marks prenv's ownership (read by the Nomad adapter before it overwrites a job). */
+/**
+ * Job meta that marks prenv's ownership (read by the Nomad adapter before it overwrites a
+ * job). Stable across deploys: nothing here may change with the commit.
+ */
 export function ownershipMeta(config: Config, ctx: EnvContext): MetaEntry[] {
   const meta: { name: string; value: string }[] = [
     { name: 'prenv_project', value: config.project },
     { name: 'prenv_env', value: envName(ctx) },
   ];
   if (ctx.kind === 'pr') meta.push({ name: 'prenv_pr', value: String(ctx.number) });
+  return aligned(meta);
+}
+
+/** The values of one deploy: the commit, and a PR's branch and title. */
+export function revisionMeta(ctx: EnvContext): MetaEntry[] {
+  const meta: { name: string; value: string }[] = [];
   if (ctx.sha !== undefined) meta.push({ name: 'prenv_sha', value: ctx.sha });
   if (ctx.kind === 'pr' && ctx.branch !== undefined)
     meta.push({ name: 'prenv_branch', value: ctx.branch });
@@ -32,11 +42,37 @@ export function ownershipMeta(config: Config, ctx: EnvContext): MetaEntry[] {
   return aligned(meta);
 }
 
+/** Whether any field of the task refers to `{{sha}}`, i.e. whether the task changes with the commit. */
+export function usesSha(source: ServiceConfig | PeriodicJobConfig): boolean {
+  const values = [
+    source.image,
+    source.command ?? '',
+    ...source.args,
+    ...(('entrypoint' in source && source.entrypoint) || []),
+    ...Object.values(source.env),
+  ];
+  return values.some((v) => {
+    const parsed = parsePlaceholders(v);
+    return parsed.ok && parsed.segments.some((s) => s.kind === 'sha');
+  });
+}
+
+/**
+ * The node that holds the env's host volumes (`storage.node` of prenv.yml), for groups that
+ * mount one. Previews need no pin: their job is already constrained to the PR's only node.
+ * Node names are the Hetzner server names, which Terraform's module also sets as the
+ * hostname Nomad registers (`<project>-<env>-server-<n>`, terraform/modules/base).
+ */
+function pinNode(config: Config, ctx: EnvContext, volumes: Volumes): string | null {
+  if (volumes.length === 0 || ctx.kind === 'pr') return null;
+  return `${config.project}-${ctx.kind}-server-${config.storage.node}`;
+}
+
 function volumeViews(volumes: Volumes): VolumeView[] {
   return volumes.map((v) => ({ name: v.name, source: v.name, readOnly: v.read_only }));
 }
 
-function taskView(
+export function taskView(
   config: Config,
   ctx: EnvContext,
   name: string,
@@ -44,10 +80,12 @@ function taskView(
   at: string,
   ports: boolean,
   problems: RenderProblem[],
+  lifecycle: TaskView['lifecycle'] = null,
 ): TaskView {
   const task = resolveTask(config, ctx, source, at, problems);
   return {
     name,
+    lifecycle,
     image: task.image,
     ports,
     entrypoint: task.entrypoint,
@@ -78,6 +116,8 @@ export function serviceJobView(
       port: svc.port ?? null,
       volumes: volumeViews(svc.volumes),
       stateful: svc.volumes.length > 0,
+      pinNode: pinNode(config, ctx, svc.volumes),
+      meta: usesSha(svc) ? revisionMeta(ctx) : [],
       service:
         svc.port === undefined
           ? null
@@ -114,11 +154,13 @@ export function periodicJobViews(
     .map(([name, job]) => ({
       name: `${envJobName(config, ctx)}-${name}`,
       pr: ctx.kind === 'pr' ? String(ctx.number) : null,
-      meta: ownershipMeta(config, ctx),
+      // A periodic job runs nothing between launches: its revision can stay job-level.
+      meta: aligned([...ownershipMeta(config, ctx), ...revisionMeta(ctx)]),
       cron: job.cron,
       group: {
         name,
         volumes: volumeViews(job.volumes),
+        pinNode: pinNode(config, ctx, job.volumes),
         task: taskView(config, ctx, name, job, `jobs.${name}`, false, problems),
       },
     }));

@@ -4,14 +4,36 @@ import { json } from '../escape.js';
 import { compare, type ResolvedTask } from '../resolve.js';
 
 /**
- * The task's `template` block: secrets read from Consul KV and env values that need a
- * service address, written as consul-template text into `secrets/prenv.env` (`env = true`).
- * Each value is printed through `toJSON`, which Nomad's env-file parser reads back exactly.
+ * The task's `template` blocks: secrets read from Consul KV and env values that need a
+ * service address, written as consul-template text into `secrets/prenv.env` (`env = true`),
+ * and each secret also byte for byte into its own file `secrets/<NAME>`.
+ *
+ * Nomad reads the env file with hashicorp/go-envparse (client/allocrunner/taskrunner/template),
+ * which accepts only `\" \\ \n \t` inside double quotes and takes single-quoted text
+ * literally. `toJSON` is therefore wrong there (it writes `&` as `\u0026`). Each value is
+ * written single-quoted instead, with `'`, line feed and tab spliced in from short
+ * double-quoted pieces (`'it'"'"'s'`), which the parser joins back into the exact value.
+ * The parser refuses every other control byte (CR, NUL, ESC…) in any form, so a value holding
+ * one stops the task with Nomad's "invalid value character" event instead of changing
+ * silently; the file `secrets/<NAME>` carries any byte sequence.
  */
 export interface RuntimeEnvTemplate {
-  secrets: { name: string; path: string }[];
-  /** consul-template lines for `{{service.X}}` / `{{secret.X}}` values; one line each. */
+  /** One line of consul-template text per env variable, secrets first. */
   lines: string[];
+  /** One file per secret: its destination in the task dir and the consul-template text. */
+  files: { destination: string; data: string }[];
+}
+
+/** consul-template pipeline steps that turn a value into the body of a single-quoted envparse value. */
+export const ENV_QUOTE_PIPELINE = [
+  String.raw`replaceAll "'" "'\"'\"'"`,
+  String.raw`replaceAll "\n" "'\"\\n\"'"`,
+  String.raw`replaceAll "\t" "'\"\\t\"'"`,
+].join(' | ');
+
+/** `NAME='{{ <expr> | <quote pipeline> }}'`: one env-file line whose value is `expr`'s output. */
+export function envLine(name: string, expr: string): string {
+  return `${name}='{{ ${expr} | ${ENV_QUOTE_PIPELINE} }}'`;
 }
 
 const KV_PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
@@ -29,6 +51,10 @@ export function runtimeEnvTemplate(
     return path;
   };
   const secrets = [...task.secrets].sort(compare).map((name) => ({ name, path: kvPath(name) }));
+  const files = secrets.map((s) => ({
+    destination: `secrets/${s.name}`,
+    data: `{{ key ${json(s.path)} }}`,
+  }));
 
   const services = new Set<string>();
   const secretVars = new Set<string>();
@@ -38,7 +64,7 @@ export function runtimeEnvTemplate(
       if (seg.kind === 'secret') secretVars.add(seg.key);
     }
   }
-  const lines: string[] = [];
+  const lines: string[] = secrets.map((s) => envLine(s.name, `key ${json(s.path)}`));
   for (const name of [...services].sort(compare)) {
     const v = serviceVar(name);
     lines.push(
@@ -57,9 +83,9 @@ export function runtimeEnvTemplate(
           ? serviceVar(seg.name)
           : secretVar(seg.key),
     );
-    lines.push(`${entry.name}={{ print ${parts.join(' ')} | toJSON }}`);
+    lines.push(envLine(entry.name, `print ${parts.join(' ')}`));
   }
-  return { secrets, lines };
+  return { lines, files };
 }
 
 function serviceVar(name: string): string {

@@ -15,6 +15,8 @@ export interface VolumeView {
 
 export interface TaskView {
   name: string;
+  /** `prestart` for a task that must finish before the main tasks start, else null. */
+  lifecycle: 'prestart' | null;
   image: string;
   ports: boolean;
   entrypoint: string[] | null;
@@ -27,7 +29,7 @@ export interface TaskView {
   configPad: Record<'image' | 'ports' | 'command', string>;
   env: MetaEntry[];
   volumeMounts: { volume: string; destination: string; readOnly: boolean }[];
-  template: { secrets: { name: string; path: string }[]; lines: string[] } | null;
+  template: { lines: string[]; files: { destination: string; data: string }[] } | null;
   resources: { cpu: number; memory: number };
 }
 
@@ -37,6 +39,14 @@ export interface GroupView {
   port: number | null;
   volumes: VolumeView[];
   stateful: boolean;
+  /** Nomad node name the group is constrained to (its host volumes live there), or null. */
+  pinNode: string | null;
+  /**
+   * Group-level meta with the values that change on every deploy (`prenv_sha`, and a PR's
+   * branch and title). Only groups whose task uses `{{sha}}` carry it: Nomad treats a change
+   * of job-level meta as a change of every task and would restart all of them.
+   */
+  meta: MetaEntry[];
   service: { name: string; healthPath: string | null } | null;
   task: TaskView;
 }
@@ -53,9 +63,15 @@ export interface ServiceJobView extends JobCommon {
   groups: GroupView[];
 }
 
+/** A backup job: a prestart dump task and an upload task in one group (nomad/backup-job). */
+export interface BackupJobView extends JobCommon {
+  cron: string;
+  group: { name: string; dump: TaskView; upload: TaskView };
+}
+
 export interface PeriodicJobView extends JobCommon {
   cron: string;
-  group: { name: string; volumes: VolumeView[]; task: TaskView };
+  group: { name: string; volumes: VolumeView[]; pinNode: string | null; task: TaskView };
 }
 
 export function configPadding(

@@ -4,9 +4,10 @@ import { envHost, type EnvContext } from '../env-context.js';
 import { compare } from '../resolve.js';
 
 /**
- * Variables for `terraform/environments/<production|staging|pr>/variables.tf`. No secret goes
- * here: the Hetzner token comes from HCLOUD_TOKEN. For `pr`, `network_id` and
- * `server_private_ips` are outputs of production's state, added at deploy time.
+ * The variables prenv owns (`prenv.yml` in variable-owners.ts) for
+ * `terraform/environments/<production|staging|pr>/variables.tf`, and nothing else: the
+ * operator's `terraform.tfvars` keeps the rest. No secret goes here: the Hetzner token comes
+ * from HCLOUD_TOKEN. For `pr`, production's outputs are added at deploy time.
  */
 export type TerraformVariables = Record<string, string | number | string[]>;
 
@@ -30,7 +31,11 @@ export function hostVolumeNames(config: Config): string[] {
 export function terraformVariables(config: Config, ctx: EnvContext): TerraformVariables {
   const { location, server_type: serverType } = config.hetzner;
   const host_volumes = hostVolumeNames(config);
-  const ssh_allowed_cidrs = config.hetzner.ssh_allowed_cidrs ?? [];
+  // Only when prenv.yml says so: an absent key must not close SSH set in terraform.tfvars.
+  const ssh: TerraformVariables =
+    config.hetzner.ssh_allowed_cidrs === undefined
+      ? {}
+      : { ssh_allowed_cidrs: config.hetzner.ssh_allowed_cidrs };
   if (ctx.kind === 'pr') {
     return {
       project: config.project,
@@ -39,7 +44,7 @@ export function terraformVariables(config: Config, ctx: EnvContext): TerraformVa
       server_type: config.hetzner.preview_server_type ?? serverType,
       location,
       host_volumes,
-      ssh_allowed_cidrs,
+      ...ssh,
     };
   }
   const common = {
@@ -55,9 +60,9 @@ export function terraformVariables(config: Config, ctx: EnvContext): TerraformVa
         ...common,
         server_count: config.environments.production.servers,
         host_volumes,
-        ssh_allowed_cidrs,
+        ...ssh,
       }
-    : { ...common, host_volumes, ssh_allowed_cidrs };
+    : { ...common, host_volumes, ...ssh };
 }
 
 /** `pr-{{number}}.pr.example.com` → `pr.example.com`: the labels after the one with the number. */

@@ -19,6 +19,11 @@ const NODES = ['aipacto-production-server-1', 'aipacto-production-server-2'];
 /** Terraform that has already created the servers: apply reports them as outputs. */
 const appliedTerraform = {
   init: async () => undefined,
+  plan: async () => ({
+    hasChanges: false,
+    changes: { add: 0, change: 0, destroy: 0 },
+    resourceChanges: [],
+  }),
   apply: async () => ({
     changes: { add: 0, change: 0, destroy: 0 },
     outputs: { node_names: NODES },
@@ -45,7 +50,6 @@ describe('a failed Nomad deployment of production', () => {
       schema: loadJobspecSchema(),
       terraform: appliedTerraform,
       terraformDir: repoRoot,
-      extraTerraformVars: {},
       nomad: createNomadClient({ baseUrl: nomad.url, fetch }),
       caddy: unreachableCaddy,
       pollMs: 20,

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaddyAdminClient } from '../../bot/adapters/caddy/admin-client.js';
@@ -11,7 +11,8 @@ const SHA = '3f2c9a1';
 let tryIt: TryItStack;
 const cli = (...args: string[]) =>
   runCli(['--config', tryIt.configFile, ...args], {
-    env: { PATH: process.env.PATH, USER: 'alice', ...tryIt.env },
+    // No saved outputs: a PR reads production's outputs through `terraform output`.
+    env: { PATH: process.env.PATH, USER: 'alice', ...tryIt.env, PRENV_TF_PRODUCTION_OUTPUTS: '' },
   });
 const route = (env: string) =>
   createCaddyAdminClient({
@@ -49,6 +50,7 @@ describe('prenv deploy production against the local stack', () => {
     expect(run.stdout).toBe(`production is live at https://aipacto.com (${SHA})\n`);
     expect(run.code).toBe(0);
     expect(run.stderr.split('\n').filter((l) => l.startsWith('step '))).toEqual([
+      'step terraform plan production',
       'step terraform apply production',
       'step waiting for 3 production node(s) in Nomad',
       'step submitting aipacto-production.nomad.hcl',
@@ -66,11 +68,10 @@ describe('prenv deploy production against the local stack', () => {
 
     const job = tryIt.stack.nomad.cluster.jobs.get('aipacto-production');
     expect(job?.Update).toMatchObject({ Canary: 1, AutoPromote: true, AutoRevert: true });
-    expect(job?.Meta).toMatchObject({
-      prenv_project: 'aipacto',
-      prenv_env: 'production',
-      prenv_sha: SHA,
-    });
+    // The commit is group meta of the groups that use it, never job meta (which every task inherits).
+    expect(job?.Meta).toEqual({ prenv_project: 'aipacto', prenv_env: 'production' });
+    const groups = (job?.TaskGroups ?? []) as { Meta?: Record<string, string> }[];
+    expect(groups.map((g) => g.Meta?.prenv_sha)).toEqual([SHA, SHA]);
     expect(await route('production')).toMatchObject({ match: [{ host: ['aipacto.com'] }] });
     expect(await tryIt.stack.get('aipacto.com')).toEqual({
       status: 200,
@@ -107,6 +108,45 @@ describe('prenv deploy production against the local stack', () => {
     expect(await tryIt.stack.cloud.clusterServers('staging')).toEqual(['aipacto-staging-server-1']);
     expect((await tryIt.stack.get('staging.aipacto.com')).body).toBe(`aipacto-staging-web ${SHA}`);
   }, 60_000);
+
+  it('shows a plan that resizes servers and applies it only with a flag, one server at a time', async () => {
+    const original = readFileSync(tryIt.configFile, 'utf8');
+    writeFileSync(tryIt.configFile, original.replace('server_type: cx22', 'server_type: cx32'));
+    try {
+      const refused = await cli('deploy', 'production', '--sha', SHA, '--yes', '--allow-dirty');
+      expect(refused.code).toBe(4);
+      expect(refused.stderr).toContain('the Terraform plan of production changes servers:');
+      for (const i of [0, 1, 2])
+        expect(refused.stderr).toContain(`update module.cluster.hcloud_server.server[${i}]`);
+      expect(refused.stderr).toContain('--allow-server-changes');
+
+      const allAtOnce = await cli(
+        'deploy',
+        'production',
+        '--sha',
+        SHA,
+        '--yes',
+        '--allow-dirty',
+        '--allow-server-changes',
+      );
+      expect(allAtOnce.code).toBe(4);
+      expect(allAtOnce.stderr).toContain('changes 3 servers at once');
+      expect(allAtOnce.stderr).toContain(
+        "terraform apply -target='module.cluster.hcloud_server.server[1]'",
+      );
+      const types = await tryIt.stack.cloud.clusterServerTypes('production');
+      expect(types).toEqual(['cx22', 'cx22', 'cx22']);
+
+      // Staging's single server may be resized once the operator says so.
+      expect((await cli('deploy', 'staging', '--sha', SHA)).code).toBe(4);
+      const staging = await cli('deploy', 'staging', '--sha', SHA, '--allow-server-changes');
+      expect(staging.code).toBe(0);
+      expect(await tryIt.stack.cloud.clusterServerTypes('staging')).toEqual(['cx32']);
+    } finally {
+      writeFileSync(tryIt.configFile, original);
+    }
+    expect((await cli('deploy', 'staging', '--sha', SHA, '--allow-server-changes')).code).toBe(0);
+  }, 90_000);
 
   it('destroys production only once no PR environment needs it', async () => {
     expect((await cli('deploy', 'pr', '7', '--sha', SHA)).code).toBe(0);

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +32,7 @@ describe('prenv doctor', () => {
       'nomad',
       'consul',
       'caddy',
+      'terraform-lock',
       'config',
       'hetzner',
     ]);
@@ -48,8 +49,51 @@ describe('prenv doctor', () => {
     expect(terraform).toEqual({
       name: 'terraform',
       status: 'warn',
-      detail: 'not found on PATH; needed for deploy and destroy (prenv drives Terraform >= 1.5)',
+      detail: 'not found on PATH; needed for deploy and destroy (prenv drives Terraform >= 1.10.0)',
     });
+  });
+
+  it('fails on a Terraform older than 1.10, which has no S3 lock file', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'prenv-doctor-'));
+    const fake = path.join(dir, 'terraform');
+    for (const [version, status] of [
+      ['1.9.8', 'error'],
+      ['1.10.0', 'ok'],
+      ['1.11.4', 'ok'],
+    ] as const) {
+      writeFileSync(fake, `#!/bin/sh\necho "Terraform v${version}"\n`, { mode: 0o755 });
+      const run = await runCli(['doctor', '--json', '--config', 'examples/aipacto/prenv.yml'], {
+        env: { PATH: '/nonexistent', PRENV_TERRAFORM_BIN: fake },
+      });
+      const report = JSON.parse(run.stdout) as {
+        ok: boolean;
+        checks: { name: string; status: string; detail: string }[];
+      };
+      const check = report.checks.find((c) => c.name === 'terraform')!;
+      expect([version, check.status]).toEqual([version, status]);
+      if (status === 'error') {
+        expect(check.detail).toContain('use_lockfile');
+        expect(report.ok).toBe(false);
+      }
+    }
+  });
+
+  it('says how to create a missing provider lock file', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'prenv-doctor-'));
+    for (const env of ['production', 'staging']) {
+      mkdirSync(path.join(dir, 'terraform/environments', env), { recursive: true });
+      writeFileSync(path.join(dir, 'terraform/environments', env, '.terraform.lock.hcl'), '');
+    }
+    writeFileSync(path.join(dir, 'prenv.yml'), readFileSync('examples/aipacto/prenv.yml'));
+    const run = await runCli(['doctor'], { cwd: dir });
+    expect(run.stdout).toContain(
+      'warn  terraform-lock  no terraform/environments/pr/.terraform.lock.hcl;',
+    );
+    expect(run.stdout).toContain('providers lock');
+    mkdirSync(path.join(dir, 'terraform/environments/pr'));
+    writeFileSync(path.join(dir, 'terraform/environments/pr/.terraform.lock.hcl'), '');
+    const again = await runCli(['doctor'], { cwd: dir });
+    expect(again.stdout).toContain('ok    terraform-lock  provider lock files committed');
   });
 
   it('fails with the config problems when prenv.yml is invalid', async () => {

@@ -24,11 +24,25 @@ beforeAll(async () => {
   // Production was deployed 26 h before the busy afternoon; staging never.
   nomad = await startFakeNomad({ now: () => T0 - 26 * HOUR });
   const client = createNomadClient({ baseUrl: nomad.url, fetch });
-  const job = { ID: 'aipacto-production', Name: 'aipacto-production', Type: 'service' };
+  // As rendered: the commit is the meta of the group that runs it.
+  const job = {
+    ID: 'aipacto-production',
+    Name: 'aipacto-production',
+    Type: 'service',
+    TaskGroups: [
+      { Name: 'db', Count: 1 },
+      { Name: 'web', Count: 1, Meta: { prenv_sha: sha(900, 1) } },
+    ],
+  };
   await submitJob(client, job, { project: 'aipacto', env: 'production', sha: sha(900, 1) });
   await submitJob(
     client,
-    { ...job, ID: 'other-production', Name: 'other-production' },
+    {
+      ...job,
+      ID: 'other-production',
+      Name: 'other-production',
+      TaskGroups: [{ Name: 'web', Count: 1, Meta: { prenv_sha: sha(901, 1) } }],
+    },
     { project: 'other', env: 'production', sha: sha(901, 1) },
   );
   env = { PRENV_STATE: 'state.db', PRENV_NOMAD_ADDR: nomad.url };

@@ -62,6 +62,7 @@ describe('trying prenv as a new user', () => {
       'PRENV_STATE',
       'PRENV_TERRAFORM_BIN',
       'PRENV_TERRAFORM_DIR',
+      'PRENV_TF_PRODUCTION_OUTPUTS',
     ]);
     const prenv = (...args: string[]) =>
       runCli(['--config', config, ...args], {

@@ -19,8 +19,19 @@ beforeAll(async () => {
   for (const e of ['pr', 'production']) mkdirSync(path.join(dir, 'tf', e), { recursive: true });
   nomad = await startFakeNomad();
   nomad.addNode({ name: 'pr-7-client-1', pr: 7, nodePool: 'previews' });
+  // Production's `terraform output -json`, which a PR's plan reads.
+  writeFileSync(
+    path.join(dir, 'production-outputs.json'),
+    JSON.stringify({
+      network_id: { sensitive: false, type: 'string', value: '4000001' },
+      server_private_ips: { sensitive: false, type: ['list', 'string'], value: ['10.0.1.10'] },
+      ssh_key_names: { sensitive: false, type: ['list', 'string'], value: ['aipacto-production'] },
+      consul_encrypt_key: { sensitive: true, type: 'string', value: '' },
+    }),
+  );
   env = {
     PATH: process.env.PATH,
+    PRENV_TF_PRODUCTION_OUTPUTS: 'production-outputs.json',
     PRENV_STATE: 'state.db',
     PRENV_NOMAD_ADDR: nomad.url,
     PRENV_TERRAFORM_BIN: FAKE_TERRAFORM,

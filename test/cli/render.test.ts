@@ -87,7 +87,7 @@ describe('prenv render', () => {
     expect(report.out).toBeNull();
     expect(report.files.map((f) => [f.path, f.checks])).toEqual([
       ['quetrex-production.nomad.hcl', ['hcl', 'jobspec']],
-      ['quetrex-production-backup.nomad.hcl', ['hcl', 'jobspec']],
+      ['quetrex-production-backup-db.nomad.hcl', ['hcl', 'jobspec']],
       ['Caddyfile', ['caddy']],
       ['caddy-route.json', ['json', 'caddy']],
       ['terraform.tfvars.json', ['json']],
@@ -121,7 +121,7 @@ describe('prenv render', () => {
     );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^FAIL {2}leap-production\.nomad\.hcl {2}\(hcl, jobspec\)$/m);
-    expect(run.stdout).toMatch(/^ {6}leap-production\.nomad\.hcl:23:13: Invalid expression/m);
+    expect(run.stdout).toMatch(/^ {6}leap-production\.nomad\.hcl:22:13: Invalid expression/m);
     expect(run.stdout).toContain('Nothing was written');
     expect(readdirSync(cwd)).toEqual(['templates']);
   });

@@ -98,7 +98,7 @@ describe('user values cannot change the structure of rendered files', async () =
     expect(shape(jobs)).toEqual(shape(plainJobs));
 
     const job = dig(jobs['demo-pr-7.nomad.hcl']!, 'job', 'demo-pr-7');
-    const meta = dig(job, 'meta');
+    const meta = dig(job, 'group', 'web', 'meta');
     expect(literal(meta.prenv_branch)).toBe(value);
     expect(literal(meta.prenv_title)).toBe(value);
     const web = dig(job, 'group', 'web', 'task', 'web');
@@ -120,7 +120,7 @@ describe('user values cannot change the structure of rendered files', async () =
     );
     expect(data.split('\n').length).toBe(plainData.split('\n').length);
     const apiLine = data.split('\n').find((l) => l.startsWith('API_URL='));
-    const goLiteral = /^API_URL=\{\{ print ("(?:[^"\\]|\\.)*") \$service_api \| toJSON \}\}$/.exec(
+    const goLiteral = /^API_URL='\{\{ print ("(?:[^"\\]|\\.)*") \$service_api \| replaceAll /.exec(
       apiLine ?? '',
     );
     expect(goLiteral?.[1] && JSON.parse(goLiteral[1])).toBe(value);

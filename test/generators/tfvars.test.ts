@@ -3,6 +3,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { terraformVariables } from '../../generators/terraform/tfvars.js';
+import {
+  TERRAFORM_VARIABLES,
+  variablesOwnedBy,
+  variablesTableMarkdown,
+} from '../../generators/terraform/variable-owners.js';
 import { repoRoot } from '../support/tools.js';
 import { GOLDEN_CONTEXTS, exampleConfig } from './render-support.js';
 
@@ -19,14 +24,11 @@ async function declared(env: string): Promise<Record<string, Variable>> {
   return Object.fromEntries(Object.entries(json.variable).map(([k, v]) => [k, v[0] ?? {}]));
 }
 
-/** Required variables of environments/pr that come from production's outputs at deploy time. */
-const FROM_PRODUCTION_OUTPUTS = ['network_id', 'server_private_ips'];
-
 describe.each([
   ['production', 'production'],
   ['staging', 'staging'],
   ['pr-7', 'pr'],
-])('terraform variables for %s', (env, folder) => {
+] as const)('terraform variables for %s', (env, folder) => {
   const config = exampleConfig('leap');
   const vars = terraformVariables(config, GOLDEN_CONTEXTS[env]!);
 
@@ -38,16 +40,56 @@ describe.each([
     }
   });
 
-  it('set every required variable', async () => {
+  it('set every required variable they own, and only variables they own', async () => {
     const decl = await declared(folder);
+    const owned = variablesOwnedBy('prenv.yml', folder);
     const required = Object.entries(decl)
       .filter(([, v]) => !('default' in v))
       .map(([k]) => k)
-      .filter((k) => !FROM_PRODUCTION_OUTPUTS.includes(k));
+      .filter((k) => owned.includes(k) && k !== 'ssh_allowed_cidrs');
     expect(required.filter((k) => !(k in vars))).toEqual([]);
+    expect(Object.keys(vars).filter((k) => !owned.includes(k))).toEqual([]);
+  });
+
+  it('leave ssh_allowed_cidrs to terraform.tfvars unless prenv.yml sets it', () => {
+    expect(vars).not.toHaveProperty('ssh_allowed_cidrs');
+    const closed = { ...config, hetzner: { ...config.hetzner, ssh_allowed_cidrs: [] } };
+    expect(terraformVariables(closed, GOLDEN_CONTEXTS[env]!).ssh_allowed_cidrs).toEqual([]);
+    const open = {
+      ...config,
+      hetzner: { ...config.hetzner, ssh_allowed_cidrs: ['198.51.100.7/32'] },
+    };
+    expect(terraformVariables(open, GOLDEN_CONTEXTS[env]!).ssh_allowed_cidrs).toEqual([
+      '198.51.100.7/32',
+    ]);
+  });
+
+  it('list every declared variable in the ownership table, and nothing undeclared', async () => {
+    const decl = Object.keys(await declared(folder)).sort();
+    const rows = TERRAFORM_VARIABLES.filter((r) => r.environments.includes(folder))
+      .map((r) => r.name)
+      .sort();
+    expect(rows).toEqual(decl);
   });
 
   it('name the host volumes the jobs mount', () => {
     expect(vars.host_volumes).toEqual(['backups', 'media', 'postgres-data', 'redis-data']);
+  });
+});
+
+describe('the ownership table', () => {
+  it('is the one README.md shows', () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const squash = (t: string) => t.replace(/ +/g, ' ').replace(/-{3,}/g, '---');
+    expect(squash(readme)).toContain(squash(variablesTableMarkdown()));
+  });
+
+  it('gives each variable of an environment exactly one owner', () => {
+    for (const env of ['production', 'staging', 'pr'] as const) {
+      const names = TERRAFORM_VARIABLES.filter((r) => r.environments.includes(env)).map(
+        (r) => r.name,
+      );
+      expect(new Set(names).size, env).toBe(names.length);
+    }
   });
 });

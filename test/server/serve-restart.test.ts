@@ -10,6 +10,7 @@ import { repoRoot } from '../support/tools.js';
 import { inRepository, realPayload } from '../support/webhook-examples.js';
 import { until } from '../runtime/harness.js';
 import { startServe, type ServeProcess } from './serve-process.js';
+import { FAKE_PRODUCTION_OUTPUTS } from '../../scripts/local-stack-env.js';
 
 let stack: LocalStack;
 let github: GitHubHttpFake;
@@ -32,6 +33,12 @@ afterAll(async () => {
   await Promise.allSettled([stack?.stop(), github?.close()]);
 });
 
+function productionOutputs(): string {
+  const file = path.join(dir, 'production-outputs.json');
+  writeFileSync(file, JSON.stringify(FAKE_PRODUCTION_OUTPUTS));
+  return file;
+}
+
 function serveEnv(name: string): Record<string, string> {
   return {
     PRENV_GITHUB_TOKEN: 'ghp_serve_test',
@@ -42,6 +49,7 @@ function serveEnv(name: string): Record<string, string> {
     PRENV_CADDY_ADMIN: stack.caddy.adminUrl,
     PRENV_TERRAFORM_BIN: FAKE_TERRAFORM,
     PRENV_TERRAFORM_DIR: mkdtempSync(path.join(dir, 'tf-')),
+    PRENV_TF_PRODUCTION_OUTPUTS: productionOutputs(),
     PRENV_FAKE_TF_STATE_DIR: stack.stateDir,
     PRENV_FAKE_TF_DELAY_MS: '1500',
     PRENV_SETTLE_MS: '0',

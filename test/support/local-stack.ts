@@ -6,6 +6,7 @@ import { createCaddyAdminClient } from '../../bot/adapters/caddy/admin-client.js
 import { createConsulClient, type ConsulClient } from '../../bot/adapters/consul/client.js';
 import { createNomadClient } from '../../bot/adapters/nomad/index.js';
 import { loadJobspecSchema } from '../../bot/adapters/nomad/jobspec-schema-file.js';
+import { previewFactsFromOutputs } from '../../generators/terraform/production-outputs.js';
 import { createTerraformRunner } from '../../bot/adapters/terraform/index.js';
 import { loadTemplates } from '../../bot/adapters/templates/load-templates.js';
 import type { EnvironmentOps } from '../../bot/runtime/environment-ops.js';
@@ -74,7 +75,15 @@ export async function startLocalStack(
     schema: await loadJobspecSchema(),
     terraform,
     terraformDir: moduleDir,
-    extraTerraformVars: {},
+    // As production's `terraform output -json` would give them.
+    productionFacts: async () => ({
+      ...previewFactsFromOutputs({
+        network_id: { value: '4000001', type: 'string', sensitive: false },
+        server_private_ips: { value: ['10.0.1.10'], type: ['list', 'string'], sensitive: false },
+        ssh_key_names: { value: [`${config.project}-production`], type: ['list', 'string'] },
+        consul_encrypt_key: { value: '', type: 'string', sensitive: true },
+      }),
+    }),
     nomad: createNomadClient({ baseUrl: nomad.url, fetch }),
     caddy: createCaddyAdminClient({ baseUrl: caddy.adminUrl, fetch, server: caddy.serverName }),
     consul: consulClient.services,

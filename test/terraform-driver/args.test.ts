@@ -58,6 +58,7 @@ describe('command lines', () => {
         '-input=false',
         '-no-color',
         '-reconfigure',
+        '-lockfile=readonly',
         '-backend-config=key=prenv/pr/7.tfstate',
       ],
     ],
@@ -108,6 +109,7 @@ describe('command lines', () => {
         '-input=false',
         '-no-color',
         '-reconfigure',
+        '-lockfile=readonly',
         '-backend-config=../../backend.s3.hcl',
         '-backend-config=region=eu-central-1',
         '-backend-config=key=prenv/pr/8.tfstate',
@@ -131,12 +133,25 @@ describe('command lines', () => {
     expect(() => goDuration(ms)).toThrow(/whole, non-negative/);
   });
 
-  it('sets automation mode and the data directory', () => {
-    expect(automationEnv('.terraform-pr-7')).toEqual({
+  it('sets automation mode, the data directory and, for a PR, its own plugin cache', () => {
+    expect(automationEnv('.terraform-pr-7', true)).toEqual({
       TF_IN_AUTOMATION: '1',
       TF_INPUT: '0',
       TF_DATA_DIR: '.terraform-pr-7',
+      TF_PLUGIN_CACHE_DIR: '.terraform-pr-7/plugin-cache',
     });
+    expect(automationEnv('.terraform', false)).toEqual({
+      TF_IN_AUTOMATION: '1',
+      TF_INPUT: '0',
+      TF_DATA_DIR: '.terraform',
+    });
+  });
+
+  it('gives two PRs different data directories and plugin caches', () => {
+    const a = automationEnv(dataDir(pr(7)), true);
+    const b = automationEnv(dataDir(pr(8)), true);
+    expect(a.TF_DATA_DIR).not.toBe(b.TF_DATA_DIR);
+    expect(a.TF_PLUGIN_CACHE_DIR).not.toBe(b.TF_PLUGIN_CACHE_DIR);
   });
 
   it.each([

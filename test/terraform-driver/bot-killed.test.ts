@@ -100,6 +100,7 @@ describe('terraform driver: the bot dies hard mid-apply', () => {
     await expect(next.plan(pr40, {})).resolves.toEqual({
       hasChanges: false,
       changes: { add: 0, change: 0, destroy: 0 },
+      resourceChanges: [],
     });
   });
 

@@ -30,7 +30,11 @@ describe('terraform driver against the fake CLI: life cycle', () => {
     expect(existsSync(h.statePath(pr7))).toBe(false);
 
     const plan = await h.runner.plan(pr7, vars);
-    expect(plan).toEqual({ hasChanges: true, changes: { add: 1, change: 0, destroy: 0 } });
+    expect(plan).toEqual({
+      hasChanges: true,
+      changes: { add: 1, change: 0, destroy: 0 },
+      resourceChanges: [{ address: 'module.preview.hcloud_server.client[0]', action: 'create' }],
+    });
 
     const events: ProgressEvent[] = [];
     const applied = await h.runner.apply(pr7, vars, { onProgress: (e) => events.push(e) });
@@ -65,6 +69,7 @@ describe('terraform driver against the fake CLI: life cycle', () => {
     await expect(h.runner.plan(pr7, vars)).resolves.toEqual({
       hasChanges: false,
       changes: { add: 0, change: 0, destroy: 0 },
+      resourceChanges: [],
     });
 
     const destroyed = await h.runner.destroy(pr7, vars);

@@ -160,8 +160,20 @@ describe('machine-readable UI lines', () => {
     expect(JSON.stringify(parsed?.event)).not.toContain('203.0.113.5');
   });
 
-  it('folds a run into diagnostics, summaries per operation and outputs', () => {
+  it('folds a run into diagnostics, summaries per operation, planned changes and outputs', () => {
     const lines = [
+      line({
+        '@level': 'info',
+        '@message': 'module.cluster.hcloud_server.server[0]: Plan to update',
+        change: {
+          resource: {
+            addr: 'module.cluster.hcloud_server.server[0]',
+            resource_type: 'hcloud_server',
+          },
+          action: 'update',
+        },
+        type: 'planned_change',
+      }),
       line({
         '@level': 'info',
         '@message': 'Plan',
@@ -197,6 +209,7 @@ describe('machine-readable UI lines', () => {
         apply: { add: 1, change: 0, destroy: 0 },
       },
       outputs: { n: { value: 'pr-1', sensitive: false } },
+      plannedChanges: [{ address: 'module.cluster.hcloud_server.server[0]', action: 'update' }],
     });
   });
 });

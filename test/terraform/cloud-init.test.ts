@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { renderTemplate } from './template-render.js';
+import { terraformTemplatefile } from '../support/terraform-cli.js';
 import { at, moduleDir, parseDir, type HclBody } from './terraform-tree.js';
 
-const template = readFileSync(path.join(moduleDir, 'cloud-init', 'node.yaml.tftpl'), 'utf8');
+const templateFile = path.join(moduleDir, 'cloud-init', 'node.yaml.tftpl');
 
 interface WriteFile {
   path: string;
@@ -41,10 +40,11 @@ const values = {
   consul_encrypt_key: '',
 };
 
-function render(resource: 'server' | 'client', specific: Record<string, unknown>) {
+/** Rendered by Terraform's own templatefile(), with exactly the variables the resource passes. */
+async function render(resource: 'server' | 'client', specific: Record<string, unknown>) {
   const all: Record<string, unknown> = { ...values, ...specific };
   const provided = Object.fromEntries(templateVarNames(resource).map((n) => [n, all[n]]));
-  const text = renderTemplate(template, provided);
+  const text = await terraformTemplatefile(templateFile, provided);
   const doc = parseYaml(text) as { write_files: WriteFile[]; runcmd: string[]; packages: string[] };
   const file = (p: string) => {
     const found = doc.write_files.find((f) => f.path === p);
@@ -73,7 +73,7 @@ const previewClient = {
 
 describe('cloud-init template', () => {
   it('renders a production entry server as valid cloud-config', async () => {
-    const { text, doc, file } = render('server', productionServer);
+    const { text, doc, file } = await render('server', productionServer);
     expect(text.startsWith('#cloud-config\n')).toBe(true);
     expect(doc.packages).toContain('docker.io');
     expect(doc.runcmd).toEqual(['/usr/local/sbin/prenv-bootstrap']);
@@ -99,7 +99,7 @@ describe('cloud-init template', () => {
   });
 
   it('renders a preview client in node pool previews with meta pr and host volumes', async () => {
-    const { file } = render('client', previewClient);
+    const { file } = await render('client', previewClient);
     const consul = await parseHcl('consul.hcl', file('/etc/consul.d/consul.hcl'));
     expect(consul).toMatchObject({ server: false, retry_join: values.join_ips });
     expect(consul).not.toHaveProperty('bootstrap_expect');
@@ -121,15 +121,15 @@ describe('cloud-init template', () => {
     expect(bootstrap).toContain('install -d -m 0755 /opt/prenv/volumes/redis-data');
   });
 
-  it('forwards .consul to the local Consul agent through systemd-resolved', () => {
-    const { file } = render('client', previewClient);
+  it('forwards .consul to the local Consul agent through systemd-resolved', async () => {
+    const { file } = await render('client', previewClient);
     const resolved = file('/etc/systemd/resolved.conf.d/consul.conf');
     expect(resolved).toContain('DNS=127.0.0.1:8600');
     expect(resolved).toContain('Domains=~consul');
   });
 
   it('adds the gossip key only when one is given', async () => {
-    const { file } = render('client', {
+    const { file } = await render('client', {
       ...previewClient,
       consul_encrypt_key: 'a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U=',
     });
@@ -137,7 +137,9 @@ describe('cloud-init template', () => {
     expect(consul).toHaveProperty('encrypt');
   });
 
-  it('fails on a variable the resource does not pass', () => {
-    expect(() => renderTemplate('${not_passed}', {})).toThrow(/not_passed is not provided/);
+  it('fails on a variable the resource does not pass', async () => {
+    await expect(terraformTemplatefile(templateFile, {})).rejects.toThrow(
+      /vars map does not contain key/,
+    );
   });
 });

@@ -1,69 +1,43 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkTerraformFmt } from './fmt-check.js';
-import { allHclFiles, relative } from './terraform-tree.js';
+import { requireTerraform, terraformFmtCheck } from '../support/terraform-cli.js';
+import { terraformRoot } from './terraform-tree.js';
 
-describe('terraform fmt style', () => {
-  it.each(allHclFiles().map((f) => [relative(f), f]))('%s is formatted', (_name, file) => {
-    expect(checkTerraformFmt(readFileSync(file, 'utf8'))).toEqual([]);
+describe('terraform fmt -check (the real Terraform CLI)', () => {
+  it('finds every .tf and .tfvars file under terraform/ formatted', async () => {
+    const result = await terraformFmtCheck(terraformRoot);
+    expect(result.output).not.toMatch(/^[^\n]*\.tf(vars)?$/m);
+    expect(result.exitCode, result.output).toBe(0);
+  });
+
+  it('fails on a misaligned "=", so the check above can fail', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'prenv-fmt-'));
+    try {
+      writeFileSync(
+        path.join(dir, 'bad.tf'),
+        'variable "x" {\n  type = number\n  description = "n"\n}\n',
+      );
+      const result = await terraformFmtCheck(dir);
+      expect(result.exitCode).toBe(3);
+      expect(result.output).toContain('bad.tf');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
-describe('checkTerraformFmt', () => {
-  const good = [
-    'variable "x" {',
-    '  type        = number',
-    '  description = "n"',
-    '',
-    '  validation {',
-    '    condition     = var.x >= 1 && var.x != 2',
-    '    error_message = "${var.x} = wrong"',
-    '  }',
-    '}',
-    '',
-    'locals {',
-    '  m = {',
-    '    for k in ["a"] : k => k',
-    '  }',
-    '  t = templatefile("f", merge(local.a, {',
-    '    b = 1',
-    '  }))',
-    '}',
-    '',
-  ].join('\n');
-
-  it('accepts formatted HCL', () => {
-    expect(checkTerraformFmt(good)).toEqual([]);
-  });
-
-  it('finds misaligned "="', () => {
-    const bad = good.replace('  type        = number', '  type = number');
-    expect(checkTerraformFmt(bad)).toEqual([
-      { line: 2, message: '"=" at column 8, expected 15 (aligned with lines 2-3)' },
-    ]);
-  });
-
-  it('finds over-padded "=" and more than one space after it', () => {
-    const bad = good.replace('  description = "n"', '  description  =  "n"');
-    const lines = checkTerraformFmt(bad).map((p) => p.line);
-    expect(lines).toEqual([3, 3]);
-  });
-
-  it('finds wrong indentation, tabs and trailing whitespace', () => {
-    const bad = good
-      .replace('    b = 1', '      b = 1')
-      .replace('  m = {', '  m = { ')
-      .replace('}\n\nlocals', '}\t\n\nlocals');
-    expect(checkTerraformFmt(bad)).toEqual([
-      { line: 9, message: 'tab character' },
-      { line: 9, message: 'trailing whitespace' },
-      { line: 12, message: 'trailing whitespace' },
-      { line: 16, message: 'indented 6 spaces, expected 4' },
-    ]);
-  });
-
-  it('requires exactly one final newline', () => {
-    expect(checkTerraformFmt(good.trimEnd())).toHaveLength(1);
-    expect(checkTerraformFmt(`${good}\n`)).toHaveLength(1);
+describe('a missing Terraform CLI', () => {
+  it('fails the tests with how to install it, never skips them', () => {
+    const saved = { path: process.env.PATH, bin: process.env.PRENV_TERRAFORM_BIN };
+    process.env.PATH = '/nonexistent';
+    delete process.env.PRENV_TERRAFORM_BIN;
+    try {
+      expect(() => requireTerraform()).toThrow(/apt-get install terraform/);
+    } finally {
+      process.env.PATH = saved.path;
+      if (saved.bin !== undefined) process.env.PRENV_TERRAFORM_BIN = saved.bin;
+    }
   });
 });

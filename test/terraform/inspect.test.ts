@@ -40,7 +40,7 @@ describe('terraform-config-inspect', () => {
       expect(Object.keys(result.variables).length).toBeGreaterThan(0);
       expect(result.required_providers.hcloud?.source).toBe('hetznercloud/hcloud');
       expect(result.required_providers.hcloud?.version_constraints?.length).toBeGreaterThan(0);
-      expect(result.required_core?.some((c) => /^>=\s*1\.[5-9]/.test(c))).toBe(true);
+      expect(result.required_core?.some((c) => /^>=\s*1\.1\d/.test(c))).toBe(true);
     },
   );
 

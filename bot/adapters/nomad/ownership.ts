@@ -15,17 +15,38 @@ export interface Owner {
   /** "production", "staging", "pr-7" … */
   env: string;
   pr?: number;
+  /** The commit being deployed; never written to job-level meta (see `ownerMeta`). */
   sha?: string;
 }
 
+/**
+ * The job-level meta of ownership. The commit is not part of it: Nomad merges job meta into
+ * every task's meta, so a job meta that changes on each deploy is a destructive update of
+ * every group (scheduler `tasksUpdated`), restarting databases whose image did not change.
+ * The templates put `prenv_sha` on the groups that use the commit instead.
+ */
 export function ownerMeta(owner: Owner): Record<string, string> {
   const meta: Record<string, string> = {
     [OWNER_META.project]: owner.project,
     [OWNER_META.env]: owner.env,
   };
   if (owner.pr !== undefined) meta[OWNER_META.pr] = String(owner.pr);
-  if (owner.sha !== undefined) meta[OWNER_META.sha] = owner.sha;
   return meta;
+}
+
+/**
+ * The commit a job runs: its job-level `prenv_sha` (periodic jobs) or the `prenv_sha` of its
+ * first task group that has one (service jobs); null when none says.
+ */
+export function deployedSha(job: Pick<NomadJob, 'Meta' | 'TaskGroups'>): string | null {
+  const own = job.Meta?.[OWNER_META.sha];
+  if (own !== undefined) return own;
+  for (const group of job.TaskGroups ?? []) {
+    const meta = (group as { Meta?: Record<string, string> | null }).Meta;
+    const sha = meta?.[OWNER_META.sha];
+    if (sha !== undefined) return sha;
+  }
+  return null;
 }
 
 /** Returns a copy of the job carrying the owner's meta (job-level Meta). */

@@ -15,13 +15,17 @@ export function versionArgs(): string[] {
 
 /**
  * `backendConfig` holds the shared backend settings (files such as `backend.s3.hcl`, or
- * `name=value` pairs); the state key always comes last, so it wins.
+ * `name=value` pairs); the state key always comes last, so it wins. `-lockfile=readonly`:
+ * the committed `.terraform.lock.hcl` is checked, never rewritten, so runs of several PRs
+ * sharing `environments/pr` cannot race on it and a provider upgrade is always a reviewed
+ * change (`terraform init -upgrade` by hand).
  */
 export function initArgs(target: TfTarget, backendConfig: readonly string[] = []): string[] {
   return [
     'init',
     ...COMMON,
     '-reconfigure',
+    '-lockfile=readonly',
     ...backendConfig.map((c) => `-backend-config=${c}`),
     `-backend-config=key=${stateKey(target)}`,
   ];
@@ -77,9 +81,20 @@ export function outputArgs(): string[] {
   return ['output', '-no-color', '-json'];
 }
 
-/** Environment every Terraform run gets on top of the caller's. */
-export function automationEnv(dataDirectory: string): Record<string, string> {
-  return { TF_IN_AUTOMATION: '1', TF_INPUT: '0', TF_DATA_DIR: dataDirectory };
+/**
+ * Environment every Terraform run gets on top of the caller's. A PR run also gets its own
+ * provider plugin cache inside its data directory: Terraform documents the shared plugin
+ * cache as unsafe for concurrent `init`s, and `TF_PLUGIN_CACHE_DIR` overrides a
+ * `plugin_cache_dir` of the operator's CLI configuration. Both paths are relative to the root
+ * module, Terraform's working directory.
+ */
+export function automationEnv(dataDirectory: string, pr: boolean): Record<string, string> {
+  return {
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    TF_DATA_DIR: dataDirectory,
+    ...(pr ? { TF_PLUGIN_CACHE_DIR: `${dataDirectory}/plugin-cache` } : {}),
+  };
 }
 
 /** Plan's `-detailed-exitcode`: 0 = no changes, 2 = changes, anything else = failure. */

@@ -16,6 +16,7 @@ import {
 } from './args.js';
 import { classifyFailure, spawnFailure } from './classify.js';
 import { TerraformError } from './failure.js';
+import { assertNoOverride } from './operator-vars.js';
 import { collectSecrets } from './secrets.js';
 import { spawnTerraform } from './spawn.js';
 import { dataDir, stateKey, targetName } from './state-key.js';
@@ -107,7 +108,10 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
     const name = r.target ? targetName(r.target) : undefined;
     const log = baseLogger.child({ terraform: r.command, ...(name ? { target: name } : {}) });
     const cwd = r.target?.dir ?? process.cwd();
-    const env = { ...options.env, ...automationEnv(r.target ? dataDir(r.target) : '.terraform') };
+    const env = {
+      ...options.env,
+      ...automationEnv(r.target ? dataDir(r.target) : '.terraform', r.target?.environment === 'pr'),
+    };
 
     let digest = emptyDigest();
     let stdout = '';
@@ -185,8 +189,17 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
     throw error;
   }
 
-  /** Runs with the variables in a private temporary `-var-file`, removed afterwards. */
-  async function withVarFile<T>(vars: TfVars, fn: (file: string) => Promise<T>): Promise<T> {
+  /**
+   * Runs with the variables in a private temporary `-var-file`, removed afterwards. Refuses
+   * first when the operator's own variable files in the root module set one of them: the
+   * `-var-file` would silently override it.
+   */
+  async function withVarFile<T>(
+    target: TfTarget,
+    vars: TfVars,
+    fn: (file: string) => Promise<T>,
+  ): Promise<T> {
+    await assertNoOverride(target.dir, Object.keys(vars));
     const dir = await mkdtemp(path.join(tmpDir, 'prenv-tf-'));
     const file = path.join(dir, 'vars.tfvars.json');
     try {
@@ -228,18 +241,19 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
     },
 
     async plan(target, vars, opts = {}): Promise<PlanSummary> {
-      return withVarFile(vars, async (file) => {
+      return withVarFile(target, vars, async (file) => {
         const args = planArgs(file, lockTimeoutMs);
         const out = await run({ command: 'plan', args, target, vars, opts, stdout: 'ui' }, [0, 2]);
         return {
           hasChanges: planExitMeaning(out.exitCode) === 'changes',
           changes: summaryOf(out.digest, 'plan'),
+          resourceChanges: out.digest.plannedChanges,
         };
       });
     },
 
     async apply(target, vars, opts = {}): Promise<ApplySummary> {
-      return withVarFile(vars, async (file) => {
+      return withVarFile(target, vars, async (file) => {
         const args = applyArgs(file, lockTimeoutMs);
         const out = await run({ command: 'apply', args, target, vars, opts, stdout: 'ui' });
         const outputs = Object.fromEntries(
@@ -250,7 +264,7 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
     },
 
     async destroy(target, vars, opts = {}) {
-      return withVarFile(vars, async (file) => {
+      return withVarFile(target, vars, async (file) => {
         const args = destroyArgs(file, lockTimeoutMs);
         const out = await run({ command: 'destroy', args, target, vars, opts, stdout: 'ui' });
         return summaryOf(out.digest, 'destroy');

@@ -9,7 +9,7 @@ export const SECRET_ENV_NAMES = [
   'AWS_SESSION_TOKEN',
 ] as const;
 
-const SECRET_NAME = /token|secret|password|passwd|private_key|access_key|api_key/i;
+const SECRET_NAME = /token|secret|password|passwd|private_key|access_key|api_key|encrypt_key/i;
 
 function stringsIn(value: unknown): string[] {
   if (typeof value === 'string') return [value];

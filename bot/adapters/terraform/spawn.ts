@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, open, rm } from 'node:fs/promises';
+import { execa } from 'execa';
 import path from 'node:path';
 import type { StopReason } from './classify.js';
 import { readTail, tailLines } from './tail-file.js';
@@ -49,14 +48,17 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /**
- * Runs one Terraform command in its own process group (never through a shell). Its
- * stdout and stderr go to files in a private run directory, not to pipes, so Terraform
- * outlives a bot that dies mid-run: it finishes, saves its state and releases the lock
- * instead of dying of SIGPIPE. Stdout lines are read by tailing that file.
+ * Runs one Terraform command through execa in its own process group (`detached`, never
+ * through a shell). Its stdout and stderr are files in a private run directory, handed to
+ * the child as file descriptors: execa's `{ file }` target would pipe the output through
+ * this process, and a Terraform writing to the pipe of a dead bot dies of SIGPIPE mid-apply;
+ * with descriptors it finishes, saves its state and releases the lock. Stdout lines are read
+ * by tailing that file.
  *
- * Stopping it (abort or timeout) sends SIGINT to the group, as Ctrl-C would, so Terraform
- * and its provider plugins shut down, persist state and release the lock; whatever is
- * still alive after `killGraceMs` gets SIGKILL.
+ * Stopping it (abort through execa's `cancelSignal`, or `timeoutMs`) sends SIGINT, as Ctrl-C
+ * would, so Terraform stops its providers, persists state and releases the lock; execa's
+ * `forceKillAfterDelay` sends SIGKILL after `killGraceMs`, and once Terraform is gone whatever
+ * is left of its process group (provider plugins) is killed too.
  */
 export async function spawnTerraform(req: SpawnRequest): Promise<SpawnResult> {
   if (req.signal?.aborted) return CANCELLED;
@@ -77,78 +79,59 @@ async function runIn(runDir: string, req: SpawnRequest): Promise<SpawnResult> {
     await Promise.all([out.close(), err.close()]);
     return CANCELLED;
   }
-  let child: ChildProcess;
-  let exited: Promise<Exit>;
+  let subprocess: ReturnType<typeof start>;
   try {
-    // node:child_process rather than execa: execa's types do not take any file descriptor.
-    // `detached` gives the child its own session and process group.
-    child = spawn(req.bin, req.args, {
-      cwd: req.cwd,
-      env: req.env,
-      detached: true,
-      stdio: ['ignore', out.fd, err.fd],
-    });
-    exited = exitOf(child);
+    subprocess = start(req, out.fd, err.fd);
   } finally {
     // The child holds its own copies of the descriptors.
     await Promise.all([out.close(), err.close()]);
   }
+  const pid = subprocess.pid;
+  if (pid !== undefined) req.onSpawn?.(pid);
   const tail = await tailLines(stdoutFile, req.onStdoutLine, req.pollMs);
 
-  let stopped: StopReason | undefined;
-  let forceKill: NodeJS.Timeout | undefined;
-  const stop = (reason: StopReason) => {
-    if (stopped || child.pid === undefined) return;
-    stopped = reason;
-    killGroup(child.pid, 'SIGINT');
-    forceKill = setTimeout(() => killGroup(child.pid as number, 'SIGKILL'), req.killGraceMs);
-  };
-  const onAbort = () => stop({ reason: 'cancelled' });
-  req.signal?.addEventListener('abort', onAbort, { once: true });
-  if (req.signal?.aborted) onAbort();
-  const timer =
-    req.timeoutMs !== undefined
-      ? setTimeout(
-          () => stop({ reason: 'timeout', timeoutMs: req.timeoutMs as number }),
-          req.timeoutMs,
-        )
+  const result = await subprocess;
+  const stopped: StopReason | undefined = result.timedOut
+    ? { reason: 'timeout', timeoutMs: req.timeoutMs as number }
+    : result.isCanceled
+      ? { reason: 'cancelled' }
       : undefined;
-  if (child.pid !== undefined) req.onSpawn?.(child.pid);
-
-  try {
-    const result = await exited;
-    if (stopped && child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
-    await tail.finish();
-    return {
-      exitCode: result.exitCode,
-      signal: result.signal,
-      stderr: await readTail(stderrFile, STDERR_KEEP),
-      ...(stopped ? { stopped } : {}),
-      ...(result.spawnError ? { spawnError: result.spawnError } : {}),
-    };
-  } finally {
-    clearTimeout(timer);
-    clearTimeout(forceKill);
-    req.signal?.removeEventListener('abort', onAbort);
-  }
+  if (stopped && pid !== undefined) killGroup(pid, 'SIGKILL');
+  await tail.finish();
+  const spawnError = pid === undefined && result.failed ? result.originalMessage : undefined;
+  return {
+    exitCode: result.exitCode,
+    signal: result.signal,
+    stderr: await readTail(stderrFile, STDERR_KEEP),
+    ...(stopped ? { stopped } : {}),
+    ...(spawnError ? { spawnError } : {}),
+  };
 }
 
-interface Exit {
-  exitCode: number | undefined;
-  signal: string | undefined;
-  spawnError?: string;
-}
-
-/** Resolves when the child has exited, or with `spawnError` when it never started. */
-function exitOf(child: ChildProcess): Promise<Exit> {
-  return new Promise((resolve) => {
-    child.on('error', (error) => {
-      if (child.pid === undefined) {
-        resolve({ exitCode: undefined, signal: undefined, spawnError: error.message });
-      }
-    });
-    child.once('exit', (code, signal) =>
-      resolve({ exitCode: code ?? undefined, signal: signal ?? undefined }),
-    );
+function start(req: SpawnRequest, stdoutFd: number, stderrFd: number) {
+  return execa(req.bin, req.args, {
+    cwd: req.cwd,
+    env: req.env,
+    extendEnv: false,
+    detached: true,
+    // A detached child is never killed with the bot: it must be able to finish.
+    cleanup: false,
+    stdin: 'ignore',
+    stdout: descriptor(stdoutFd),
+    stderr: descriptor(stderrFd),
+    reject: false,
+    killSignal: 'SIGINT',
+    forceKillAfterDelay: req.killGraceMs,
+    cancelSignal: req.signal,
+    timeout: req.timeoutMs,
   });
+}
+
+/**
+ * A file descriptor for execa's `stdout`/`stderr`. Its types list only the numbers 1–9, but at
+ * run time it hands any number to `child_process.spawn` unchanged (execa lib/stdio/type.js:
+ * a number is a "native" value), which duplicates the descriptor into the child.
+ */
+function descriptor(fd: number): 1 {
+  return fd as 1;
 }

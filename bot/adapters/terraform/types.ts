@@ -66,6 +66,8 @@ export interface RunOptions {
 export interface PlanSummary {
   hasChanges: boolean;
   changes: ChangeCounts;
+  /** The plan's resource changes (Terraform's `planned_change` lines), in order. */
+  resourceChanges: { address: string; action: string }[];
 }
 
 export interface ApplySummary {

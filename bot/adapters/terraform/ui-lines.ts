@@ -180,10 +180,12 @@ export interface RunDigest {
   /** Last `change_summary` seen, by operation (`plan`, `apply`, `destroy`). */
   summaries: Record<string, ChangeCounts>;
   outputs?: Record<string, OutputValue>;
+  /** Every `planned_change`: resource address and action (`create`, `update`, `replace`…). */
+  plannedChanges: { address: string; action: string }[];
 }
 
 export function emptyDigest(): RunDigest {
-  return { diagnostics: [], summaries: {} };
+  return { diagnostics: [], summaries: {}, plannedChanges: [] };
 }
 
 export function foldLine(digest: RunDigest, line: ParsedLine): RunDigest {
@@ -197,5 +199,9 @@ export function foldLine(digest: RunDigest, line: ParsedLine): RunDigest {
     };
   }
   if (line.outputs) next.outputs = line.outputs;
+  const { type, resource, action } = line.event;
+  if (type === 'planned_change' && resource && action) {
+    next.plannedChanges = [...digest.plannedChanges, { address: resource, action }];
+  }
   return next;
 }

@@ -23,6 +23,7 @@ interface DeployOptions {
   sha?: string;
   yes?: boolean;
   allowDirty?: boolean;
+  allowServerChanges?: boolean;
   json?: boolean;
 }
 
@@ -35,6 +36,10 @@ export function registerDeploy(program: Command, ctx: CliContext, run: ActionRun
     .option('--sha <sha>', "commit SHA or image tag for {{sha}} (default for pr: the PR's head)")
     .option('--yes', 'do not ask for confirmation (needed for production off a terminal)')
     .option('--allow-dirty', 'deploy production even if templates or prenv.yml are not committed')
+    .option(
+      '--allow-server-changes',
+      'apply a Terraform plan that updates, replaces or deletes a production or staging server',
+    )
     .option('--json', 'print the result as one JSON object on stdout')
     .action((env: string, number: string | undefined, opts: DeployOptions) =>
       run(async () => {
@@ -106,6 +111,7 @@ async function deploy(
       command: 'deploy',
       sha: opts.sha,
       progress,
+      allowServerChanges: !!opts.allowServerChanges,
     });
     const report = { env: target.kind, command: 'deploy' as const, sha: opts.sha ?? null };
     return printReport(ctx, { ...report, result, steps: progress.steps }, !!opts.json);

@@ -4,12 +4,13 @@ import type { Command } from 'commander';
 import type { EnvContext } from '../../../generators/env-context.js';
 import { RenderError } from '../../../generators/errors.js';
 import { terraformVariables } from '../../../generators/terraform/tfvars.js';
+import { ProductionOutputsError } from '../../../generators/terraform/production-outputs.js';
 import { createNomadClient } from '../../adapters/nomad/index.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
 import type { TfVars } from '../../adapters/terraform/index.js';
 import {
-  readExtraTerraformVars,
+  productionFactsReader,
   terraformFromSettings,
 } from '../../server/terraform-from-settings.js';
 import { loadTemplates } from '../../adapters/templates/load-templates.js';
@@ -59,11 +60,16 @@ export function registerPlan(program: Command, ctx: CliContext, run: ActionRunne
           typeof target === 'number' ? { kind: 'pr', number: target, sha } : { kind: target, sha };
         const prDir = path.resolve(ctx.cwd, settings.terraform.dir);
         const dir = typeof target === 'number' ? prDir : path.join(path.dirname(prDir), target);
+        const terraform = terraformFromSettings(settings, ctx.cwd, logger);
         const vars: TfVars = {
           ...(terraformVariables(config, envCtx) as TfVars),
-          ...(typeof target === 'number' ? await readExtraTerraformVars(settings, ctx.cwd) : {}),
+          ...(typeof target === 'number'
+            ? await productionFactsReader(settings, ctx.cwd, terraform)().catch((err: unknown) => {
+                if (err instanceof ProductionOutputsError) throw new CliError(err.message);
+                throw err;
+              })
+            : {}),
         };
-        const terraform = terraformFromSettings(settings, ctx.cwd, logger);
         let report;
         try {
           report = await planEnvironment(

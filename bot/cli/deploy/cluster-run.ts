@@ -5,6 +5,7 @@ import { probeThroughCaddy } from '../../adapters/caddy/probe.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import { loadTemplates } from '../../adapters/templates/load-templates.js';
 import { clusterOps, DeploymentFailedError, type ClusterEnv } from '../../runtime/cluster-ops.js';
+import { ServerChangeRefused } from '../../runtime/server-changes.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { Progress } from './progress.js';
@@ -19,6 +20,7 @@ export async function runClusterCommand(input: {
   command: 'deploy' | 'destroy';
   sha: string | undefined;
   progress: Progress;
+  allowServerChanges?: boolean;
 }): Promise<Outcome> {
   const { ctx, runtime, env, progress } = input;
   const { config, settings, ports } = runtime;
@@ -30,7 +32,6 @@ export async function runClusterCommand(input: {
     schema: loadJobspecSchema(),
     terraform: ports.terraform,
     terraformDir: clusterTerraformDir(ctx, settings, env),
-    extraTerraformVars: ports.extraTerraformVars,
     nomad: ports.nomad,
     caddy: ports.caddy,
     consul: ports.consul.services,
@@ -47,11 +48,14 @@ export async function runClusterCommand(input: {
       progress.endAll('ok');
       return { outcome: 'destroyed' };
     }
-    const result = await ops.deploy(env, input.sha, run);
+    const result = await ops.deploy(env, input.sha, run, {
+      allowServerChanges: input.allowServerChanges ?? false,
+    });
     progress.endAll('ok');
     return { outcome: 'deployed', url: result.url };
   } catch (err) {
     progress.endAll('failed');
+    if (err instanceof ServerChangeRefused) throw new CliError(err.message, ExitCode.refused);
     if (err instanceof RenderError) {
       throw new CliError(
         `cannot render ${env}:\n${err.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`,

@@ -4,7 +4,10 @@
 #     -backend-config=../../backend.s3.hcl \
 #     -backend-config=key=prenv/pr/123.tfstate
 # (see terraform/README.md). Credentials come from AWS_ACCESS_KEY_ID /
-# AWS_SECRET_ACCESS_KEY.
+# AWS_SECRET_ACCESS_KEY. Each state is locked with a lock object next to it
+# (use_lockfile, Terraform >= 1.10).
 terraform {
-  backend "s3" {}
+  backend "s3" {
+    use_lockfile = true
+  }
 }

@@ -59,3 +59,9 @@ output "dns_records" {
     for name in [var.domain, "*.pr.${var.domain}"] : name => module.cluster.entry_public_ips
   }
 }
+
+output "consul_encrypt_key" {
+  description = "Consul gossip key of the cluster; prenv passes it to every preview node (environments/pr)."
+  value       = var.consul_encrypt_key
+  sensitive   = true
+}

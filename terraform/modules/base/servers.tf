@@ -44,9 +44,12 @@ resource "hcloud_server" "server" {
     ipv6_enabled = true
   }
 
+  # alias_ips = [] is explicit: without it the provider detaches and re-attaches
+  # the network on every apply (hcloud_server docs, network block).
   network {
     network_id = local.network_id
     ip         = local.server_private_ips[count.index]
+    alias_ips  = []
   }
 
   # Changing cloud-init or the image would replace every server at once and
@@ -90,6 +93,7 @@ resource "hcloud_server" "client" {
 
   network {
     network_id = local.network_id
+    alias_ips  = []
   }
 
   lifecycle {

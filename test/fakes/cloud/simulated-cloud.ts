@@ -12,6 +12,7 @@ interface ApiService {
 interface ApiGroup {
   Name?: string;
   Services?: ApiService[];
+  Meta?: Record<string, string> | null;
 }
 
 /**
@@ -77,16 +78,29 @@ export class SimulatedCloud {
 
   /** Names of the servers of `production` or `staging` in the fake Terraform state. */
   async clusterServers(env: 'production' | 'staging'): Promise<string[]> {
+    return (await this.serverAttributes(env)).map((a) => a.name ?? '').filter((n) => n !== '');
+  }
+
+  /** The server_type of each server in the env's state, in order. */
+  async clusterServerTypes(env: 'production' | 'staging'): Promise<string[]> {
+    return (await this.serverAttributes(env)).map((a) => a.server_type ?? '');
+  }
+
+  private async serverAttributes(
+    env: 'production' | 'staging',
+  ): Promise<{ name?: string; server_type?: string }[]> {
     const file = path.join(this.options.stateDir, 'prenv', `${env}.tfstate`);
     const text = await readFile(file, 'utf8').catch(() => null);
     if (text === null) return [];
     const state = JSON.parse(text) as {
-      resources?: { type?: string; instances?: { attributes?: { name?: string } }[] }[];
+      resources?: {
+        type?: string;
+        instances?: { attributes?: { name?: string; server_type?: string } }[];
+      }[];
     };
     return (state.resources ?? [])
       .filter((r) => r.type === 'hcloud_server')
-      .flatMap((r) => (r.instances ?? []).map((i) => i.attributes?.name ?? ''))
-      .filter((name) => name !== '');
+      .flatMap((r) => (r.instances ?? []).map((i) => i.attributes ?? {}));
   }
 
   private async syncNodes(): Promise<void> {
@@ -116,8 +130,10 @@ export class SimulatedCloud {
     const wanted = new Map<string, { name: string; healthPath: string; sha: string }>();
     for (const job of this.options.nomad.cluster.jobs.values()) {
       if (job.Stop === true) continue;
-      const sha = String((job.Meta as Record<string, string> | undefined)?.prenv_sha ?? '');
+      const jobSha = (job.Meta as Record<string, string> | undefined)?.prenv_sha;
       for (const group of (job.TaskGroups as ApiGroup[] | undefined) ?? []) {
+        // prenv puts the commit on the groups that use it; a group without it keeps running.
+        const sha = String(group.Meta?.prenv_sha ?? jobSha ?? '');
         for (const svc of group.Services ?? []) {
           if (!svc.Name) continue;
           const check = svc.Checks?.find((c) => c.Type === 'http');

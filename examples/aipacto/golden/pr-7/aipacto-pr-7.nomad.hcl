@@ -13,9 +13,6 @@ job "aipacto-pr-7" {
     prenv_project = "aipacto"
     prenv_env     = "pr-7"
     prenv_pr      = "7"
-    prenv_sha     = "3f2c9a1"
-    prenv_branch  = "feature/login"
-    prenv_title   = "Add the login page"
   }
 
   group "server" {
@@ -25,6 +22,12 @@ job "aipacto-pr-7" {
       port "app" {
         to = 3000
       }
+    }
+
+    meta {
+      prenv_sha    = "3f2c9a1"
+      prenv_branch = "feature/login"
+      prenv_title  = "Add the login page"
     }
 
     service {
@@ -58,9 +61,23 @@ job "aipacto-pr-7" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        DATABASE_URL={{ key "aipacto/previews/DATABASE_URL" | toJSON }}
-        JWT_SECRET={{ key "aipacto/previews/JWT_SECRET" | toJSON }}
+        DATABASE_URL='{{ key "aipacto/previews/DATABASE_URL" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        JWT_SECRET='{{ key "aipacto/previews/JWT_SECRET" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/DATABASE_URL"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"aipacto/previews/DATABASE_URL\" }}"
+      }
+
+      template {
+        destination = "secrets/JWT_SECRET"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"aipacto/previews/JWT_SECRET\" }}"
       }
 
       resources {
@@ -77,6 +94,12 @@ job "aipacto-pr-7" {
       port "app" {
         to = 80
       }
+    }
+
+    meta {
+      prenv_sha    = "3f2c9a1"
+      prenv_branch = "feature/login"
+      prenv_title  = "Add the login page"
     }
 
     service {

@@ -5,7 +5,6 @@ job "aipacto-production" {
   meta {
     prenv_project = "aipacto"
     prenv_env     = "production"
-    prenv_sha     = "3f2c9a1"
   }
 
   update {
@@ -26,6 +25,10 @@ job "aipacto-production" {
       port "app" {
         to = 3000
       }
+    }
+
+    meta {
+      prenv_sha = "3f2c9a1"
     }
 
     service {
@@ -59,9 +62,23 @@ job "aipacto-production" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        DATABASE_URL={{ key "aipacto/production/DATABASE_URL" | toJSON }}
-        JWT_SECRET={{ key "aipacto/production/JWT_SECRET" | toJSON }}
+        DATABASE_URL='{{ key "aipacto/production/DATABASE_URL" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        JWT_SECRET='{{ key "aipacto/production/JWT_SECRET" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/DATABASE_URL"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"aipacto/production/DATABASE_URL\" }}"
+      }
+
+      template {
+        destination = "secrets/JWT_SECRET"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"aipacto/production/JWT_SECRET\" }}"
       }
 
       resources {
@@ -78,6 +95,10 @@ job "aipacto-production" {
       port "app" {
         to = 80
       }
+    }
+
+    meta {
+      prenv_sha = "3f2c9a1"
     }
 
     service {

@@ -13,9 +13,6 @@ job "leap-pr-7" {
     prenv_project = "leap"
     prenv_env     = "pr-7"
     prenv_pr      = "7"
-    prenv_sha     = "3f2c9a1"
-    prenv_branch  = "feature/login"
-    prenv_title   = "Add the login page"
   }
 
   group "api" {
@@ -31,6 +28,12 @@ job "leap-pr-7" {
       type      = "host"
       source    = "media"
       read_only = false
+    }
+
+    meta {
+      prenv_sha    = "3f2c9a1"
+      prenv_branch = "feature/login"
+      prenv_title  = "Add the login page"
     }
 
     update {
@@ -94,14 +97,28 @@ job "leap-pr-7" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        OPENAI_API_KEY={{ key "leap/previews/OPENAI_API_KEY" | toJSON }}
-        POSTGRES_PASSWORD={{ key "leap/previews/POSTGRES_PASSWORD" | toJSON }}
+        OPENAI_API_KEY='{{ key "leap/previews/OPENAI_API_KEY" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        POSTGRES_PASSWORD='{{ key "leap/previews/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "leap-pr-7-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $service_redis := "" }}{{ with service "leap-pr-7-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_POSTGRES_PASSWORD := key "leap/previews/POSTGRES_PASSWORD" }}
-        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
-        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        CELERY_BROKER_URL='{{ print "redis://" $service_redis "/0" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        DATABASE_URL='{{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/OPENAI_API_KEY"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/previews/OPENAI_API_KEY\" }}"
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/previews/POSTGRES_PASSWORD\" }}"
       }
 
       resources {
@@ -113,6 +130,12 @@ job "leap-pr-7" {
 
   group "beat" {
     count = 1
+
+    meta {
+      prenv_sha    = "3f2c9a1"
+      prenv_branch = "feature/login"
+      prenv_title  = "Add the login page"
+    }
 
     task "beat" {
       driver = "docker"
@@ -138,14 +161,28 @@ job "leap-pr-7" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        OPENAI_API_KEY={{ key "leap/previews/OPENAI_API_KEY" | toJSON }}
-        POSTGRES_PASSWORD={{ key "leap/previews/POSTGRES_PASSWORD" | toJSON }}
+        OPENAI_API_KEY='{{ key "leap/previews/OPENAI_API_KEY" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        POSTGRES_PASSWORD='{{ key "leap/previews/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "leap-pr-7-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $service_redis := "" }}{{ with service "leap-pr-7-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_POSTGRES_PASSWORD := key "leap/previews/POSTGRES_PASSWORD" }}
-        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
-        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        CELERY_BROKER_URL='{{ print "redis://" $service_redis "/0" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        DATABASE_URL='{{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/OPENAI_API_KEY"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/previews/OPENAI_API_KEY\" }}"
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/previews/POSTGRES_PASSWORD\" }}"
       }
 
       resources {
@@ -194,10 +231,17 @@ job "leap-pr-7" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        FLOWER_BASIC_AUTH={{ key "leap/previews/FLOWER_BASIC_AUTH" | toJSON }}
+        FLOWER_BASIC_AUTH='{{ key "leap/previews/FLOWER_BASIC_AUTH" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_redis := "" }}{{ with service "leap-pr-7-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
-        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
+        CELERY_BROKER_URL='{{ print "redis://" $service_redis "/0" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/FLOWER_BASIC_AUTH"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/previews/FLOWER_BASIC_AUTH\" }}"
       }
 
       resources {
@@ -284,8 +328,15 @@ job "leap-pr-7" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        POSTGRES_PASSWORD={{ key "leap/previews/POSTGRES_PASSWORD" | toJSON }}
+        POSTGRES_PASSWORD='{{ key "leap/previews/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/previews/POSTGRES_PASSWORD\" }}"
       }
 
       resources {
@@ -376,6 +427,12 @@ job "leap-pr-7" {
       read_only = false
     }
 
+    meta {
+      prenv_sha    = "3f2c9a1"
+      prenv_branch = "feature/login"
+      prenv_title  = "Add the login page"
+    }
+
     update {
       max_parallel = 1
       canary       = 0
@@ -419,14 +476,28 @@ job "leap-pr-7" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        OPENAI_API_KEY={{ key "leap/previews/OPENAI_API_KEY" | toJSON }}
-        POSTGRES_PASSWORD={{ key "leap/previews/POSTGRES_PASSWORD" | toJSON }}
+        OPENAI_API_KEY='{{ key "leap/previews/OPENAI_API_KEY" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        POSTGRES_PASSWORD='{{ key "leap/previews/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "leap-pr-7-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $service_redis := "" }}{{ with service "leap-pr-7-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_POSTGRES_PASSWORD := key "leap/previews/POSTGRES_PASSWORD" }}
-        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
-        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        CELERY_BROKER_URL='{{ print "redis://" $service_redis "/0" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        DATABASE_URL='{{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/OPENAI_API_KEY"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/previews/OPENAI_API_KEY\" }}"
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/previews/POSTGRES_PASSWORD\" }}"
       }
 
       resources {
@@ -443,6 +514,12 @@ job "leap-pr-7" {
       type      = "host"
       source    = "media"
       read_only = false
+    }
+
+    meta {
+      prenv_sha    = "3f2c9a1"
+      prenv_branch = "feature/login"
+      prenv_title  = "Add the login page"
     }
 
     update {
@@ -487,14 +564,28 @@ job "leap-pr-7" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        OPENAI_API_KEY={{ key "leap/previews/OPENAI_API_KEY" | toJSON }}
-        POSTGRES_PASSWORD={{ key "leap/previews/POSTGRES_PASSWORD" | toJSON }}
+        OPENAI_API_KEY='{{ key "leap/previews/OPENAI_API_KEY" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        POSTGRES_PASSWORD='{{ key "leap/previews/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "leap-pr-7-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $service_redis := "" }}{{ with service "leap-pr-7-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_POSTGRES_PASSWORD := key "leap/previews/POSTGRES_PASSWORD" }}
-        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
-        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        CELERY_BROKER_URL='{{ print "redis://" $service_redis "/0" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        DATABASE_URL='{{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/OPENAI_API_KEY"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/previews/OPENAI_API_KEY\" }}"
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/previews/POSTGRES_PASSWORD\" }}"
       }
 
       resources {

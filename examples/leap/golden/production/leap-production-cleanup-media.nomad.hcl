@@ -23,6 +23,11 @@ job "leap-production-cleanup-media" {
       read_only = false
     }
 
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "leap-production-server-1"
+    }
+
     task "cleanup-media" {
       driver = "docker"
 

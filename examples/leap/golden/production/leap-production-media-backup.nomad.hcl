@@ -29,6 +29,11 @@ job "leap-production-media-backup" {
       read_only = false
     }
 
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "leap-production-server-1"
+    }
+
     task "media-backup" {
       driver = "docker"
 

@@ -5,7 +5,6 @@ job "leap-production" {
   meta {
     prenv_project = "leap"
     prenv_env     = "production"
-    prenv_sha     = "3f2c9a1"
   }
 
   update {
@@ -32,6 +31,15 @@ job "leap-production" {
       type      = "host"
       source    = "media"
       read_only = false
+    }
+
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "leap-production-server-1"
+    }
+
+    meta {
+      prenv_sha = "3f2c9a1"
     }
 
     update {
@@ -95,14 +103,28 @@ job "leap-production" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        OPENAI_API_KEY={{ key "leap/production/OPENAI_API_KEY" | toJSON }}
-        POSTGRES_PASSWORD={{ key "leap/production/POSTGRES_PASSWORD" | toJSON }}
+        OPENAI_API_KEY='{{ key "leap/production/OPENAI_API_KEY" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        POSTGRES_PASSWORD='{{ key "leap/production/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "leap-production-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $service_redis := "" }}{{ with service "leap-production-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_POSTGRES_PASSWORD := key "leap/production/POSTGRES_PASSWORD" }}
-        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
-        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        CELERY_BROKER_URL='{{ print "redis://" $service_redis "/0" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        DATABASE_URL='{{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/OPENAI_API_KEY"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/OPENAI_API_KEY\" }}"
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/POSTGRES_PASSWORD\" }}"
       }
 
       resources {
@@ -114,6 +136,10 @@ job "leap-production" {
 
   group "beat" {
     count = 1
+
+    meta {
+      prenv_sha = "3f2c9a1"
+    }
 
     task "beat" {
       driver = "docker"
@@ -139,14 +165,28 @@ job "leap-production" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        OPENAI_API_KEY={{ key "leap/production/OPENAI_API_KEY" | toJSON }}
-        POSTGRES_PASSWORD={{ key "leap/production/POSTGRES_PASSWORD" | toJSON }}
+        OPENAI_API_KEY='{{ key "leap/production/OPENAI_API_KEY" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        POSTGRES_PASSWORD='{{ key "leap/production/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "leap-production-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $service_redis := "" }}{{ with service "leap-production-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_POSTGRES_PASSWORD := key "leap/production/POSTGRES_PASSWORD" }}
-        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
-        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        CELERY_BROKER_URL='{{ print "redis://" $service_redis "/0" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        DATABASE_URL='{{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/OPENAI_API_KEY"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/OPENAI_API_KEY\" }}"
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/POSTGRES_PASSWORD\" }}"
       }
 
       resources {
@@ -195,10 +235,17 @@ job "leap-production" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        FLOWER_BASIC_AUTH={{ key "leap/production/FLOWER_BASIC_AUTH" | toJSON }}
+        FLOWER_BASIC_AUTH='{{ key "leap/production/FLOWER_BASIC_AUTH" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_redis := "" }}{{ with service "leap-production-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
-        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
+        CELERY_BROKER_URL='{{ print "redis://" $service_redis "/0" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/FLOWER_BASIC_AUTH"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/FLOWER_BASIC_AUTH\" }}"
       }
 
       resources {
@@ -221,6 +268,11 @@ job "leap-production" {
       type      = "host"
       source    = "postgres-data"
       read_only = false
+    }
+
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "leap-production-server-1"
     }
 
     update {
@@ -285,8 +337,15 @@ job "leap-production" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        POSTGRES_PASSWORD={{ key "leap/production/POSTGRES_PASSWORD" | toJSON }}
+        POSTGRES_PASSWORD='{{ key "leap/production/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/POSTGRES_PASSWORD\" }}"
       }
 
       resources {
@@ -309,6 +368,11 @@ job "leap-production" {
       type      = "host"
       source    = "redis-data"
       read_only = false
+    }
+
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "leap-production-server-1"
     }
 
     update {
@@ -377,6 +441,15 @@ job "leap-production" {
       read_only = false
     }
 
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "leap-production-server-1"
+    }
+
+    meta {
+      prenv_sha = "3f2c9a1"
+    }
+
     update {
       max_parallel = 1
       canary       = 0
@@ -420,14 +493,28 @@ job "leap-production" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        OPENAI_API_KEY={{ key "leap/production/OPENAI_API_KEY" | toJSON }}
-        POSTGRES_PASSWORD={{ key "leap/production/POSTGRES_PASSWORD" | toJSON }}
+        OPENAI_API_KEY='{{ key "leap/production/OPENAI_API_KEY" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        POSTGRES_PASSWORD='{{ key "leap/production/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "leap-production-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $service_redis := "" }}{{ with service "leap-production-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_POSTGRES_PASSWORD := key "leap/production/POSTGRES_PASSWORD" }}
-        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
-        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        CELERY_BROKER_URL='{{ print "redis://" $service_redis "/0" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        DATABASE_URL='{{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/OPENAI_API_KEY"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/OPENAI_API_KEY\" }}"
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/POSTGRES_PASSWORD\" }}"
       }
 
       resources {
@@ -444,6 +531,15 @@ job "leap-production" {
       type      = "host"
       source    = "media"
       read_only = false
+    }
+
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "leap-production-server-1"
+    }
+
+    meta {
+      prenv_sha = "3f2c9a1"
     }
 
     update {
@@ -488,14 +584,28 @@ job "leap-production" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        OPENAI_API_KEY={{ key "leap/production/OPENAI_API_KEY" | toJSON }}
-        POSTGRES_PASSWORD={{ key "leap/production/POSTGRES_PASSWORD" | toJSON }}
+        OPENAI_API_KEY='{{ key "leap/production/OPENAI_API_KEY" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        POSTGRES_PASSWORD='{{ key "leap/production/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "leap-production-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $service_redis := "" }}{{ with service "leap-production-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_POSTGRES_PASSWORD := key "leap/production/POSTGRES_PASSWORD" }}
-        CELERY_BROKER_URL={{ print "redis://" $service_redis "/0" | toJSON }}
-        DATABASE_URL={{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | toJSON }}
+        CELERY_BROKER_URL='{{ print "redis://" $service_redis "/0" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        DATABASE_URL='{{ print "postgresql://postgres:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/leap_platform" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/OPENAI_API_KEY"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/OPENAI_API_KEY\" }}"
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"leap/production/POSTGRES_PASSWORD\" }}"
       }
 
       resources {

@@ -23,6 +23,11 @@ job "leap-staging-cleanup-media" {
       read_only = false
     }
 
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "leap-staging-server-1"
+    }
+
     task "cleanup-media" {
       driver = "docker"
 

@@ -13,9 +13,6 @@ job "quetrex-pr-7" {
     prenv_project = "quetrex"
     prenv_env     = "pr-7"
     prenv_pr      = "7"
-    prenv_sha     = "3f2c9a1"
-    prenv_branch  = "feature/login"
-    prenv_title   = "Add the login page"
   }
 
   group "postgres" {
@@ -76,8 +73,15 @@ job "quetrex-pr-7" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        POSTGRES_PASSWORD={{ key "quetrex/previews/POSTGRES_PASSWORD" | toJSON }}
+        POSTGRES_PASSWORD='{{ key "quetrex/previews/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"quetrex/previews/POSTGRES_PASSWORD\" }}"
       }
 
       resources {
@@ -156,6 +160,12 @@ job "quetrex-pr-7" {
       }
     }
 
+    meta {
+      prenv_sha    = "3f2c9a1"
+      prenv_branch = "feature/login"
+      prenv_title  = "Add the login page"
+    }
+
     service {
       name     = "quetrex-pr-7-web"
       port     = "app"
@@ -187,17 +197,52 @@ job "quetrex-pr-7" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        HETZNER_REFERRAL_URL={{ key "quetrex/previews/HETZNER_REFERRAL_URL" | toJSON }}
-        NEXTAUTH_SECRET={{ key "quetrex/previews/NEXTAUTH_SECRET" | toJSON }}
-        POSTGRES_PASSWORD={{ key "quetrex/previews/POSTGRES_PASSWORD" | toJSON }}
-        STRIPE_SECRET_KEY={{ key "quetrex/previews/STRIPE_SECRET_KEY" | toJSON }}
-        STRIPE_WEBHOOK_SECRET={{ key "quetrex/previews/STRIPE_WEBHOOK_SECRET" | toJSON }}
+        HETZNER_REFERRAL_URL='{{ key "quetrex/previews/HETZNER_REFERRAL_URL" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        NEXTAUTH_SECRET='{{ key "quetrex/previews/NEXTAUTH_SECRET" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        POSTGRES_PASSWORD='{{ key "quetrex/previews/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        STRIPE_SECRET_KEY='{{ key "quetrex/previews/STRIPE_SECRET_KEY" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        STRIPE_WEBHOOK_SECRET='{{ key "quetrex/previews/STRIPE_WEBHOOK_SECRET" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "quetrex-pr-7-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $service_redis := "" }}{{ with service "quetrex-pr-7-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_POSTGRES_PASSWORD := key "quetrex/previews/POSTGRES_PASSWORD" }}
-        DATABASE_URL={{ print "postgresql://quetrex:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/quetrex" | toJSON }}
-        REDIS_URL={{ print "redis://" $service_redis | toJSON }}
+        DATABASE_URL='{{ print "postgresql://quetrex:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/quetrex" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        REDIS_URL='{{ print "redis://" $service_redis | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/HETZNER_REFERRAL_URL"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"quetrex/previews/HETZNER_REFERRAL_URL\" }}"
+      }
+
+      template {
+        destination = "secrets/NEXTAUTH_SECRET"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"quetrex/previews/NEXTAUTH_SECRET\" }}"
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"quetrex/previews/POSTGRES_PASSWORD\" }}"
+      }
+
+      template {
+        destination = "secrets/STRIPE_SECRET_KEY"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"quetrex/previews/STRIPE_SECRET_KEY\" }}"
+      }
+
+      template {
+        destination = "secrets/STRIPE_WEBHOOK_SECRET"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"quetrex/previews/STRIPE_WEBHOOK_SECRET\" }}"
       }
 
       resources {

@@ -5,7 +5,6 @@ job "quetrex-staging" {
   meta {
     prenv_project = "quetrex"
     prenv_env     = "staging"
-    prenv_sha     = "3f2c9a1"
   }
 
   update {
@@ -32,6 +31,11 @@ job "quetrex-staging" {
       type      = "host"
       source    = "postgres-data"
       read_only = false
+    }
+
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "quetrex-staging-server-1"
     }
 
     update {
@@ -77,8 +81,15 @@ job "quetrex-staging" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        POSTGRES_PASSWORD={{ key "quetrex/staging/POSTGRES_PASSWORD" | toJSON }}
+        POSTGRES_PASSWORD='{{ key "quetrex/staging/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"quetrex/staging/POSTGRES_PASSWORD\" }}"
       }
 
       resources {
@@ -101,6 +112,11 @@ job "quetrex-staging" {
       type      = "host"
       source    = "redis-data"
       read_only = false
+    }
+
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "quetrex-staging-server-1"
     }
 
     update {
@@ -157,6 +173,10 @@ job "quetrex-staging" {
       }
     }
 
+    meta {
+      prenv_sha = "3f2c9a1"
+    }
+
     service {
       name     = "quetrex-staging-web"
       port     = "app"
@@ -188,17 +208,52 @@ job "quetrex-staging" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        HETZNER_REFERRAL_URL={{ key "quetrex/staging/HETZNER_REFERRAL_URL" | toJSON }}
-        NEXTAUTH_SECRET={{ key "quetrex/staging/NEXTAUTH_SECRET" | toJSON }}
-        POSTGRES_PASSWORD={{ key "quetrex/staging/POSTGRES_PASSWORD" | toJSON }}
-        STRIPE_SECRET_KEY={{ key "quetrex/staging/STRIPE_SECRET_KEY" | toJSON }}
-        STRIPE_WEBHOOK_SECRET={{ key "quetrex/staging/STRIPE_WEBHOOK_SECRET" | toJSON }}
+        HETZNER_REFERRAL_URL='{{ key "quetrex/staging/HETZNER_REFERRAL_URL" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        NEXTAUTH_SECRET='{{ key "quetrex/staging/NEXTAUTH_SECRET" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        POSTGRES_PASSWORD='{{ key "quetrex/staging/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        STRIPE_SECRET_KEY='{{ key "quetrex/staging/STRIPE_SECRET_KEY" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        STRIPE_WEBHOOK_SECRET='{{ key "quetrex/staging/STRIPE_WEBHOOK_SECRET" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "quetrex-staging-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $service_redis := "" }}{{ with service "quetrex-staging-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_POSTGRES_PASSWORD := key "quetrex/staging/POSTGRES_PASSWORD" }}
-        DATABASE_URL={{ print "postgresql://quetrex:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/quetrex" | toJSON }}
-        REDIS_URL={{ print "redis://" $service_redis | toJSON }}
+        DATABASE_URL='{{ print "postgresql://quetrex:" $secret_POSTGRES_PASSWORD "@" $service_postgres "/quetrex" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        REDIS_URL='{{ print "redis://" $service_redis | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/HETZNER_REFERRAL_URL"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"quetrex/staging/HETZNER_REFERRAL_URL\" }}"
+      }
+
+      template {
+        destination = "secrets/NEXTAUTH_SECRET"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"quetrex/staging/NEXTAUTH_SECRET\" }}"
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"quetrex/staging/POSTGRES_PASSWORD\" }}"
+      }
+
+      template {
+        destination = "secrets/STRIPE_SECRET_KEY"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"quetrex/staging/STRIPE_SECRET_KEY\" }}"
+      }
+
+      template {
+        destination = "secrets/STRIPE_WEBHOOK_SECRET"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"quetrex/staging/STRIPE_WEBHOOK_SECRET\" }}"
       }
 
       resources {

@@ -12,6 +12,7 @@ const FLAGS = {
     '-input',
     '-no-color',
     '-reconfigure',
+    '-lockfile',
     '-migrate-state',
     '-upgrade',
     '-backend-config',

@@ -100,6 +100,7 @@ const number = value('number');
 /** The outputs of terraform/environments/<env>/outputs.tf that the fake can compute. */
 export function outputsOf(target, servers, vars) {
   if (servers.length === 0) return {};
+  const project = vars.project ?? 'prenv';
   const names = list(servers.map((s) => s.attributes.name));
   const publicIps = list(servers.map((s) => s.attributes.ipv4_address));
   const privateIps = list(servers.map((s) => s.attributes.private_ip));
@@ -120,6 +121,17 @@ export function outputsOf(target, servers, vars) {
           server_public_ips: publicIps,
           server_private_ips: privateIps,
           environment_url: string(`https://${vars.domain ?? 'example.com'}`),
+          // Only environments/production/outputs.tf declares these two.
+          ...(target.environment === 'production'
+            ? {
+                ssh_key_names: list(vars.ssh_key_names ?? [`${project}-production`]),
+                consul_encrypt_key: {
+                  sensitive: true,
+                  type: 'string',
+                  value: vars.consul_encrypt_key ?? '',
+                },
+              }
+            : {}),
         };
   const echo = process.env.PRENV_FAKE_TF_ECHO_ENV;
   if (echo) outputs.echo = string(`${echo}=${process.env[echo] ?? ''}`);

@@ -1,0 +1,89 @@
+import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { execa } from 'execa';
+
+/** Debian's PostgreSQL 15 server binaries (package postgresql-15). */
+export const PG_BIN = '/usr/lib/postgresql/15/bin';
+
+/**
+ * The PostgreSQL 15 binaries, or an error saying how to install them. The backup test fails,
+ * never skips, without them.
+ */
+export function requirePostgres(): string {
+  if (!existsSync(path.join(PG_BIN, 'initdb'))) {
+    throw new Error(
+      `PostgreSQL 15 server binaries are needed by the backup restore test and are not at ${PG_BIN}: ` +
+        'install them with `apt-get install postgresql-15` (Debian/Ubuntu).',
+    );
+  }
+  return PG_BIN;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface PostgresServer {
+  port: number;
+  password: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A throw-away PostgreSQL 15 on 127.0.0.1 in `dir`, with password (SCRAM) authentication for
+ * user `postgres`. As root it runs as the system user `postgres` (PostgreSQL refuses root).
+ */
+export async function startPostgres(dir: string, password: string): Promise<PostgresServer> {
+  const bin = requirePostgres();
+  const asRoot = process.getuid?.() === 0;
+  const data = path.join(dir, 'data');
+  const sockets = path.join(dir, 'sockets');
+  mkdirSync(sockets, { recursive: true });
+  const pwfile = path.join(dir, 'pwfile');
+  writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+  if (asRoot) {
+    const { stdout } = await execa('id', ['-u', 'postgres']);
+    const { stdout: gid } = await execa('id', ['-g', 'postgres']);
+    for (const p of [dir, sockets, pwfile]) chownSync(p, Number(stdout), Number(gid));
+    chmodSync(dir, 0o755);
+  }
+  const run = (file: string, args: string[]) =>
+    asRoot ? execa('runuser', ['-u', 'postgres', '--', file, ...args]) : execa(file, args);
+  await run(path.join(bin, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=scram-sha-256',
+    `--pwfile=${pwfile}`,
+    '--no-sync',
+    '--encoding=UTF8',
+    '--locale=C',
+  ]);
+  const port = await freePort();
+  await run(path.join(bin, 'pg_ctl'), [
+    '-D',
+    data,
+    '-l',
+    path.join(dir, 'server.log'),
+    '-o',
+    `-c listen_addresses=127.0.0.1 -p ${port} -k ${sockets} -c fsync=off`,
+    '-w',
+    'start',
+  ]);
+  return {
+    port,
+    password,
+    stop: async () => {
+      await run(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
+    },
+  };
+}
