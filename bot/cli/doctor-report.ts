@@ -113,7 +113,7 @@ function lockFileCheck(files: LockFileReport[]): DoctorCheck {
     name: 'terraform-lock',
     status: 'warn',
     detail: [
-      `no ${missing.map((f) => f.file).join(', ')}; prenv runs terraform init -lockfile=readonly, which fails without it.`,
+      `no ${missing.map((f) => f.file).join(', ')}; until they are committed, every terraform init records provider versions and hashes of its own (runs with a lock file use -lockfile=readonly).`,
       'Create and commit each once: terraform -chdir=<dir> providers lock -platform=linux_amd64 -platform=linux_arm64 -platform=darwin_arm64',
     ].join('\n'),
   };

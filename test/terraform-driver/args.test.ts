@@ -63,6 +63,17 @@ describe('command lines', () => {
       ],
     ],
     [
+      'init without a committed lock file',
+      initArgs(pr(7), [], false),
+      [
+        'init',
+        '-input=false',
+        '-no-color',
+        '-reconfigure',
+        '-backend-config=key=prenv/pr/7.tfstate',
+      ],
+    ],
+    [
       'plan',
       planArgs('/tmp/x/vars.tfvars.json', 600_000),
       [

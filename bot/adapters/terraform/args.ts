@@ -15,17 +15,23 @@ export function versionArgs(): string[] {
 
 /**
  * `backendConfig` holds the shared backend settings (files such as `backend.s3.hcl`, or
- * `name=value` pairs); the state key always comes last, so it wins. `-lockfile=readonly`:
- * the committed `.terraform.lock.hcl` is checked, never rewritten, so runs of several PRs
- * sharing `environments/pr` cannot race on it and a provider upgrade is always a reviewed
- * change (`terraform init -upgrade` by hand).
+ * `name=value` pairs); the state key always comes last, so it wins. `lockFileCommitted`: the
+ * configuration has a `.terraform.lock.hcl`, which `-lockfile=readonly` then checks and never
+ * rewrites, so runs of several PRs sharing `environments/pr` cannot race on it and a provider
+ * upgrade is always a reviewed change (`terraform init -upgrade` by hand). Without a lock file
+ * Terraform refuses `-lockfile=readonly` ("Provider dependency changes detected"), so init
+ * then records one (`prenv doctor` warns until it is committed).
  */
-export function initArgs(target: TfTarget, backendConfig: readonly string[] = []): string[] {
+export function initArgs(
+  target: TfTarget,
+  backendConfig: readonly string[] = [],
+  lockFileCommitted = true,
+): string[] {
   return [
     'init',
     ...COMMON,
     '-reconfigure',
-    '-lockfile=readonly',
+    ...(lockFileCommitted ? ['-lockfile=readonly'] : []),
     ...backendConfig.map((c) => `-backend-config=${c}`),
     `-backend-config=key=${stateKey(target)}`,
   ];

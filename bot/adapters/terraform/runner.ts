@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -232,7 +233,11 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
     async init(target, opts = {}) {
       await run({
         command: 'init',
-        args: initArgs(target, options.backendConfig),
+        args: initArgs(
+          target,
+          options.backendConfig,
+          existsSync(path.join(target.dir, '.terraform.lock.hcl')),
+        ),
         target,
         vars: {},
         opts,
