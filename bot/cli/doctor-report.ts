@@ -1,4 +1,8 @@
 import type { ToolReport } from '../adapters/system/tool-probe.js';
+import {
+  meetsTerraformConstraint,
+  type RequiredVersion,
+} from '../adapters/terraform/required-version.js';
 import type { ConfigFileResult } from './config-file.js';
 import { formatProblem } from '../config/load.js';
 import { serverTypeAdvice } from '../core/hetzner-server-types.js';
@@ -19,7 +23,7 @@ export interface DoctorReport {
 const MIN_NODE_MAJOR = 20;
 
 const TOOL_NEEDED_FOR: Record<ToolReport['tool'], string> = {
-  terraform: 'deploy and destroy (prenv drives Terraform >= 1.5)',
+  terraform: 'deploy and destroy',
   nomad: 'nothing prenv runs itself (it uses the Nomad HTTP API); handy for operators',
   caddy: 'validating rendered Caddy config (`prenv render --check`)',
   consul: 'nothing prenv runs itself (it uses the Consul HTTP API); handy for operators',
@@ -29,9 +33,16 @@ export function buildDoctorReport(input: {
   nodeVersion: string;
   tools: ToolReport[];
   config: ConfigFileResult;
+  /** The `required_version` constraints of the Terraform modules prenv runs. */
+  terraformRequired?: RequiredVersion[];
 }): DoctorReport {
   const checks: DoctorCheck[] = [nodeCheck(input.nodeVersion)];
-  for (const tool of input.tools) checks.push(toolCheck(tool));
+  for (const tool of input.tools)
+    checks.push(
+      tool.tool === 'terraform'
+        ? terraformCheck(tool, input.terraformRequired ?? [])
+        : toolCheck(tool),
+    );
   checks.push(...configChecks(input.config));
   return { ok: checks.every((c) => c.status !== 'error'), checks };
 }
@@ -61,6 +72,24 @@ function toolCheck(tool: ToolReport): DoctorCheck {
     name: tool.tool,
     status: 'ok',
     detail: `${tool.version ?? 'unknown version'} (${tool.path})`,
+  };
+}
+
+/** The tool check, plus Terraform's version against every module's `required_version`. */
+function terraformCheck(tool: ToolReport, required: RequiredVersion[]): DoctorCheck {
+  const constraints = [...new Set(required.map((r) => r.constraint))].join(' and ');
+  const needs = constraints ? `the modules need Terraform ${constraints}` : '';
+  const base = toolCheck(tool);
+  if (!tool.found) return needs ? { ...base, detail: `${base.detail} (${needs})` } : base;
+  if (base.status !== 'ok' || !tool.version) return base;
+  const version = tool.version;
+  const unmet = required.filter((r) => meetsTerraformConstraint(version, r.constraint) === false);
+  if (unmet.length === 0) return needs ? { ...base, detail: `${base.detail}; ${needs}` } : base;
+  const where = unmet.map((r) => `${r.constraint} in ${r.file}`).join(', ');
+  return {
+    name: 'terraform',
+    status: 'error',
+    detail: `${version} (${tool.path}) is too old for the modules (${where}): install Terraform ${constraints}`,
   };
 }
 

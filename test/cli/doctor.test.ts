@@ -45,11 +45,10 @@ describe('prenv doctor', () => {
       checks: { name: string; status: string; detail: string }[];
     };
     const terraform = report.checks.find((c) => c.name === 'terraform');
-    expect(terraform).toEqual({
-      name: 'terraform',
-      status: 'warn',
-      detail: 'not found on PATH; needed for deploy and destroy (prenv drives Terraform >= 1.5)',
-    });
+    expect(terraform).toMatchObject({ name: 'terraform', status: 'warn' });
+    expect(terraform?.detail).toMatch(
+      /^not found on PATH; needed for deploy and destroy \(the modules need Terraform >= \d/,
+    );
   });
 
   it('fails with the config problems when prenv.yml is invalid', async () => {
