@@ -1,5 +1,9 @@
-import type { GitHubAuth } from '../adapters/github/octokit-factory.js';
-import { githubAuthFromEnv } from '../adapters/github/octokit-factory.js';
+import {
+  githubAuthFromEnv,
+  privateKeyProblem,
+  readPrivateKey,
+  type GitHubAuth,
+} from '../adapters/github/github-auth.js';
 
 /**
  * Everything prenv reads from its environment; credentials only ever come from here. The CLI
@@ -77,7 +81,7 @@ export function readServeSettings(env: Record<string, string | undefined>): Sett
   const github = githubAuthFromEnv(env);
   if ('error' in github) errors.push(github.error);
   const runtime = readRuntimeSettings(env);
-  if (!runtime.ok) errors.push(...runtime.errors);
+  if (!runtime.ok) errors.push(...runtime.errors.filter((e) => !errors.includes(e)));
   if (!runtime.ok || 'error' in github || errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -103,6 +107,11 @@ export function readRuntimeSettings(
   for (const [key, value] of Object.entries(env)) {
     if (key.startsWith('PRENV_FAKE_TF_')) terraformEnv[key] = value;
   }
+  // A key that is set but unreadable is an error for every command, not "no credentials".
+  const keyProblem = env.PRENV_PRIVATE_KEY
+    ? privateKeyProblem(readPrivateKey(env.PRENV_PRIVATE_KEY))
+    : null;
+  if (keyProblem) errors.push(keyProblem);
   const settleMs = number(env, 'PRENV_SETTLE_MS', 2_000, errors);
   const tickMs = number(env, 'PRENV_TICK_MS', 30_000, errors);
   const reconcile = env.PRENV_RECONCILE ?? 'on';

@@ -1,4 +1,4 @@
-import { githubAuthFromEnv } from '../../adapters/github/octokit-factory.js';
+import { githubAuthFromEnv } from '../../adapters/github/github-auth.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { ActionInput } from '../command-spec.js';
