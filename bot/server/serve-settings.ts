@@ -70,7 +70,16 @@ function number(
   return value;
 }
 
-export function readServeSettings(env: Record<string, string | undefined>): SettingsResult {
+/**
+ * A variable set to the empty string counts as unset: CI systems expand a secret that is not
+ * defined to "" (GitHub Actions does), and "" is never a valid address, path or token.
+ */
+function withoutEmpty(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+}
+
+export function readServeSettings(given: Record<string, string | undefined>): SettingsResult {
+  const env = withoutEmpty(given);
   const errors: string[] = [];
   const webhookSecret = env.PRENV_WEBHOOK_SECRET ?? '';
   if (webhookSecret.length < 8) {
@@ -95,8 +104,9 @@ export function readServeSettings(env: Record<string, string | undefined>): Sett
 }
 
 export function readRuntimeSettings(
-  env: Record<string, string | undefined>,
+  given: Record<string, string | undefined>,
 ): RuntimeSettingsResult {
+  const env = withoutEmpty(given);
   const errors: string[] = [];
   const github = githubAuthFromEnv(env);
   const hcloudToken = env.PRENV_HCLOUD_TOKEN ?? env.HCLOUD_TOKEN;
