@@ -6,6 +6,7 @@ import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { DEFAULT_CONFIG_FILE } from './config-file.js';
 import type { CommandSpec } from './command-spec.js';
 import { PACKAGE_ROOT } from '../adapters/system/package-root.js';
+import { appCommand } from './commands/app.js';
 import { costCommand } from './commands/cost.js';
 import { deployCommand } from './commands/deploy.js';
 import { destroyCommand } from './commands/destroy.js';
@@ -31,6 +32,7 @@ const COMMANDS: readonly CommandSpec[] = [
   costCommand,
   planCommand,
   reconcileCommand,
+  appCommand,
 ];
 
 /** Runs one command action and records its exit code; typed errors become one readable line. */

@@ -27,10 +27,7 @@ function scan(files: string[]): { read: Set<string>; named: { file: string; name
     const text = readFileSync(file, 'utf8');
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
     const visit = (node: ts.Node): void => {
-      if (
-        ts.isPropertyAccessExpression(node) &&
-        /(^|\.)env$/.test(node.expression.getText())
-      )
+      if (ts.isPropertyAccessExpression(node) && /(^|\.)env$/.test(node.expression.getText()))
         read.add(node.name.text);
       if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) {
         const literal = node.text;
