@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CliContext } from './context.js';
 import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
-import { DEFAULT_CONFIG_FILE } from './config-file.js';
+import { DEFAULT_CONFIG_FILE } from './config-default.js';
 import type { CommandSpec } from './command-spec.js';
 import { PACKAGE_ROOT } from '../adapters/system/package-root.js';
 import { appCommand } from './commands/app.js';
