@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadJobspecSchema } from '../../bot/adapters/nomad/jobspec-schema-file.js';
 import {
@@ -10,6 +13,7 @@ import { parseHcl } from '../../generators/validate/hcl.js';
 import { checkJobFile } from '../../generators/validate/job-file.js';
 import { readServeSettings } from '../../bot/server/serve-settings.js';
 import { exampleConfig, repoTemplates } from './render-support.js';
+import { runCli } from '../cli/run-cli.js';
 
 const config = exampleConfig('aipacto');
 const options = { image: 'ghcr.io/aipacto/prenv:0.1.0', host: 'prenv.aipacto.com' };
@@ -112,5 +116,46 @@ describe("the bot's Caddy route", () => {
     expect(route['@id']).toBe('prenv-bot');
     expect(route.match).toEqual([{ host: ['prenv.aipacto.com'] }]);
     expect(JSON.stringify(route)).toContain('"name":"prenv-bot.service.consul"');
+  });
+});
+
+describe('prenv render bot', () => {
+  it('writes the validated job and the route of the webhook host', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'prenv-render-bot-'));
+    const run = await runCli([
+      'render',
+      'bot',
+      '--config',
+      'examples/aipacto/prenv.yml',
+      '--image',
+      'ghcr.io/aipacto/prenv:0.1.0',
+      '--out',
+      out,
+    ]);
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(run.stdout).toContain('(HCL, jobspec)');
+    expect(run.stdout).toContain('webhook host prenv.aipacto.com');
+    expect(readFileSync(path.join(out, 'prenv-bot.nomad.hcl'), 'utf8')).toContain(
+      'image        = "ghcr.io/aipacto/prenv:0.1.0"',
+    );
+    const route = JSON.parse(readFileSync(path.join(out, 'prenv-bot.caddy-route.json'), 'utf8'));
+    expect(route).toEqual(botRoute(config, 'prenv.aipacto.com'));
+  });
+
+  it('needs --image, and keeps --image and --host to bot', async () => {
+    const noImage = await runCli(['render', 'bot', '--config', 'examples/aipacto/prenv.yml']);
+    expect([noImage.code, noImage.stderr]).toEqual([
+      2,
+      "prenv: `prenv render bot` needs --image, the image built from prenv's Dockerfile (e.g. ghcr.io/acme/prenv:0.1.0)\n",
+    ]);
+    const misplaced = await runCli([
+      'render',
+      'production',
+      '--config',
+      'examples/aipacto/prenv.yml',
+      '--image',
+      'x',
+    ]);
+    expect(misplaced.code).toBe(2);
   });
 });

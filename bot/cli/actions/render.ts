@@ -15,8 +15,9 @@ import type { CliContext } from '../context.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { ActionInput } from '../command-spec.js';
 import { parseTarget } from '../deploy/target-args.js';
+import { renderBot, type RenderBotOptions } from './render-bot.js';
 
-interface RenderOptions {
+interface RenderOptions extends RenderBotOptions {
   sha?: string;
   branch?: string;
   title?: string;
@@ -32,8 +33,11 @@ export async function action({
   opts,
 }: ActionInput<RenderOptions>): Promise<ExitCodeValue> {
   const [env, number] = args as [string, string | undefined];
-  const envCtx = parseEnvContext(env, number, opts);
   const configFile = program.opts<{ config: string }>().config;
+  if (env === 'bot') return renderBot(ctx, await requireConfig(configFile, ctx.cwd), opts);
+  if (opts.image !== undefined || opts.host !== undefined)
+    throw new CliError('--image and --host only apply to `prenv render bot`', ExitCode.usage);
+  const envCtx = parseEnvContext(env, number, opts);
   const config = await requireConfig(configFile, ctx.cwd);
   let report: RenderReport;
   try {
