@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { githubAuthFromEnv } from '../../bot/adapters/github/github-auth.js';
 import { readRuntimeSettings, readServeSettings } from '../../bot/server/serve-settings.js';
 import { repoRoot } from '../support/tools.js';
+import { runCli } from '../cli/run-cli.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const pkcs1 = rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
@@ -51,6 +52,14 @@ describe('a GitHub App private key is checked when prenv reads it', () => {
     // The CLI's commands read the same settings: a wrong key is not "no credentials".
     const cli = readRuntimeSettings({ ...base, PRENV_PRIVATE_KEY: key });
     expect(cli.ok).toBe(false);
+  });
+
+  it('is what `prenv deploy pr` reports, not the --sha it then lacks', async () => {
+    const run = await runCli(['deploy', 'pr', '7', '--config', 'examples/aipacto/prenv.yml'], {
+      env: { ...base, PRENV_PRIVATE_KEY: 'app.private-key.pem' },
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/^prenv: cannot run: PRENV_PRIVATE_KEY is not a PEM private key/);
   });
 
   it('stops `prenv serve` at start with the fix, before it listens', async () => {

@@ -1,4 +1,8 @@
-import { githubAuthFromEnv } from '../../adapters/github/github-auth.js';
+import {
+  githubAuthFromEnv,
+  privateKeyProblem,
+  readPrivateKey,
+} from '../../adapters/github/github-auth.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { ActionInput } from '../command-spec.js';
@@ -45,6 +49,10 @@ async function deploy(
   opts: DeployOptions,
 ): Promise<ExitCodeValue> {
   const loaded = await loadConfigFile(ctx, configFile);
+  // A key that is set but unreadable is the problem to report, not the missing --sha it causes.
+  const key = ctx.env.PRENV_PRIVATE_KEY;
+  const keyProblem = key ? privateKeyProblem(readPrivateKey(key)) : null;
+  if (keyProblem) throw new CliError(`cannot run: ${keyProblem}`, ExitCode.config);
   if (target.kind === 'pr' && opts.sha === undefined && 'error' in githubAuthFromEnv(ctx.env))
     throw needsSha(target.pr);
   if (target.kind !== 'pr') {
