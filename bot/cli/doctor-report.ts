@@ -1,3 +1,4 @@
+import semver from 'semver';
 import type { ToolReport } from '../adapters/system/tool-probe.js';
 import {
   meetsTerraformConstraint,
@@ -75,9 +76,21 @@ function toolCheck(tool: ToolReport): DoctorCheck {
   };
 }
 
+/** `>= 1.5` and `>= 1.6` say `>= 1.6`; other constraints are listed as written. */
+function summarize(constraints: string[]): string {
+  const floors = constraints.map((c) => /^>=\s*v?(\d+(?:\.\d+){0,2})$/.exec(c)?.[1]);
+  if (floors.length > 1 && floors.every((f) => f !== undefined)) {
+    const highest = [...floors].sort((a, b) =>
+      semver.compare(semver.coerce(b)!, semver.coerce(a)!),
+    )[0];
+    return `>= ${highest}`;
+  }
+  return constraints.join(' and ');
+}
+
 /** The tool check, plus Terraform's version against every module's `required_version`. */
 function terraformCheck(tool: ToolReport, required: RequiredVersion[]): DoctorCheck {
-  const constraints = [...new Set(required.map((r) => r.constraint))].join(' and ');
+  const constraints = summarize([...new Set(required.map((r) => r.constraint))]);
   const needs = constraints ? `the modules need Terraform ${constraints}` : '';
   const base = toolCheck(tool);
   if (!tool.found) return needs ? { ...base, detail: `${base.detail} (${needs})` } : base;

@@ -25,7 +25,7 @@ export const appCommand: CommandSpec = {
         { flags: '--org <org>', description: 'create the App under this organization' },
         {
           flags: '--port <n>',
-          description: 'local port for the redirect from GitHub (default: a free one)',
+          description: 'local port for the redirect from GitHub (0: a free one)',
           default: '0',
         },
         {
