@@ -13,6 +13,7 @@ export const TEMPLATE_FILES = {
   periodicJob: 'nomad/periodic-job.nomad.hcl.hbs',
   backupJob: 'nomad/backup-job.nomad.hcl.hbs',
   caddyfile: 'caddy/Caddyfile.hbs',
+  botJob: 'nomad/prenv-bot.nomad.hcl.hbs',
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATE_FILES;
@@ -66,11 +67,17 @@ export function createRenderer(sources: TemplateSources): Renderer {
     const template = hb.compile(text, OPTIONS);
     return (view: object) => trimLineEnds(template(view));
   };
+  /** The bot's job is rendered on its own; a PRENV_TEMPLATES folder may leave it out. */
+  const compileOnUse = (name: TemplateName) => {
+    let render: ((view: object) => string) | undefined;
+    return (view: object) => (render ??= compileOne(name))(view);
+  };
   return {
     serviceJob: compileOne('serviceJob'),
     periodicJob: compileOne('periodicJob'),
     backupJob: compileOne('backupJob'),
     caddyfile: compileOne('caddyfile'),
+    botJob: compileOnUse('botJob'),
   };
 }
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the npm dependencies when node_modules is missing or older than package-lock.json,
-# so that `npm test` and `npm run demo` work on a fresh clone.
+# then compiles the CLI to dist/ (scripts/build.sh), so that `npm test` and `npm run demo` work
+# on a fresh clone.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 marker=node_modules/.package-lock.json
-if [[ -f $marker && ! package-lock.json -nt $marker ]]; then
-  exit 0
+if [[ ! -f $marker || package-lock.json -nt $marker ]]; then
+  echo "ensure-deps: installing npm dependencies (npm ci) …"
+  npm ci --engine-strict --no-audit --no-fund
 fi
-echo "ensure-deps: installing npm dependencies (npm ci) …"
-npm ci --engine-strict --no-audit --no-fund
+bash scripts/build.sh

@@ -4,7 +4,10 @@ import type { Command } from 'commander';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../core/logger.js';
 import { readRuntimeSettings, type RuntimeSettings } from '../server/serve-settings.js';
-import { wirePorts, type Ports } from '../server/wiring.js';
+import type { Ports } from '../server/wiring.js';
+import { createNomadClient, noRetry, type NomadApi } from '../adapters/nomad/index.js';
+import { openSqliteStore } from '../adapters/store/sqlite-store.js';
+import type { StateStore } from '../adapters/store/state-store.js';
 import { requireConfig } from './config-file.js';
 import type { CliContext } from './context.js';
 import { CliError, ExitCode } from './exit-codes.js';
@@ -42,12 +45,48 @@ export async function openCliPorts(
   options: { requireState: boolean },
 ): Promise<CliPorts> {
   const { config, settings } = await loadCliSettings(program, ctx);
+  if (options.requireState) requireStateFile(ctx, settings);
+  // Every adapter, Octokit and the deploy pipeline: loaded only by the commands that change things.
+  const { wirePorts } = await import('../server/wiring.js');
+  const ports = await wirePorts({ config, settings, logger, cwd: ctx.cwd });
+  return { config, settings, ports, close: () => ports.store.close() };
+}
+
+/** How long a read command waits for Nomad before it shows `unknown` (one attempt, no retries). */
+export const READ_TIMEOUT_MS = 2_000;
+
+export interface ReadPorts {
+  config: Config;
+  settings: RuntimeSettings;
+  store: StateStore;
+  nomad: NomadApi;
+  close(): Promise<void>;
+}
+
+/**
+ * What `list`, `status` and `cost` read: the existing state file and a Nomad client that makes
+ * one attempt of at most READ_TIMEOUT_MS, so an unreachable Nomad costs seconds at most once.
+ */
+export async function openReadPorts(program: Command, ctx: CliContext): Promise<ReadPorts> {
+  const { config, settings } = await loadCliSettings(program, ctx);
+  const store = openSqliteStore(requireStateFile(ctx, settings));
+  const nomad = createNomadClient({
+    baseUrl: settings.nomad.url,
+    fetch,
+    retry: noRetry,
+    requestTimeoutMs: READ_TIMEOUT_MS,
+    ...(settings.nomad.token ? { token: settings.nomad.token } : {}),
+  });
+  return { config, settings, store, nomad, close: () => store.close() };
+}
+
+/** A wrong path must not look like "no environments": a missing state file is an error. */
+function requireStateFile(ctx: CliContext, settings: RuntimeSettings): string {
   const statePath = path.resolve(ctx.cwd, settings.statePath);
-  if (options.requireState && !existsSync(statePath))
+  if (!existsSync(statePath))
     throw new CliError(
       `no prenv state at ${statePath}: set PRENV_STATE to the bot's state file (default .prenv/state.db), or run this where the bot keeps it`,
       ExitCode.failure,
     );
-  const ports = await wirePorts({ config, settings, logger, cwd: ctx.cwd });
-  return { config, settings, ports, close: () => ports.store.close() };
+  return statePath;
 }

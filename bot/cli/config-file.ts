@@ -4,7 +4,9 @@ import { ConfigError, parseConfig, type ConfigProblem } from '../config/load.js'
 import type { Config } from '../config/config.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
-export const DEFAULT_CONFIG_FILE = 'prenv.yml';
+import { DEFAULT_CONFIG_FILE } from './config-default.js';
+
+export { DEFAULT_CONFIG_FILE };
 
 export type ConfigFileResult =
   | { ok: true; config: Config; file: string }

@@ -1,4 +1,9 @@
+import semver from 'semver';
 import type { ToolReport } from '../adapters/system/tool-probe.js';
+import {
+  meetsTerraformConstraint,
+  type RequiredVersion,
+} from '../adapters/terraform/required-version.js';
 import type { ConfigFileResult } from './config-file.js';
 import { formatProblem } from '../config/load.js';
 import { serverTypeAdvice } from '../core/hetzner-server-types.js';
@@ -18,13 +23,6 @@ export interface DoctorReport {
 
 const MIN_NODE_MAJOR = 20;
 
-/**
- * The oldest Terraform the configurations accept (`required_version`): the S3 backend's
- * `use_lockfile` state locking exists since 1.10 (Terraform's S3 backend documentation).
- */
-export const MIN_TERRAFORM = [1, 10, 0] as const;
-const MIN_TERRAFORM_TEXT = MIN_TERRAFORM.join('.');
-
 /** Whether each environment's committed `.terraform.lock.hcl` exists. */
 export interface LockFileReport {
   environment: string;
@@ -34,7 +32,7 @@ export interface LockFileReport {
 }
 
 const TOOL_NEEDED_FOR: Record<ToolReport['tool'], string> = {
-  terraform: `deploy and destroy (prenv drives Terraform >= ${MIN_TERRAFORM_TEXT})`,
+  terraform: 'deploy and destroy',
   nomad: 'nothing prenv runs itself (it uses the Nomad HTTP API); handy for operators',
   caddy: 'validating rendered Caddy config (`prenv render --check`)',
   consul: 'nothing prenv runs itself (it uses the Consul HTTP API); handy for operators',
@@ -44,10 +42,17 @@ export function buildDoctorReport(input: {
   nodeVersion: string;
   tools: ToolReport[];
   config: ConfigFileResult;
+  /** The `required_version` constraints of the Terraform modules prenv runs. */
+  terraformRequired?: RequiredVersion[];
   lockFiles?: LockFileReport[];
 }): DoctorReport {
   const checks: DoctorCheck[] = [nodeCheck(input.nodeVersion)];
-  for (const tool of input.tools) checks.push(toolCheck(tool));
+  for (const tool of input.tools)
+    checks.push(
+      tool.tool === 'terraform'
+        ? terraformCheck(tool, input.terraformRequired ?? [])
+        : toolCheck(tool),
+    );
   if (input.lockFiles) checks.push(lockFileCheck(input.lockFiles));
   checks.push(...configChecks(input.config));
   return { ok: checks.every((c) => c.status !== 'error'), checks };
@@ -74,16 +79,6 @@ function toolCheck(tool: ToolReport): DoctorCheck {
   }
   if (tool.error)
     return { name: tool.tool, status: 'warn', detail: `${tool.path} does not run: ${tool.error}` };
-  if (tool.tool === 'terraform' && tool.version && olderThan(tool.version, MIN_TERRAFORM)) {
-    return {
-      name: tool.tool,
-      status: 'error',
-      detail:
-        `${tool.version} (${tool.path}) is too old: the configurations need Terraform >= ` +
-        `${MIN_TERRAFORM_TEXT} for state locking with the S3 backend's use_lockfile; ` +
-        'install a newer one from https://developer.hashicorp.com/terraform/install',
-    };
-  }
   return {
     name: tool.tool,
     status: 'ok',
@@ -91,31 +86,33 @@ function toolCheck(tool: ToolReport): DoctorCheck {
   };
 }
 
-function olderThan(version: string, min: readonly number[]): boolean {
-  const parts = version.split(/[.+-]/).slice(0, 3).map(Number);
-  for (let i = 0; i < min.length; i += 1) {
-    const a = parts[i] ?? 0;
-    if (a !== min[i]) return a < (min[i] ?? 0);
+/** `>= 1.5` and `>= 1.6` say `>= 1.6`; other constraints are listed as written. */
+function summarize(constraints: string[]): string {
+  const floors = constraints.map((c) => /^>=\s*v?(\d+(?:\.\d+){0,2})$/.exec(c)?.[1]);
+  if (floors.length > 1 && floors.every((f) => f !== undefined)) {
+    const highest = [...floors].sort((a, b) =>
+      semver.compare(semver.coerce(b)!, semver.coerce(a)!),
+    )[0];
+    return `>= ${highest}`;
   }
-  return false;
+  return constraints.join(' and ');
 }
 
-function lockFileCheck(files: LockFileReport[]): DoctorCheck {
-  const missing = files.filter((f) => !f.present);
-  if (missing.length === 0) {
-    return {
-      name: 'terraform-lock',
-      status: 'ok',
-      detail: `provider lock files committed for ${files.map((f) => f.environment).join(', ')}`,
-    };
-  }
+/** The tool check, plus Terraform's version against every module's `required_version`. */
+function terraformCheck(tool: ToolReport, required: RequiredVersion[]): DoctorCheck {
+  const constraints = summarize([...new Set(required.map((r) => r.constraint))]);
+  const needs = constraints ? `the modules need Terraform ${constraints}` : '';
+  const base = toolCheck(tool);
+  if (!tool.found) return needs ? { ...base, detail: `${base.detail} (${needs})` } : base;
+  if (base.status !== 'ok' || !tool.version) return base;
+  const version = tool.version;
+  const unmet = required.filter((r) => meetsTerraformConstraint(version, r.constraint) === false);
+  if (unmet.length === 0) return needs ? { ...base, detail: `${base.detail}; ${needs}` } : base;
+  const where = unmet.map((r) => `${r.constraint} in ${r.file}`).join(', ');
   return {
-    name: 'terraform-lock',
-    status: 'warn',
-    detail: [
-      `no ${missing.map((f) => f.file).join(', ')}; until they are committed, every terraform init records provider versions and hashes of its own (runs with a lock file use -lockfile=readonly).`,
-      'Create and commit each once: terraform -chdir=<dir> providers lock -platform=linux_amd64 -platform=linux_arm64 -platform=darwin_arm64',
-    ].join('\n'),
+    name: 'terraform',
+    status: 'error',
+    detail: `${version} (${tool.path}) is too old for the modules (${where}): install Terraform ${constraints}`,
   };
 }
 
@@ -169,4 +166,23 @@ export function formatDoctorReport(report: DoctorReport): string {
   });
   const summary = report.ok ? 'prenv is ready.' : 'prenv found problems; fix the FAIL lines above.';
   return `prenv doctor\n${lines.join('\n')}\n${summary}\n`;
+}
+
+function lockFileCheck(files: LockFileReport[]): DoctorCheck {
+  const missing = files.filter((f) => !f.present);
+  if (missing.length === 0) {
+    return {
+      name: 'terraform-lock',
+      status: 'ok',
+      detail: `provider lock files committed for ${files.map((f) => f.environment).join(', ')}`,
+    };
+  }
+  return {
+    name: 'terraform-lock',
+    status: 'warn',
+    detail: [
+      `no ${missing.map((f) => f.file).join(', ')}; until they are committed, every terraform init records provider versions and hashes of its own (runs with a lock file use -lockfile=readonly).`,
+      'Create and commit each once: terraform -chdir=<dir> providers lock -platform=linux_amd64 -platform=linux_arm64 -platform=darwin_arm64',
+    ].join('\n'),
+  };
 }

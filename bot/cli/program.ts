@@ -1,24 +1,46 @@
 import { Command, CommanderError } from 'commander';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { CliContext } from './context.js';
 import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
-import { DEFAULT_CONFIG_FILE } from './config-file.js';
-import { registerDoctor } from './commands/doctor.js';
-import { registerRender } from './commands/render.js';
-import { registerInit } from './commands/init.js';
-import { registerServe } from './commands/serve.js';
-import { registerDeploy } from './commands/deploy.js';
-import { registerDestroy } from './commands/destroy.js';
-import { registerList } from './commands/list.js';
-import { registerStatus } from './commands/status.js';
-import { registerCost } from './commands/cost.js';
-import { registerPlan } from './commands/plan.js';
-import { registerReconcile } from './commands/reconcile.js';
+import { DEFAULT_CONFIG_FILE } from './config-default.js';
+import type { CommandSpec } from './command-spec.js';
+import { PACKAGE_ROOT } from '../adapters/system/package-root.js';
+import { appCommand } from './commands/app.js';
+import { costCommand } from './commands/cost.js';
+import { deployCommand } from './commands/deploy.js';
+import { destroyCommand } from './commands/destroy.js';
+import { doctorCommand } from './commands/doctor.js';
+import { initCommand } from './commands/init.js';
+import { listCommand } from './commands/list.js';
+import { planCommand } from './commands/plan.js';
+import { reconcileCommand } from './commands/reconcile.js';
+import { renderCommand } from './commands/render.js';
+import { serveCommand } from './commands/serve.js';
+import { statusCommand } from './commands/status.js';
+
+/** In the order of `prenv --help`. */
+const COMMANDS: readonly CommandSpec[] = [
+  doctorCommand,
+  renderCommand,
+  initCommand,
+  serveCommand,
+  deployCommand,
+  destroyCommand,
+  listCommand,
+  statusCommand,
+  costCommand,
+  planCommand,
+  reconcileCommand,
+  appCommand,
+];
 
 /** Runs one command action and records its exit code; typed errors become one readable line. */
 export type ActionRunner = (action: () => Promise<ExitCodeValue>) => Promise<void>;
 
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+const { version } = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+};
 
 export interface BuiltProgram {
   program: Command;
@@ -42,19 +64,37 @@ export function buildProgram(ctx: CliContext): BuiltProgram {
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
     .exitOverride();
 
-  registerDoctor(program, ctx, run);
-  registerRender(program, ctx, run);
-  registerInit(program, ctx, run);
-  registerServe(program, ctx, run);
-  registerDeploy(program, ctx, run);
-  registerDestroy(program, ctx, run);
-  registerList(program, ctx, run);
-  registerStatus(program, ctx, run);
-  registerCost(program, ctx, run);
-  registerPlan(program, ctx, run);
-  registerReconcile(program, ctx, run);
+  for (const spec of COMMANDS) addCommand(program, program, spec, ctx, run);
 
   return { program, exitCode: () => exitCode };
+}
+
+/** Adds `spec` under `parent`; its action module is imported only when the command runs. */
+function addCommand(
+  root: Command,
+  parent: Command,
+  spec: CommandSpec,
+  ctx: CliContext,
+  run: ActionRunner,
+): void {
+  const command = parent.command(spec.name).description(spec.description);
+  for (const [name, description] of spec.arguments ?? []) command.argument(name, description);
+  for (const o of spec.options ?? []) {
+    if (o.required) command.requiredOption(o.flags, o.description, o.default);
+    else command.option(o.flags, o.description, o.default);
+  }
+  for (const sub of spec.subcommands ?? []) addCommand(root, command, sub, ctx, run);
+  const load = spec.load;
+  if (!load) return;
+  command.action((...params: unknown[]) =>
+    run(async () => {
+      // commander passes the positional arguments, then the options, then the command.
+      const args = params.slice(0, -2) as (string | undefined)[];
+      const opts = params.at(-2) as never;
+      const { action } = await load();
+      return action({ ctx, program: root, args, opts });
+    }),
+  );
 }
 
 function reportError(err: unknown, ctx: CliContext): ExitCodeValue {

@@ -2,9 +2,8 @@ import type { Command } from 'commander';
 import type { Config } from '../config/config.js';
 import { redact } from '../core/redact.js';
 import type { CliContext } from './context.js';
-import { openCliPorts } from './cli-ports.js';
+import { openReadPorts } from './cli-ports.js';
 import { readFixedDeployments } from './fixed-deployments.js';
-import { progressLogger } from './progress.js';
 import type { FixedEnv, ViewInput } from './views/view-support.js';
 
 /**
@@ -16,19 +15,12 @@ export async function readViewInput(
   ctx: CliContext,
   fixed: FixedEnv[],
 ): Promise<{ input: ViewInput; config: Config }> {
-  const { config, settings, ports, close } = await openCliPorts(
-    program,
-    ctx,
-    progressLogger(null),
-    {
-      requireState: true,
-    },
-  );
+  const { config, settings, store, nomad, close } = await openReadPorts(program, ctx);
   try {
-    const { world } = await ports.store.loadWorld();
+    const { world } = await store.loadWorld();
     const deployments =
       fixed.length > 0
-        ? await readFixedDeployments(ports.nomad, config.project, fixed)
+        ? await readFixedDeployments(nomad, config.project, fixed)
         : { production: null, staging: null, warning: null };
     if (deployments.warning)
       ctx.stderr(`prenv: warning: ${redact(deployments.warning, settings.secrets)}\n`);

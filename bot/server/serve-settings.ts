@@ -1,5 +1,9 @@
-import type { GitHubAuth } from '../adapters/github/octokit-factory.js';
-import { githubAuthFromEnv } from '../adapters/github/octokit-factory.js';
+import {
+  githubAuthFromEnv,
+  privateKeyProblem,
+  readPrivateKey,
+  type GitHubAuth,
+} from '../adapters/github/github-auth.js';
 
 /**
  * Everything prenv reads from its environment; credentials only ever come from here. The CLI
@@ -70,7 +74,16 @@ function number(
   return value;
 }
 
-export function readServeSettings(env: Record<string, string | undefined>): SettingsResult {
+/**
+ * A variable set to the empty string counts as unset: CI systems expand a secret that is not
+ * defined to "" (GitHub Actions does), and "" is never a valid address, path or token.
+ */
+function withoutEmpty(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+}
+
+export function readServeSettings(given: Record<string, string | undefined>): SettingsResult {
+  const env = withoutEmpty(given);
   const errors: string[] = [];
   const webhookSecret = env.PRENV_WEBHOOK_SECRET ?? '';
   if (webhookSecret.length < 8) {
@@ -81,7 +94,7 @@ export function readServeSettings(env: Record<string, string | undefined>): Sett
   const github = githubAuthFromEnv(env);
   if ('error' in github) errors.push(github.error);
   const runtime = readRuntimeSettings(env);
-  if (!runtime.ok) errors.push(...runtime.errors);
+  if (!runtime.ok) errors.push(...runtime.errors.filter((e) => !errors.includes(e)));
   if (!runtime.ok || 'error' in github || errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -95,8 +108,9 @@ export function readServeSettings(env: Record<string, string | undefined>): Sett
 }
 
 export function readRuntimeSettings(
-  env: Record<string, string | undefined>,
+  given: Record<string, string | undefined>,
 ): RuntimeSettingsResult {
+  const env = withoutEmpty(given);
   const errors: string[] = [];
   const github = githubAuthFromEnv(env);
   const hcloudToken = env.PRENV_HCLOUD_TOKEN ?? env.HCLOUD_TOKEN;
@@ -107,6 +121,11 @@ export function readRuntimeSettings(
   for (const [key, value] of Object.entries(env)) {
     if (key.startsWith('PRENV_FAKE_TF_')) terraformEnv[key] = value;
   }
+  // A key that is set but unreadable is an error for every command, not "no credentials".
+  const keyProblem = env.PRENV_PRIVATE_KEY
+    ? privateKeyProblem(readPrivateKey(env.PRENV_PRIVATE_KEY))
+    : null;
+  if (keyProblem) errors.push(keyProblem);
   const settleMs = number(env, 'PRENV_SETTLE_MS', 2_000, errors);
   const tickMs = number(env, 'PRENV_TICK_MS', 30_000, errors);
   const reconcile = env.PRENV_RECONCILE ?? 'on';

@@ -1,9 +1,10 @@
 /**
  * HCL syntax check and conversion to JSON with @cdktf/hcl2json (Go's hcl2json compiled to
  * WebAssembly). The package starts one WASM instance when first imported and reuses it for every
- * call; the first parse waits for it (about 0.2 s), later ones take a few milliseconds.
+ * call; the first parse waits for it (about 0.2 s), later ones take a few milliseconds. It is
+ * imported on the first parse: the instance holds about 70 MiB, which `prenv serve` and the
+ * read commands should not carry until they render a job.
  */
-import { parse } from '@cdktf/hcl2json';
 
 export interface HclSyntaxError {
   file: string;
@@ -47,6 +48,7 @@ function formatErrors(errors: readonly HclSyntaxError[]): string {
 
 /** Parses HCL text. A syntax error is an expected outcome, returned with file:line:column. */
 export async function parseHcl(filename: string, text: string): Promise<HclParseResult> {
+  const { parse } = await import('@cdktf/hcl2json');
   try {
     return { ok: true, json: (await parse(filename, text)) as Record<string, unknown> };
   } catch (error) {

@@ -1,4 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +77,31 @@ describe('prenv list, status and cost read the state store and Nomad', () => {
     expect(run.stderr).toMatch(/^prenv: warning: production and staging shown as unknown: /);
     expect(run.stdout).toMatch(/^production +unknown /m);
     expect(run.stdout).toMatch(/^staging +unknown /m);
+  });
+
+  it('asks a Nomad that does not answer once, with a short timeout, and names the source', async () => {
+    const requests: string[] = [];
+    const silent = createServer((req) => void requests.push(`${req.method} ${req.url}`));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const run = await cli(['list', '--json'], { PRENV_NOMAD_ADDR: url });
+      expect(run.code).toBe(0);
+      // One attempt, no retries: the first failure makes both environments unknown.
+      expect(requests).toHaveLength(1);
+      expect(requests[0]).toMatch(/^GET \/v1\/jobs\?/);
+      expect(run.stderr).toContain(`Cannot reach Nomad at ${url} for GET /v1/jobs`);
+      expect(run.stderr).toContain('no answer before the request timed out');
+      expect(run.stderr).toContain('Check PRENV_NOMAD_ADDR');
+      const rows = (JSON.parse(run.stdout) as { rows: { env: string; state: string }[] }).rows;
+      expect(rows.slice(0, 2)).toMatchObject([
+        { env: 'production', state: 'unknown' },
+        { env: 'staging', state: 'unknown' },
+      ]);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('shows one env in detail, named pr-12, 12 or pr 12', async () => {

@@ -43,7 +43,7 @@ describe('Consul ACL token', () => {
     const err = await anonymous.kv.put('prenv/acl/key', 'x').catch((e) => e);
     expect(err).toBeInstanceOf(ConsulError);
     expect(err).toMatchObject({ kind: 'forbidden', status: 403 });
-    expect(err.message).toContain('CONSUL_HTTP_TOKEN');
+    expect(err.message).toContain('PRENV_CONSUL_TOKEN');
   });
 
   it('is sent with every request and never reaches the logs', async () => {

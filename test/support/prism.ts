@@ -18,6 +18,7 @@ export const GITHUB_PATHS = [
   '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
   '/repos/{owner}/{repo}/pulls',
   '/repos/{owner}/{repo}/pulls/{pull_number}',
+  '/app-manifests/{code}/conversions',
 ];
 
 export interface Violation {

@@ -91,6 +91,7 @@ export function unreachableError(request: string, baseUrl: string, cause: unknow
     request,
     message:
       `Cannot reach Caddy's admin API at ${baseUrl} for ${request} (${reason}). ` +
-      'Check that Caddy runs and that its `admin.listen` address matches the configured admin URL.',
+      'Check that Caddy runs and that its `admin.listen` address matches PRENV_CADDY_ADMIN ' +
+      '(PRENV_STAGING_CADDY_ADMIN for staging).',
   });
 }

@@ -44,7 +44,8 @@ export function errorFromResponse(status: number, body: string, request: string)
       kind: 'forbidden',
       message:
         `Consul refused ${request} (${status} ${consulText}). Check that the Consul ACL token ` +
-        'is set (CONSUL_HTTP_TOKEN) and that its policy allows this key, session or service.',
+        '(PRENV_CONSUL_TOKEN; PRENV_STAGING_CONSUL_TOKEN for staging) is set and that its ' +
+        'policy allows this key, session or service.',
     });
   }
   if (status === 404) {
@@ -77,6 +78,7 @@ export function unreachableError(request: string, baseUrl: string, cause: unknow
     request,
     message:
       `Cannot reach Consul at ${baseUrl} for ${request} (${reason}). ` +
-      'Check CONSUL_HTTP_ADDR and that the local Consul agent is running.',
+      'Check PRENV_CONSUL_ADDR (PRENV_STAGING_CONSUL_ADDR for staging) and that the local ' +
+      'Consul agent is running.',
   });
 }

@@ -72,7 +72,7 @@ export function errorFromResponse(status: number, body: string, request: string)
     return new NomadError({
       ...base,
       kind: 'forbidden',
-      message: `Nomad refused ${request} (${status} ${text}). Check that the Nomad ACL token is set and has the needed policy (submit-job, read-job, node:read).`,
+      message: `Nomad refused ${request} (${status} ${text}). Check that the Nomad ACL token (PRENV_NOMAD_TOKEN; PRENV_STAGING_NOMAD_TOKEN for staging) is set and has the needed policy (submit-job, read-job, node:read).`,
     });
   }
   if (status >= 400 && status < 500) {
@@ -97,11 +97,16 @@ export function errorFromResponse(status: number, body: string, request: string)
 }
 
 export function unreachableError(request: string, baseUrl: string, cause: unknown): NomadError {
-  const reason = cause instanceof Error ? (causeCode(cause) ?? cause.message) : String(cause);
+  const reason =
+    cause instanceof Error && cause.name === 'TimeoutError'
+      ? 'no answer before the request timed out'
+      : cause instanceof Error
+        ? (causeCode(cause) ?? cause.message)
+        : String(cause);
   return new NomadError({
     kind: 'unreachable',
     request,
-    message: `Cannot reach Nomad at ${baseUrl} for ${request} (${reason}). Check NOMAD_ADDR and that the Nomad servers are up.`,
+    message: `Cannot reach Nomad at ${baseUrl} for ${request} (${reason}). Check PRENV_NOMAD_ADDR (PRENV_STAGING_NOMAD_ADDR for staging) and that the Nomad servers are up.`,
   });
 }
 

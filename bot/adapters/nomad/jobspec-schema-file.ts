@@ -1,12 +1,11 @@
 /** Reads nomad/schema/jobspec-schema.json, the data behind generators/validate/jobspec.ts. */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { asJobspecSchema } from '../../../generators/validate/jobspec-schema.js';
 import type { JobspecSchema } from '../../../generators/validate/jobspec-schema.js';
+import { PACKAGE_ROOT } from '../system/package-root.js';
 
-export const jobspecSchemaPath = fileURLToPath(
-  new URL('../../../nomad/schema/jobspec-schema.json', import.meta.url),
-);
+export const jobspecSchemaPath = path.join(PACKAGE_ROOT, 'nomad/schema/jobspec-schema.json');
 
 let cached: JobspecSchema | undefined;
 

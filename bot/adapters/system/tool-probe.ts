@@ -1,6 +1,6 @@
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from './package-root.js';
 import { execa } from 'execa';
 
 export type ExternalTool = 'caddy' | 'consul' | 'terraform' | 'nomad';
@@ -22,7 +22,7 @@ const VERSION_ARGS: Record<ExternalTool, string[]> = {
 
 const VERSION_PATTERN = /v?(\d+\.\d+\.\d+(?:[-+][\w.]+)?)/;
 
-const repoToolsBin = fileURLToPath(new URL('../../../.tools/bin', import.meta.url));
+const repoToolsBin = path.join(PACKAGE_ROOT, '.tools/bin');
 
 /** Where a tool is looked for: an explicit PRENV_<TOOL>_BIN, then PATH, then the repo's .tools/bin. */
 export async function findTool(

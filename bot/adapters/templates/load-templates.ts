@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { TemplateSources } from '../../../generators/templates.js';
+import { PACKAGE_ROOT } from '../system/package-root.js';
 
 /** The repository root, where `nomad/` and `caddy/` live. */
-export const DEFAULT_TEMPLATE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const DEFAULT_TEMPLATE_ROOT = PACKAGE_ROOT;
 
 const TEMPLATE_DIRS = ['nomad', 'caddy'] as const;
 

@@ -1,23 +1,8 @@
-import type { Command } from 'commander';
-import type { CliContext } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
-import type { ActionRunner } from '../program.js';
-import { readViewInput } from '../read-view-input.js';
-import { listView, renderList } from '../views/list-view.js';
+import type { CommandSpec } from '../command-spec.js';
 
-export function registerList(program: Command, ctx: CliContext, run: ActionRunner): void {
-  program
-    .command('list')
-    .description(
-      'list production, staging and every PR environment with state, URL, commit and cost',
-    )
-    .option('--json', 'print the list as JSON')
-    .action((opts: { json?: boolean }) =>
-      run(async () => {
-        const { input } = await readViewInput(program, ctx, ['production', 'staging']);
-        const view = listView(input);
-        ctx.stdout(opts.json ? `${JSON.stringify(view, null, 2)}\n` : renderList(view));
-        return ExitCode.ok;
-      }),
-    );
-}
+export const listCommand: CommandSpec = {
+  name: 'list',
+  description: 'list production, staging and every PR environment with state, URL, commit and cost',
+  options: [{ flags: '--json', description: 'print the list as JSON' }],
+  load: () => import('../actions/list.js'),
+};

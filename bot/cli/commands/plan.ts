@@ -1,129 +1,19 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import type { Command } from 'commander';
-import type { EnvContext } from '../../../generators/env-context.js';
-import { RenderError } from '../../../generators/errors.js';
-import { terraformVariables } from '../../../generators/terraform/tfvars.js';
-import { ProductionOutputsError } from '../../../generators/terraform/production-outputs.js';
-import { createNomadClient } from '../../adapters/nomad/index.js';
-import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
-import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
-import type { TfVars } from '../../adapters/terraform/index.js';
-import {
-  productionFactsReader,
-  terraformFromSettings,
-} from '../../server/terraform-from-settings.js';
-import { loadTemplates } from '../../adapters/templates/load-templates.js';
-import { redactDeep } from '../../core/redact.js';
-import { loadCliSettings } from '../cli-ports.js';
-import type { CliContext } from '../context.js';
-import { parseEnvTarget } from '../env-target.js';
-import { CliError, ExitCode } from '../exit-codes.js';
-import { readFixedDeployments } from '../fixed-deployments.js';
-import { planEnvironment, renderPlan } from '../plan-run.js';
-import type { ActionRunner } from '../program.js';
-import { createProgress, progressLogger } from '../progress.js';
-import type { RuntimeSettings } from '../../server/serve-settings.js';
+import type { CommandSpec } from '../command-spec.js';
 
-interface PlanOptions {
-  sha?: string;
-  json?: boolean;
-}
-
-export function registerPlan(program: Command, ctx: CliContext, run: ActionRunner): void {
-  program
-    .command('plan')
-    .description(
-      'show what a deploy would change: Terraform plan and Nomad plan diff (changes nothing)',
-    )
-    .argument('<env>', 'production, staging, pr-<n>, <n> or pr <n>')
-    .argument('[number]', 'pull request number (after pr)')
-    .option(
-      '--sha <sha>',
-      'commit to plan (default: the one deployed, or the PR env’s desired one)',
-    )
-    .option('--json', 'print the plan as JSON')
-    .action((env: string, number: string | undefined, opts: PlanOptions) =>
-      run(async () => {
-        const target = parseEnvTarget(env, number, 'plan');
-        const { config, settings } = await loadCliSettings(program, ctx);
-        const progress = createProgress(ctx, settings.secrets);
-        const logger = progressLogger(progress);
-        const nomad = createNomadClient({
-          baseUrl: settings.nomad.url,
-          fetch,
-          logger,
-          ...(settings.nomad.token ? { token: settings.nomad.token } : {}),
-        });
-        const sha = opts.sha ?? (await defaultSha(target, settings, ctx, nomad, config.project));
-        const envCtx: EnvContext & { sha: string } =
-          typeof target === 'number' ? { kind: 'pr', number: target, sha } : { kind: target, sha };
-        const prDir = path.resolve(ctx.cwd, settings.terraform.dir);
-        const dir = typeof target === 'number' ? prDir : path.join(path.dirname(prDir), target);
-        const terraform = terraformFromSettings(settings, ctx.cwd, logger);
-        const vars: TfVars = {
-          ...(terraformVariables(config, envCtx) as TfVars),
-          ...(typeof target === 'number'
-            ? await productionFactsReader(settings, ctx.cwd, terraform)().catch((err: unknown) => {
-                if (err instanceof ProductionOutputsError) throw new CliError(err.message);
-                throw err;
-              })
-            : {}),
-        };
-        let report;
-        try {
-          report = await planEnvironment(
-            {
-              config,
-              terraform,
-              nomad,
-              templates: await loadTemplates(),
-              schema: loadJobspecSchema(),
-              step: progress.step,
-            },
-            envCtx,
-            { dir, vars, display: path.relative(ctx.cwd, dir) || '.' },
-          );
-        } catch (err) {
-          if (!(err instanceof RenderError)) throw err;
-          throw new CliError(`cannot render ${envCtx.kind}: ${err.message}`, ExitCode.config);
-        }
-        const safe = redactDeep(report, settings.secrets);
-        ctx.stdout(opts.json ? `${JSON.stringify(safe, null, 2)}\n` : renderPlan(safe));
-        return safe.terraform.ok && safe.nomad.ok ? ExitCode.ok : ExitCode.failure;
-      }),
-    );
-}
-
-async function defaultSha(
-  target: number | 'production' | 'staging',
-  settings: RuntimeSettings,
-  ctx: CliContext,
-  nomad: ReturnType<typeof createNomadClient>,
-  project: string,
-): Promise<string> {
-  if (typeof target === 'number') {
-    const file = path.resolve(ctx.cwd, settings.statePath);
-    if (existsSync(file)) {
-      const store = openSqliteStore(file);
-      try {
-        const env = (await store.loadWorld()).world.envs[target];
-        const sha = env?.desiredSha ?? env?.deployedSha ?? null;
-        if (sha) return sha;
-      } finally {
-        await store.close();
-      }
-    }
-    throw new CliError(
-      `pr-${target} has no commit to plan in the state: pass --sha <commit>`,
-      ExitCode.usage,
-    );
-  }
-  const deployed = await readFixedDeployments(nomad, project, [target]);
-  const sha = deployed[target]?.deployedSha;
-  if (sha) return sha;
-  throw new CliError(
-    `${target} has no deployed commit${deployed.warning ? ` (${deployed.warning})` : ''}: pass --sha <commit>`,
-    ExitCode.usage,
-  );
-}
+export const planCommand: CommandSpec = {
+  name: 'plan',
+  description:
+    'show what a deploy would change: Terraform plan and Nomad plan diff (changes nothing)',
+  arguments: [
+    ['<env>', 'production, staging, pr-<n>, <n> or pr <n>'],
+    ['[number]', 'pull request number (after pr)'],
+  ],
+  options: [
+    {
+      flags: '--sha <sha>',
+      description: 'commit to plan (default: the one deployed, or the PR env’s desired one)',
+    },
+    { flags: '--json', description: 'print the plan as JSON' },
+  ],
+  load: () => import('../actions/plan.js'),
+};

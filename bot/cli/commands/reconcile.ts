@@ -1,74 +1,12 @@
-import type { Command } from 'commander';
-import { Engine } from '../../runtime/engine.js';
-import { createReconciler } from '../../runtime/reconcile-wiring.js';
-import { redact } from '../../core/redact.js';
-import { openCliPorts } from '../cli-ports.js';
-import type { CliContext } from '../context.js';
-import { CliError, ExitCode } from '../exit-codes.js';
-import type { ActionRunner } from '../program.js';
-import { createProgress, progressLogger } from '../progress.js';
-import { reconcileJson, reconcileText } from '../reconcile-output.js';
+import type { CommandSpec } from '../command-spec.js';
 
-interface ReconcileOptions {
-  dryRun?: boolean;
-  json?: boolean;
-}
-
-export function registerReconcile(program: Command, ctx: CliContext, run: ActionRunner): void {
-  program
-    .command('reconcile')
-    .description(
-      'compare open PRs on GitHub with the state, servers and jobs; destroy orphans and repair lost events',
-    )
-    .option('--dry-run', 'print what would be done and change nothing')
-    .option('--json', 'print the findings and what was done as JSON')
-    .action((opts: ReconcileOptions) =>
-      run(async () => {
-        const logger = progressLogger(null);
-        const { config, settings, ports, close } = await openCliPorts(program, ctx, logger, {
-          requireState: true,
-        });
-        const progress = createProgress(ctx, settings.secrets);
-        const runLogger = progressLogger(progress);
-        const context = () => ({ ...ports.context(), now: ctx.now().getTime() });
-        const engine = new Engine({
-          store: ports.store,
-          github: ports.github,
-          ops: ports.ops,
-          logger: runLogger,
-          secrets: settings.secrets,
-          context,
-        });
-        const reconciler = createReconciler({
-          config,
-          settings,
-          ports,
-          engine,
-          logger: runLogger,
-          cwd: ctx.cwd,
-          context,
-        });
-        try {
-          const outcome = await reconciler
-            .run({ dryRun: opts.dryRun === true, step: progress.step })
-            .catch((err: unknown) => {
-              const reason = redact((err as Error).message, settings.secrets);
-              throw new CliError(`reconcile stopped, nothing was changed: ${reason}`);
-            });
-          if (!outcome.dryRun && outcome.fed > 0) {
-            progress.step('waiting for the runs the engine started');
-            await engine.idle();
-          }
-          const cap = config.previews.max;
-          const text = opts.json
-            ? `${JSON.stringify(reconcileJson(outcome, cap), null, 2)}\n`
-            : reconcileText(outcome, cap);
-          ctx.stdout(redact(text, settings.secrets));
-          return outcome.cleanups.some((c) => c.error !== null) ? ExitCode.failure : ExitCode.ok;
-        } finally {
-          await engine.stop();
-          await close();
-        }
-      }),
-    );
-}
+export const reconcileCommand: CommandSpec = {
+  name: 'reconcile',
+  description:
+    'compare open PRs on GitHub with the state, servers and jobs; destroy orphans and repair lost events',
+  options: [
+    { flags: '--dry-run', description: 'print what would be done and change nothing' },
+    { flags: '--json', description: 'print the findings and what was done as JSON' },
+  ],
+  load: () => import('../actions/reconcile.js'),
+};

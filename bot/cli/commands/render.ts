@@ -1,133 +1,27 @@
-import path from 'node:path';
-import type { Command } from 'commander';
-import { loadTemplates } from '../../adapters/templates/load-templates.js';
-import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
-import {
-  formatProblem,
-  renderAndValidate,
-  type RenderReport,
-} from '../../adapters/render/render-and-validate.js';
-import { writeRenderedFiles } from '../../adapters/render/write-files.js';
-import { findTool } from '../../adapters/system/tool-probe.js';
-import { envName, type EnvContext } from '../../../generators/env-context.js';
-import { RenderError } from '../../../generators/errors.js';
-import { requireConfig } from '../config-file.js';
-import type { CliContext } from '../context.js';
-import { CliError, ExitCode } from '../exit-codes.js';
-import type { ActionRunner } from '../program.js';
-import { parseTarget } from '../deploy/target-args.js';
+import type { CommandSpec } from '../command-spec.js';
 
-interface RenderOptions {
-  sha?: string;
-  branch?: string;
-  title?: string;
-  out?: string;
-  check?: boolean;
-  json?: boolean;
-}
-
-export function registerRender(program: Command, ctx: CliContext, run: ActionRunner): void {
-  program
-    .command('render')
-    .description('render the Nomad jobs, Caddy config and Terraform variables of an environment')
-    .argument('<env>', 'production, staging or pr')
-    .argument('[number]', 'pull request number (with pr)')
-    .option('--sha <sha>', 'commit SHA or image tag for {{sha}}')
-    .option('--branch <name>', 'head branch of the pull request (job meta)')
-    .option('--title <text>', 'title of the pull request (job meta)')
-    .option('--out <dir>', 'output folder (default: rendered/<env>)')
-    .option('--check', 'render and validate without writing')
-    .option('--json', 'print the files and validation results as JSON')
-    .action((env: string, number: string | undefined, opts: RenderOptions) =>
-      run(async () => {
-        const envCtx = parseEnvContext(env, number, opts);
-        const configFile = program.opts<{ config: string }>().config;
-        const config = await requireConfig(configFile, ctx.cwd);
-        let report: RenderReport;
-        try {
-          report = await renderAndValidate(config, envCtx, await loadTemplates(templateRoot(ctx)), {
-            schema: loadJobspecSchema(),
-            caddyPath: (await findTool('caddy', ctx.env)) ?? null,
-          });
-        } catch (err) {
-          if (!(err instanceof RenderError)) throw err;
-          const lines = err.problems.map((p) => `${configFile}: ${p.path}: ${p.message}`);
-          throw new CliError(
-            `cannot render ${envName(envCtx)}:\n${lines.join('\n')}`,
-            ExitCode.config,
-          );
-        }
-        const outDir = path.resolve(ctx.cwd, opts.out ?? path.join('rendered', envName(envCtx)));
-        const write = report.ok && !opts.check;
-        if (write) await writeRenderedFiles(outDir, report.files);
-        ctx.stdout(
-          opts.json
-            ? jsonReport(report, envCtx, outDir, write)
-            : textReport(report, outDir, write, ctx.cwd),
-        );
-        return report.ok ? ExitCode.ok : ExitCode.failure;
-      }),
-    );
-}
-
-/** PRENV_TEMPLATES points at a folder holding `nomad/` and `caddy/` (default: prenv's own). */
-function templateRoot(ctx: CliContext): string | undefined {
-  const dir = ctx.env.PRENV_TEMPLATES;
-  return dir ? path.resolve(ctx.cwd, dir) : undefined;
-}
-
-export function parseEnvContext(
-  env: string,
-  number: string | undefined,
-  opts: RenderOptions,
-): EnvContext {
-  const target = parseTarget('render', env, number);
-  if (target.kind === 'pr') {
-    return { kind: 'pr', number: target.pr, sha: opts.sha, branch: opts.branch, title: opts.title };
-  }
-  if (opts.branch !== undefined || opts.title !== undefined) {
-    throw new CliError(
-      '--branch and --title only apply to `prenv render pr <number>`',
-      ExitCode.usage,
-    );
-  }
-  return { kind: target.kind, sha: opts.sha };
-}
-
-function textReport(report: RenderReport, outDir: string, written: boolean, cwd: string): string {
-  const lines: string[] = [];
-  for (const check of report.checks) {
-    const status = check.errors.length > 0 ? 'FAIL' : 'ok  ';
-    const where = written ? path.relative(cwd, path.join(outDir, check.path)) : check.path;
-    const checked = check.checks.length > 0 ? `  (${check.checks.join(', ')})` : '';
-    lines.push(`${status}  ${where}${checked}`);
-    lines.push(...check.errors.map((e) => `      ${formatProblem(e)}`));
-    lines.push(...check.warnings.map((w) => `      warning: ${w}`));
-  }
-  if (!report.ok)
-    lines.push(
-      'Nothing was written: fix the errors above (they are bugs in a template or in prenv).',
-    );
-  return `${lines.join('\n')}\n`;
-}
-
-function jsonReport(
-  report: RenderReport,
-  ctx: EnvContext,
-  outDir: string,
-  written: boolean,
-): string {
-  const value = {
-    env: envName(ctx),
-    ok: report.ok,
-    out: written ? outDir : null,
-    files: report.checks.map((c) => ({
-      path: c.path,
-      kind: c.kind,
-      checks: c.checks,
-      errors: c.errors,
-      warnings: c.warnings,
-    })),
-  };
-  return `${JSON.stringify(value, null, 2)}\n`;
-}
+export const renderCommand: CommandSpec = {
+  name: 'render',
+  description: 'render the Nomad jobs, Caddy config and Terraform variables of an environment',
+  arguments: [
+    ['<env>', "production, staging, pr, or bot (the prenv bot's own Nomad job)"],
+    ['[number]', 'pull request number (with pr)'],
+  ],
+  options: [
+    { flags: '--sha <sha>', description: 'commit SHA or image tag for {{sha}}' },
+    { flags: '--branch <name>', description: 'head branch of the pull request (job meta)' },
+    { flags: '--title <text>', description: 'title of the pull request (job meta)' },
+    {
+      flags: '--image <ref>',
+      description: "with bot: the image built from prenv's Dockerfile",
+    },
+    {
+      flags: '--host <name>',
+      description: 'with bot: the webhook host (default: prenv.<domain>)',
+    },
+    { flags: '--out <dir>', description: 'output folder (default: rendered/<env>)' },
+    { flags: '--check', description: 'render and validate without writing' },
+    { flags: '--json', description: 'print the files and validation results as JSON' },
+  ],
+  load: () => import('../actions/render.js'),
+};

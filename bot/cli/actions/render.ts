@@ -1,0 +1,124 @@
+import path from 'node:path';
+import { loadTemplates } from '../../adapters/templates/load-templates.js';
+import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
+import {
+  formatProblem,
+  renderAndValidate,
+  type RenderReport,
+} from '../../adapters/render/render-and-validate.js';
+import { writeRenderedFiles } from '../../adapters/render/write-files.js';
+import { findTool } from '../../adapters/system/tool-probe.js';
+import { envName, type EnvContext } from '../../../generators/env-context.js';
+import { RenderError } from '../../../generators/errors.js';
+import { requireConfig } from '../config-file.js';
+import type { CliContext } from '../context.js';
+import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import type { ActionInput } from '../command-spec.js';
+import { parseTarget } from '../deploy/target-args.js';
+import { renderBot, type RenderBotOptions } from './render-bot.js';
+
+interface RenderOptions extends RenderBotOptions {
+  sha?: string;
+  branch?: string;
+  title?: string;
+  out?: string;
+  check?: boolean;
+  json?: boolean;
+}
+
+export async function action({
+  ctx,
+  program,
+  args,
+  opts,
+}: ActionInput<RenderOptions>): Promise<ExitCodeValue> {
+  const [env, number] = args as [string, string | undefined];
+  const configFile = program.opts<{ config: string }>().config;
+  if (env === 'bot') return renderBot(ctx, await requireConfig(configFile, ctx.cwd), opts);
+  if (opts.image !== undefined || opts.host !== undefined)
+    throw new CliError('--image and --host only apply to `prenv render bot`', ExitCode.usage);
+  const envCtx = parseEnvContext(env, number, opts);
+  const config = await requireConfig(configFile, ctx.cwd);
+  let report: RenderReport;
+  try {
+    report = await renderAndValidate(config, envCtx, await loadTemplates(templateRoot(ctx)), {
+      schema: loadJobspecSchema(),
+      caddyPath: (await findTool('caddy', ctx.env)) ?? null,
+    });
+  } catch (err) {
+    if (!(err instanceof RenderError)) throw err;
+    const lines = err.problems.map((p) => `${configFile}: ${p.path}: ${p.message}`);
+    throw new CliError(`cannot render ${envName(envCtx)}:\n${lines.join('\n')}`, ExitCode.config);
+  }
+  const outDir = path.resolve(ctx.cwd, opts.out ?? path.join('rendered', envName(envCtx)));
+  const write = report.ok && !opts.check;
+  if (write) await writeRenderedFiles(outDir, report.files);
+  ctx.stdout(
+    opts.json
+      ? jsonReport(report, envCtx, outDir, write)
+      : textReport(report, outDir, write, ctx.cwd),
+  );
+  return report.ok ? ExitCode.ok : ExitCode.failure;
+}
+
+/** PRENV_TEMPLATES points at a folder holding `nomad/` and `caddy/` (default: prenv's own). */
+function templateRoot(ctx: CliContext): string | undefined {
+  const dir = ctx.env.PRENV_TEMPLATES;
+  return dir ? path.resolve(ctx.cwd, dir) : undefined;
+}
+
+export function parseEnvContext(
+  env: string,
+  number: string | undefined,
+  opts: RenderOptions,
+): EnvContext {
+  const target = parseTarget('render', env, number);
+  if (target.kind === 'pr') {
+    return { kind: 'pr', number: target.pr, sha: opts.sha, branch: opts.branch, title: opts.title };
+  }
+  if (opts.branch !== undefined || opts.title !== undefined) {
+    throw new CliError(
+      '--branch and --title only apply to `prenv render pr <number>`',
+      ExitCode.usage,
+    );
+  }
+  return { kind: target.kind, sha: opts.sha };
+}
+
+function textReport(report: RenderReport, outDir: string, written: boolean, cwd: string): string {
+  const lines: string[] = [];
+  for (const check of report.checks) {
+    const status = check.errors.length > 0 ? 'FAIL' : 'ok  ';
+    const where = written ? path.relative(cwd, path.join(outDir, check.path)) : check.path;
+    const checked = check.checks.length > 0 ? `  (${check.checks.join(', ')})` : '';
+    lines.push(`${status}  ${where}${checked}`);
+    lines.push(...check.errors.map((e) => `      ${formatProblem(e)}`));
+    lines.push(...check.warnings.map((w) => `      warning: ${w}`));
+  }
+  if (!report.ok)
+    lines.push(
+      'Nothing was written: fix the errors above (they are bugs in a template or in prenv).',
+    );
+  return `${lines.join('\n')}\n`;
+}
+
+function jsonReport(
+  report: RenderReport,
+  ctx: EnvContext,
+  outDir: string,
+  written: boolean,
+): string {
+  const value = {
+    env: envName(ctx),
+    ok: report.ok,
+    out: written ? outDir : null,
+    files: report.checks.map((c) => ({
+      path: c.path,
+      kind: c.kind,
+      checks: c.checks,
+      errors: c.errors,
+      warnings: c.warnings,
+    })),
+  };
+  return `${JSON.stringify(value, null, 2)}\n`;
+}

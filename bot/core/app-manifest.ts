@@ -1,0 +1,103 @@
+/**
+ * The GitHub App prenv needs, as a manifest for GitHub's App manifest flow
+ * (docs.github.com/en/apps/sharing-github-apps/registering-a-github-app-from-a-manifest).
+ * The permissions and events are exactly those the bot uses; test/github/app-permissions.test.ts
+ * checks them against every endpoint the bot calls and every event it handles.
+ */
+
+/** Repository permissions, GitHub's names and levels. */
+export const APP_PERMISSIONS = {
+  /** Sticky comment, replies and reactions go through the issues endpoints. */
+  issues: 'write',
+  /** Pull requests: read the PR, list the open ones (reconciler). */
+  pull_requests: 'read',
+  /** GitHub Deployments and their statuses, per environment. */
+  deployments: 'write',
+  /** Every App with repository access has it; the collaborator permission check needs it. */
+  metadata: 'read',
+} as const;
+
+/** Webhook events the bot acts on (`mapWebhook` in events.ts ignores every other). */
+export const APP_EVENTS = ['pull_request', 'issue_comment'] as const;
+
+export interface AppManifestOptions {
+  /** The App's name on GitHub (unique across GitHub, at most 34 characters). */
+  name: string;
+  /** Homepage: the repository or the project's site. */
+  url: string;
+  /** Where GitHub posts webhooks: `https://<bot host>/webhooks/github`. */
+  webhookUrl: string;
+  /** Where GitHub sends the browser back with `?code=` after the App is created. */
+  redirectUrl: string;
+  description?: string;
+}
+
+export interface AppManifest {
+  name: string;
+  url: string;
+  description: string;
+  hook_attributes: { url: string; active: boolean };
+  redirect_url: string;
+  public: boolean;
+  default_permissions: Record<string, string>;
+  default_events: string[];
+}
+
+export function appManifest(options: AppManifestOptions): AppManifest {
+  return {
+    name: options.name,
+    url: options.url,
+    description:
+      options.description ?? 'Per-pull-request environments on Hetzner Cloud (prenv bot)',
+    hook_attributes: { url: options.webhookUrl, active: true },
+    redirect_url: options.redirectUrl,
+    public: false,
+    default_permissions: { ...APP_PERMISSIONS },
+    default_events: [...APP_EVENTS],
+  };
+}
+
+/**
+ * Where the manifest is posted (a form field `manifest`): the user's account, or an
+ * organization's when `org` is set. `state` comes back with the code and is checked.
+ */
+export function manifestPostUrl(webUrl: string, state: string, org?: string): string {
+  const base = webUrl.replace(/\/+$/, '');
+  const where = org
+    ? `${base}/organizations/${encodeURIComponent(org)}/settings/apps/new`
+    : `${base}/settings/apps/new`;
+  return `${where}?state=${encodeURIComponent(state)}`;
+}
+
+/** What `POST /app-manifests/{code}/conversions` answers (the fields prenv keeps). */
+export interface AppConversion {
+  id: number;
+  slug?: string;
+  html_url: string;
+  client_id: string;
+  client_secret: string;
+  webhook_secret: string | null;
+  pem: string;
+}
+
+/** Variables of the credentials file, in the names `prenv serve` reads. */
+export function appCredentials(app: AppConversion): [string, string][] {
+  const out: [string, string][] = [
+    ['PRENV_APP_ID', String(app.id)],
+    ['PRENV_PRIVATE_KEY', app.pem.trim().replace(/\r?\n/g, '\\n')],
+  ];
+  if (app.webhook_secret) out.push(['PRENV_WEBHOOK_SECRET', app.webhook_secret]);
+  out.push(['PRENV_GITHUB_CLIENT_ID', app.client_id]);
+  out.push(['PRENV_GITHUB_CLIENT_SECRET', app.client_secret]);
+  return out;
+}
+
+/**
+ * A file `sh` can source (`set -a; . file; set +a`): single-quoted values, the private key on
+ * one line with `\n` escapes, which prenv reads back as newlines.
+ */
+export function credentialsFile(app: AppConversion): string {
+  const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+  const lines = appCredentials(app).map(([name, value]) => `${name}=${quote(value)}`);
+  return `# GitHub App ${app.slug ?? app.id} (${app.html_url}), created by prenv app create.\n${lines.join('\n')}\n`;
+}

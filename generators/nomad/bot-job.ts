@@ -1,0 +1,116 @@
+/**
+ * The Nomad job that runs the prenv bot itself (nomad/prenv-bot.nomad.hcl.hbs), and the Caddy
+ * route of its webhook host. Pure: the caller says which image, host and volume.
+ */
+import type { Config } from '../../bot/config/config.js';
+import { caddyRoute, type CaddyJson } from '../caddy/route-json.js';
+import { rendererFor, type TemplateSources } from '../templates.js';
+import { aligned, type MetaEntry } from './views.js';
+
+export interface BotJobOptions {
+  /** The image built from prenv's Dockerfile, e.g. `ghcr.io/acme/prenv:0.1.0`. */
+  image: string;
+  /** The webhook host GitHub posts to (`https://<host>/webhooks/github`). */
+  host: string;
+  /** Nomad job name; its Variables live at `nomad/jobs/<name>`. Default `prenv-bot`. */
+  name?: string;
+  /** The client's host volume that keeps the state database. Default `prenv-state`. */
+  stateVolume?: string;
+  /** The port the bot listens on, on the host network. Default 8080. */
+  port?: number;
+}
+
+/** Items of the Nomad Variable at `nomad/jobs/<job>` and the variables they become. */
+export const BOT_VARIABLE_ITEMS = [
+  { name: 'PRENV_WEBHOOK_SECRET', item: 'webhook_secret' },
+  { name: 'PRENV_APP_ID', item: 'app_id' },
+  { name: 'PRENV_PRIVATE_KEY', item: 'private_key' },
+  { name: 'PRENV_INSTALLATION_ID', item: 'installation_id' },
+  { name: 'PRENV_HCLOUD_TOKEN', item: 'hcloud_token' },
+  { name: 'AWS_ACCESS_KEY_ID', item: 'aws_access_key_id' },
+  { name: 'AWS_SECRET_ACCESS_KEY', item: 'aws_secret_access_key' },
+  { name: 'PRENV_NOMAD_TOKEN', item: 'nomad_token' },
+  { name: 'PRENV_CONSUL_TOKEN', item: 'consul_token' },
+] as const;
+
+/** Items that are files rather than variables: prenv.yml, Terraform backend and PR variables. */
+export const BOT_FILE_ITEMS = ['prenv_yml', 'backend_hcl', 'pr_vars_json'] as const;
+
+export const BOT_SERVICE_NAME = 'prenv-bot';
+
+/** GitHub sends webhook payloads of at most 25 MB (docs.github.com, "Webhook events and payloads"). */
+const WEBHOOK_MAX_BYTES = 25 * 1024 * 1024;
+
+interface BotJobView {
+  name: string;
+  meta: MetaEntry[];
+  image: string;
+  port: number;
+  stateVolume: string;
+  serviceName: string;
+  variablesPath: string;
+  secrets: readonly { name: string; item: string }[];
+  resources: { cpu: number; memory: number };
+}
+
+export function botJobName(options: BotJobOptions): string {
+  return options.name ?? 'prenv-bot';
+}
+
+/**
+ * The job file's text. Throws when an option is not usable as a Nomad name or port; values
+ * reach the HCL only through the template's escaping helpers.
+ */
+export function renderBotJob(
+  config: Config,
+  options: BotJobOptions,
+  templates: TemplateSources,
+): string {
+  const name = botJobName(options);
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(name))
+    throw new Error(`the bot's job name must be lowercase letters, digits and "-", got "${name}"`);
+  const port = options.port ?? 8080;
+  if (!Number.isInteger(port) || port < 1 || port > 65_535)
+    throw new Error(`the bot's port must be 1-65535, got ${port}`);
+  const view: BotJobView = {
+    name,
+    meta: aligned([
+      { name: 'prenv_project', value: config.project },
+      { name: 'prenv_role', value: 'bot' },
+      { name: 'prenv_webhook_host', value: options.host },
+    ]),
+    image: options.image,
+    port,
+    stateVolume: options.stateVolume ?? 'prenv-state',
+    serviceName: BOT_SERVICE_NAME,
+    variablesPath: `nomad/jobs/${name}`,
+    secrets: BOT_VARIABLE_ITEMS,
+    // Terraform runs in the same task (provider plugins included): 512 MiB leaves it room.
+    resources: { cpu: 500, memory: 512 },
+  };
+  return rendererFor(templates).botJob(view);
+}
+
+/**
+ * The Caddy route (`@id` `prenv-bot`) that sends the webhook host to the bot's Consul service,
+ * found by SRV like every environment's services; added with the same admin call.
+ */
+export function botRoute(config: Config, host: string): CaddyJson {
+  return caddyRoute({
+    env: 'bot',
+    host,
+    resolver: config.consul.dns,
+    routes: [
+      {
+        service: BOT_SERVICE_NAME,
+        path: '/',
+        matchPaths: null,
+        upstream: `${BOT_SERVICE_NAME}.service.consul`,
+        maxBody: { text: '25MiB', bytes: WEBHOOK_MAX_BYTES },
+        timeout: null,
+        websocket: false,
+      },
+    ],
+    notFoundFallback: false,
+  });
+}

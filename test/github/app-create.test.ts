@@ -1,0 +1,190 @@
+import { copyFileSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startManifestFlow } from '../../bot/adapters/github/app-manifest-flow.js';
+import { APP_EVENTS, APP_PERMISSIONS, appManifest } from '../../bot/core/app-manifest.js';
+import { readServeSettings } from '../../bot/server/serve-settings.js';
+import { runCli } from '../cli/run-cli.js';
+import { startPrism, type PrismServer } from '../support/prism.js';
+import { repoRoot } from '../support/tools.js';
+
+let prism: PrismServer;
+
+beforeAll(async () => {
+  prism = await startPrism();
+}, 90_000);
+
+afterAll(async () => {
+  await prism?.stop();
+});
+
+const unescapeHtml = (text: string) =>
+  text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+/** What a browser sees on the local page: the form GitHub receives. */
+async function readForm(
+  url: string,
+): Promise<{ action: string; manifest: Record<string, unknown> }> {
+  const res = await fetch(url);
+  expect(res.status).toBe(200);
+  const body = await res.text();
+  const action = /<form id="f" method="post" action="([^"]+)">/.exec(body)?.[1];
+  const value = /<input type="hidden" name="manifest" value="([^"]+)">/.exec(body)?.[1];
+  if (!action || !value) throw new Error(`no manifest form in:\n${body}`);
+  return { action: unescapeHtml(action), manifest: JSON.parse(unescapeHtml(value)) };
+}
+
+describe("GitHub's App manifest flow against GitHub's OpenAPI description (Prism)", () => {
+  it('posts the manifest, checks state, and exchanges the code once', async () => {
+    let ready = '';
+    const flow = await startManifestFlow({
+      manifest: (redirectUrl) =>
+        appManifest({
+          name: 'aipacto-prenv',
+          url: 'https://github.com/aipacto/aipacto',
+          webhookUrl: 'https://prenv.aipacto.com/webhooks/github',
+          redirectUrl,
+        }),
+      webUrl: 'https://github.com',
+      apiUrl: prism.baseUrl,
+      org: 'aipacto',
+      port: 0,
+      timeoutMs: 60_000,
+      fetch: prism.fetch,
+      onReady: (url) => void (ready = url),
+    });
+    expect(ready).toBe(flow.url);
+    const { action, manifest } = await readForm(flow.url);
+    const state = new URL(action).searchParams.get('state')!;
+    expect(action).toBe(
+      `https://github.com/organizations/aipacto/settings/apps/new?state=${state}`,
+    );
+    expect(state).toMatch(/^[0-9a-f]{32}$/);
+    expect(manifest).toMatchObject({
+      name: 'aipacto-prenv',
+      hook_attributes: { url: 'https://prenv.aipacto.com/webhooks/github', active: true },
+      redirect_url: `${flow.url}callback`,
+      public: false,
+      default_permissions: APP_PERMISSIONS,
+      default_events: [...APP_EVENTS],
+    });
+
+    // A redirect that does not carry our state is refused and changes nothing.
+    const forged = await fetch(`${flow.url}callback?code=abc&state=${'0'.repeat(32)}`);
+    expect(forged.status).toBe(400);
+    expect(prism.requests.filter((r) => r.url.includes('/app-manifests/'))).toEqual([]);
+
+    const back = await fetch(`${flow.url}callback?code=2fd5a8c9e1&state=${state}`);
+    expect(back.status).toBe(200);
+    const app = await flow.result;
+    expect(app).toMatchObject({ id: expect.any(Number), pem: expect.any(String) });
+    expect(prism.requests.filter((r) => r.url.includes('/app-manifests/'))).toEqual([
+      { method: 'POST', url: `${prism.baseUrl}/app-manifests/2fd5a8c9e1/conversions` },
+    ]);
+    expect(prism.violations).toEqual([]);
+    // The server is gone once the App exists.
+    await expect(fetch(flow.url)).rejects.toThrow();
+  });
+
+  it('gives up after the timeout, saying what to do', async () => {
+    const flow = await startManifestFlow({
+      manifest: (redirectUrl) =>
+        appManifest({
+          name: 'x',
+          url: 'https://e.test',
+          webhookUrl: 'https://e.test/w',
+          redirectUrl,
+        }),
+      webUrl: 'https://github.com',
+      apiUrl: prism.baseUrl,
+      port: 0,
+      timeoutMs: 50,
+      fetch: prism.fetch,
+      onReady: () => {},
+    });
+    await expect(flow.result).rejects.toThrow(
+      /no redirect from GitHub .* run prenv app create again/,
+    );
+  });
+});
+
+describe('prenv app create', () => {
+  it('writes the credentials with mode 0600 and prints how to store them, never the secrets', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'prenv-app-'));
+    copyFileSync(path.join(repoRoot, 'examples/aipacto/prenv.yml'), path.join(dir, 'prenv.yml'));
+    let stderr = '';
+    let opened: (url: string) => void = () => {};
+    const pageUrl = new Promise<string>((resolve) => (opened = resolve));
+    const run = runCli(['app', 'create', '--out', 'secrets/app.env'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, PRENV_GITHUB_API_URL: prism.baseUrl },
+      stderr: (text) => {
+        stderr += text;
+        const url = /Open (http:\/\/127\.0\.0\.1:\d+\/) in a browser/.exec(stderr)?.[1];
+        if (url) opened(url);
+      },
+    });
+    const url = await pageUrl;
+    const { action, manifest } = await readForm(url);
+    expect(action).toMatch(/^https:\/\/github\.com\/settings\/apps\/new\?state=/);
+    expect(manifest).toMatchObject({
+      name: 'aipacto-prenv',
+      url: 'https://github.com/aipacto/aipacto',
+      hook_attributes: { url: 'https://prenv.aipacto.com/webhooks/github' },
+    });
+    const state = new URL(action).searchParams.get('state')!;
+    expect((await fetch(`${url}callback?code=abc123&state=${state}`)).status).toBe(200);
+    const { code, stdout } = await run;
+    expect(code).toBe(0);
+
+    const file = path.join(dir, 'secrets/app.env');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const text = readFileSync(file, 'utf8');
+    const vars = Object.fromEntries(
+      [...text.matchAll(/^(\w+)='([^']*)'$/gm)].map((m) => [m[1]!, m[2]!]),
+    );
+    expect(Object.keys(vars)).toEqual([
+      'PRENV_APP_ID',
+      'PRENV_PRIVATE_KEY',
+      'PRENV_WEBHOOK_SECRET',
+      'PRENV_GITHUB_CLIENT_ID',
+      'PRENV_GITHUB_CLIENT_SECRET',
+    ]);
+    expect(vars.PRENV_PRIVATE_KEY).not.toContain('\n');
+    for (const secret of [
+      vars.PRENV_PRIVATE_KEY!,
+      vars.PRENV_WEBHOOK_SECRET!,
+      vars.PRENV_GITHUB_CLIENT_SECRET!,
+    ])
+      expect(stdout + stderr).not.toContain(secret);
+    expect(stdout).toContain('/installations/new');
+    expect(stdout).toContain('nomad var put -force nomad/jobs/prenv-bot');
+    expect(stdout).toContain('private_key="$PRENV_PRIVATE_KEY"');
+    // The file's names are the ones `prenv serve` reads (Prism's example key is not a real key).
+    const serve = readServeSettings({ ...vars, PRENV_INSTALLATION_ID: '1' });
+    expect(serve.ok ? [] : serve.errors.filter((e) => !e.startsWith('PRENV_PRIVATE_KEY'))).toEqual(
+      [],
+    );
+
+    // A second run refuses to replace the key without --force.
+    const again = await runCli(['app', 'create', '--out', 'secrets/app.env'], {
+      cwd: dir,
+      env: {},
+    });
+    expect(again.code).toBe(4);
+    expect(again.stderr).toContain('secrets/app.env exists; pass --force');
+  });
+
+  it('needs names when there is no prenv.yml', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'prenv-app-'));
+    const run = await runCli(['app', 'create'], { cwd: dir, env: {} });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('pass --name, --webhook-url and --homepage');
+  });
+});
