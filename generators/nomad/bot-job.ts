@@ -5,6 +5,7 @@
 import type { Config } from '../../bot/config/config.js';
 import { caddyRoute, type CaddyJson } from '../caddy/route-json.js';
 import { rendererFor, type TemplateSources } from '../templates.js';
+import { envLine } from './runtime-env.js';
 import { aligned, type MetaEntry } from './views.js';
 
 export interface BotJobOptions {
@@ -33,8 +34,11 @@ export const BOT_VARIABLE_ITEMS = [
   { name: 'PRENV_CONSUL_TOKEN', item: 'consul_token' },
 ] as const;
 
-/** Items that are files rather than variables: prenv.yml, Terraform backend and PR variables. */
-export const BOT_FILE_ITEMS = ['prenv_yml', 'backend_hcl', 'pr_vars_json'] as const;
+/**
+ * Items that are files rather than variables: prenv.yml and the Terraform backend settings.
+ * What a PR's server needs from production the bot reads from production's Terraform outputs.
+ */
+export const BOT_FILE_ITEMS = ['prenv_yml', 'backend_hcl'] as const;
 
 export const BOT_SERVICE_NAME = 'prenv-bot';
 
@@ -49,7 +53,8 @@ interface BotJobView {
   stateVolume: string;
   serviceName: string;
   variablesPath: string;
-  secrets: readonly { name: string; item: string }[];
+  /** consul-template lines of the env file, one per item, quoted as runtime-env.ts explains. */
+  secretLines: string[];
   resources: { cpu: number; memory: number };
 }
 
@@ -84,7 +89,7 @@ export function renderBotJob(
     stateVolume: options.stateVolume ?? 'prenv-state',
     serviceName: BOT_SERVICE_NAME,
     variablesPath: `nomad/jobs/${name}`,
-    secrets: BOT_VARIABLE_ITEMS,
+    secretLines: BOT_VARIABLE_ITEMS.map((v) => envLine(v.name, `.${v.item}`)),
     // Terraform runs in the same task (provider plugins included): 512 MiB leaves it room.
     resources: { cpu: 500, memory: 512 },
   };

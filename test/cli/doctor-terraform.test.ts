@@ -64,7 +64,7 @@ describe('prenv doctor checks Terraform against the modules', () => {
     expect(report.ok).toBe(false);
     expect(check.status).toBe('error');
     expect(check.detail).toContain('1.5.7');
-    expect(check.detail).toContain(`>= 1.6 in ${path.join('environments', 'pr', 'main.tf')}`);
+    expect(check.detail).toContain(`>= 1.10 in ${path.join('environments', 'pr', 'main.tf')}`);
     expect(check.detail).toMatch(/: install Terraform >= 1\.\d/);
   });
 

@@ -42,10 +42,13 @@ function scan(files: string[]): { read: Set<string>; named: { file: string; name
   return { read, named };
 }
 
+/** Shell run inside a task (its variables are the task's own), not messages to the operator. */
+const TASK_SCRIPTS = [path.join(repoRoot, 'generators/backup/scripts.ts')];
+
 const files = [
   ...sources(path.join(repoRoot, 'bot')),
   ...sources(path.join(repoRoot, 'generators')),
-];
+].filter((f) => !TASK_SCRIPTS.includes(f));
 const { read, named } = scan(files);
 /** Variables prenv passes to Terraform by name (serve-settings PASS_TO_TERRAFORM). */
 const PASSED_THROUGH = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];

@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { evaluate } from './support/consul-template-mini.js';
+import { envparse } from './support/envparse.js';
 import { loadJobspecSchema } from '../../bot/adapters/nomad/jobspec-schema-file.js';
 import {
   BOT_FILE_ITEMS,
@@ -71,9 +73,9 @@ describe("the bot's Nomad job", () => {
     const env = templates.find((t) => t.destination === 'secrets/prenv.env')!;
     expect(env.env).toBe(true);
     for (const { name, item } of BOT_VARIABLE_ITEMS)
-      expect(env.data).toContain(`${name}={{ .${item} | toJSON }}`);
+      expect(env.data).toContain(`${name}='{{ .${item} | replaceAll`);
     for (const item of BOT_FILE_ITEMS) expect(text).toContain(`{{ .${item} }}`);
-    expect(text.match(/nomadVar "nomad\/jobs\/prenv-bot"/g)).toHaveLength(4);
+    expect(text.match(/nomadVar "nomad\/jobs\/prenv-bot"/g)).toHaveLength(3);
     // The variables the env file sets are the ones `prenv serve` needs.
     const fromVariables = Object.fromEntries(BOT_VARIABLE_ITEMS.map((v) => [v.name, 'x']));
     const serve = readServeSettings({ ...fromVariables, PRENV_WEBHOOK_SECRET: 'long-enough' });
@@ -157,5 +159,29 @@ describe('prenv render bot', () => {
       'x',
     ]);
     expect(misplaced.code).toBe(2);
+  });
+});
+
+describe("the bot's env file", () => {
+  it("carries every value exactly through consul-template and Nomad's env-file parser", async () => {
+    const { task } = await render();
+    const templates = task.template as { destination: string; data: string }[];
+    const data = templates.find((t) => t.destination === 'secrets/prenv.env')!.data;
+    const values: Record<string, string> = {
+      private_key: '-----BEGIN RSA PRIVATE KEY-----\nMIIB\tx+/=\n-----END RSA PRIVATE KEY-----\n',
+      webhook_secret: `a&b<c>d"e'f\\g$h{{i}}\u00e9`,
+    };
+    // Inside `with nomadVar …`, `.item` is the Variable's item: the same value `key` reads.
+    const body = data
+      .split('\n')
+      .filter((line) => /^\w+='\{\{ \.\w+ \|/.test(line.trim()))
+      .map((line) => line.trim().replace(/\{\{ \.(\w+) \|/, '{{ key "$1" |'))
+      .join('\n');
+    const kv = Object.fromEntries(
+      BOT_VARIABLE_ITEMS.map((v) => [v.item, values[v.item] ?? `value of ${v.item}`]),
+    );
+    const parsed = envparse(Buffer.from(evaluate(body, { kv, services: {} })));
+    for (const v of BOT_VARIABLE_ITEMS)
+      expect(parsed.get(v.name)?.toString(), v.name).toBe(kv[v.item]);
   });
 });

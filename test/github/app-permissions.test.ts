@@ -80,8 +80,16 @@ function endpointsCalled(): { call: string; route: string }[] {
   });
 }
 
-/** Bot-side calls that need no installation permission: App JWT and manifest endpoints. */
-const NO_PERMISSION = ['apps.createFromManifest'];
+/**
+ * Bot-side calls that need no installation permission: the manifest conversion, `GET /app`
+ * (authenticated with the App's JWT, which @octokit/auth-app uses for that route), and
+ * `GET /user`, which the adapter calls only in token mode, never as the App.
+ */
+const NO_PERMISSION = [
+  'apps.createFromManifest',
+  'apps.getAuthenticated',
+  'users.getAuthenticated',
+];
 
 describe("the GitHub App's permissions", () => {
   const called = endpointsCalled().filter((c) => !NO_PERMISSION.includes(c.call));

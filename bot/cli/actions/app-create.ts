@@ -179,7 +179,6 @@ function storeCommands(store: Store, file: string): string[] {
 const FILE_ITEM_SOURCES: Record<(typeof BOT_FILE_ITEMS)[number], string> = {
   prenv_yml: 'prenv.yml',
   backend_hcl: 'backend.hcl',
-  pr_vars_json: 'pr-vars.json',
 };
 
 async function openBrowser(url: string): Promise<void> {
