@@ -1,4 +1,5 @@
 import type { Config } from '../bot/config/config.js';
+import { capacityProblems } from './capacity.js';
 import { renderCaddyfile } from './caddy/caddyfile.js';
 import { caddyRoute } from './caddy/route-json.js';
 import { envRoutes } from './caddy/routes.js';
@@ -34,6 +35,7 @@ export function renderEnvironment(
   const problems: RenderProblem[] = [...checkSha(ctx)];
   const serviceJob = serviceJobView(config, ctx, problems);
   const periodicJobs = periodicJobViews(config, ctx, problems);
+  problems.push(...capacityProblems(config, ctx.kind));
   if (problems.length > 0) throw new RenderError(dedupe(problems));
 
   const renderer = rendererFor(templates);

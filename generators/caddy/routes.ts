@@ -60,17 +60,17 @@ function matchPaths(path: string): string[] | null {
 export function envRoutes(config: Config, ctx: EnvContext): EnvRoutes {
   const routes: ProxyRoute[] = [];
   for (const [service, svc] of Object.entries(config.services)) {
-    if (!svc.route) continue;
-    const { path, max_body: maxBody, timeout, websocket } = svc.route;
-    routes.push({
-      service,
-      path,
-      matchPaths: matchPaths(path),
-      upstream: consulDnsName(config, ctx, service),
-      maxBody: maxBody === undefined ? null : { text: maxBody, bytes: sizeBytes(maxBody) },
-      timeout: timeout === undefined ? null : { text: timeout, nanos: durationNanos(timeout) },
-      websocket,
-    });
+    for (const { path, max_body: maxBody, timeout, websocket } of svc.route) {
+      routes.push({
+        service,
+        path,
+        matchPaths: matchPaths(path),
+        upstream: consulDnsName(config, ctx, service),
+        maxBody: maxBody === undefined ? null : { text: maxBody, bytes: sizeBytes(maxBody) },
+        timeout: timeout === undefined ? null : { text: timeout, nanos: durationNanos(timeout) },
+        websocket,
+      });
+    }
   }
   routes.sort((a, b) => b.path.length - a.path.length || compare(a.path, b.path));
   return {

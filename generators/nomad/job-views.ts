@@ -1,5 +1,9 @@
 import type { Config } from '../../bot/config/config.js';
-import type { PeriodicJobConfig, ServiceConfig } from '../../bot/config/schema.js';
+import type {
+  PeriodicJobConfig,
+  PrestartTaskConfig,
+  ServiceConfig,
+} from '../../bot/config/schema.js';
 import { consulServiceName, envJobName, envName, type EnvContext } from '../env-context.js';
 import type { RenderProblem } from '../errors.js';
 import { compare, resolveTask } from '../resolve.js';
@@ -16,6 +20,8 @@ import {
 } from './views.js';
 
 type Volumes = ServiceConfig['volumes'];
+
+const ONE_SHOT = { ports: false, prestart: true } as const;
 
 /** Job meta that marks prenv's ownership (read by the Nomad adapter before it overwrites a job). */
 export function ownershipMeta(config: Config, ctx: EnvContext): MetaEntry[] {
@@ -40,14 +46,17 @@ function taskView(
   config: Config,
   ctx: EnvContext,
   name: string,
-  source: ServiceConfig | PeriodicJobConfig,
+  source: ServiceConfig | PeriodicJobConfig | PrestartTaskConfig,
   at: string,
-  ports: boolean,
+  role: { ports: boolean; prestart: boolean },
   problems: RenderProblem[],
 ): TaskView {
   const task = resolveTask(config, ctx, source, at, problems);
+  const { ports, prestart } = role;
+  const volumes = 'volumes' in source ? source.volumes : [];
   return {
     name,
+    prestart,
     image: task.image,
     ports,
     entrypoint: task.entrypoint,
@@ -55,7 +64,7 @@ function taskView(
     args: task.args,
     configPad: configPadding({ image: true, ports, command: task.command !== null }),
     env: aligned(task.env),
-    volumeMounts: source.volumes.map((v) => ({
+    volumeMounts: volumes.map((v) => ({
       volume: v.name,
       destination: v.path,
       readOnly: v.read_only,
@@ -82,7 +91,28 @@ export function serviceJobView(
         svc.port === undefined
           ? null
           : { name: consulServiceName(config, ctx, name), healthPath: svc.health ?? null },
-      task: taskView(config, ctx, name, svc, `services.${name}`, svc.port !== undefined, problems),
+      prestart: Object.entries(svc.prestart)
+        .sort(([a], [b]) => compare(a, b))
+        .map(([task, source]) =>
+          taskView(
+            config,
+            ctx,
+            task,
+            source,
+            `services.${name}.prestart.${task}`,
+            ONE_SHOT,
+            problems,
+          ),
+        ),
+      task: taskView(
+        config,
+        ctx,
+        name,
+        svc,
+        `services.${name}`,
+        { ports: svc.port !== undefined, prestart: false },
+        problems,
+      ),
     }));
   for (const group of groups) {
     if (group.service && group.service.name.length > 63) {
@@ -119,7 +149,15 @@ export function periodicJobViews(
       group: {
         name,
         volumes: volumeViews(job.volumes),
-        task: taskView(config, ctx, name, job, `jobs.${name}`, false, problems),
+        task: taskView(
+          config,
+          ctx,
+          name,
+          job,
+          `jobs.${name}`,
+          { ports: false, prestart: false },
+          problems,
+        ),
       },
     }));
 }

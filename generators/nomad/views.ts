@@ -15,6 +15,8 @@ export interface VolumeView {
 
 export interface TaskView {
   name: string;
+  /** A one-shot task that Nomad runs before the main task (`lifecycle` prestart). */
+  prestart: boolean;
   image: string;
   ports: boolean;
   entrypoint: string[] | null;
@@ -38,6 +40,8 @@ export interface GroupView {
   volumes: VolumeView[];
   stateful: boolean;
   service: { name: string; healthPath: string | null } | null;
+  /** One-shot tasks run to completion before `task`, in name order. */
+  prestart: TaskView[];
   task: TaskView;
 }
 
