@@ -96,6 +96,12 @@ export function capacityProblems(config: Config, env: EnvironmentKind): RenderPr
   return problems;
 }
 
+/** The smallest server type on sale that holds the env's reservations, or undefined if none does. */
+export function serverTypeThatFits(config: Config, env: EnvironmentKind): string | undefined {
+  const r = capacityReport(config, env);
+  return smallestServerTypeFor(Math.max(r.neededMiB / r.servers, r.largestGroupMiB));
+}
+
 function advice(env: EnvironmentKind, key: string, perNodeMiB: number): string {
   const fit = smallestServerTypeFor(perNodeMiB);
   const setting = env === 'pr' ? `hetzner.preview_server_type` : `hetzner.${key}`;

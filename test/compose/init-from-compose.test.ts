@@ -28,7 +28,10 @@ describe('prenv init --from-compose', () => {
     ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`Wrote ${out} with 3 service(s).`);
+    expect(run.stdout).toContain(`Wrote ${out} with 3 service(s) from docker-compose.yml.`);
+    expect(run.stdout).toContain(
+      '  / → web: the proxy forwards to it (depends_on) and it listens on 3000',
+    );
     expect(run.stdout).toContain(
       '  - restart (web, postgres, redis): Nomad restarts and reschedules tasks itself',
     );
@@ -44,19 +47,25 @@ describe('prenv init --from-compose', () => {
     expect(services.web).toMatchObject({
       image: 'quetrex/web:{{sha}}',
       port: 3000,
-      route: { path: '/' },
-      env: { REDIS_URL: 'redis://{{service.redis}}' },
+      route: [{ path: '/', websocket: false }],
+      env: {
+        // Wired to the sibling service, with the password from Consul KV: not an opaque secret.
+        DATABASE_URL: 'postgresql://quetrex:{{secret.DB_PASSWORD}}@{{service.postgres}}/quetrex',
+        REDIS_URL: 'redis://{{service.redis}}',
+      },
       depends_on: ['postgres', 'redis'],
     });
-    expect(services.web?.secrets).toContain('DATABASE_URL');
+    expect(services.web?.secrets).toContain('DB_PASSWORD');
     expect(services.web?.secrets).toContain('STRIPE_SECRET_KEY');
+    expect(services.web?.secrets).not.toContain('DATABASE_URL');
     expect(services.postgres).toMatchObject({
       image: 'postgres:16-alpine',
       port: 5432,
-      secrets: ['POSTGRES_PASSWORD'],
+      env: { POSTGRES_PASSWORD: '{{secret.DB_PASSWORD}}' },
+      secrets: ['DB_PASSWORD'],
       volumes: [{ name: 'postgres-data', path: '/var/lib/postgresql/data', read_only: false }],
     });
-    expect(services.postgres?.route).toBeUndefined();
+    expect(services.postgres?.route).toEqual([]);
     expect(services.redis).toMatchObject({
       command: 'redis-server',
       args: ['--appendonly', 'yes'],
@@ -69,7 +78,7 @@ describe('prenv init --from-compose', () => {
     const report = JSON.parse(run.stdout) as { dropped: { key: string; services: string[] }[] };
     const keys = report.dropped.map((d) => d.key);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(keys).toEqual(['version', 'volumes', 'build', 'restart', 'services.nginx']);
+    expect(keys).toEqual(['build', 'restart', 'services.nginx', 'version']);
   });
 
   it('never drops a service silently and reports unknown keys', async () => {
@@ -107,7 +116,7 @@ describe('prenv init --from-compose', () => {
       {
         key: 'ports',
         services: ['api'],
-        reason: 'a Nomad group gets one service port here; add further ports by hand',
+        reason: expect.stringContaining('a prenv service has one port') as string,
       },
       {
         key: 'volumes.0',

@@ -71,7 +71,7 @@ export function registerRender(program: Command, ctx: CliContext, run: ActionRun
 }
 
 /** PRENV_TEMPLATES points at a folder holding `nomad/` and `caddy/` (default: prenv's own). */
-function templateRoot(ctx: CliContext): string | undefined {
+export function templateRoot(ctx: CliContext): string | undefined {
   const dir = ctx.env.PRENV_TEMPLATES;
   return dir ? path.resolve(ctx.cwd, dir) : undefined;
 }
