@@ -27,7 +27,7 @@ interface HostRef {
 
 const URL_HOST = /([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/\s@]*@)?([A-Za-z0-9_.-]+)(?::(\d+))?/g;
 const HOST_PORT = /(^|[\s,;=])([A-Za-z0-9_.-]+):(\d+)(?=$|[\s,;/])/g;
-const HOST_KEY = /(^|_)(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$/;
+const HOST_KEY = /_?(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$/;
 
 /** Where `value` reaches a host of `hosts`: inside a URL or as `host:port`, never a bare word. */
 export function hostRefs(value: string, hosts: ReadonlyMap<string, string>): HostRef[] {
@@ -90,7 +90,6 @@ export function convertEnvironment(
     if (!out.secrets.some((s) => s.name === name)) out.secrets.push({ name, reason });
   };
   const entries = environmentEntries(value);
-  const keys = new Set(entries.map(([k]) => k));
   for (const [key, raw] of entries) {
     if (raw === undefined) {
       addSecret(key, 'has no value in the Compose file (Compose passes it from the shell)');
@@ -107,17 +106,36 @@ export function convertEnvironment(
     }
     if (raw === `{{secret.${key}}}`) continue;
     out.env[key] = wire(key, raw, book, out.notes);
-    if (HOST_KEY.test(key) && book.hosts.has(raw)) {
-      const prefix = key.replace(HOST_KEY, '');
-      const portKey = [`${prefix}_PORT`, `${prefix}PORT`].find((k) => keys.has(k));
+  }
+  wirePairs(out, book);
+  return out;
+}
+
+/**
+ * `CACHE_HOST: redis` with `CACHE_PORT: "6379"`: a host that alone equals a service name is
+ * only rewritten with its port sibling, both from the same Consul instance (Nomad gives the
+ * service a port of its own). A host key without a port key is left as written and reported.
+ */
+function wirePairs(out: ConvertedEnv, book: AddressBook): void {
+  for (const [key, value] of Object.entries(out.env)) {
+    const name = book.hosts.get(value);
+    if (!HOST_KEY.test(key) || !name) continue;
+    const prefix = key.replace(HOST_KEY, '');
+    const portKey = [`${prefix}_PORT`, `${prefix}PORT`].find((k) => k in out.env);
+    const port = book.ports.get(name);
+    if (portKey && port !== undefined && out.env[portKey] === String(port)) {
+      out.env[key] = `{{service.${name}.host}}`;
+      out.env[portKey] = `{{service.${name}.port}}`;
       out.notes.push(
-        `${key}=${raw}${portKey ? ` and ${portKey}` : ''} name service ${book.hosts.get(raw)} by itself; ` +
-          `Nomad gives it a port of its own, so left as written: reach it with one value such as ` +
-          `"{{service.${book.hosts.get(raw)}}}" (host:port)`,
+        `${key} and ${portKey} reach ${name} together: its address and Nomad's port, from Consul`,
+      );
+    } else {
+      out.notes.push(
+        `${key}=${value} names service ${name} ${portKey ? `but ${portKey} is not its port ${port ?? '(none)'}` : 'without a port'}; ` +
+          `Nomad gives ${name} a port of its own, so it is left as written: use "{{service.${name}}}" (host:port) or a ${prefix}_PORT of "{{service.${name}.port}}"`,
       );
     }
   }
-  return out;
 }
 
 function wire(key: string, value: string, book: AddressBook, notes: string[]): string {

@@ -159,10 +159,31 @@ describe('convertEnvironment', () => {
     expect(out.env).toEqual({ C: 'plain', D: 'x-{{secret.D_TOKEN}}', HASH: '$2a$10$abc' });
   });
 
-  it('reports a host/port pair instead of half-wiring it', () => {
-    const out = convertEnvironment({ CACHE_HOST: 'redis', CACHE_PORT: '6379' }, book, []);
-    expect(out.env).toEqual({ CACHE_HOST: 'redis', CACHE_PORT: '6379' });
-    expect(out.notes).toEqual([expect.stringContaining('CACHE_HOST=redis and CACHE_PORT')]);
+  it.each([
+    [
+      { CACHE_HOST: 'redis', CACHE_PORT: '6379' },
+      { CACHE_HOST: '{{service.redis.host}}', CACHE_PORT: '{{service.redis.port}}' },
+      'CACHE_HOST and CACHE_PORT reach redis together',
+    ],
+    [
+      { DBHOST: 'db_main', DBPORT: '5432' },
+      { DBHOST: '{{service.db-main.host}}', DBPORT: '{{service.db-main.port}}' },
+      'DBHOST and DBPORT reach db-main together',
+    ],
+    [
+      { DB_HOST: 'postgres' },
+      { DB_HOST: 'postgres' },
+      'DB_HOST=postgres names service postgres without a port',
+    ],
+    [
+      { CACHE_HOST: 'redis', CACHE_PORT: '6380' },
+      { CACHE_HOST: 'redis', CACHE_PORT: '6380' },
+      'but CACHE_PORT is not its port 6379',
+    ],
+  ])('wires a host and port pair together, or reports it: %j', (env, wired, note) => {
+    const out = convertEnvironment(env, book, []);
+    expect(out.env).toEqual(wired);
+    expect(out.notes).toEqual([expect.stringContaining(note) as string]);
   });
 });
 

@@ -144,9 +144,7 @@ job "values-equal-service-names-production" {
       }
 
       env {
-        CACHE_HOST = "redis"
-        CACHE_PORT = "6379"
-        TEAM_NAME  = "postgres"
+        TEAM_NAME = "postgres"
       }
 
       template {
@@ -155,6 +153,9 @@ job "values-equal-service-names-production" {
         change_mode = "restart"
         data        = <<-EOT
         {{ $service_postgres := "" }}{{ with service "values-equal-service-names-production-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
+        {{ $servicehost_redis := "" }}{{ $serviceport_redis := "" }}{{ with service "values-equal-service-names-production-redis" }}{{ with index . 0 }}{{ $servicehost_redis = .Address }}{{ $serviceport_redis = printf "%d" .Port }}{{ end }}{{ end }}
+        CACHE_HOST={{ print $servicehost_redis | toJSON }}
+        CACHE_PORT={{ print $serviceport_redis | toJSON }}
         DATABASE_URL={{ print "postgres://tracker:secret@" $service_postgres "/tracker" | toJSON }}
         EOT
       }
