@@ -1,3 +1,4 @@
+import { REASONS } from './dropped-keys.js';
 import type { SecretRef } from './interpolate-compose.js';
 
 /** How services of the Compose file are reached in prenv. */
@@ -27,6 +28,8 @@ interface HostRef {
 
 const URL_HOST = /([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/\s@]*@)?([A-Za-z0-9_.-]+)(?::(\d+))?/g;
 const HOST_PORT = /(^|[\s,;=])([A-Za-z0-9_.-]+):(\d+)(?=$|[\s,;/])/g;
+const SECRET_REF = /\{\{secret\.([A-Za-z_][A-Za-z0-9_]*)\}\}/g;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HOST_KEY = /_?(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$/;
 
 /** Where `value` reaches a host of `hosts`: inside a URL or as `host:port`, never a bare word. */
@@ -91,17 +94,26 @@ export function convertEnvironment(
   };
   const entries = environmentEntries(value);
   for (const [key, raw] of entries) {
+    if (!ENV_NAME.test(key)) {
+      out.notes.push(`${key}: ${REASONS.envName}; not carried`);
+      continue;
+    }
     if (raw === undefined) {
       addSecret(key, 'has no value in the Compose file (Compose passes it from the shell)');
       continue;
     }
-    for (const ref of refs.filter((r) => r.key === key)) {
+    // Secrets come from the value itself: extends and merge keys copy values between services.
+    for (const m of raw.matchAll(SECRET_REF)) {
+      const variable = m[1] as string;
+      const ref =
+        refs.find((r) => r.variable === variable && r.key === key) ??
+        refs.find((r) => r.variable === variable);
       addSecret(
-        ref.variable,
-        `${ref.variable === key ? '' : `${key} uses it; `}` +
-          (ref.why === 'unset'
+        variable,
+        `${variable === key ? '' : `${key} uses it; `}` +
+          (ref?.why === 'unset'
             ? 'not set in .env or an --env-file'
-            : 'set in the env file, but its name says it is a secret, so its value is not written into prenv.yml'),
+            : 'its name says it is a secret, so its value (from .env, an --env-file or a default) is not written into prenv.yml'),
       );
     }
     if (raw === `{{secret.${key}}}`) continue;

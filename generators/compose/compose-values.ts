@@ -33,7 +33,7 @@ export function httpHealthCheck(test: unknown): { port?: number; path: string } 
   const text = words.filter((w) => w !== 'CMD' && w !== 'CMD-SHELL').join(' ');
   if (!/\b(curl|wget)\b/.test(text)) return undefined;
   const url =
-    /https?:\/\/(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::(\d+))?(\/[^\s'"|;&]*)?/.exec(
+    /https?:\/\/(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::(\d+))?(\/[^\s'"|;&?#]*)?/.exec(
       text,
     );
   if (!url) return undefined;

@@ -16,7 +16,18 @@ export interface ParsedVolume {
 
 /** Where images keep their data (their Docker Hub docs); a mount there is the service's state. */
 const DATA_DIR =
-  /^(\/var\/lib\/(postgresql|mysql|mongodb|redis|rabbitmq|clickhouse|elasticsearch|influxdb|grafana|minio)|\/data|\/bitnami|\/usr\/share\/elasticsearch\/data|\/var\/opt\/mssql|\/srv|\/var\/lib\/[a-z-]+\/data)(\/|$)|\/(data|uploads|media|storage)$/;
+  /^(\/var\/lib\/[a-z0-9_-]+|\/data|\/bitnami|\/usr\/share\/elasticsearch\/data|\/var\/opt\/mssql|\/srv)(\/|$)/;
+/** Folder names that hold an application's own data (uploads, media, a SQLite file's folder…). */
+const DATA_WORD =
+  /^(data|db|database|uploads?|media|storage|files|library|photos|attachments|backups?|state|var|persist(ent)?)$/i;
+
+/** True when a read-write bind mount keeps state the service writes, not config or source code. */
+function isDataMount(v: ParsedVolume): boolean {
+  if (v.readOnly) return false;
+  if (DATA_DIR.test(v.target)) return true;
+  const words = [...v.target.split('/'), v.source.split('/').filter(Boolean).pop() ?? ''];
+  return words.some((w) => DATA_WORD.test(w.replace(/^[._-]+/, '')));
+}
 
 /**
  * Compose `volumes` of one service → prenv volumes (Nomad host volumes under
@@ -47,7 +58,7 @@ export function convertVolumes(
       notes.push(`${v.target}: an anonymous volume; the data lives only as long as the allocation`);
       return;
     }
-    if (v.type === 'bind' && (v.readOnly || !DATA_DIR.test(v.target))) {
+    if (v.type === 'bind' && !isDataMount(v)) {
       dropped.push({ path: `${at}.volumes.${i}`, reason: REASONS.bindMount });
       return;
     }

@@ -67,5 +67,10 @@ export const REASONS = {
   include: 'included Compose files are not followed; run init on them too and merge the services',
   configsSecrets:
     'Compose configs and secrets are files on the host; put the values in Consul KV (secrets) or bake them into the image',
+  extends:
+    'extends is not followed: the keys this service would inherit are missing from prenv.yml; copy them into the service',
+  volumesFrom:
+    'Nomad tasks of different groups share no volumes; mount the same host volume instead',
+  envName: 'not a valid environment variable name for Nomad (letters, digits and "_")',
   unsupported: 'not supported by prenv',
 } as const;

@@ -61,6 +61,8 @@ const DEFAULT_PORTS: Record<string, number> = {
   opensearch: 9200,
   nats: 4222,
 };
+/** What prenv.yml accepts as a route or health path (bot/config/schema.ts). */
+const URL_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
 const HANDLED = new Set([
   'image',
   'build',
@@ -91,6 +93,9 @@ const SERVICE_REASONS: Record<string, string> = {
   env_file: REASONS.envFile,
   configs: REASONS.configsSecrets,
   secrets: REASONS.configsSecrets,
+  extends: REASONS.extends,
+  network_mode: REASONS.networks,
+  volumes_from: REASONS.volumesFrom,
 };
 const TOP_LEVEL_REASONS: Record<string, string> = {
   version: REASONS.version,
@@ -107,7 +112,7 @@ const TOP_LEVEL_REASONS: Record<string, string> = {
  */
 export function importCompose(input: ComposeInput, options: ComposeImportOptions): ComposeImport {
   const doc = input.compose;
-  const all = (doc.services ?? {}) as Record<string, ComposeService>;
+  const all = resolveExtends((doc.services ?? {}) as Record<string, ComposeService>);
   const result: ComposeImport = {
     config: {},
     dropped: [],
@@ -132,7 +137,7 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
   const svcOf = (n: string): ComposeService => all[n] ?? {};
 
   const proxies = active.filter((n) => isProxy(n, svcOf(n)));
-  const oneShots = oneShotServices(active, all);
+  const oneShots = oneShotServices(active, all, proxies);
   const carried = active.filter((n) => !proxies.includes(n) && !oneShots.has(n));
   const names = new Map(active.map((n) => [n, prenvName(n)]));
   checkNames(
@@ -214,7 +219,17 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
     );
     if (app) routes.push(app);
   }
-  result.routes = routes;
+  result.routes = routes.filter((r) => {
+    if (!URL_PATH.test(r.path)) {
+      notes.push(`${r.service}: route ${r.path} is not a plain URL path; not carried`);
+      return false;
+    }
+    if (!ports.has(r.service)) {
+      notes.push(`${r.service}: route ${r.path} needs a port, and none is known; not carried`);
+      return false;
+    }
+    return true;
+  });
 
   const volumeOwners = new Map<string, string>();
   // Named volumes in use, by any service (a dropped proxy's mounts are reported with it).
@@ -244,7 +259,12 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
 
     const check = httpHealthCheck(healthTest(svc));
     const disabled = (svc.healthcheck as { disable?: unknown } | undefined)?.disable === true;
-    if (check && port !== undefined && (check.port === undefined || check.port === port)) {
+    if (
+      check &&
+      port !== undefined &&
+      (check.port === undefined || check.port === port) &&
+      URL_PATH.test(check.path)
+    ) {
       entry.health = check.path;
     } else if (svc.healthcheck !== undefined && !disabled) {
       dropped.push({
@@ -252,7 +272,7 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
         reason: port === undefined ? REASONS.healthcheckNoPort : REASONS.healthcheck,
       });
     }
-    const mine = routes.filter((r) => r.service === name);
+    const mine = result.routes.filter((r) => r.service === name);
     if (mine.length > 0) {
       const list = mine.map((r) => ({
         path: r.path,
@@ -262,11 +282,7 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
       entry.route = list.length === 1 ? list[0] : list;
     }
 
-    const env = convertEnvironment(
-      svc.environment,
-      book,
-      (input.secretRefs ?? []).filter((r) => r.service === n),
-    );
+    const env = convertEnvironment(svc.environment, book, input.secretRefs ?? []);
     if (Object.keys(env.env).length > 0) entry.env = env.env;
     if (env.secrets.length > 0) entry.secrets = env.secrets.map((s) => s.name);
     env.secrets.forEach((s) => result.secrets.push({ service: name, ...s }));
@@ -295,17 +311,22 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
     ) {
       dropped.push({ path: `${at}.depends_on.condition`, reason: REASONS.dependsOnHealthy });
     }
-    const prestart = deps.filter((d) => oneShots.get(d) === n);
+    const prestart = [...oneShots.keys()].filter((d) => oneShots.get(d) === n);
     if (prestart.length > 0) {
       entry.prestart = Object.fromEntries(
         prestart.map((d) => [
           names.get(d) as string,
-          prestartTask(d, svcOf(d), book, input, result),
+          prestartTask(d, svcOf(d), book, input, options.project, result),
         ]),
       );
       for (const d of prestart) {
         say(
           `${names.get(d)} runs to completion before ${name} starts, on every deploy (a Nomad prestart task)`,
+        );
+      }
+      if (prestart.length > 1) {
+        say(
+          `Nomad runs the prestart tasks ${prestart.map((d) => names.get(d)).join(', ')} at the same time, not one after another`,
         );
       }
     }
@@ -345,6 +366,44 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
   return result;
 }
 
+/**
+ * `extends: { service: base }` within the same file, as Compose merges it (compose-spec
+ * 05-services.md "extends"): the base's keys, the service's own keys on top, `environment`
+ * merged by key. An `extends` naming another file stays and is reported.
+ */
+function resolveExtends(services: Record<string, ComposeService>): Record<string, ComposeService> {
+  const out: Record<string, ComposeService> = {};
+  const resolve = (name: string, seen: Set<string>): ComposeService => {
+    const done = out[name];
+    if (done) return done;
+    const svc = services[name] ?? {};
+    const ext = svc.extends;
+    const base =
+      typeof ext === 'string'
+        ? ext
+        : (ext as { service?: string; file?: string } | undefined)?.file
+          ? undefined
+          : (ext as { service?: string } | undefined)?.service;
+    if (!base || !services[base] || seen.has(base)) return svc;
+    const parent = resolve(base, new Set([...seen, name]));
+    const { extends: _, ...own } = svc;
+    const environment = mergeEnvironment(parent.environment, own.environment);
+    const merged: ComposeService = { ...parent, ...own, ...(environment ? { environment } : {}) };
+    delete merged.container_name;
+    return merged;
+  };
+  for (const name of Object.keys(services)) out[name] = resolve(name, new Set([name]));
+  return out;
+}
+
+function mergeEnvironment(
+  parent: unknown,
+  own: unknown,
+): Record<string, string | undefined> | undefined {
+  if (parent === undefined && own === undefined) return undefined;
+  return Object.fromEntries([...environmentEntries(parent), ...environmentEntries(own)]);
+}
+
 function checkNames(services: string[], names: Map<string, string>, result: ComposeImport): void {
   const byName = new Map<string, string[]>();
   for (const n of services) {
@@ -360,18 +419,37 @@ function checkNames(services: string[], names: Map<string, string>, result: Comp
   }
 }
 
-/** Services others wait for with `service_completed_successfully`, each → the first service that waits. */
+/**
+ * Services others wait for with `service_completed_successfully`, each → the carried service
+ * whose group runs it as a prestart task: the first that waits for it, following a chain of
+ * one-shots (init → migrate → app) to the service at its end. Proxies don't count as waiters.
+ */
 function oneShotServices(
   active: string[],
   all: Record<string, ComposeService>,
+  proxies: string[],
 ): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const n of active) {
+  const waiter = new Map<string, string>();
+  for (const n of active.filter((a) => !proxies.includes(a))) {
     for (const [dep, condition] of conditions(all[n]?.depends_on)) {
-      if (condition === 'service_completed_successfully' && active.includes(dep) && !out.has(dep)) {
-        out.set(dep, n);
+      if (
+        condition === 'service_completed_successfully' &&
+        active.includes(dep) &&
+        !waiter.has(dep)
+      ) {
+        waiter.set(dep, n);
       }
     }
+  }
+  const out = new Map<string, string>();
+  for (const dep of waiter.keys()) {
+    let owner = waiter.get(dep) as string;
+    const seen = new Set([dep]);
+    while (waiter.has(owner) && !seen.has(owner)) {
+      seen.add(owner);
+      owner = waiter.get(owner) as string;
+    }
+    if (!waiter.has(owner)) out.set(dep, owner);
   }
   return out;
 }
@@ -381,15 +459,12 @@ function prestartTask(
   svc: ComposeService,
   book: AddressBook,
   input: ComposeInput,
+  project: string,
   result: ComposeImport,
 ): Record<string, unknown> {
   const at = `services.${n}`;
-  const task: Record<string, unknown> = { image: imageOf(n, svc, 'app', at, result.dropped) };
-  const env = convertEnvironment(
-    svc.environment,
-    book,
-    (input.secretRefs ?? []).filter((r) => r.service === n),
-  );
+  const task: Record<string, unknown> = { image: imageOf(n, svc, project, at, result.dropped) };
+  const env = convertEnvironment(svc.environment, book, input.secretRefs ?? []);
   if (Object.keys(env.env).length > 0) task.env = env.env;
   if (env.secrets.length > 0) task.secrets = env.secrets.map((s) => s.name);
   const name = prenvName(n);

@@ -48,18 +48,21 @@ export function interpolateCompose(
     const envAt = environmentKey(path, text);
     if (envAt) {
       const refs: string[] = [];
-      const lookup = (name: string) =>
-        SECRET_NAME.test(name) && variables[name] !== undefined ? undefined : variables[name];
-      const result = interpolateString(text, lookup, (name) => {
-        refs.push(name);
-        return `{{secret.${name}}}`;
+      // A secret-named variable is always read at run time, even when .env sets it or a
+      // default is written: its value must not land in prenv.yml.
+      const result = interpolateString(text, plain, {
+        deferred: (name) => SECRET_NAME.test(name),
+        onMissing: (name) => {
+          refs.push(name);
+          return `{{secret.${name}}}`;
+        },
       });
       for (const variable of new Set(refs)) {
         out.secretRefs.push({
           service: envAt.service,
           key: envAt.key,
           variable,
-          why: variables[variable] === undefined ? 'unset' : 'secret-name',
+          why: SECRET_NAME.test(variable) ? 'secret-name' : 'unset',
         });
       }
       result.errors.forEach((message) => out.problems.push({ path, message }));

@@ -9,6 +9,17 @@
 /** What a reference to a variable that has no value turns into, and whether it counts as missing. */
 export type MissingHandler = (name: string) => string;
 
+export interface InterpolateOptions {
+  /** Text for an unset variable without default; Compose uses "". */
+  onMissing?: MissingHandler;
+  /**
+   * Variables whose value is supplied later (at run time): every reference to them, with or
+   * without default or `?`, becomes `onMissing(name)`; and an unset `${VAR?err}` does too,
+   * instead of failing.
+   */
+  deferred?: (name: string) => boolean;
+}
+
 export interface InterpolateResult {
   value: string;
   /** Variables that had no value and no default, in order of appearance. */
@@ -27,7 +38,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 export function interpolateString(
   text: string,
   lookup: (name: string) => string | undefined,
-  onMissing: MissingHandler = () => '',
+  options: InterpolateOptions = {},
 ): InterpolateResult {
   const result: InterpolateResult = { value: '', missing: [], errors: [] };
   let i = 0;
@@ -51,7 +62,7 @@ export function interpolateString(
         result.value += text.slice(i);
         break;
       }
-      braced(text.slice(i + 2, end), lookup, onMissing, result);
+      braced(text.slice(i + 2, end), lookup, options, result);
       i = end + 1;
       continue;
     }
@@ -62,7 +73,7 @@ export function interpolateString(
       i++;
       continue;
     }
-    substitute(name, lookup, onMissing, result);
+    substitute(name, lookup, options, result);
     i += 1 + name.length;
   }
   return result;
@@ -71,7 +82,7 @@ export function interpolateString(
 function braced(
   body: string,
   lookup: (name: string) => string | undefined,
-  onMissing: MissingHandler,
+  options: InterpolateOptions,
   result: InterpolateResult,
 ): void {
   const name = NAME.exec(body)?.[0];
@@ -81,7 +92,7 @@ function braced(
   }
   const rest = body.slice(name.length);
   if (rest === '') {
-    substitute(name, lookup, onMissing, result);
+    substitute(name, lookup, options, result);
     return;
   }
   const op = /^(:?)([-?+])/.exec(rest);
@@ -91,10 +102,14 @@ function braced(
   }
   const colon = op[1] === ':';
   const argument = rest.slice(op[0].length);
+  if (options.deferred?.(name) && op[2] !== '+') {
+    substitute(name, () => undefined, options, result);
+    return;
+  }
   const value = lookup(name);
   const isSet = colon ? value !== undefined && value !== '' : value !== undefined;
   const inner = () => {
-    const nested = interpolateString(argument, lookup, onMissing);
+    const nested = interpolateString(argument, lookup, options);
     result.missing.push(...nested.missing);
     result.errors.push(...nested.errors);
     return nested.value;
@@ -111,6 +126,10 @@ function braced(
         result.value += value ?? '';
         return;
       }
+      if (options.deferred) {
+        substitute(name, () => undefined, options, result);
+        return;
+      }
       result.errors.push(
         `${name}: ${inner() || (colon ? 'required, and is unset or empty' : 'required, and is unset')}`,
       );
@@ -120,16 +139,16 @@ function braced(
 function substitute(
   name: string,
   lookup: (name: string) => string | undefined,
-  onMissing: MissingHandler,
+  options: InterpolateOptions,
   result: InterpolateResult,
 ): void {
-  const value = lookup(name);
+  const value = options.deferred?.(name) ? undefined : lookup(name);
   if (value !== undefined) {
     result.value += value;
     return;
   }
   result.missing.push(name);
-  result.value += onMissing(name);
+  result.value += options.onMissing?.(name) ?? '';
 }
 
 /** Index of the `}` that closes a `${` whose body starts at `from`, or -1. */

@@ -8,7 +8,8 @@
 export interface ProxyLocation {
   path: string;
   host: string;
-  port: number | undefined;
+  /** The upstream port; nginx's default (80, or 443 for https) when none is written. */
+  port: number;
   websocket: boolean;
   /** True when `proxy_pass` carries a URI, so nginx rewrote the path prefix. */
   rewritesPath: boolean;
@@ -33,7 +34,7 @@ export function nginxRoutes(text: string): NginxRoutes {
   }
   const out: NginxRoutes = { locations: [], skipped: [] };
   const body = /\bclient_max_body_size\s+(\d+)([kKmMgG]?)\s*;/.exec(source);
-  if (body?.[1]) {
+  if (body?.[1] && Number(body[1]) > 0) {
     const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(body[2] ?? '').toLowerCase()] ?? 1;
     out.maxBodyBytes = Number(body[1]) * unit;
   }
@@ -41,19 +42,20 @@ export function nginxRoutes(text: string): NginxRoutes {
     const modifier = (m[1] ?? '').trim();
     const path = m[2] ?? '';
     const block = m[3] ?? '';
-    const pass = /\bproxy_pass\s+https?:\/\/([\w.-]+)(?::(\d+))?(\/[^\s;]*)?\s*;/.exec(block);
-    if (!pass?.[1]) continue;
+    const pass = /\bproxy_pass\s+(https?):\/\/([\w.-]+)(?::(\d+))?(\/[^\s;]*)?\s*;/.exec(block);
+    if (!pass?.[2]) continue;
     if (modifier.startsWith('~')) {
       out.skipped.push(`location ${modifier} ${path}`);
       continue;
     }
-    const upstream = upstreams.get(pass[1]);
+    const upstream = upstreams.get(pass[2]);
+    const defaultPort = pass[1] === 'https' ? 443 : 80;
     out.locations.push({
       path: path.length > 1 ? path.replace(/\/+$/, '') : path,
-      host: upstream?.host ?? pass[1],
-      port: pass[2] ? Number(pass[2]) : upstream?.port,
+      host: upstream?.host ?? pass[2],
+      port: pass[3] ? Number(pass[3]) : upstream ? (upstream.port ?? defaultPort) : defaultPort,
       websocket: /proxy_set_header\s+Upgrade\b/i.test(block),
-      rewritesPath: pass[3] !== undefined,
+      rewritesPath: pass[4] !== undefined,
     });
   }
   return out;
