@@ -103,3 +103,40 @@ export function chooseApp(
       : `it publishes ${chosen.publicPorts.join(', ')}, the most likely web port of ${pool.map((c) => c.service).join(', ')}`;
   return { service: chosen.service, path: '/', why };
 }
+
+/** What Traefik's Docker labels on a service say: the paths its routers match and its port. */
+export interface TraefikLabels {
+  paths: string[];
+  port?: number;
+}
+
+/**
+ * Routes from Traefik's Docker provider labels (doc.traefik.io "Docker provider, routing"):
+ * `traefik.http.routers.R.rule` (its `PathPrefix`/`Path` values, or `/` for a Host-only rule)
+ * and `traefik.http.services.S.loadbalancer.server.port`. Undefined without router labels.
+ */
+export function traefikLabels(labels: unknown): TraefikLabels | undefined {
+  const entries: [string, string][] = Array.isArray(labels)
+    ? labels.map((l) => {
+        const text = String(l);
+        const eq = text.indexOf('=');
+        return [text.slice(0, eq < 0 ? undefined : eq), eq < 0 ? '' : text.slice(eq + 1)];
+      })
+    : labels && typeof labels === 'object'
+      ? Object.entries(labels).map(([k, v]) => [k, String(v)])
+      : [];
+  const rules = entries.filter(([k]) => /^traefik\.http\.routers\.[^.]+\.rule$/.test(k));
+  if (rules.length === 0) return undefined;
+  const paths = new Set<string>();
+  for (const [, rule] of rules) {
+    const found = [...rule.matchAll(/\b(?:PathPrefix|Path)\(\s*[`"']([^`"']+)[`"']/g)].map((m) =>
+      (m[1] ?? '/').replace(/(.)\/+$/, '$1'),
+    );
+    if (found.length === 0) paths.add('/');
+    found.forEach((p) => paths.add(p));
+  }
+  const port = entries.find(([k]) =>
+    /^traefik\.http\.services\.[^.]+\.loadbalancer\.server\.port$/.test(k),
+  );
+  return { paths: [...paths], ...(port && Number(port[1]) > 0 ? { port: Number(port[1]) } : {}) };
+}

@@ -64,6 +64,8 @@ export const REASONS = {
   links: 'services reach each other through Consul service addresses',
   logging: 'Nomad keeps task logs itself (nomad alloc logs)',
   labels: 'Docker labels; Nomad job meta is written by prenv',
+  traefikLabels:
+    'Traefik labels: their paths and port were read for the routes; TLS, middlewares and other labels are not carried',
   include: 'included Compose files are not followed; run init on them too and merge the services',
   configsSecrets:
     'Compose configs and secrets are files on the host; put the values in Consul KV (secrets) or bake them into the image',

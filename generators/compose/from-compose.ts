@@ -6,7 +6,13 @@ import {
   type AddressBook,
 } from './compose-env.js';
 import { isLoopback, isPublicTcp, parseExpose, parsePort, type PortSpec } from './compose-ports.js';
-import { chooseApp, routesFromProxy, STATEFUL_IMAGE, type ChosenRoute } from './compose-routes.js';
+import {
+  chooseApp,
+  routesFromProxy,
+  STATEFUL_IMAGE,
+  traefikLabels,
+  type ChosenRoute,
+} from './compose-routes.js';
 import { convertVolumes, parseVolume } from './compose-volumes.js';
 import { REASONS, type DroppedKey } from './dropped-keys.js';
 import type { SecretRef } from './interpolate-compose.js';
@@ -140,6 +146,7 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
   const oneShots = oneShotServices(active, all, proxies);
   const carried = active.filter((n) => !proxies.includes(n) && !oneShots.has(n));
   const names = new Map(active.map((n) => [n, prenvName(n)]));
+  const images = builtImages(active, all, options.project);
   checkNames(
     active.filter((n) => !proxies.includes(n)),
     names,
@@ -177,6 +184,13 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
   for (const files of nginx.values()) {
     files.forEach((f) => f.routes.locations.forEach((l) => reach(l.host, l.port)));
   }
+  const traefik = new Map(
+    carried.flatMap((n) => {
+      const t = traefikLabels(svcOf(n).labels);
+      return t ? [[n, t] as const] : [];
+    }),
+  );
+  for (const [n, t] of traefik) reach(n, t.port);
 
   const specs = new Map<string, PortSpec[]>();
   const ports = new Map<string, number>();
@@ -204,6 +218,16 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
   for (const [proxy, files] of nginx) {
     for (const f of files) routes.push(...routesFromProxy(proxy, f.file, f.routes, hosts, notes));
   }
+  for (const [n, t] of traefik) {
+    for (const path of t.paths) {
+      if (routes.some((r) => r.path === path)) continue;
+      routes.push({
+        service: names.get(n) as string,
+        path,
+        why: `its traefik labels route ${path === '/' ? 'its host' : path} to it`,
+      });
+    }
+  }
   if (routes.length === 0) {
     const behind = proxies.length
       ? proxies.flatMap((p) => dependsOn(svcOf(p).depends_on).map((d) => names.get(d) ?? d))
@@ -218,6 +242,11 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
       behind,
     );
     if (app) routes.push(app);
+    else if (proxies.length > 0) {
+      notes.push(
+        `${proxies.join(', ')}: no upstream found (no readable nginx config, no depends_on on a service with a port); add \`route:\` in prenv.yml`,
+      );
+    }
   }
   result.routes = routes.filter((r) => {
     if (!URL_PATH.test(r.path)) {
@@ -246,7 +275,9 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
     const name = names.get(n) as string;
     const at = `services.${n}`;
     const say = (text: string) => notes.push(`${name}: ${text}`);
-    const entry: Record<string, unknown> = { image: imageOf(n, svc, options.project, at, dropped) };
+    const entry: Record<string, unknown> = {
+      image: imageOf(svc, images.get(n) as string, at, dropped),
+    };
     const port = ports.get(name);
     if (port !== undefined) entry.port = port;
     reportPorts(
@@ -316,7 +347,7 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
       entry.prestart = Object.fromEntries(
         prestart.map((d) => [
           names.get(d) as string,
-          prestartTask(d, svcOf(d), book, input, options.project, result),
+          prestartTask(d, svcOf(d), book, input, images.get(d) as string, result),
         ]),
       );
       for (const d of prestart) {
@@ -331,8 +362,10 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
       }
     }
 
+    if (traefik.has(n)) dropped.push({ path: `${at}.labels`, reason: REASONS.traefikLabels });
     for (const key of Object.keys(svc)) {
       if (HANDLED.has(key) || key.startsWith('x-')) continue;
+      if (key === 'labels' && traefik.has(n)) continue;
       dropped.push({ path: `${at}.${key}`, reason: SERVICE_REASONS[key] ?? REASONS.unsupported });
     }
     out[name] = entry;
@@ -357,6 +390,12 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
     dropped.push({ path: key, reason: TOP_LEVEL_REASONS[key] ?? REASONS.unsupported });
   }
 
+  if (Object.keys(out).length === 0) {
+    result.problems.push({
+      path: ['services'],
+      message: `no service to carry over: ${active.length === 0 ? 'every service is behind a profile (pass --profile)' : 'every service is a reverse proxy or a one-shot task'}`,
+    });
+  }
   result.config = {
     project: options.project,
     github: options.github,
@@ -459,11 +498,11 @@ function prestartTask(
   svc: ComposeService,
   book: AddressBook,
   input: ComposeInput,
-  project: string,
+  image: string,
   result: ComposeImport,
 ): Record<string, unknown> {
   const at = `services.${n}`;
-  const task: Record<string, unknown> = { image: imageOf(n, svc, project, at, result.dropped) };
+  const task: Record<string, unknown> = { image: imageOf(svc, image, at, result.dropped) };
   const env = convertEnvironment(svc.environment, book, input.secretRefs ?? []);
   if (Object.keys(env.env).length > 0) task.env = env.env;
   if (env.secrets.length > 0) task.secrets = env.secrets.map((s) => s.name);
@@ -535,16 +574,30 @@ function healthTest(svc: ComposeService): unknown {
   return (svc.healthcheck as { test?: unknown } | undefined)?.test;
 }
 
-function imageOf(
-  name: string,
-  svc: ComposeService,
-  project: string,
-  at: string,
-  dropped: DroppedKey[],
-): string {
+function imageOf(svc: ComposeService, built: string, at: string, dropped: DroppedKey[]): string {
   if (svc.build !== undefined) dropped.push({ path: `${at}.build`, reason: REASONS.build });
   if (typeof svc.image === 'string' && svc.image.length > 0) return svc.image;
-  return `${project}/${prenvName(name)}:{{sha}}`;
+  return built;
+}
+
+/**
+ * The image CI should build for each service without `image`: `<project>/<service>:{{sha}}`,
+ * shared by services that build the same context (a worker or migration of the app).
+ */
+function builtImages(
+  services: string[],
+  all: Record<string, ComposeService>,
+  project: string,
+): Map<string, string> {
+  const byBuild = new Map<string, string>();
+  const out = new Map<string, string>();
+  for (const n of services) {
+    const build = JSON.stringify(all[n]?.build ?? null);
+    const image = byBuild.get(build) ?? `${project}/${prenvName(n)}:{{sha}}`;
+    if (all[n]?.build !== undefined && !byBuild.has(build)) byBuild.set(build, image);
+    out.set(n, image);
+  }
+  return out;
 }
 
 function commandOf(svc: ComposeService): Record<string, unknown> {

@@ -14,7 +14,8 @@ import {
   parsePort,
 } from '../../generators/compose/compose-ports.js';
 import { nginxRoutes } from '../../generators/compose/nginx-upstreams.js';
-import { chooseApp } from '../../generators/compose/compose-routes.js';
+import { chooseApp, traefikLabels } from '../../generators/compose/compose-routes.js';
+import { importCompose } from '../../generators/compose/from-compose.js';
 
 describe('Compose value converters', () => {
   it.each([
@@ -236,5 +237,105 @@ describe('which service is the app', () => {
       ['api', 'ui'],
     );
     expect(chosen?.service).toBe('ui');
+  });
+});
+
+describe('Traefik labels', () => {
+  it.each([
+    [
+      [
+        'traefik.http.routers.api.rule=Host(`x.com`) && PathPrefix(`/api/`)',
+        'traefik.http.services.api.loadbalancer.server.port=8000',
+      ],
+      { paths: ['/api'], port: 8000 },
+    ],
+    [{ 'traefik.http.routers.web.rule': 'Host(`x.com`)' }, { paths: ['/'] }],
+    [['traefik.enable=true'], undefined],
+    [undefined, undefined],
+  ])('traefikLabels(%j)', (labels, expected) => {
+    expect(traefikLabels(labels)).toEqual(expected);
+  });
+});
+
+describe('importCompose', () => {
+  const options = {
+    project: 'shop',
+    github: { owner: 'acme', repo: 'shop' },
+    domain: 'shop.example.com',
+  };
+  const services = (compose: Record<string, unknown>) =>
+    importCompose({ compose: { services: compose } }, options).config.services as Record<
+      string,
+      Record<string, unknown>
+    >;
+
+  it('merges extends within the file and names one image for services that build the same context', () => {
+    const out = services({
+      app: { build: './app', ports: ['8000:8000'], environment: { A: '1', B: '2' } },
+      worker: { extends: { service: 'app' }, command: 'work', environment: { B: 'x' } },
+      other: { build: './other' },
+    });
+    expect(out.app?.image).toBe('shop/app:{{sha}}');
+    expect(out.worker).toMatchObject({
+      image: 'shop/app:{{sha}}',
+      command: 'work',
+      env: { A: '1', B: 'x' },
+    });
+    expect(out.other?.image).toBe('shop/other:{{sha}}');
+  });
+
+  it('runs a chain of one-shot services before the service at its end', () => {
+    const out = services({
+      app: {
+        image: 'a',
+        ports: ['80:80'],
+        depends_on: { migrate: { condition: 'service_completed_successfully' } },
+      },
+      migrate: {
+        image: 'a',
+        command: 'migrate',
+        depends_on: { seed: { condition: 'service_completed_successfully' } },
+      },
+      seed: { image: 'a', command: 'seed' },
+    });
+    expect(Object.keys(out)).toEqual(['app']);
+    expect(Object.keys(out.app?.prestart as object)).toEqual(['migrate', 'seed']);
+  });
+
+  it('says when nothing is left to carry', () => {
+    const result = importCompose(
+      { compose: { services: { nginx: { image: 'nginx:1' } } } },
+      options,
+    );
+    expect(result.problems).toEqual([
+      {
+        path: ['services'],
+        message: 'no service to carry over: every service is a reverse proxy or a one-shot task',
+      },
+    ]);
+  });
+
+  it('routes a service by its Traefik labels and uses their port', () => {
+    const result = importCompose(
+      {
+        compose: {
+          services: {
+            traefik: { image: 'traefik:v3' },
+            api: {
+              build: '.',
+              labels: [
+                'traefik.http.routers.a.rule=PathPrefix(`/api`)',
+                'traefik.http.services.a.loadbalancer.server.port=9000',
+              ],
+            },
+          },
+        },
+      },
+      options,
+    );
+    expect(result.routes).toEqual([
+      { service: 'api', path: '/api', why: 'its traefik labels route /api to it' },
+    ]);
+    expect(result.config.services).toMatchObject({ api: { port: 9000, route: { path: '/api' } } });
   });
 });
