@@ -72,7 +72,9 @@ export const serviceSchema = z.strictObject({
   port: z.number().int().min(1).max(65_535).optional(),
   health: urlPath.optional(),
   /** One route, or a list when several paths go to this service; always a list once parsed. */
-  route: z.union([route.transform((r) => [r]), z.array(route).min(1)]).default([]),
+  route: z
+    .preprocess((v) => (v && typeof v === 'object' && !Array.isArray(v) ? [v] : v), z.array(route))
+    .default([]),
   env: z.record(envName, scalar).default({}),
   secrets: z.array(envName).default([]),
   resources: resources.default({ cpu: 100, memory: 256 }),
