@@ -338,4 +338,50 @@ describe('importCompose', () => {
     ]);
     expect(result.config.services).toMatchObject({ api: { port: 9000, route: { path: '/api' } } });
   });
+
+  it.each([
+    ['expose', { search: { image: 's', expose: ['7700'] } }, 7700],
+    [
+      'the port of its healthcheck URL',
+      {
+        search: {
+          image: 's',
+          healthcheck: { test: ['CMD', 'wget', '-q', 'http://localhost:7700/health'] },
+        },
+      },
+      7700,
+    ],
+    [
+      "another service's URL to it",
+      {
+        search: { image: 's' },
+        app: { image: 'a', environment: { SEARCH_URL: 'http://search:7700' } },
+      },
+      7700,
+    ],
+  ])(
+    'gives a service reached on an unpublished port (%s) a port, so it gets a Consul service',
+    (_, compose, port) => {
+      const out = services(compose);
+      expect(out.search).toMatchObject({ port });
+      expect(out.search?.route).toBeUndefined();
+    },
+  );
+
+  it('keeps a bcrypt hash written with $$ as a literal value, not a secret', () => {
+    const result = importCompose(
+      {
+        compose: {
+          services: {
+            app: { image: 'a', environment: { ADMIN_HASH: '$2a$10$N9qo8uLOickgx2ZMRZoMye' } },
+          },
+        },
+      },
+      options,
+    );
+    expect(result.secrets).toEqual([]);
+    expect(result.config.services).toMatchObject({
+      app: { env: { ADMIN_HASH: '$2a$10$N9qo8uLOickgx2ZMRZoMye' } },
+    });
+  });
 });

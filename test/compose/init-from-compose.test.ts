@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -137,6 +137,24 @@ describe('prenv init --from-compose', () => {
     expect(config.config.services.api?.volumes).toEqual([
       { name: 'media', path: '/app/media', read_only: false },
     ]);
+  });
+
+  it('checks every environment as render --check does, and writes nothing that render refuses', async () => {
+    const dir = tempDir();
+    const compose = path.join(dir, 'docker-compose.yml');
+    // A Go template in a value reads as an unknown prenv placeholder: render would refuse it.
+    writeFileSync(
+      compose,
+      'services:\n  app:\n    image: acme/app:1\n    ports: ["3000:3000"]\n    environment:\n      FORMAT: "{{json}}"\n',
+    );
+    const out = path.join(dir, 'prenv.yml');
+    const run = await runCli(['init', '--from-compose', compose, '--out', out]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('does not pass render --check');
+    expect(run.stderr).toContain('production:');
+    expect(run.stderr).toContain('pr-7:');
+    expect(run.stderr).toContain('services.app.env.FORMAT: unknown placeholder "{{json}}"');
+    expect(existsSync(out)).toBe(false);
   });
 
   it('refuses to overwrite an existing file without --force', async () => {
