@@ -44,7 +44,7 @@ export function interpolateCompose(
     }
     return node;
   };
-  const one = (text: string, path: (string | number)[]): string => {
+  const one = (text: string, path: (string | number)[]): unknown => {
     const envAt = environmentKey(path, text);
     if (envAt) {
       const refs: string[] = [];
@@ -80,10 +80,49 @@ export function interpolateCompose(
         out.unset.push({ path, variable });
       }
     }
-    return result.value;
+    return text.includes('$') ? typed(result.value, path.at(-1)) : result.value;
   };
   out.value = walk(doc, []);
   return out;
+}
+
+const INTEGER_KEYS = new Set([
+  'replicas',
+  'scale',
+  'retries',
+  'target',
+  'cpu_count',
+  'cpu_percent',
+  'cpu_shares',
+  'pids_limit',
+  'oom_score_adj',
+  'mem_swappiness',
+]);
+const BOOLEAN_KEYS = new Set([
+  'stdin_open',
+  'tty',
+  'privileged',
+  'read_only',
+  'init',
+  'disable',
+  'required',
+  'external',
+  'attachable',
+  'internal',
+  'oom_kill_disable',
+  'create_host_path',
+  'nocopy',
+]);
+
+/**
+ * An interpolated value is text; where the spec wants a number or a boolean, Compose converts
+ * it after interpolation (compose-go's interpolation type casts), so `replicas: ${N:-2}` is 2.
+ */
+function typed(value: string, key: string | number | undefined): unknown {
+  if (typeof key !== 'string') return value;
+  if (INTEGER_KEYS.has(key) && /^-?\d+$/.test(value)) return Number(value);
+  if (BOOLEAN_KEYS.has(key) && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  return value;
 }
 
 /** The service and key when `path` is a value of a service's `environment`. */

@@ -115,6 +115,32 @@ describe('Compose interpolation (compose-spec "Interpolation")', () => {
   });
 });
 
+describe('typed interpolation', () => {
+  it('gives numbers and booleans where the spec wants them, as Compose does', () => {
+    const result = interpolateCompose(
+      {
+        services: {
+          a: {
+            image: 'a',
+            deploy: { replicas: '${N:-2}' },
+            healthcheck: { retries: '${R}', disable: '${OFF:-false}' },
+            labels: ['${L:-true}'],
+            environment: { COUNT: '${N:-2}' },
+          },
+        },
+      },
+      { R: '5' },
+    );
+    expect((result.value as { services: { a: unknown } }).services.a).toEqual({
+      image: 'a',
+      deploy: { replicas: 2 },
+      healthcheck: { retries: 5, disable: false },
+      labels: ['true'],
+      environment: { COUNT: '2' },
+    });
+  });
+});
+
 describe('Compose YAML', () => {
   it('merges `<<` keys, own keys winning, and lists of merges in order', () => {
     const result = parseComposeYaml(
