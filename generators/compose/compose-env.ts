@@ -113,7 +113,9 @@ export function convertEnvironment(
         `${variable === key ? '' : `${key} uses it; `}` +
           (ref?.why === 'unset'
             ? 'not set in .env or an --env-file'
-            : 'its name says it is a secret, so its value (from .env, an --env-file or a default) is not written into prenv.yml'),
+            : ref?.why === 'env-file'
+              ? "from the service's env_file; its name or value says it is a secret, so it is not written into prenv.yml"
+              : 'its name says it is a secret, so its value (from .env, an --env-file or a default) is not written into prenv.yml'),
       );
     }
     if (raw === `{{secret.${key}}}`) continue;

@@ -41,8 +41,7 @@ export const REASONS = {
     'a bind mount of a host file or config folder; bake it into the image or render it with a Nomad template',
   tmpfs:
     'a tmpfs mount; not carried: the container filesystem is thrown away with each allocation anyway',
-  envFile:
-    'env files stay off the cluster; put these variables in Consul KV and list them under secrets',
+  envFileMissing: 'not found beside the Compose file; its variables are missing',
   healthcheck:
     'only HTTP checks against localhost on the service port are carried over; Nomad checks the port over TCP instead',
   healthcheckNoPort:

@@ -15,7 +15,7 @@ import {
 } from './compose-routes.js';
 import { convertVolumes, parseVolume } from './compose-volumes.js';
 import { REASONS, type DroppedKey } from './dropped-keys.js';
-import type { SecretRef } from './interpolate-compose.js';
+import { SECRET_NAME, type SecretRef } from './interpolate-compose.js';
 import { nginxRoutes } from './nginx-upstreams.js';
 
 export interface ComposeImportOptions {
@@ -30,6 +30,10 @@ export interface ComposeImportOptions {
 export interface ComposeInput {
   compose: Record<string, unknown>;
   secretRefs?: readonly SecretRef[];
+  /** Variables of each service's `env_file`s, in order (later files win), keyed by Compose service name. */
+  envFiles?: Readonly<Record<string, readonly { file: string; values: Record<string, string> }[]>>;
+  /** `env_file`s that were required and not found. */
+  missingEnvFiles?: readonly { service: string; file: string }[];
   /** Config files of reverse-proxy services (nginx), keyed by Compose service name. */
   proxyConfigs?: Readonly<Record<string, readonly { file: string; text: string }[]>>;
 }
@@ -70,6 +74,7 @@ const DEFAULT_PORTS: Record<string, number> = {
 /** What prenv.yml accepts as a route or health path (bot/config/schema.ts). */
 const URL_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
 const HANDLED = new Set([
+  'env_file',
   'image',
   'build',
   'ports',
@@ -96,7 +101,6 @@ const SERVICE_REASONS: Record<string, string> = {
   external_links: REASONS.links,
   logging: REASONS.logging,
   labels: REASONS.labels,
-  env_file: REASONS.envFile,
   configs: REASONS.configsSecrets,
   secrets: REASONS.configsSecrets,
   extends: REASONS.extends,
@@ -313,7 +317,10 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
       entry.route = list.length === 1 ? list[0] : list;
     }
 
-    const env = convertEnvironment(svc.environment, book, input.secretRefs ?? []);
+    const env = convertEnvironment(withEnvFiles(n, svc, input, dropped, say), book, [
+      ...(input.secretRefs ?? []),
+      ...envFileSecretRefs(n, input),
+    ]);
     if (Object.keys(env.env).length > 0) entry.env = env.env;
     if (env.secrets.length > 0) entry.secrets = env.secrets.map((s) => s.name);
     env.secrets.forEach((s) => result.secrets.push({ service: name, ...s }));
@@ -503,10 +510,14 @@ function prestartTask(
 ): Record<string, unknown> {
   const at = `services.${n}`;
   const task: Record<string, unknown> = { image: imageOf(svc, image, at, result.dropped) };
-  const env = convertEnvironment(svc.environment, book, input.secretRefs ?? []);
+  const name = prenvName(n);
+  const say = (text: string) => result.notes.push(`${name}: ${text}`);
+  const env = convertEnvironment(withEnvFiles(n, svc, input, result.dropped, say), book, [
+    ...(input.secretRefs ?? []),
+    ...envFileSecretRefs(n, input),
+  ]);
   if (Object.keys(env.env).length > 0) task.env = env.env;
   if (env.secrets.length > 0) task.secrets = env.secrets.map((s) => s.name);
-  const name = prenvName(n);
   env.secrets.forEach((s) => result.secrets.push({ service: name, ...s }));
   env.notes.forEach((line) => result.notes.push(`${name}: ${line}`));
   Object.assign(task, commandOf(svc));
@@ -515,6 +526,7 @@ function prestartTask(
   for (const key of Object.keys(svc)) {
     if (
       [
+        'env_file',
         'image',
         'build',
         'environment',
@@ -554,6 +566,53 @@ function reportPorts(
       dropped.push({ path: key, reason: REASONS.unrouted });
     }
   });
+}
+
+/** Values that carry a password inline (`scheme://user:password@host`). */
+const CREDENTIAL_URL = /:\/\/[^/\s:@]+:[^@\s]+@/;
+
+/**
+ * A service's `environment` with its `env_file` variables under it (Compose: `environment`
+ * wins). A variable whose name says it is a secret, or whose value holds a password, becomes
+ * `{{secret.NAME}}`: its value stays in the env file, to be stored in Consul KV.
+ */
+function withEnvFiles(
+  n: string,
+  svc: ComposeService,
+  input: ComposeInput,
+  dropped: DroppedKey[],
+  say: (text: string) => void,
+): unknown {
+  for (const m of (input.missingEnvFiles ?? []).filter((x) => x.service === n)) {
+    dropped.push({
+      path: `services.${n}.env_file`,
+      reason: `${m.file}: ${REASONS.envFileMissing}`,
+    });
+  }
+  const files = input.envFiles?.[n] ?? [];
+  if (files.length === 0) return svc.environment;
+  const merged: Record<string, string | undefined> = {};
+  for (const f of files) {
+    for (const [key, value] of Object.entries(f.values)) {
+      merged[key] = isSecretValue(key, value) ? `{{secret.${key}}}` : value;
+    }
+    say(
+      `env_file ${f.file}: ${Object.keys(f.values).length} variable(s) carried into env; secret ones are listed under secrets and their values stay in the file`,
+    );
+  }
+  return Object.fromEntries([...Object.entries(merged), ...environmentEntries(svc.environment)]);
+}
+
+function isSecretValue(key: string, value: string): boolean {
+  return SECRET_NAME.test(key) || CREDENTIAL_URL.test(value);
+}
+
+function envFileSecretRefs(n: string, input: ComposeInput): SecretRef[] {
+  return (input.envFiles?.[n] ?? []).flatMap((f) =>
+    Object.entries(f.values)
+      .filter(([key, value]) => isSecretValue(key, value))
+      .map(([key]) => ({ service: n, key, variable: key, why: 'env-file' as const })),
+  );
 }
 
 /** Reverse proxies and certificate helpers, which Caddy replaces. */

@@ -10,7 +10,7 @@ export interface SecretRef {
   /** The environment key whose value refers to the variable. */
   key: string;
   variable: string;
-  why: 'unset' | 'secret-name';
+  why: 'unset' | 'secret-name' | 'env-file';
 }
 
 export interface InterpolatedCompose {

@@ -157,6 +157,59 @@ describe('prenv init --from-compose', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('carries env_file variables into env, secret ones by name only, and reports a missing file', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'docker-compose.yml'),
+      `services:
+  app:
+    image: acme/app:1
+    ports: ["3000:3000"]
+    env_file: [app.env, { path: optional.env, required: false }]
+    environment: { LOG_LEVEL: debug }
+  worker:
+    image: acme/app:1
+    env_file: gone.env
+  db:
+    image: postgres:16
+`,
+    );
+    writeFileSync(
+      path.join(dir, 'app.env'),
+      'LOG_LEVEL=info\nDB_HOST=db\nDB_PORT=5432\nAPP_SECRET=s3cr3t\nDATABASE_URL=postgres://u:hunter2@db:5432/x\n',
+    );
+    const out = path.join(dir, 'prenv.yml');
+    const run = await runCli([
+      'init',
+      '--from-compose',
+      path.join(dir, 'docker-compose.yml'),
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text).not.toContain('s3cr3t');
+    expect(text).not.toContain('hunter2');
+    const config = parseConfig(text, 'prenv.yml');
+    if (!config.ok) throw new Error(JSON.stringify(config.problems));
+    expect(config.config.services.app).toMatchObject({
+      env: { LOG_LEVEL: 'debug', DB_HOST: '{{service.db.host}}', DB_PORT: '{{service.db.port}}' },
+      secrets: ['APP_SECRET', 'DATABASE_URL'],
+    });
+    const report = JSON.parse(run.stdout) as {
+      dropped: { key: string; services: string[]; reason: string }[];
+    };
+    expect(report.dropped).toEqual([
+      {
+        key: 'env_file',
+        services: ['worker'],
+        reason: 'gone.env: not found beside the Compose file; its variables are missing',
+      },
+    ]);
+  });
+
   it('refuses to overwrite an existing file without --force', async () => {
     const dir = tempDir();
     const out = path.join(dir, 'prenv.yml');

@@ -70,3 +70,40 @@ async function readConfFiles(
     })),
   );
 }
+
+/**
+ * The texts of each service's `env_file`s (a path, a list, or `{ path, required }` items),
+ * relative to the Compose file, keyed by service. A missing optional file is left out; a
+ * missing required one is listed in `missing`.
+ */
+export async function readServiceEnvFiles(
+  composeFile: string,
+  compose: Record<string, unknown>,
+): Promise<{
+  files: Record<string, { file: string; text: string }[]>;
+  missing: { service: string; file: string }[];
+}> {
+  const dir = path.dirname(composeFile);
+  const services = (compose.services ?? {}) as Record<string, Record<string, unknown>>;
+  const files: Record<string, { file: string; text: string }[]> = {};
+  const missing: { service: string; file: string }[] = [];
+  for (const [name, svc] of Object.entries(services)) {
+    const raw = svc?.env_file;
+    if (raw === undefined) continue;
+    const items = (Array.isArray(raw) ? raw : [raw]).map((item) =>
+      typeof item === 'string'
+        ? { file: item, required: true }
+        : {
+            file: String((item as { path?: unknown }).path ?? ''),
+            required: (item as { required?: unknown }).required !== false,
+          },
+    );
+    files[name] = [];
+    for (const item of items) {
+      const text = await readFile(path.resolve(dir, item.file), 'utf8').catch(() => undefined);
+      if (text !== undefined) files[name].push({ file: item.file, text });
+      else if (item.required) missing.push({ service: name, file: item.file });
+    }
+  }
+  return { files, missing };
+}

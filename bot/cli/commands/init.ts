@@ -3,7 +3,11 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadComposeSchema } from '../../adapters/compose/compose-schema-file.js';
-import { readProxyConfigs, readVariables } from '../../adapters/compose/read-compose.js';
+import {
+  readProxyConfigs,
+  readServiceEnvFiles,
+  readVariables,
+} from '../../adapters/compose/read-compose.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import { formatProblem, renderAndValidate } from '../../adapters/render/render-and-validate.js';
 import { loadTemplates } from '../../adapters/templates/load-templates.js';
@@ -106,10 +110,18 @@ async function initFromCompose(opts: InitOptions, ctx: CliContext) {
       (typeof compose.name === 'string' ? compose.name : path.basename(path.dirname(composeFile))),
   );
   const [owner = 'CHANGE-ME', repo = project] = (opts.github ?? '').split('/').filter(Boolean);
+  const serviceEnvFiles = await readServiceEnvFiles(composeFile, compose);
   const imported = importCompose(
     {
       compose,
       secretRefs: interpolated.secretRefs,
+      envFiles: Object.fromEntries(
+        Object.entries(serviceEnvFiles.files).map(([service, files]) => [
+          service,
+          files.map((f) => ({ file: f.file, values: parseDotEnv(f.text, variables) })),
+        ]),
+      ),
+      missingEnvFiles: serviceEnvFiles.missing,
       proxyConfigs: await readProxyConfigs(composeFile, compose),
     },
     {
