@@ -115,7 +115,7 @@ export function convertEnvironment(
             ? 'not set in .env or an --env-file'
             : ref?.why === 'env-file'
               ? "from the service's env_file; its name or value says it is a secret, so it is not written into prenv.yml"
-              : 'its name says it is a secret, so its value (from .env, an --env-file or a default) is not written into prenv.yml'),
+              : 'its name or value says it is a secret, so its value (from .env, an --env-file or a default) is not written into prenv.yml'),
       );
     }
     if (raw === `{{secret.${key}}}`) continue;

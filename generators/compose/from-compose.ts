@@ -15,7 +15,7 @@ import {
 } from './compose-routes.js';
 import { convertVolumes, parseVolume } from './compose-volumes.js';
 import { REASONS, type DroppedKey } from './dropped-keys.js';
-import { SECRET_NAME, type SecretRef } from './interpolate-compose.js';
+import { isSecretVariable, type SecretRef } from './interpolate-compose.js';
 import { nginxRoutes } from './nginx-upstreams.js';
 
 export interface ComposeImportOptions {
@@ -568,9 +568,6 @@ function reportPorts(
   });
 }
 
-/** Values that carry a password inline (`scheme://user:password@host`). */
-const CREDENTIAL_URL = /:\/\/[^/\s:@]+:[^@\s]+@/;
-
 /**
  * A service's `environment` with its `env_file` variables under it (Compose: `environment`
  * wins). A variable whose name says it is a secret, or whose value holds a password, becomes
@@ -594,7 +591,7 @@ function withEnvFiles(
   const merged: Record<string, string | undefined> = {};
   for (const f of files) {
     for (const [key, value] of Object.entries(f.values)) {
-      merged[key] = isSecretValue(key, value) ? `{{secret.${key}}}` : value;
+      merged[key] = isSecretVariable(key, value) ? `{{secret.${key}}}` : value;
     }
     say(
       `env_file ${f.file}: ${Object.keys(f.values).length} variable(s) carried into env; secret ones are listed under secrets and their values stay in the file`,
@@ -603,14 +600,10 @@ function withEnvFiles(
   return Object.fromEntries([...Object.entries(merged), ...environmentEntries(svc.environment)]);
 }
 
-function isSecretValue(key: string, value: string): boolean {
-  return SECRET_NAME.test(key) || CREDENTIAL_URL.test(value);
-}
-
 function envFileSecretRefs(n: string, input: ComposeInput): SecretRef[] {
   return (input.envFiles?.[n] ?? []).flatMap((f) =>
     Object.entries(f.values)
-      .filter(([key, value]) => isSecretValue(key, value))
+      .filter(([key, value]) => isSecretVariable(key, value))
       .map(([key]) => ({ service: n, key, variable: key, why: 'env-file' as const })),
   );
 }

@@ -4,6 +4,14 @@ import { interpolateString } from './interpolate.js';
 export const SECRET_NAME =
   /(SECRET|PASSWORD|PASSWD|TOKEN|CREDENTIAL|PRIVATE|SALT|(^|_)KEY$|_KEY_|(^|_)PASS$|(^|_)PWD$)/i;
 
+/** Values that carry a password inline (`scheme://user:password@host`). */
+export const CREDENTIAL_URL = /:\/\/[^/\s:@]+:[^@\s]+@/;
+
+/** True when a variable's value must stay out of prenv.yml: by its name, or a password in it. */
+export function isSecretVariable(name: string, value: string | undefined): boolean {
+  return SECRET_NAME.test(name) || (value !== undefined && CREDENTIAL_URL.test(value));
+}
+
 /** A variable an `environment` value needs at run time: it becomes a prenv secret. */
 export interface SecretRef {
   service: string;
@@ -48,10 +56,10 @@ export function interpolateCompose(
     const envAt = environmentKey(path, text);
     if (envAt) {
       const refs: string[] = [];
-      // A secret-named variable is always read at run time, even when .env sets it or a
+      // A secret variable is always read at run time, even when .env sets it or a
       // default is written: its value must not land in prenv.yml.
       const result = interpolateString(text, plain, {
-        deferred: (name) => SECRET_NAME.test(name),
+        deferred: (name) => isSecretVariable(name, variables[name]),
         onMissing: (name) => {
           refs.push(name);
           return `{{secret.${name}}}`;
@@ -62,7 +70,7 @@ export function interpolateCompose(
           service: envAt.service,
           key: envAt.key,
           variable,
-          why: SECRET_NAME.test(variable) ? 'secret-name' : 'unset',
+          why: isSecretVariable(variable, variables[variable]) ? 'secret-name' : 'unset',
         });
       }
       result.errors.forEach((message) => out.problems.push({ path, message }));

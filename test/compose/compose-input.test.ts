@@ -115,6 +115,26 @@ describe('Compose interpolation (compose-spec "Interpolation")', () => {
   });
 });
 
+describe('values from .env that hold a password', () => {
+  it('are read at run time even when the name does not say secret', () => {
+    const result = interpolateCompose(
+      {
+        services: {
+          a: { image: 'a', environment: { DATABASE_URL: '${DATABASE_URL}', MODE: '${MODE}' } },
+        },
+      },
+      { DATABASE_URL: 'postgres://u:hunter2@db/x', MODE: 'full' },
+    );
+    expect(
+      (result.value as { services: { a: { environment: unknown } } }).services.a.environment,
+    ).toEqual({
+      DATABASE_URL: '{{secret.DATABASE_URL}}',
+      MODE: 'full',
+    });
+    expect(JSON.stringify(result.value)).not.toContain('hunter2');
+  });
+});
+
 describe('typed interpolation', () => {
   it('gives numbers and booleans where the spec wants them, as Compose does', () => {
     const result = interpolateCompose(
