@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isProxy } from '../../../generators/compose/from-compose.js';
+import { isProxy } from '../../../generators/compose/compose-service.js';
 import { parseVolume } from '../../../generators/compose/compose-volumes.js';
 
 /** Config files an nginx service may read, relative to the Compose file when not mounted. */
