@@ -1,6 +1,7 @@
 /**
  * The placeholders prenv.yml values may use: `{{sha}}`, `{{env}}`, `{{host}}`,
- * `{{service.NAME}}` (host:port, resolved at run time through Consul),
+ * `{{service.NAME}}` (host:port, resolved at run time through Consul), `{{service.NAME.host}}`
+ * and `{{service.NAME.port}}` (the two halves, for apps configured with a host and a port),
  * `{{service.NAME.dns}}` (the Consul DNS name) and `{{secret.KEY}}` (a secret of the same
  * service, read at run time). Only `{{ word }}` forms are placeholders; any other `{{` is text.
  */
@@ -10,9 +11,12 @@ export type Segment =
   | { kind: 'sha' }
   | { kind: 'env' }
   | { kind: 'host' }
-  | { kind: 'service'; name: string }
+  | { kind: 'service'; name: string; part: ServicePart }
   | { kind: 'serviceDns'; name: string }
   | { kind: 'secret'; key: string };
+
+/** Which part of a service's Consul address: `host:port`, or the host or the port alone. */
+export type ServicePart = 'address' | 'host' | 'port';
 
 export type PlaceholderKind = Exclude<Segment['kind'], 'text'>;
 
@@ -21,15 +25,15 @@ export type ParseOutcome = { ok: true; segments: Segment[] } | { ok: false; mess
 const CANDIDATE = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
 
 export const KNOWN_PLACEHOLDERS =
-  '{{sha}}, {{env}}, {{host}}, {{service.NAME}}, {{service.NAME.dns}}, {{secret.KEY}}';
+  '{{sha}}, {{env}}, {{host}}, {{service.NAME}}, {{service.NAME.host}}, {{service.NAME.port}}, {{service.NAME.dns}}, {{secret.KEY}}';
 
 function placeholderOf(name: string): Exclude<Segment, { kind: 'text' }> | undefined {
   if (name === 'sha' || name === 'env' || name === 'host') return { kind: name };
-  const service = /^service\.([a-z][a-z0-9-]*)(\.dns)?$/.exec(name);
+  const service = /^service\.([a-z][a-z0-9-]*)(?:\.(dns|host|port))?$/.exec(name);
   if (service?.[1]) {
-    return service[2]
-      ? { kind: 'serviceDns', name: service[1] }
-      : { kind: 'service', name: service[1] };
+    if (service[2] === 'dns') return { kind: 'serviceDns', name: service[1] };
+    const part = service[2] === 'host' || service[2] === 'port' ? service[2] : 'address';
+    return { kind: 'service', name: service[1], part };
   }
   const secret = /^secret\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(name);
   if (secret?.[1]) return { kind: 'secret', key: secret[1] };

@@ -1,4 +1,5 @@
 import type { Config } from '../bot/config/config.js';
+import { capacityProblems } from './capacity.js';
 import { renderCaddyfile } from './caddy/caddyfile.js';
 import { caddyRoute } from './caddy/route-json.js';
 import { envRoutes } from './caddy/routes.js';
@@ -36,6 +37,7 @@ export function renderEnvironment(
   const serviceJob = serviceJobView(config, ctx, problems);
   const periodicJobs = periodicJobViews(config, ctx, problems);
   const backupJobs = backupJobViews(config, ctx, problems);
+  problems.push(...capacityProblems(config, ctx.kind));
   if (problems.length > 0) throw new RenderError(dedupe(problems));
 
   const renderer = rendererFor(templates);

@@ -117,7 +117,8 @@ function segmentProblem(
 }
 
 function describe(seg: Exclude<Segment, { kind: 'text' }>): string {
-  if (seg.kind === 'service') return `{{service.${seg.name}}}`;
+  if (seg.kind === 'service')
+    return `{{service.${seg.name}${seg.part === 'address' ? '' : `.${seg.part}`}}}`;
   if (seg.kind === 'serviceDns') return `{{service.${seg.name}.dns}}`;
   if (seg.kind === 'secret') return `{{secret.${seg.key}}}`;
   return `{{${seg.kind}}}`;

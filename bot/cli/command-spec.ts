@@ -8,6 +8,8 @@ export interface OptionSpec {
   description: string;
   default?: string;
   required?: boolean;
+  /** The option may be given several times; its value is the list, `[]` when absent. */
+  repeatable?: boolean;
 }
 
 /**

@@ -81,6 +81,8 @@ function addCommand(
   for (const [name, description] of spec.arguments ?? []) command.argument(name, description);
   for (const o of spec.options ?? []) {
     if (o.required) command.requiredOption(o.flags, o.description, o.default);
+    else if (o.repeatable)
+      command.option(o.flags, o.description, (v: string, prev: string[]) => [...prev, v], []);
     else command.option(o.flags, o.description, o.default);
   }
   for (const sub of spec.subcommands ?? []) addCommand(root, command, sub, ctx, run);

@@ -39,7 +39,7 @@ export function crossFieldProblems(config: ParsedConfig): CrossFieldProblem[] {
   const routePaths = new Map<string, string>();
   for (const [name, svc] of Object.entries(config.services) as [string, ServiceConfig][]) {
     const at = ['services', name];
-    if (svc.route && svc.port === undefined) {
+    if (svc.route.length > 0 && svc.port === undefined) {
       problems.push({ path: [...at, 'route'], message: 'a routed service needs a "port"' });
     }
     if (svc.health && svc.port === undefined) {
@@ -58,15 +58,23 @@ export function crossFieldProblems(config: ParsedConfig): CrossFieldProblem[] {
         });
       }
     }
-    if (svc.route) {
-      const other = routePaths.get(svc.route.path);
+    svc.route.forEach((route, i) => {
+      const other = routePaths.get(route.path);
       if (other) {
         problems.push({
-          path: [...at, 'route', 'path'],
-          message: `path "${svc.route.path}" is already routed to service "${other}"`,
+          path: [...at, 'route', ...(svc.route.length > 1 ? [i] : []), 'path'],
+          message: `path "${route.path}" is already routed to service "${other}"`,
         });
       }
-      routePaths.set(svc.route.path, name);
+      routePaths.set(route.path, name);
+    });
+    for (const task of Object.keys(svc.prestart)) {
+      if (task === name) {
+        problems.push({
+          path: [...at, 'prestart', task],
+          message: 'a prestart task needs a name other than its service',
+        });
+      }
     }
   }
   // What terraform/environments/<env> accepts: production's server_count validation allows

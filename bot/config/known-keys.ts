@@ -9,6 +9,7 @@ interface Def {
   element?: AnySchema;
   options?: AnySchema[];
   in?: AnySchema;
+  out?: AnySchema;
   shape?: Record<string, AnySchema>;
 }
 
@@ -23,6 +24,10 @@ function unwrap(schema: AnySchema): AnySchema[] {
     def.innerType
   ) {
     return unwrap(def.innerType);
+  }
+  // A transform's keys are those of its input; a preprocess's, those of its output.
+  if (def.type === 'pipe' && def.in && defOf(def.in).type === 'transform' && def.out) {
+    return unwrap(def.out);
   }
   if (def.type === 'pipe' && def.in) return unwrap(def.in);
   if (def.type === 'union' && def.options) return def.options.flatMap(unwrap);

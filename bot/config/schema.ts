@@ -53,11 +53,28 @@ const route = z.strictObject({
   max_body: size.optional(),
 });
 
+/**
+ * A one-shot task that runs to completion before the service's main task starts, on every
+ * allocation (Nomad `lifecycle { hook = "prestart", sidecar = false }`): migrations, init.
+ */
+const prestartTask = z.strictObject({
+  image: z.string().min(1),
+  entrypoint: z.array(z.string()).optional(),
+  command: z.string().min(1).optional(),
+  args: z.array(z.string()).default([]),
+  env: z.record(envName, scalar).default({}),
+  secrets: z.array(envName).default([]),
+  resources: resources.default({ cpu: 100, memory: 256 }),
+});
+
 export const serviceSchema = z.strictObject({
   image: z.string().min(1),
   port: z.number().int().min(1).max(65_535).optional(),
   health: urlPath.optional(),
-  route: route.optional(),
+  /** One route, or a list when several paths go to this service; always a list once parsed. */
+  route: z
+    .preprocess((v) => (v && typeof v === 'object' && !Array.isArray(v) ? [v] : v), z.array(route))
+    .default([]),
   env: z.record(envName, scalar).default({}),
   secrets: z.array(envName).default([]),
   resources: resources.default({ cpu: 100, memory: 256 }),
@@ -67,6 +84,7 @@ export const serviceSchema = z.strictObject({
   command: z.string().min(1).optional(),
   args: z.array(z.string()).default([]),
   depends_on: z.array(name).default([]),
+  prestart: z.record(name, prestartTask).default({}),
 });
 
 const environmentName = z.enum(['production', 'staging', 'pr']);
@@ -218,5 +236,7 @@ export const configSchema = z.strictObject({
 export type RawConfig = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 export type ServiceConfig = z.output<typeof serviceSchema>;
+export type PrestartTaskConfig = z.output<typeof prestartTask>;
+export type RouteConfig = z.output<typeof route>;
 export type PeriodicJobConfig = z.output<typeof periodicJobSchema>;
 export type EnvironmentKind = z.output<typeof environmentName>;

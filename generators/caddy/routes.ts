@@ -5,6 +5,8 @@ import { compare } from '../resolve.js';
 /** One routed service of an env, as both the Caddyfile and the JSON route use it. */
 export interface ProxyRoute {
   service: string;
+  /** Caddyfile matcher name: the service, numbered when the service has several routes. */
+  matcher: string;
   path: string;
   /** Path patterns to match; null for `/`, which takes every path. */
   matchPaths: string[] | null;
@@ -60,17 +62,18 @@ function matchPaths(path: string): string[] | null {
 export function envRoutes(config: Config, ctx: EnvContext): EnvRoutes {
   const routes: ProxyRoute[] = [];
   for (const [service, svc] of Object.entries(config.services)) {
-    if (!svc.route) continue;
-    const { path, max_body: maxBody, timeout, websocket } = svc.route;
-    routes.push({
-      service,
-      path,
-      matchPaths: matchPaths(path),
-      upstream: consulDnsName(config, ctx, service),
-      maxBody: maxBody === undefined ? null : { text: maxBody, bytes: sizeBytes(maxBody) },
-      timeout: timeout === undefined ? null : { text: timeout, nanos: durationNanos(timeout) },
-      websocket,
-    });
+    for (const [i, { path, max_body: maxBody, timeout, websocket }] of svc.route.entries()) {
+      routes.push({
+        service,
+        matcher: svc.route.length === 1 ? service : `${service}-${i + 1}`,
+        path,
+        matchPaths: matchPaths(path),
+        upstream: consulDnsName(config, ctx, service),
+        maxBody: maxBody === undefined ? null : { text: maxBody, bytes: sizeBytes(maxBody) },
+        timeout: timeout === undefined ? null : { text: timeout, nanos: durationNanos(timeout) },
+        websocket,
+      });
+    }
   }
   routes.sort((a, b) => b.path.length - a.path.length || compare(a.path, b.path));
   return {

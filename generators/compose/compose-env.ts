@@ -1,13 +1,65 @@
+import { REASONS } from './dropped-keys.js';
+import type { SecretRef } from './interpolate-compose.js';
+
+/** How services of the Compose file are reached in prenv. */
+export interface AddressBook {
+  /** Host names other containers use (service name, container_name, hostname, aliases) → prenv service. */
+  hosts: ReadonlyMap<string, string>;
+  /** prenv service → its port, when it has one. */
+  ports: ReadonlyMap<string, number>;
+}
+
 export interface ConvertedEnv {
   env: Record<string, string>;
-  secrets: string[];
+  /** Secret names with why each one is a secret. */
+  secrets: { name: string; reason: string }[];
   notes: string[];
 }
 
-const INTERPOLATION = /\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?[-?][^}]*)?\}?/g;
-const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|KEY|CREDENTIAL|PRIVATE|_URL|_URI|_DSN)/i;
+/** A place in a value where another service is reached: `scheme://[user@]host[:port]` or `host:port`. */
+interface HostRef {
+  start: number;
+  end: number;
+  host: string;
+  port: number | undefined;
+  /** The text kept before the host (scheme and user info). */
+  lead: string;
+}
 
-/** Compose `environment` (list or map) → an ordered map; values may be absent ("FOO" alone). */
+const URL_HOST = /([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/\s@]*@)?([A-Za-z0-9_.-]+)(?::(\d+))?/g;
+const HOST_PORT = /(^|[\s,;=])([A-Za-z0-9_.-]+):(\d+)(?=$|[\s,;/])/g;
+const SECRET_REF = /\{\{secret\.([A-Za-z_][A-Za-z0-9_]*)\}\}/g;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const HOST_KEY = /_?(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$/;
+
+/** Where `value` reaches a host of `hosts`: inside a URL or as `host:port`, never a bare word. */
+export function hostRefs(value: string, hosts: ReadonlyMap<string, string>): HostRef[] {
+  const refs: HostRef[] = [];
+  const covered: [number, number][] = [];
+  for (const m of value.matchAll(URL_HOST)) {
+    const host = m[3] ?? '';
+    const lead = `${m[1] ?? ''}${m[2] ?? ''}`;
+    covered.push([m.index, m.index + m[0].length]);
+    if (!hosts.has(host)) continue;
+    refs.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      host,
+      port: m[4] ? Number(m[4]) : undefined,
+      lead,
+    });
+  }
+  for (const m of value.matchAll(HOST_PORT)) {
+    const start = m.index + (m[1] ?? '').length;
+    if (covered.some(([a, b]) => start >= a && start < b)) continue;
+    const host = m[2] ?? '';
+    if (!hosts.has(host)) continue;
+    refs.push({ start, end: m.index + m[0].length, host, port: Number(m[3]), lead: '' });
+  }
+  return refs.sort((a, b) => a.start - b.start);
+}
+
+/** Compose `environment` (list or map) → ordered entries; a value may be absent ("FOO" alone). */
 export function environmentEntries(value: unknown): [string, string | undefined][] {
   if (Array.isArray(value)) {
     return value.map((item) => {
@@ -26,50 +78,98 @@ export function environmentEntries(value: unknown): [string, string | undefined]
 }
 
 /**
- * Values that interpolate host variables (`${DB_PASSWORD}`) or have no value come from the
- * deployer's secrets, so they become prenv secrets read from Consul KV; host names of other
- * Compose services become Consul service addresses.
+ * One service's environment for prenv.yml. Values stay as written except where they reach
+ * another service inside a URL or as `host:port`: that part becomes `{{service.NAME}}`
+ * (address and Nomad's port, from Consul at run time). `{{secret.X}}` left by interpolation
+ * adds X to the service's secrets; a key without a value is a secret of its own name.
  */
 export function convertEnvironment(
   value: unknown,
-  serviceNames: ReadonlyMap<string, string>,
-  ports: ReadonlyMap<string, number>,
+  book: AddressBook,
+  refs: readonly SecretRef[],
 ): ConvertedEnv {
   const out: ConvertedEnv = { env: {}, secrets: [], notes: [] };
-  for (const [key, raw] of environmentEntries(value)) {
-    if (raw === undefined || INTERPOLATION.test(raw)) {
-      INTERPOLATION.lastIndex = 0;
-      out.secrets.push(key);
-      out.notes.push(
-        `${key}: its value comes from the host environment; store it in Consul KV as a secret`,
+  const addSecret = (name: string, reason: string) => {
+    if (!out.secrets.some((s) => s.name === name)) out.secrets.push({ name, reason });
+  };
+  const entries = environmentEntries(value);
+  for (const [key, raw] of entries) {
+    if (!ENV_NAME.test(key)) {
+      out.notes.push(`${key}: ${REASONS.envName}; not carried`);
+      continue;
+    }
+    if (raw === undefined) {
+      addSecret(key, 'has no value in the Compose file (Compose passes it from the shell)');
+      continue;
+    }
+    // Secrets come from the value itself: extends and merge keys copy values between services.
+    for (const m of raw.matchAll(SECRET_REF)) {
+      const variable = m[1] as string;
+      const ref =
+        refs.find((r) => r.variable === variable && r.key === key) ??
+        refs.find((r) => r.variable === variable);
+      addSecret(
+        variable,
+        `${variable === key ? '' : `${key} uses it; `}` +
+          (ref?.why === 'unset'
+            ? 'not set in .env or an --env-file'
+            : ref?.why === 'env-file'
+              ? "from the service's env_file; its name or value says it is a secret, so it is not written into prenv.yml"
+              : 'its name or value says it is a secret, so its value (from .env, an --env-file or a default) is not written into prenv.yml'),
       );
-      continue;
     }
-    INTERPOLATION.lastIndex = 0;
-    const rewritten = rewriteServiceHosts(raw, serviceNames, ports);
-    if (SECRET_NAME.test(key) && /:\/\/[^/\s:@]+:[^@\s]+@/.test(raw)) {
-      out.secrets.push(key);
-      out.notes.push(`${key}: holds credentials; store it in Consul KV as a secret`);
-      continue;
-    }
-    out.env[key] = rewritten;
+    if (raw === `{{secret.${key}}}`) continue;
+    out.env[key] = wire(key, raw, book, out.notes);
   }
+  wirePairs(out, book);
   return out;
 }
 
-/** `redis://redis:6379/0` → `redis://{{service.redis}}/0` when `redis` is a Compose service. */
-function rewriteServiceHosts(
-  value: string,
-  serviceNames: ReadonlyMap<string, string>,
-  ports: ReadonlyMap<string, number>,
-): string {
-  const pattern = /(^|[/@=,\s])([a-z][a-z0-9_-]*)(?::(\d+))?(?=$|[/?,\s])/gi;
-  return value.replace(pattern, (whole, lead: string, host: string, port?: string) => {
-    const name = serviceNames.get(host);
-    if (!name) return whole;
-    if (port === undefined) return `${lead}{{service.${name}.dns}}`;
-    const known = ports.get(host);
-    if (known !== undefined && Number(port) !== known) return whole;
-    return `${lead}{{service.${name}}}`;
-  });
+/**
+ * `CACHE_HOST: redis` with `CACHE_PORT: "6379"`: a host that alone equals a service name is
+ * only rewritten with its port sibling, both from the same Consul instance (Nomad gives the
+ * service a port of its own). A host key without a port key is left as written and reported.
+ */
+function wirePairs(out: ConvertedEnv, book: AddressBook): void {
+  for (const [key, value] of Object.entries(out.env)) {
+    const name = book.hosts.get(value);
+    if (!HOST_KEY.test(key) || !name) continue;
+    const prefix = key.replace(HOST_KEY, '');
+    const portKey = [`${prefix}_PORT`, `${prefix}PORT`].find((k) => k in out.env);
+    const port = book.ports.get(name);
+    if (portKey && port !== undefined && out.env[portKey] === String(port)) {
+      out.env[key] = `{{service.${name}.host}}`;
+      out.env[portKey] = `{{service.${name}.port}}`;
+      out.notes.push(
+        `${key} and ${portKey} reach ${name} together: its address and Nomad's port, from Consul`,
+      );
+    } else {
+      out.notes.push(
+        `${key}=${value} names service ${name} ${portKey ? `but ${portKey} is not its port ${port ?? '(none)'}` : 'without a port'}; ` +
+          `Nomad gives ${name} a port of its own, so it is left as written: use "{{service.${name}}}" (host:port) or a ${prefix}_PORT of "{{service.${name}.port}}"`,
+      );
+    }
+  }
+}
+
+function wire(key: string, value: string, book: AddressBook, notes: string[]): string {
+  let out = '';
+  let last = 0;
+  for (const ref of hostRefs(value, book.hosts)) {
+    const name = book.hosts.get(ref.host) as string;
+    const port = book.ports.get(name);
+    if (port === undefined) {
+      notes.push(`${key}: reaches ${ref.host}, which has no port in prenv.yml; left as written`);
+      continue;
+    }
+    if (ref.port !== undefined && ref.port !== port) {
+      notes.push(
+        `${key}: reaches ${ref.host}:${ref.port}, but ${name} listens on ${port} in prenv.yml; left as written`,
+      );
+      continue;
+    }
+    out += `${value.slice(last, ref.start)}${ref.lead}{{service.${name}}}`;
+    last = ref.end;
+  }
+  return out + value.slice(last);
 }

@@ -1,17 +1,5 @@
 /** Small converters from Compose value forms to prenv's. Each returns undefined when it cannot convert. */
 
-/** "3000", "8080:3000", "127.0.0.1:8080:3000/tcp", { target: 3000 } → the container port. */
-export function containerPort(spec: unknown): number | undefined {
-  if (typeof spec === 'number') return spec;
-  if (spec && typeof spec === 'object' && 'target' in spec)
-    return Number((spec as { target: unknown }).target);
-  if (typeof spec !== 'string') return undefined;
-  const withoutProtocol = spec.split('/')[0] ?? '';
-  const last = withoutProtocol.split(':').pop() ?? '';
-  const port = Number(last.split('-')[0]);
-  return Number.isInteger(port) && port > 0 ? port : undefined;
-}
-
 /** Compose memory sizes ("512M", "2g", "1.5GB", bytes) → MiB. */
 export function memoryMiB(value: unknown): number | undefined {
   const match = /^(\d+(?:\.\d+)?)\s*([bkmg])?i?b?$/i.exec(String(value).trim());
@@ -39,16 +27,17 @@ export function splitCommand(value: unknown): string[] | undefined {
   return words;
 }
 
-/** A Compose healthcheck test that requests a local URL → its path. */
-export function healthPath(test: unknown): string | undefined {
+/** A Compose healthcheck test that requests a local URL with curl or wget → its port and path. */
+export function httpHealthCheck(test: unknown): { port?: number; path: string } | undefined {
   const words = Array.isArray(test) ? test.map(String) : typeof test === 'string' ? [test] : [];
   const text = words.filter((w) => w !== 'CMD' && w !== 'CMD-SHELL').join(' ');
   if (!/\b(curl|wget)\b/.test(text)) return undefined;
-  const url = /https?:\/\/(?:localhost|127\.0\.0\.1|0\.0\.0\.0)(?::\d+)?(\/[^\s'"|;&]*)?/.exec(
-    text,
-  );
+  const url =
+    /https?:\/\/(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::(\d+))?(\/[^\s'"|;&?#]*)?/.exec(
+      text,
+    );
   if (!url) return undefined;
-  return url[1] ?? '/';
+  return { ...(url[1] ? { port: Number(url[1]) } : {}), path: url[2] ?? '/' };
 }
 
 /** Compose names allow "_" and upper case; prenv names are lowercase with "-". */

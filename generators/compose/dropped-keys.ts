@@ -38,16 +38,40 @@ export const REASONS = {
   restart: 'Nomad restarts and reschedules tasks itself (restart/reschedule policy)',
   build: 'prenv deploys images; build and push this image in CI, tagged with the commit SHA',
   bindMount:
-    'a bind mount of a host file; bake it into the image or render it with a Nomad template',
-  envFile:
-    'env files stay off the cluster; put these variables in Consul KV and list them under secrets',
+    'a bind mount of a host file or config folder; bake it into the image or render it with a Nomad template',
+  tmpfs:
+    'a tmpfs mount; not carried: the container filesystem is thrown away with each allocation anyway',
+  envFileMissing: 'not found beside the Compose file; its variables are missing',
   healthcheck:
-    'only HTTP checks against localhost are carried over; Nomad uses a TCP check instead',
-  extraPorts: 'a Nomad group gets one service port here; add further ports by hand',
+    'only HTTP checks against localhost on the service port are carried over; Nomad checks the port over TCP instead',
+  healthcheckNoPort:
+    'only HTTP checks are carried over, and this service has no port; Nomad watches the task process only',
+  extraPorts:
+    'a prenv service has one port (the one others reach or the public one); add further ports by hand',
+  udp: 'a UDP port; prenv routes HTTP only, so it gets no route (a UDP service needs a Nomad static port by hand)',
+  loopback:
+    'bound to a loopback address in Compose, so it stays private: no public route (add `route: { path: /NAME }` to the service in prenv.yml to expose it on purpose)',
+  unrouted:
+    'a published port that is not the app; it gets no public route (add `route: { path: /NAME }` to the service in prenv.yml to expose it on purpose)',
   proxy: 'reverse proxy and certificates are replaced by Caddy routes and on-demand TLS',
-  containerName: 'Nomad names containers itself',
+  containerName: 'Nomad names containers itself; other services reach this one through Consul',
   networks: 'services reach each other through Consul service addresses',
-  topVolumes: 'named volumes become Nomad host volumes declared on the client nodes',
+  unusedVolume: 'a named volume no service mounts',
   version: 'obsolete in the Compose specification',
+  dependsOnHealthy:
+    'Nomad starts the groups of a job together and does not wait for another group to be healthy; the service must retry until its dependency answers (the order is kept in depends_on)',
+  links: 'services reach each other through Consul service addresses',
+  logging: 'Nomad keeps task logs itself (nomad alloc logs)',
+  labels: 'Docker labels; Nomad job meta is written by prenv',
+  traefikLabels:
+    'Traefik labels: their paths and port were read for the routes; TLS, middlewares and other labels are not carried',
+  include: 'included Compose files are not followed; run init on them too and merge the services',
+  configsSecrets:
+    'Compose configs and secrets are files on the host; put the values in Consul KV (secrets) or bake them into the image',
+  extends:
+    'extends is not followed: the keys this service would inherit are missing from prenv.yml; copy them into the service',
+  volumesFrom:
+    'Nomad tasks of different groups share no volumes; mount the same host volume instead',
+  envName: 'not a valid environment variable name for Nomad (letters, digits and "_")',
   unsupported: 'not supported by prenv',
 } as const;

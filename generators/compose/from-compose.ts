@@ -1,225 +1,488 @@
+import { httpHealthCheck, prenvName } from './compose-values.js';
 import {
-  containerPort,
-  cpuMHz,
-  healthPath,
-  memoryMiB,
-  prenvName,
-  splitCommand,
-} from './compose-values.js';
-import { convertEnvironment } from './compose-env.js';
+  convertEnvironment,
+  environmentEntries,
+  hostRefs,
+  type AddressBook,
+} from './compose-env.js';
+import { isLoopback, isPublicTcp, parseExpose, parsePort, type PortSpec } from './compose-ports.js';
+import { chooseApp, routesFromProxy, traefikLabels, type ChosenRoute } from './compose-routes.js';
+import { convertVolumes, parseVolume } from './compose-volumes.js';
 import { REASONS, type DroppedKey } from './dropped-keys.js';
-import { convertVolumes } from './compose-volumes.js';
+import type { SecretRef } from './interpolate-compose.js';
+import { nginxRoutes } from './nginx-upstreams.js';
+import {
+  asList,
+  builtImages,
+  commandOf,
+  conditions,
+  defaultPort,
+  dependsOn,
+  healthTest,
+  imageOf,
+  isProxy,
+  networkAliases,
+  oneShotServices,
+  resolveExtends,
+  resourcesOf,
+  type ComposeService,
+} from './compose-service.js';
+import { envFileSecretRefs, withEnvFiles } from './compose-env-files.js';
 
 export interface ComposeImportOptions {
   project: string;
   github: { owner: string; repo: string };
   domain: string;
+  /** Compose profiles to include (`--profile`); services of other profiles are skipped. */
+  profiles?: readonly string[];
+}
+
+/** The Compose document after interpolation and schema validation, and what sits beside it. */
+export interface ComposeInput {
+  compose: Record<string, unknown>;
+  secretRefs?: readonly SecretRef[];
+  /** Variables of each service's `env_file`s, in order (later files win), keyed by Compose service name. */
+  envFiles?: Readonly<Record<string, readonly { file: string; values: Record<string, string> }[]>>;
+  /** `env_file`s that were required and not found. */
+  missingEnvFiles?: readonly { service: string; file: string }[];
+  /** Config files of reverse-proxy services (nginx), keyed by Compose service name. */
+  proxyConfigs?: Readonly<Record<string, readonly { file: string; text: string }[]>>;
 }
 
 export interface ComposeImport {
   /** A raw prenv.yml document, to be serialised and then validated by the config loader. */
   config: Record<string, unknown>;
   dropped: DroppedKey[];
+  /** What was carried in a way worth knowing, one line each, prefixed by the service. */
   notes: string[];
+  routes: ChosenRoute[];
+  secrets: { service: string; name: string; reason: string }[];
+  /** Services left out on purpose (profiles), with why. */
+  skipped: { service: string; reason: string }[];
+  /** Errors that stop the import, at Compose key paths. */
+  problems: { path: (string | number)[]; message: string }[];
 }
 
-type ComposeService = Record<string, unknown>;
-
-const PROXY_IMAGE =
-  /(^|\/)(nginx|caddy|traefik|haproxy|certbot|nginx-proxy|acme-companion|letsencrypt)(:|@|$)/;
-const STATEFUL_IMAGE =
-  /(^|\/)(postgres|postgis|mysql|mariadb|mongo|redis|valkey|memcached|rabbitmq)(:|@|$)/;
-const DEFAULT_PORTS: Record<string, number> = {
-  postgres: 5432,
-  postgis: 5432,
-  mysql: 3306,
-  mariadb: 3306,
-  mongo: 27017,
-  redis: 6379,
-  valkey: 6379,
-  memcached: 11211,
-  rabbitmq: 5672,
-};
+/** What prenv.yml accepts as a route or health path (bot/config/schema.ts). */
+const URL_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
 const HANDLED = new Set([
+  'env_file',
   'image',
   'build',
   'ports',
   'expose',
   'environment',
-  'env_file',
   'command',
   'entrypoint',
   'healthcheck',
   'deploy',
   'volumes',
+  'tmpfs',
   'depends_on',
-  'restart',
-  'container_name',
-  'networks',
+  'profiles',
+  'scale',
+  'mem_limit',
+  'cpus',
 ]);
+const SERVICE_REASONS: Record<string, string> = {
+  restart: REASONS.restart,
+  container_name: REASONS.containerName,
+  hostname: REASONS.containerName,
+  networks: REASONS.networks,
+  links: REASONS.links,
+  external_links: REASONS.links,
+  logging: REASONS.logging,
+  labels: REASONS.labels,
+  configs: REASONS.configsSecrets,
+  secrets: REASONS.configsSecrets,
+  extends: REASONS.extends,
+  network_mode: REASONS.networks,
+  volumes_from: REASONS.volumesFrom,
+};
+const TOP_LEVEL_REASONS: Record<string, string> = {
+  version: REASONS.version,
+  networks: REASONS.networks,
+  include: REASONS.include,
+  configs: REASONS.configsSecrets,
+  secrets: REASONS.configsSecrets,
+};
 
-/** Turns a parsed Compose document into a prenv.yml document and a list of what it left out. */
-export function importCompose(compose: unknown, options: ComposeImportOptions): ComposeImport {
-  const doc = (compose && typeof compose === 'object' ? compose : {}) as Record<string, unknown>;
-  const services = (doc.services ?? {}) as Record<string, ComposeService>;
-  const dropped: DroppedKey[] = [];
-  const notes: string[] = [];
-  for (const key of Object.keys(doc)) {
-    if (key === 'version') dropped.push({ path: key, reason: REASONS.version });
-    else if (key === 'volumes') dropped.push({ path: key, reason: REASONS.topVolumes });
-    else if (key === 'networks') dropped.push({ path: key, reason: REASONS.networks });
-    else if (key !== 'services' && key !== 'name')
-      dropped.push({ path: key, reason: REASONS.unsupported });
+/**
+ * Turns a Compose document into a prenv.yml document and a truthful report: every key not
+ * carried is in `dropped` once with its reason, what was carried differently is in `notes`,
+ * and `problems` stop the import (e.g. two services that normalise to one name).
+ */
+export function importCompose(input: ComposeInput, options: ComposeImportOptions): ComposeImport {
+  const doc = input.compose;
+  const all = resolveExtends((doc.services ?? {}) as Record<string, ComposeService>);
+  const result: ComposeImport = {
+    config: {},
+    dropped: [],
+    notes: [],
+    routes: [],
+    secrets: [],
+    skipped: [],
+    problems: [],
+  };
+  const { dropped, notes } = result;
+
+  const profiles = new Set(options.profiles ?? []);
+  const active = Object.keys(all).filter((n) => {
+    const own = asList(all[n]?.profiles).map(String);
+    if (own.length === 0 || own.some((p) => profiles.has(p))) return true;
+    result.skipped.push({
+      service: n,
+      reason: `in profile ${own.join(', ')}; pass --profile ${own[0]} to include it`,
+    });
+    return false;
+  });
+  const svcOf = (n: string): ComposeService => all[n] ?? {};
+
+  const proxies = active.filter((n) => isProxy(n, svcOf(n)));
+  const oneShots = oneShotServices(active, all, proxies);
+  const carried = active.filter((n) => !proxies.includes(n) && !oneShots.has(n));
+  const names = new Map(active.map((n) => [n, prenvName(n)]));
+  const images = builtImages(active, all, options.project);
+  checkNames(
+    active.filter((n) => !proxies.includes(n)),
+    names,
+    result,
+  );
+  if (result.problems.length > 0) return result;
+
+  // Host names other containers use for a service: its name, container_name, hostname, aliases.
+  const hosts = new Map<string, string>();
+  for (const n of carried) {
+    const svc = svcOf(n);
+    const name = names.get(n) as string;
+    for (const alias of [n, svc.container_name, svc.hostname, ...networkAliases(svc.networks)]) {
+      if (typeof alias === 'string' && alias !== '') hosts.set(alias, name);
+    }
   }
 
-  const proxies = Object.keys(services).filter((n) => isProxy(n, services[n] ?? {}));
-  const apps = Object.keys(services).filter((n) => !proxies.includes(n));
-  const names = new Map(apps.map((n) => [n, prenvName(n)]));
+  // Ports other services (and the proxy) reach each service on decide its one prenv port.
+  const nginx = new Map(
+    proxies.map((p) => [
+      p,
+      (input.proxyConfigs?.[p] ?? []).map((f) => ({ file: f.file, routes: nginxRoutes(f.text) })),
+    ]),
+  );
+  const reached = new Map<string, number[]>();
+  const reach = (host: string, port: number | undefined) => {
+    const name = hosts.get(host);
+    if (name && port !== undefined) reached.set(name, [...(reached.get(name) ?? []), port]);
+  };
+  for (const n of active) {
+    for (const [, value] of environmentEntries(svcOf(n).environment)) {
+      if (value !== undefined) hostRefs(value, hosts).forEach((r) => reach(r.host, r.port));
+    }
+  }
+  for (const files of nginx.values()) {
+    files.forEach((f) => f.routes.locations.forEach((l) => reach(l.host, l.port)));
+  }
+  const traefik = new Map(
+    carried.flatMap((n) => {
+      const t = traefikLabels(svcOf(n).labels);
+      return t ? [[n, t] as const] : [];
+    }),
+  );
+  for (const [n, t] of traefik) reach(n, t.port);
+
+  const specs = new Map<string, PortSpec[]>();
   const ports = new Map<string, number>();
-  for (const n of apps) {
-    const port = firstPort(services[n] ?? {}) ?? defaultPort(services[n] ?? {});
-    if (port !== undefined) ports.set(n, port);
+  for (const n of carried) {
+    const svc = svcOf(n);
+    const list = [
+      ...asList(svc.ports).map(parsePort),
+      ...asList(svc.expose).map(parseExpose),
+    ].filter((p): p is PortSpec => p !== undefined);
+    specs.set(n, list);
+    const name = names.get(n) as string;
+    const tcp = list.filter((p) => p.protocol === 'tcp');
+    const port =
+      reached.get(name)?.[0] ??
+      tcp.find(isPublicTcp)?.target ??
+      tcp[0]?.target ??
+      httpHealthCheck(healthTest(svc))?.port ??
+      defaultPort(svc);
+    if (port !== undefined) ports.set(name, port);
   }
-  const routed = routedServices(apps, proxies, services, ports);
+  const book: AddressBook = { hosts, ports };
 
-  const out: Record<string, unknown> = {};
-  for (const name of apps) {
-    const svc = services[name] ?? {};
-    const at = `services.${name}`;
-    const result: Record<string, unknown> = {};
-    result.image = imageOf(name, svc, options.project, at, dropped);
+  // Routes: the proxy's config when it is readable, else the service a user would expect.
+  const routes: ChosenRoute[] = [];
+  for (const [proxy, files] of nginx) {
+    for (const f of files) routes.push(...routesFromProxy(proxy, f.file, f.routes, hosts, notes));
+  }
+  for (const [n, t] of traefik) {
+    for (const path of t.paths) {
+      if (routes.some((r) => r.path === path)) continue;
+      routes.push({
+        service: names.get(n) as string,
+        path,
+        why: `its traefik labels route ${path === '/' ? 'its host' : path} to it`,
+      });
+    }
+  }
+  if (routes.length === 0) {
+    const behind = proxies.length
+      ? proxies.flatMap((p) => dependsOn(svcOf(p).depends_on).map((d) => names.get(d) ?? d))
+      : undefined;
+    const app = chooseApp(
+      carried.map((n) => ({
+        service: names.get(n) as string,
+        image: String(svcOf(n).image ?? ''),
+        port: ports.get(names.get(n) as string),
+        publicPorts: (specs.get(n) ?? []).filter(isPublicTcp).map((p) => p.target),
+      })),
+      behind,
+    );
+    if (app) routes.push(app);
+    else if (proxies.length > 0) {
+      notes.push(
+        `${proxies.join(', ')}: no upstream found (no readable nginx config, no depends_on on a service with a port); add \`route:\` in prenv.yml`,
+      );
+    }
+  }
+  result.routes = routes.filter((r) => {
+    if (!URL_PATH.test(r.path)) {
+      notes.push(`${r.service}: route ${r.path} is not a plain URL path; not carried`);
+      return false;
+    }
+    if (!ports.has(r.service)) {
+      notes.push(`${r.service}: route ${r.path} needs a port, and none is known; not carried`);
+      return false;
+    }
+    return true;
+  });
+
+  const volumeOwners = new Map<string, string>();
+  // Named volumes in use, by any service (a dropped proxy's mounts are reported with it).
+  const usedVolumes = new Set<string>();
+  for (const n of active) {
+    for (const item of asList(svcOf(n).volumes)) {
+      const v = parseVolume(item);
+      if (v?.type === 'volume' && v.source) usedVolumes.add(v.source);
+    }
+  }
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const n of carried) {
+    const svc = svcOf(n);
+    const name = names.get(n) as string;
+    const at = `services.${n}`;
+    const say = (text: string) => notes.push(`${name}: ${text}`);
+    const entry: Record<string, unknown> = {
+      image: imageOf(svc, images.get(n) as string, at, dropped),
+    };
     const port = ports.get(name);
-    if (port !== undefined) result.port = port;
-    const extra = [...asList(svc.ports), ...asList(svc.expose)].length;
-    if (extra > 1) dropped.push({ path: `${at}.ports`, reason: REASONS.extraPorts });
-    const health = healthPath((svc.healthcheck as { test?: unknown } | undefined)?.test);
-    if (svc.healthcheck !== undefined && (health === undefined || port === undefined)) {
-      dropped.push({ path: `${at}.healthcheck`, reason: REASONS.healthcheck });
-    } else if (health !== undefined) result.health = health;
-    const route = routed.get(name);
-    if (route) result.route = { path: route };
+    if (port !== undefined) entry.port = port;
+    reportPorts(
+      at,
+      specs.get(n) ?? [],
+      port,
+      routes.some((r) => r.service === name),
+      dropped,
+    );
 
-    const env = convertEnvironment(svc.environment, names, ports);
-    if (Object.keys(env.env).length > 0) result.env = env.env;
-    if (env.secrets.length > 0) result.secrets = env.secrets;
-    notes.push(...env.notes.map((n) => `${name}: ${n}`));
-    if (svc.env_file !== undefined)
-      dropped.push({ path: `${at}.env_file`, reason: REASONS.envFile });
-
-    const entrypoint = splitCommand(svc.entrypoint);
-    if (entrypoint && entrypoint.length > 0) result.entrypoint = entrypoint;
-    const command = splitCommand(svc.command);
-    if (command && command.length > 0) {
-      result.command = command[0];
-      if (command.length > 1) result.args = command.slice(1);
+    const check = httpHealthCheck(healthTest(svc));
+    const disabled = (svc.healthcheck as { disable?: unknown } | undefined)?.disable === true;
+    if (
+      check &&
+      port !== undefined &&
+      (check.port === undefined || check.port === port) &&
+      URL_PATH.test(check.path)
+    ) {
+      entry.health = check.path;
+    } else if (svc.healthcheck !== undefined && !disabled) {
+      dropped.push({
+        path: `${at}.healthcheck`,
+        reason: port === undefined ? REASONS.healthcheckNoPort : REASONS.healthcheck,
+      });
     }
-    Object.assign(result, deployOf(svc.deploy, at, dropped));
-    const volumes = convertVolumes(svc.volumes, at, dropped);
-    if (volumes.length > 0) result.volumes = volumes;
-    const deps = dependsOn(svc.depends_on)
-      .filter((d) => names.has(d))
-      .map((d) => names.get(d) as string);
-    if (deps.length > 0) result.depends_on = deps;
-    if (svc.restart !== undefined) dropped.push({ path: `${at}.restart`, reason: REASONS.restart });
-    if (svc.container_name !== undefined)
-      dropped.push({ path: `${at}.container_name`, reason: REASONS.containerName });
-    if (svc.networks !== undefined)
-      dropped.push({ path: `${at}.networks`, reason: REASONS.networks });
+    const mine = result.routes.filter((r) => r.service === name);
+    if (mine.length > 0) {
+      const list = mine.map((r) => ({
+        path: r.path,
+        ...(r.websocket ? { websocket: true } : {}),
+        ...(r.maxBody ? { max_body: r.maxBody } : {}),
+      }));
+      entry.route = list.length === 1 ? list[0] : list;
+    }
+
+    const env = convertEnvironment(withEnvFiles(n, svc, input, dropped, say), book, [
+      ...(input.secretRefs ?? []),
+      ...envFileSecretRefs(n, input),
+    ]);
+    if (Object.keys(env.env).length > 0) entry.env = env.env;
+    if (env.secrets.length > 0) entry.secrets = env.secrets.map((s) => s.name);
+    env.secrets.forEach((s) => result.secrets.push({ service: name, ...s }));
+    env.notes.forEach(say);
+
+    Object.assign(entry, commandOf(svc));
+    Object.assign(entry, resourcesOf(svc, at, dropped));
+    const volumeNotes: string[] = [];
+    const volumes = convertVolumes(svc.volumes, at, dropped, volumeNotes, (wanted) => {
+      // Host volumes are per node and named per project: one name per service's data.
+      const owner = volumeOwners.get(wanted);
+      const unique =
+        owner === undefined || owner === name ? wanted : prenvName(`${name}-${wanted}`);
+      volumeOwners.set(unique, name);
+      return unique;
+    });
+    volumeNotes.forEach(say);
+    if (volumes.length > 0) entry.volumes = volumes;
+    if (svc.tmpfs !== undefined) dropped.push({ path: `${at}.tmpfs`, reason: REASONS.tmpfs });
+
+    const deps = dependsOn(svc.depends_on);
+    const kept = deps.filter((d) => carried.includes(d)).map((d) => names.get(d) as string);
+    if (kept.length > 0) entry.depends_on = kept;
+    if (
+      conditions(svc.depends_on).some(([d, c]) => c === 'service_healthy' && carried.includes(d))
+    ) {
+      dropped.push({ path: `${at}.depends_on.condition`, reason: REASONS.dependsOnHealthy });
+    }
+    const prestart = [...oneShots.keys()].filter((d) => oneShots.get(d) === n);
+    if (prestart.length > 0) {
+      entry.prestart = Object.fromEntries(
+        prestart.map((d) => [
+          names.get(d) as string,
+          prestartTask(d, svcOf(d), book, input, images.get(d) as string, result),
+        ]),
+      );
+      for (const d of prestart) {
+        say(
+          `${names.get(d)} runs to completion before ${name} starts, on every deploy (a Nomad prestart task)`,
+        );
+      }
+      if (prestart.length > 1) {
+        say(
+          `Nomad runs the prestart tasks ${prestart.map((d) => names.get(d)).join(', ')} at the same time, not one after another`,
+        );
+      }
+    }
+
+    if (traefik.has(n)) dropped.push({ path: `${at}.labels`, reason: REASONS.traefikLabels });
     for (const key of Object.keys(svc)) {
-      if (!HANDLED.has(key)) dropped.push({ path: `${at}.${key}`, reason: REASONS.unsupported });
+      if (HANDLED.has(key) || key.startsWith('x-')) continue;
+      if (key === 'labels' && traefik.has(n)) continue;
+      dropped.push({ path: `${at}.${key}`, reason: SERVICE_REASONS[key] ?? REASONS.unsupported });
     }
-    out[names.get(name) as string] = result;
+    out[name] = entry;
   }
-  for (const name of proxies) dropped.push({ path: `services.${name}`, reason: REASONS.proxy });
+  for (const p of proxies) dropped.push({ path: `services.${p}`, reason: REASONS.proxy });
+  for (const d of oneShots.keys()) {
+    for (const key of Object.keys(svcOf(d))) {
+      if (key === 'restart')
+        dropped.push({ path: `services.${d}.${key}`, reason: REASONS.restart });
+    }
+  }
 
-  const config: Record<string, unknown> = {
+  for (const key of Object.keys(doc)) {
+    if (key === 'services' || key === 'name' || key.startsWith('x-')) continue;
+    if (key === 'volumes') {
+      const declared = Object.keys((doc.volumes ?? {}) as object);
+      for (const v of declared.filter((v) => !usedVolumes.has(v))) {
+        dropped.push({ path: `volumes.${v}`, reason: REASONS.unusedVolume });
+      }
+      continue;
+    }
+    dropped.push({ path: key, reason: TOP_LEVEL_REASONS[key] ?? REASONS.unsupported });
+  }
+
+  if (Object.keys(out).length === 0) {
+    result.problems.push({
+      path: ['services'],
+      message: `no service to carry over: ${active.length === 0 ? 'every service is behind a profile (pass --profile)' : 'every service is a reverse proxy or a one-shot task'}`,
+    });
+  }
+  result.config = {
     project: options.project,
     github: options.github,
     domain: options.domain,
     services: out,
   };
-  return { config, dropped, notes };
-}
-
-function isProxy(name: string, svc: ComposeService): boolean {
-  const image = typeof svc.image === 'string' ? svc.image : '';
-  return PROXY_IMAGE.test(image) || /^(nginx|caddy|traefik|proxy|certbot)$/.test(name);
-}
-
-/** Databases and caches often publish no port in Compose; other services still need to reach them. */
-function defaultPort(svc: ComposeService): number | undefined {
-  const match = STATEFUL_IMAGE.exec(typeof svc.image === 'string' ? svc.image : '');
-  return match?.[2] ? DEFAULT_PORTS[match[2]] : undefined;
-}
-
-function firstPort(svc: ComposeService): number | undefined {
-  for (const spec of [...asList(svc.ports), ...asList(svc.expose)]) {
-    const port = containerPort(spec);
-    if (port !== undefined) return port;
-  }
-  return undefined;
-}
-
-/** Services a proxy pointed at (or, without a proxy, services with published non-database ports) get routes. */
-function routedServices(
-  apps: string[],
-  proxies: string[],
-  services: Record<string, ComposeService>,
-  ports: Map<string, number>,
-): Map<string, string> {
-  const behindProxy = new Set(proxies.flatMap((p) => dependsOn(services[p]?.depends_on)));
-  const candidates = apps.filter((n) => {
-    if (!ports.has(n)) return false;
-    if (behindProxy.size > 0) return behindProxy.has(n);
-    const image = String(services[n]?.image ?? '');
-    return !STATEFUL_IMAGE.test(image) && asList(services[n]?.ports).length > 0;
-  });
-  return new Map(candidates.map((n, i) => [n, i === 0 ? '/' : `/${prenvName(n)}`]));
-}
-
-function imageOf(
-  name: string,
-  svc: ComposeService,
-  project: string,
-  at: string,
-  dropped: DroppedKey[],
-): string {
-  if (svc.build !== undefined) dropped.push({ path: `${at}.build`, reason: REASONS.build });
-  if (typeof svc.image === 'string' && svc.image.length > 0) return svc.image;
-  return `${project}/${prenvName(name)}:{{sha}}`;
-}
-
-function deployOf(deploy: unknown, at: string, dropped: DroppedKey[]): Record<string, unknown> {
-  if (!deploy || typeof deploy !== 'object') return {};
-  const d = deploy as Record<string, unknown>;
-  const result: Record<string, unknown> = {};
-  if (typeof d.replicas === 'number') result.count = { production: d.replicas, staging: 1, pr: 1 };
-  const res = (d.resources ?? {}) as {
-    limits?: Record<string, unknown>;
-    reservations?: Record<string, unknown>;
-  };
-  const limits = { ...res.reservations, ...res.limits };
-  const cpu = cpuMHz(limits.cpus);
-  const memory = limits.memory === undefined ? undefined : memoryMiB(limits.memory);
-  if (cpu !== undefined || memory !== undefined) {
-    result.resources = {
-      ...(cpu !== undefined ? { cpu } : {}),
-      ...(memory !== undefined ? { memory } : {}),
-    };
-  }
-  for (const key of Object.keys(d)) {
-    if (key !== 'replicas' && key !== 'resources')
-      dropped.push({ path: `${at}.deploy.${key}`, reason: REASONS.unsupported });
-  }
   return result;
 }
 
-function dependsOn(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  if (value && typeof value === 'object') return Object.keys(value);
-  return [];
+function checkNames(services: string[], names: Map<string, string>, result: ComposeImport): void {
+  const byName = new Map<string, string[]>();
+  for (const n of services) {
+    const name = names.get(n) as string;
+    byName.set(name, [...(byName.get(name) ?? []), n]);
+  }
+  for (const [name, group] of byName) {
+    if (group.length < 2) continue;
+    result.problems.push({
+      path: ['services', group[1] as string],
+      message: `services ${group.map((g) => `"${g}"`).join(' and ')} both become "${name}" in prenv.yml (Nomad group and Consul service names allow only a-z, 0-9 and "-"); rename one`,
+    });
+  }
 }
 
-function asList(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
+function prestartTask(
+  n: string,
+  svc: ComposeService,
+  book: AddressBook,
+  input: ComposeInput,
+  image: string,
+  result: ComposeImport,
+): Record<string, unknown> {
+  const at = `services.${n}`;
+  const task: Record<string, unknown> = { image: imageOf(svc, image, at, result.dropped) };
+  const name = prenvName(n);
+  const say = (text: string) => result.notes.push(`${name}: ${text}`);
+  const env = convertEnvironment(withEnvFiles(n, svc, input, result.dropped, say), book, [
+    ...(input.secretRefs ?? []),
+    ...envFileSecretRefs(n, input),
+  ]);
+  if (Object.keys(env.env).length > 0) task.env = env.env;
+  if (env.secrets.length > 0) task.secrets = env.secrets.map((s) => s.name);
+  env.secrets.forEach((s) => result.secrets.push({ service: name, ...s }));
+  env.notes.forEach((line) => result.notes.push(`${name}: ${line}`));
+  Object.assign(task, commandOf(svc));
+  const resources = resourcesOf(svc, at, result.dropped);
+  if (resources.resources) task.resources = resources.resources;
+  for (const key of Object.keys(svc)) {
+    if (
+      [
+        'env_file',
+        'image',
+        'build',
+        'environment',
+        'command',
+        'entrypoint',
+        'deploy',
+        'depends_on',
+        'restart',
+      ].includes(key)
+    )
+      continue;
+    if (key.startsWith('x-')) continue;
+    result.dropped.push({
+      path: `${at}.${key}`,
+      reason: `${SERVICE_REASONS[key] ?? REASONS.unsupported} (a one-shot task carries image, command, environment and resources)`,
+    });
+  }
+  return task;
+}
+
+function reportPorts(
+  at: string,
+  specs: PortSpec[],
+  port: number | undefined,
+  routed: boolean,
+  dropped: DroppedKey[],
+): void {
+  specs.forEach((spec, i) => {
+    const key = `${at}.${spec.publishes ? 'ports' : 'expose'}`;
+    if (spec.protocol !== 'tcp') {
+      dropped.push({ path: `${key}.${i}`, reason: REASONS.udp });
+    } else if (spec.target !== port) {
+      dropped.push({ path: key, reason: REASONS.extraPorts });
+    } else if (spec.publishes && isLoopback(spec) && !routed) {
+      dropped.push({ path: key, reason: REASONS.loopback });
+    } else if (spec.publishes && !routed && !isLoopback(spec)) {
+      dropped.push({ path: key, reason: REASONS.unrouted });
+    }
+  });
 }

@@ -73,8 +73,8 @@ export function backupJobViews(
         cron: b.cron,
         group: {
           name: `backup-${name}`,
-          dump: taskView(config, ctx, 'dump', dump, at, false, problems, 'prestart'),
-          upload: taskView(config, ctx, 'upload', upload, at, false, problems),
+          dump: taskView(config, ctx, 'dump', dump, at, { ports: false, prestart: true }, problems),
+          upload: taskView(config, ctx, 'upload', upload, at, { ports: false, prestart: false }, problems),
         },
       };
     });

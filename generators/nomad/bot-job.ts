@@ -108,6 +108,7 @@ export function botRoute(config: Config, host: string): CaddyJson {
     routes: [
       {
         service: BOT_SERVICE_NAME,
+        matcher: BOT_SERVICE_NAME,
         path: '/',
         matchPaths: null,
         upstream: `${BOT_SERVICE_NAME}.service.consul`,

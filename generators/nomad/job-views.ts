@@ -1,5 +1,9 @@
 import type { Config } from '../../bot/config/config.js';
-import type { PeriodicJobConfig, ServiceConfig } from '../../bot/config/schema.js';
+import type {
+  PeriodicJobConfig,
+  PrestartTaskConfig,
+  ServiceConfig,
+} from '../../bot/config/schema.js';
 import { consulServiceName, envJobName, envName, type EnvContext } from '../env-context.js';
 import type { RenderProblem } from '../errors.js';
 import { parsePlaceholders } from '../placeholders.js';
@@ -17,6 +21,8 @@ import {
 } from './views.js';
 
 type Volumes = ServiceConfig['volumes'];
+
+const ONE_SHOT = { ports: false, prestart: true } as const;
 
 /**
  * Job meta that marks prenv's ownership (read by the Nomad adapter before it overwrites a
@@ -43,7 +49,7 @@ export function revisionMeta(ctx: EnvContext): MetaEntry[] {
 }
 
 /** Whether any field of the task refers to `{{sha}}`, i.e. whether the task changes with the commit. */
-export function usesSha(source: ServiceConfig | PeriodicJobConfig): boolean {
+export function usesSha(source: ServiceConfig | PeriodicJobConfig | PrestartTaskConfig): boolean {
   const values = [
     source.image,
     source.command ?? '',
@@ -76,16 +82,17 @@ export function taskView(
   config: Config,
   ctx: EnvContext,
   name: string,
-  source: ServiceConfig | PeriodicJobConfig,
+  source: ServiceConfig | PeriodicJobConfig | PrestartTaskConfig,
   at: string,
-  ports: boolean,
+  role: { ports: boolean; prestart: boolean },
   problems: RenderProblem[],
-  lifecycle: TaskView['lifecycle'] = null,
 ): TaskView {
   const task = resolveTask(config, ctx, source, at, problems);
+  const { ports, prestart } = role;
+  const volumes = 'volumes' in source ? source.volumes : [];
   return {
     name,
-    lifecycle,
+    prestart,
     image: task.image,
     ports,
     entrypoint: task.entrypoint,
@@ -93,7 +100,7 @@ export function taskView(
     args: task.args,
     configPad: configPadding({ image: true, ports, command: task.command !== null }),
     env: aligned(task.env),
-    volumeMounts: source.volumes.map((v) => ({
+    volumeMounts: volumes.map((v) => ({
       volume: v.name,
       destination: v.path,
       readOnly: v.read_only,
@@ -117,12 +124,34 @@ export function serviceJobView(
       volumes: volumeViews(svc.volumes),
       stateful: svc.volumes.length > 0,
       pinNode: pinNode(config, ctx, svc.volumes),
-      meta: usesSha(svc) ? revisionMeta(ctx) : [],
+      // A prestart task (migrations) at the new commit is a change of the group too.
+      meta: usesSha(svc) || Object.values(svc.prestart).some(usesSha) ? revisionMeta(ctx) : [],
       service:
         svc.port === undefined
           ? null
           : { name: consulServiceName(config, ctx, name), healthPath: svc.health ?? null },
-      task: taskView(config, ctx, name, svc, `services.${name}`, svc.port !== undefined, problems),
+      prestart: Object.entries(svc.prestart)
+        .sort(([a], [b]) => compare(a, b))
+        .map(([task, source]) =>
+          taskView(
+            config,
+            ctx,
+            task,
+            source,
+            `services.${name}.prestart.${task}`,
+            ONE_SHOT,
+            problems,
+          ),
+        ),
+      task: taskView(
+        config,
+        ctx,
+        name,
+        svc,
+        `services.${name}`,
+        { ports: svc.port !== undefined, prestart: false },
+        problems,
+      ),
     }));
   for (const group of groups) {
     if (group.service && group.service.name.length > 63) {
@@ -161,7 +190,15 @@ export function periodicJobViews(
         name,
         volumes: volumeViews(job.volumes),
         pinNode: pinNode(config, ctx, job.volumes),
-        task: taskView(config, ctx, name, job, `jobs.${name}`, false, problems),
+        task: taskView(
+          config,
+          ctx,
+          name,
+          job,
+          `jobs.${name}`,
+          { ports: false, prestart: false },
+          problems,
+        ),
       },
     }));
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../../bot/config/config.js';
 import { consulServiceName, secretsPrefix, type EnvContext } from '../env-context.js';
 import { json } from '../escape.js';
+import type { ServicePart } from '../placeholders.js';
 import { compare, type ResolvedTask } from '../resolve.js';
 
 /**
@@ -56,20 +57,24 @@ export function runtimeEnvTemplate(
     data: `{{ key ${json(s.path)} }}`,
   }));
 
-  const services = new Set<string>();
+  const services = new Map<string, Set<ServicePart>>();
   const secretVars = new Set<string>();
   for (const entry of task.runtimeEnv) {
     for (const seg of entry.segments) {
-      if (seg.kind === 'service') services.add(seg.name);
+      if (seg.kind === 'service') {
+        services.set(seg.name, (services.get(seg.name) ?? new Set()).add(seg.part));
+      }
       if (seg.kind === 'secret') secretVars.add(seg.key);
     }
   }
   const lines: string[] = secrets.map((s) => envLine(s.name, `key ${json(s.path)}`));
-  for (const name of [...services].sort(compare)) {
-    const v = serviceVar(name);
+  for (const [name, parts] of [...services].sort(([a], [b]) => compare(a, b))) {
+    const used = PARTS.filter((p) => parts.has(p));
+    const declare = used.map((p) => `{{ ${serviceVar(name, p)} := "" }}`).join('');
+    const assign = used.map((p) => `{{ ${serviceVar(name, p)} = ${PART_VALUE[p]} }}`).join('');
     lines.push(
-      `{{ ${v} := "" }}{{ with service ${json(consulServiceName(config, ctx, name))} }}` +
-        `{{ with index . 0 }}{{ ${v} = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}`,
+      `${declare}{{ with service ${json(consulServiceName(config, ctx, name))} }}` +
+        `{{ with index . 0 }}${assign}{{ end }}{{ end }}`,
     );
   }
   for (const key of [...secretVars].sort(compare)) {
@@ -80,7 +85,7 @@ export function runtimeEnvTemplate(
       seg.kind === 'text'
         ? json(seg.text)
         : seg.kind === 'service'
-          ? serviceVar(seg.name)
+          ? serviceVar(seg.name, seg.part)
           : secretVar(seg.key),
     );
     lines.push(envLine(entry.name, `print ${parts.join(' ')}`));
@@ -88,8 +93,19 @@ export function runtimeEnvTemplate(
   return { lines, files };
 }
 
-function serviceVar(name: string): string {
-  return `$service_${name.replace(/-/g, '_')}`;
+const PARTS: readonly ServicePart[] = ['address', 'host', 'port'];
+
+/** consul-template text of each part; `.Address` and `.Port` of Consul's healthy instance. */
+const PART_VALUE: Record<ServicePart, string> = {
+  address: 'printf "%s:%d" .Address .Port',
+  host: '.Address',
+  port: 'printf "%d" .Port',
+};
+
+/** `$service_x`, `$servicehost_x`, `$serviceport_x`: apart for any service name (no `_` in names). */
+function serviceVar(name: string, part: ServicePart): string {
+  const prefix = part === 'address' ? 'service' : `service${part}`;
+  return `$${prefix}_${name.replace(/-/g, '_')}`;
 }
 
 function secretVar(key: string): string {

@@ -15,8 +15,8 @@ export interface VolumeView {
 
 export interface TaskView {
   name: string;
-  /** `prestart` for a task that must finish before the main tasks start, else null. */
-  lifecycle: 'prestart' | null;
+  /** A one-shot task that Nomad runs before the main task (`lifecycle` prestart). */
+  prestart: boolean;
   image: string;
   ports: boolean;
   entrypoint: string[] | null;
@@ -48,6 +48,8 @@ export interface GroupView {
    */
   meta: MetaEntry[];
   service: { name: string; healthPath: string | null } | null;
+  /** One-shot tasks run to completion before `task`, in name order. */
+  prestart: TaskView[];
   task: TaskView;
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,7 +28,10 @@ describe('prenv init --from-compose', () => {
     ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`Wrote ${out} with 3 service(s).`);
+    expect(run.stdout).toContain(`Wrote ${out} with 3 service(s) from docker-compose.yml.`);
+    expect(run.stdout).toContain(
+      '  / → web: the proxy forwards to it (depends_on) and it listens on 3000',
+    );
     expect(run.stdout).toContain(
       '  - restart (web, postgres, redis): Nomad restarts and reschedules tasks itself',
     );
@@ -44,19 +47,25 @@ describe('prenv init --from-compose', () => {
     expect(services.web).toMatchObject({
       image: 'quetrex/web:{{sha}}',
       port: 3000,
-      route: { path: '/' },
-      env: { REDIS_URL: 'redis://{{service.redis}}' },
+      route: [{ path: '/', websocket: false }],
+      env: {
+        // Wired to the sibling service, with the password from Consul KV: not an opaque secret.
+        DATABASE_URL: 'postgresql://quetrex:{{secret.DB_PASSWORD}}@{{service.postgres}}/quetrex',
+        REDIS_URL: 'redis://{{service.redis}}',
+      },
       depends_on: ['postgres', 'redis'],
     });
-    expect(services.web?.secrets).toContain('DATABASE_URL');
+    expect(services.web?.secrets).toContain('DB_PASSWORD');
     expect(services.web?.secrets).toContain('STRIPE_SECRET_KEY');
+    expect(services.web?.secrets).not.toContain('DATABASE_URL');
     expect(services.postgres).toMatchObject({
       image: 'postgres:16-alpine',
       port: 5432,
-      secrets: ['POSTGRES_PASSWORD'],
+      env: { POSTGRES_PASSWORD: '{{secret.DB_PASSWORD}}' },
+      secrets: ['DB_PASSWORD'],
       volumes: [{ name: 'postgres-data', path: '/var/lib/postgresql/data', read_only: false }],
     });
-    expect(services.postgres?.route).toBeUndefined();
+    expect(services.postgres?.route).toEqual([]);
     expect(services.redis).toMatchObject({
       command: 'redis-server',
       args: ['--appendonly', 'yes'],
@@ -69,7 +78,7 @@ describe('prenv init --from-compose', () => {
     const report = JSON.parse(run.stdout) as { dropped: { key: string; services: string[] }[] };
     const keys = report.dropped.map((d) => d.key);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(keys).toEqual(['version', 'volumes', 'build', 'restart', 'services.nginx']);
+    expect(keys).toEqual(['build', 'restart', 'services.nginx', 'version']);
   });
 
   it('never drops a service silently and reports unknown keys', async () => {
@@ -107,7 +116,7 @@ describe('prenv init --from-compose', () => {
       {
         key: 'ports',
         services: ['api'],
-        reason: 'a Nomad group gets one service port here; add further ports by hand',
+        reason: expect.stringContaining('a prenv service has one port') as string,
       },
       {
         key: 'volumes.0',
@@ -127,6 +136,77 @@ describe('prenv init --from-compose', () => {
     });
     expect(config.config.services.api?.volumes).toEqual([
       { name: 'media', path: '/app/media', read_only: false },
+    ]);
+  });
+
+  it('checks every environment as render --check does, and writes nothing that render refuses', async () => {
+    const dir = tempDir();
+    const compose = path.join(dir, 'docker-compose.yml');
+    // A Go template in a value reads as an unknown prenv placeholder: render would refuse it.
+    writeFileSync(
+      compose,
+      'services:\n  app:\n    image: acme/app:1\n    ports: ["3000:3000"]\n    environment:\n      FORMAT: "{{json}}"\n',
+    );
+    const out = path.join(dir, 'prenv.yml');
+    const run = await runCli(['init', '--from-compose', compose, '--out', out]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('does not pass render --check');
+    expect(run.stderr).toContain('production:');
+    expect(run.stderr).toContain('pr-7:');
+    expect(run.stderr).toContain('services.app.env.FORMAT: unknown placeholder "{{json}}"');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('carries env_file variables into env, secret ones by name only, and reports a missing file', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'docker-compose.yml'),
+      `services:
+  app:
+    image: acme/app:1
+    ports: ["3000:3000"]
+    env_file: [app.env, { path: optional.env, required: false }]
+    environment: { LOG_LEVEL: debug }
+  worker:
+    image: acme/app:1
+    env_file: gone.env
+  db:
+    image: postgres:16
+`,
+    );
+    writeFileSync(
+      path.join(dir, 'app.env'),
+      'LOG_LEVEL=info\nDB_HOST=db\nDB_PORT=5432\nAPP_SECRET=s3cr3t\nDATABASE_URL=postgres://u:hunter2@db:5432/x\n',
+    );
+    const out = path.join(dir, 'prenv.yml');
+    const run = await runCli([
+      'init',
+      '--from-compose',
+      path.join(dir, 'docker-compose.yml'),
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text).not.toContain('s3cr3t');
+    expect(text).not.toContain('hunter2');
+    const config = parseConfig(text, 'prenv.yml');
+    if (!config.ok) throw new Error(JSON.stringify(config.problems));
+    expect(config.config.services.app).toMatchObject({
+      env: { LOG_LEVEL: 'debug', DB_HOST: '{{service.db.host}}', DB_PORT: '{{service.db.port}}' },
+      secrets: ['APP_SECRET', 'DATABASE_URL'],
+    });
+    const report = JSON.parse(run.stdout) as {
+      dropped: { key: string; services: string[]; reason: string }[];
+    };
+    expect(report.dropped).toEqual([
+      {
+        key: 'env_file',
+        services: ['worker'],
+        reason: 'gone.env: not found beside the Compose file; its variables are missing',
+      },
     ]);
   });
 

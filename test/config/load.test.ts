@@ -52,6 +52,24 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it.each([
+    [
+      '    route: { pth: /x }\n',
+      'prenv.yml:8:12: services.web.route.0.pth: unknown key "pth" (did you mean "path"?)',
+    ],
+    [
+      '    route: [{ path: /a }, { pth: /x }]\n',
+      'prenv.yml:8:29: services.web.route.1.pth: unknown key "pth" (did you mean "path"?)',
+    ],
+    [
+      '    prestart: { mig: { image: a, comand: x } }\n',
+      'prenv.yml:8:34: services.web.prestart.mig.comand: unknown key "comand" (did you mean "command"?)',
+    ],
+  ])('suggests keys inside one route, a list of routes and prestart tasks: %j', (line, problem) => {
+    const text = minimal.replace('    route: { path: / }\n', line);
+    expect(problems(text)).toContain(problem);
+  });
+
   it('names file, line, column and key path for a wrong type', () => {
     const text = minimal.replace('port: 8080', 'port: "eighty"');
     expect(problems(text)).toEqual([

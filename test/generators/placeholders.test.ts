@@ -10,7 +10,7 @@ describe('parsePlaceholders', () => {
       ok: true,
       segments: [
         { kind: 'text', text: 'redis://' },
-        { kind: 'service', name: 'redis' },
+        { kind: 'service', name: 'redis', part: 'address' },
         { kind: 'text', text: '/0?e=' },
         { kind: 'env' },
         { kind: 'text', text: '&h=' },
@@ -38,7 +38,7 @@ describe('parsePlaceholders', () => {
     expect(parsePlaceholders('x{{ shaa }}')).toEqual({
       ok: false,
       message:
-        'unknown placeholder "{{ shaa }}" (known: {{sha}}, {{env}}, {{host}}, {{service.NAME}}, {{service.NAME.dns}}, {{secret.KEY}})',
+        'unknown placeholder "{{ shaa }}" (known: {{sha}}, {{env}}, {{host}}, {{service.NAME}}, {{service.NAME.host}}, {{service.NAME.port}}, {{service.NAME.dns}}, {{secret.KEY}})',
     });
   });
 });
@@ -79,7 +79,7 @@ describe('placeholders in prenv.yml', () => {
       '      D: "{{secret.OTHER}}"',
     ].join('\n');
     expect(await problems(yaml(env))).toEqual([
-      'services.web.env.A: unknown placeholder "{{nope}}" (known: {{sha}}, {{env}}, {{host}}, {{service.NAME}}, {{service.NAME.dns}}, {{secret.KEY}})',
+      'services.web.env.A: unknown placeholder "{{nope}}" (known: {{sha}}, {{env}}, {{host}}, {{service.NAME}}, {{service.NAME.host}}, {{service.NAME.port}}, {{service.NAME.dns}}, {{secret.KEY}})',
       'services.web.env.B: {{service.db}} names no service (services: web, worker)',
       'services.web.env.C: {{service.worker}}: service "worker" has no port',
       'services.web.env.D: {{secret.OTHER}}: add "OTHER" to this service\'s secrets first',
@@ -120,5 +120,24 @@ describe('placeholders in prenv.yml', () => {
     );
     expect(job?.content).toContain('URL = "https://pr-12.pr.demo.example.com/pr-12"');
     expect(job?.content).toContain('DB  = "demo-pr-12-web.service.consul"');
+  });
+
+  it('renders {{service.NAME.host}} and {{service.NAME.port}} from the same Consul instance', async () => {
+    const env =
+      '      CACHE_HOST: "{{service.web.host}}"\n      CACHE_PORT: "{{service.web.port}}"\n      URL: "http://{{service.web}}/"';
+    const [job] = renderEnvironment(
+      configFromYaml(yaml(env)),
+      { kind: 'production', sha: 'abc1234' },
+      await repoTemplates(),
+    );
+    expect(job?.content).toContain(
+      '{{ $service_web := "" }}{{ $servicehost_web := "" }}{{ $serviceport_web := "" }}' +
+        '{{ with service "demo-production-web" }}{{ with index . 0 }}' +
+        '{{ $service_web = printf "%s:%d" .Address .Port }}{{ $servicehost_web = .Address }}' +
+        '{{ $serviceport_web = printf "%d" .Port }}{{ end }}{{ end }}',
+    );
+    expect(job?.content).toContain('CACHE_HOST={{ print $servicehost_web | toJSON }}');
+    expect(job?.content).toContain('CACHE_PORT={{ print $serviceport_web | toJSON }}');
+    expect(job?.content).toContain('URL={{ print "http://" $service_web "/" | toJSON }}');
   });
 });

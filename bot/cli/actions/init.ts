@@ -1,13 +1,38 @@
 import { access, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument, stringify } from 'yaml';
-import { importCompose } from '../../../generators/compose/from-compose.js';
-import { formatDropped, groupDropped } from '../../../generators/compose/dropped-keys.js';
+import { stringify } from 'yaml';
+import { loadComposeSchema } from '../../adapters/compose/compose-schema-file.js';
+import {
+  readProxyConfigs,
+  readServiceEnvFiles,
+  readVariables,
+} from '../../adapters/compose/read-compose.js';
+import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
+import { formatProblem, renderAndValidate } from '../../adapters/render/render-and-validate.js';
+import { loadTemplates } from '../../adapters/templates/load-templates.js';
+import { findTool } from '../../adapters/system/tool-probe.js';
+import { capacityProblems, serverTypeThatFits } from '../../../generators/capacity.js';
+import { composeSchemaProblems } from '../../../generators/compose/compose-schema.js';
 import { prenvName } from '../../../generators/compose/compose-values.js';
+import {
+  formatComposeProblem,
+  parseComposeYaml,
+  type ComposeProblem,
+  type ComposeSource,
+} from '../../../generators/compose/compose-yaml.js';
+import { formatDropped, groupDropped } from '../../../generators/compose/dropped-keys.js';
+import { importCompose, type ComposeImport } from '../../../generators/compose/from-compose.js';
+import { parseDotEnv } from '../../../generators/compose/interpolate.js';
+import { interpolateCompose } from '../../../generators/compose/interpolate-compose.js';
+import { envName, type EnvContext } from '../../../generators/env-context.js';
+import { RenderError } from '../../../generators/errors.js';
 import { parseConfig, ConfigError } from '../../config/load.js';
+import type { Config } from '../../config/config.js';
+import type { EnvironmentKind } from '../../config/schema.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { ActionInput } from '../command-spec.js';
+import { templateRoot } from './render.js';
 
 interface InitOptions {
   fromCompose?: string;
@@ -15,56 +40,85 @@ interface InitOptions {
   project?: string;
   github?: string;
   domain?: string;
+  envFile: string[];
+  profile: string[];
   force?: boolean;
   json?: boolean;
 }
 
-export async function action({
-  ctx,
+/** The environments `init` renders and checks before it writes, as `prenv render --check` would. */
+const CHECKED: EnvContext[] = [
+  { kind: 'production', sha: 'init-check' },
+  { kind: 'staging', sha: 'init-check' },
+  { kind: 'pr', number: 7, sha: 'init-check' },
+];
 
-  opts,
-}: ActionInput<InitOptions>): Promise<ExitCodeValue> {
+export async function action({ ctx, opts }: ActionInput<InitOptions>): Promise<ExitCodeValue> {
   return initFromCompose(opts, ctx);
 }
 
 async function initFromCompose(opts: InitOptions, ctx: CliContext) {
-  const composeFile = path.resolve(ctx.cwd, opts.fromCompose ?? '');
+  const shown = opts.fromCompose ?? '';
+  const composeFile = path.resolve(ctx.cwd, shown);
   const outFile = path.resolve(ctx.cwd, opts.out);
   const text = await readFile(composeFile, 'utf8').catch(() => {
-    throw new CliError(`cannot read Compose file ${opts.fromCompose}`, ExitCode.usage);
+    throw new CliError(`cannot read Compose file ${shown}`, ExitCode.usage);
   });
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) {
-    throw new CliError(
-      `${opts.fromCompose}: not valid YAML: ${doc.errors[0]?.message.split('\n')[0]}`,
-      ExitCode.usage,
-    );
+  const source = orFail(parseComposeYaml(text, shown));
+  const raw = source.value as Record<string, unknown> | null;
+  if (!raw || typeof raw !== 'object' || typeof raw.services !== 'object' || !raw.services) {
+    throw new CliError(`${shown}: no "services" found; is this a Compose file?`, ExitCode.usage);
   }
-  const compose = doc.toJS() as Record<string, unknown> | null;
-  if (!compose || typeof compose.services !== 'object') {
-    throw new CliError(
-      `${opts.fromCompose}: no "services" found; is this a Compose file?`,
-      ExitCode.usage,
-    );
-  }
+
+  const envFiles = await readVariables(composeFile, opts.envFile, ctx.cwd).catch((err: Error) => {
+    throw new CliError(`cannot read env file: ${err.message}`, ExitCode.usage);
+  });
+  const variables: Record<string, string> = {};
+  for (const f of envFiles) Object.assign(variables, parseDotEnv(f.text, variables));
+  const interpolated = interpolateCompose(raw, variables);
+  failAt(source, interpolated.problems);
+  const compose = interpolated.value as Record<string, unknown>;
+  failAt(source, composeSchemaProblems(compose, loadComposeSchema()), 'Compose specification: ');
+
   const project = prenvName(
     opts.project ??
       (typeof compose.name === 'string' ? compose.name : path.basename(path.dirname(composeFile))),
   );
   const [owner = 'CHANGE-ME', repo = project] = (opts.github ?? '').split('/').filter(Boolean);
-  const imported = importCompose(compose, {
-    project,
-    github: { owner, repo },
-    domain: opts.domain ?? `${project}.example.com`,
-  });
-  const yamlText =
-    header(opts.fromCompose ?? '', !opts.github, !opts.domain) +
-    stringify(imported.config, { lineWidth: 0 });
-  const check = parseConfig(yamlText, opts.out);
-  if (!check.ok)
-    throw new CliError(
-      `the generated prenv.yml does not validate:\n${new ConfigError(check.problems).message}`,
+  const serviceEnvFiles = await readServiceEnvFiles(composeFile, compose);
+  const imported = importCompose(
+    {
+      compose,
+      secretRefs: interpolated.secretRefs,
+      envFiles: Object.fromEntries(
+        Object.entries(serviceEnvFiles.files).map(([service, files]) => [
+          service,
+          files.map((f) => ({ file: f.file, values: parseDotEnv(f.text, variables) })),
+        ]),
+      ),
+      missingEnvFiles: serviceEnvFiles.missing,
+      proxyConfigs: await readProxyConfigs(composeFile, compose),
+    },
+    {
+      project,
+      github: { owner, repo },
+      domain: opts.domain ?? `${project}.example.com`,
+      profiles: opts.profile,
+    },
+  );
+  failAt(source, imported.problems);
+  for (const u of interpolated.unset) {
+    imported.notes.push(
+      `${u.path.join('.')}: \${${u.variable}} is not set; Compose's rule gives ""`,
     );
+  }
+
+  const first = validated(render(imported.config, shown, opts), opts.out);
+  const capacity = fitCapacity(first, imported.config);
+  const yamlText = render(imported.config, shown, opts);
+  const config = validated(yamlText, opts.out);
+  const checks = await checkEnvironments(config, ctx, opts.out);
+
   if (!opts.force && (await exists(outFile))) {
     throw new CliError(
       `${opts.out} exists; pass --force to overwrite it or --out to write elsewhere`,
@@ -72,21 +126,189 @@ async function initFromCompose(opts: InitOptions, ctx: CliContext) {
     );
   }
   await writeFile(outFile, yamlText);
-  const groups = groupDropped(imported.dropped);
-  if (opts.json) {
-    ctx.stdout(
-      `${JSON.stringify({ file: opts.out, services: Object.keys(check.config.services), dropped: groups, notes: imported.notes }, null, 2)}\n`,
-    );
-  } else {
-    ctx.stdout(
-      `Wrote ${opts.out} with ${Object.keys(check.config.services).length} service(s).\n${formatDropped(groups)}`,
-    );
-    if (imported.notes.length > 0)
-      ctx.stdout(
-        `Secrets to store in Consul KV:\n${imported.notes.map((n) => `  - ${n}`).join('\n')}\n`,
-      );
-  }
+  ctx.stdout(
+    opts.json
+      ? jsonReport(opts.out, config, imported, capacity, checks)
+      : textReport(opts.out, shown, config, imported, capacity, checks),
+  );
   return ExitCode.ok;
+}
+
+function orFail(result: ReturnType<typeof parseComposeYaml>): ComposeSource {
+  if (result.ok) return result.source;
+  throw new CliError(result.problems.map(formatComposeProblem).join('\n'), ExitCode.config);
+}
+
+/** Stops with every problem at its `file:line:column`, exit code 3. */
+function failAt(
+  source: ComposeSource,
+  problems: readonly { path: (string | number)[]; message: string }[],
+  prefix = '',
+): void {
+  if (problems.length === 0) return;
+  const lines = problems.map((p): ComposeProblem => ({
+    file: source.file,
+    ...source.positionOf(p.path),
+    path: p.path.join('.'),
+    message: `${prefix}${p.message}`,
+  }));
+  throw new CliError(lines.map(formatComposeProblem).join('\n'), ExitCode.config);
+}
+
+function render(config: Record<string, unknown>, source: string, opts: InitOptions): string {
+  return header(source, !opts.github, !opts.domain) + stringify(config, { lineWidth: 0 });
+}
+
+function validated(yamlText: string, file: string): Config {
+  const check = parseConfig(yamlText, file);
+  if (!check.ok) {
+    throw new CliError(
+      `the generated prenv.yml does not validate (a bug in prenv init):\n${new ConfigError(check.problems).message}`,
+    );
+  }
+  return check.config;
+}
+
+interface CapacityChange {
+  env: EnvironmentKind;
+  problem: string;
+  key: 'server_type' | 'preview_server_type';
+  serverType: string;
+}
+
+/**
+ * Environments whose reservations their servers can't hold get the smallest server type that
+ * does, written into `hetzner`; each change is reported with the shortfall that caused it.
+ */
+function fitCapacity(config: Config, raw: Record<string, unknown>): CapacityChange[] {
+  const changes: CapacityChange[] = [];
+  for (const env of ['production', 'staging', 'pr'] as const) {
+    const problem = capacityProblems(config, env)[0];
+    if (!problem) continue;
+    const fit = serverTypeThatFits(config, env);
+    if (!fit) {
+      throw new CliError(
+        `${problem.message}\nNo Hetzner server type is large enough; lower the memory in the Compose file.`,
+      );
+    }
+    const key = env === 'pr' ? 'preview_server_type' : 'server_type';
+    const hetzner = (raw.hetzner ?? {}) as Record<string, string>;
+    // Keep prenv.yml's usual order: hetzner before services.
+    const { services, ...rest } = raw;
+    for (const k of Object.keys(raw)) delete raw[k];
+    Object.assign(raw, rest, { hetzner: { ...hetzner, [key]: fit }, services });
+    changes.push({ env, problem: problem.message, key, serverType: fit });
+  }
+  return changes;
+}
+
+interface EnvCheck {
+  env: string;
+  ok: boolean;
+  errors: string[];
+}
+
+/** `prenv render --check` of every environment; init writes nothing unless all pass. */
+async function checkEnvironments(
+  config: Config,
+  ctx: CliContext,
+  file: string,
+): Promise<EnvCheck[]> {
+  const templates = await loadTemplates(templateRoot(ctx));
+  const deps = {
+    schema: loadJobspecSchema(),
+    caddyPath: (await findTool('caddy', ctx.env)) ?? null,
+  };
+  const checks: EnvCheck[] = [];
+  for (const envCtx of CHECKED) {
+    try {
+      const report = await renderAndValidate(config, envCtx, templates, deps);
+      checks.push({
+        env: envName(envCtx),
+        ok: report.ok,
+        errors: report.checks.flatMap((c) => c.errors.map(formatProblem)),
+      });
+    } catch (err) {
+      if (!(err instanceof RenderError)) throw err;
+      checks.push({
+        env: envName(envCtx),
+        ok: false,
+        errors: err.problems.map((p) => `${file}: ${p.path}: ${p.message}`),
+      });
+    }
+  }
+  const failed = checks.filter((c) => !c.ok);
+  if (failed.length > 0) {
+    throw new CliError(
+      `nothing was written: the prenv.yml made from this Compose file does not pass render --check:\n${failed
+        .map((c) => `${c.env}:\n${c.errors.map((e) => `  ${e}`).join('\n')}`)
+        .join('\n')}`,
+    );
+  }
+  return checks;
+}
+
+function textReport(
+  out: string,
+  source: string,
+  config: Config,
+  imported: ComposeImport,
+  capacity: CapacityChange[],
+  checks: EnvCheck[],
+): string {
+  const lines = [
+    `Wrote ${out} with ${Object.keys(config.services).length} service(s) from ${path.basename(source)}.`,
+  ];
+  if (imported.routes.length > 0) {
+    lines.push('Public routes:');
+    lines.push(...imported.routes.map((r) => `  ${r.path} → ${r.service}: ${r.why}`));
+    lines.push('  To route another service, move or add `route:` in prenv.yml.');
+  } else {
+    lines.push('Public routes: none (no service publishes a web port); add `route:` in prenv.yml.');
+  }
+  const list = (title: string, items: string[]) => {
+    if (items.length > 0) lines.push(title, ...items.map((i) => `  - ${i}`));
+  };
+  list(
+    'Skipped:',
+    imported.skipped.map((s) => `${s.service}: ${s.reason}`),
+  );
+  lines.push(formatDropped(groupDropped(imported.dropped)).trimEnd());
+  list('Carried differently:', imported.notes);
+  list(
+    `Secrets to store in Consul KV (${config.consul.kv_prefix ?? config.project}/<environment>/NAME):`,
+    imported.secrets.map((s) => `${s.service}: ${s.name}: ${s.reason}`),
+  );
+  list(
+    'Capacity:',
+    capacity.map(
+      (c) =>
+        `${c.problem.split(' To fix it')[0]} prenv.yml sets hetzner.${c.key}: ${c.serverType}.`,
+    ),
+  );
+  lines.push(`Checked with render --check: ${checks.map((c) => `${c.env} ok`).join(', ')}.`);
+  return `${lines.join('\n')}\n`;
+}
+
+function jsonReport(
+  out: string,
+  config: Config,
+  imported: ComposeImport,
+  capacity: CapacityChange[],
+  checks: EnvCheck[],
+): string {
+  const value = {
+    file: out,
+    services: Object.keys(config.services),
+    routes: imported.routes,
+    skipped: imported.skipped,
+    dropped: groupDropped(imported.dropped),
+    notes: imported.notes,
+    secrets: imported.secrets,
+    capacity,
+    checks,
+  };
+  return `${JSON.stringify(value, null, 2)}\n`;
 }
 
 function header(source: string, needsGithub: boolean, needsDomain: boolean): string {

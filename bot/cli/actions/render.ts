@@ -62,7 +62,7 @@ export async function action({
 }
 
 /** PRENV_TEMPLATES points at a folder holding `nomad/` and `caddy/` (default: prenv's own). */
-function templateRoot(ctx: CliContext): string | undefined {
+export function templateRoot(ctx: CliContext): string | undefined {
   const dir = ctx.env.PRENV_TEMPLATES;
   return dir ? path.resolve(ctx.cwd, dir) : undefined;
 }

@@ -22,8 +22,18 @@ export const initCommand: CommandSpec = {
       flags: '--domain <domain>',
       description: 'the application domain (default: <project>.example.com)',
     },
+    {
+      flags: '--env-file <file>',
+      description: 'variables for ${VAR} in the Compose file (repeatable; default: .env beside it)',
+      repeatable: true,
+    },
+    {
+      flags: '--profile <name>',
+      description: 'include the services of this Compose profile (repeatable)',
+      repeatable: true,
+    },
     { flags: '--force', description: 'overwrite an existing file' },
-    { flags: '--json', description: 'print what was written and dropped as JSON' },
+    { flags: '--json', description: 'print what was written, routed, dropped and checked as JSON' },
   ],
   load: () => import('../actions/init.js'),
 };

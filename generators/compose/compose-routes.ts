@@ -1,0 +1,142 @@
+import type { NginxRoutes } from './nginx-upstreams.js';
+
+/** A public route chosen for a Compose service, and why, for the report. */
+export interface ChosenRoute {
+  service: string;
+  path: string;
+  websocket?: boolean;
+  maxBody?: string;
+  why: string;
+}
+
+/** What the route choice knows about one carried service. */
+export interface RouteCandidate {
+  service: string;
+  image: string;
+  port: number | undefined;
+  /** Container ports published to every address over TCP. */
+  publicPorts: number[];
+}
+
+/** Images of admin tools, emulators and mail catchers: never the app, even when they publish a port. */
+const NOT_THE_APP =
+  /(^|\/)(adminer|pgadmin4?|phpmyadmin|mongo-express|redis-commander|redisinsight|localstack|mailhog|mailpit|maildev|portainer|dozzle|flower|kafka-ui|kafdrop|rabbitmq:.*management|swagger-ui|minio)([:@]|$)/;
+/** Images whose published port is a database or cache, not a web page. */
+export const STATEFUL_IMAGE =
+  /(^|\/)(postgres|postgis|timescaledb|mysql|mariadb|mongo|redis|valkey|memcached|rabbitmq|elasticsearch|opensearch|clickhouse-server|influxdb|nats|kafka|zookeeper|etcd)([:@]|$)/;
+/** Ports web apps and their front ends publish, most likely first. */
+const WEB_PORTS = [80, 443, 3000, 8000, 8080, 5000, 4000, 8888, 3001, 5173, 8081, 9000];
+const APP_NAMES = /^(app|web|www|frontend|front|ui|site|server|api|backend)$/;
+
+/**
+ * Routes from the reverse proxy's config: each `location` whose `proxy_pass` names a carried
+ * service becomes a route of that service (WebSocket when the location upgrades, the body
+ * limit from `client_max_body_size`). Sizes are written in MiB, as nginx counts them.
+ */
+export function routesFromProxy(
+  proxy: string,
+  file: string,
+  nginx: NginxRoutes,
+  hosts: ReadonlyMap<string, string>,
+  notes: string[],
+): ChosenRoute[] {
+  const out: ChosenRoute[] = [];
+  const maxBody =
+    nginx.maxBodyBytes === undefined
+      ? undefined
+      : `${Math.ceil(nginx.maxBodyBytes / 1024 ** 2)}MiB`;
+  for (const loc of nginx.locations) {
+    const service = hosts.get(loc.host);
+    if (!service) {
+      notes.push(
+        `${proxy}: ${file} sends ${loc.path} to ${loc.host}, which is not a service here; not routed`,
+      );
+      continue;
+    }
+    if (out.some((r) => r.path === loc.path)) continue;
+    if (loc.rewritesPath) {
+      notes.push(
+        `${proxy}: ${file} strips ${loc.path} before passing to ${loc.host}; Caddy passes the full path, so ${service} must serve under ${loc.path}`,
+      );
+    }
+    out.push({
+      service,
+      path: loc.path,
+      ...(loc.websocket ? { websocket: true } : {}),
+      ...(maxBody ? { maxBody } : {}),
+      why: `${proxy}'s ${file} sends ${loc.path} to ${loc.host}${loc.port ? `:${loc.port}` : ''}`,
+    });
+  }
+  for (const skipped of nginx.skipped) {
+    notes.push(`${proxy}: ${file} has "${skipped}"; regular-expression locations are not carried`);
+  }
+  return out;
+}
+
+/**
+ * The service that gets `/` when no proxy config says: among the proxy's upstreams if there
+ * is a proxy, else among the services that publish a TCP port to every address. Admin tools,
+ * emulators and databases are never chosen. The best-known web port wins, then an app-like
+ * name, then the order of the Compose file.
+ */
+export function chooseApp(
+  candidates: readonly RouteCandidate[],
+  behindProxy: readonly string[] | undefined,
+): ChosenRoute | undefined {
+  const pool = candidates.filter((c) => {
+    if (c.port === undefined || NOT_THE_APP.test(c.image)) return false;
+    if (behindProxy) return behindProxy.includes(c.service);
+    return c.publicPorts.length > 0 && !STATEFUL_IMAGE.test(c.image);
+  });
+  const score = (c: RouteCandidate) => {
+    const ports = behindProxy ? [c.port as number] : c.publicPorts;
+    const best = Math.min(...ports.map((p) => (WEB_PORTS.includes(p) ? WEB_PORTS.indexOf(p) : 99)));
+    return best * 2 + (APP_NAMES.test(c.service) ? 0 : 1);
+  };
+  const ranked = pool.map((c, i) => ({ c, i, s: score(c) })).sort((a, b) => a.s - b.s || a.i - b.i);
+  const chosen = ranked[0]?.c;
+  if (!chosen) return undefined;
+  const why = behindProxy
+    ? `the proxy forwards to it (depends_on) and it listens on ${chosen.port}`
+    : pool.length === 1
+      ? `the only service that publishes a web port (${chosen.publicPorts.join(', ')})`
+      : `it publishes ${chosen.publicPorts.join(', ')}, the most likely web port of ${pool.map((c) => c.service).join(', ')}`;
+  return { service: chosen.service, path: '/', why };
+}
+
+/** What Traefik's Docker labels on a service say: the paths its routers match and its port. */
+export interface TraefikLabels {
+  paths: string[];
+  port?: number;
+}
+
+/**
+ * Routes from Traefik's Docker provider labels (doc.traefik.io "Docker provider, routing"):
+ * `traefik.http.routers.R.rule` (its `PathPrefix`/`Path` values, or `/` for a Host-only rule)
+ * and `traefik.http.services.S.loadbalancer.server.port`. Undefined without router labels.
+ */
+export function traefikLabels(labels: unknown): TraefikLabels | undefined {
+  const entries: [string, string][] = Array.isArray(labels)
+    ? labels.map((l) => {
+        const text = String(l);
+        const eq = text.indexOf('=');
+        return [text.slice(0, eq < 0 ? undefined : eq), eq < 0 ? '' : text.slice(eq + 1)];
+      })
+    : labels && typeof labels === 'object'
+      ? Object.entries(labels).map(([k, v]) => [k, String(v)])
+      : [];
+  const rules = entries.filter(([k]) => /^traefik\.http\.routers\.[^.]+\.rule$/.test(k));
+  if (rules.length === 0) return undefined;
+  const paths = new Set<string>();
+  for (const [, rule] of rules) {
+    const found = [...rule.matchAll(/\b(?:PathPrefix|Path)\(\s*[`"']([^`"']+)[`"']/g)].map((m) =>
+      (m[1] ?? '/').replace(/(.)\/+$/, '$1'),
+    );
+    if (found.length === 0) paths.add('/');
+    found.forEach((p) => paths.add(p));
+  }
+  const port = entries.find(([k]) =>
+    /^traefik\.http\.services\.[^.]+\.loadbalancer\.server\.port$/.test(k),
+  );
+  return { paths: [...paths], ...(port && Number(port[1]) > 0 ? { port: Number(port[1]) } : {}) };
+}
