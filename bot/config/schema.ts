@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseNomadCron } from './cron.js';
 
 const DURATION = /^(\d+)(s|m|h|d)$/;
 const SIZE = /^(\d+)(B|KB|MB|GB|KiB|MiB|GiB)$/;
@@ -72,9 +73,10 @@ export const serviceSchema = z.strictObject({
 const environmentName = z.enum(['production', 'staging', 'pr']);
 
 export const periodicJobSchema = z.strictObject({
-  cron: z
-    .string()
-    .regex(/^\S+( \S+){4}$/, 'must be a five-field cron expression such as "0 3 * * *"'),
+  cron: z.string().superRefine((text, ctx) => {
+    const parsed = parseNomadCron(text);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+  }),
   image: z.string().min(1),
   command: z.string().min(1),
   args: z.array(z.string()).default([]),

@@ -16,6 +16,10 @@ import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { ActionRunner } from '../program.js';
 import { parseTarget } from '../deploy/target-args.js';
+import { jobSchedules, scheduleLines, type JobSchedule } from '../views/schedule-view.js';
+
+/** How many next runs of each periodic job `render` shows. */
+const NEXT_RUNS = 3;
 
 interface RenderOptions {
   sha?: string;
@@ -60,10 +64,11 @@ export function registerRender(program: Command, ctx: CliContext, run: ActionRun
         const outDir = path.resolve(ctx.cwd, opts.out ?? path.join('rendered', envName(envCtx)));
         const write = report.ok && !opts.check;
         if (write) await writeRenderedFiles(outDir, report.files);
+        const schedules = jobSchedules(config, envCtx, ctx.now(), NEXT_RUNS);
         ctx.stdout(
           opts.json
-            ? jsonReport(report, envCtx, outDir, write)
-            : textReport(report, outDir, write, ctx.cwd),
+            ? jsonReport(report, envCtx, outDir, write, schedules)
+            : textReport(report, outDir, write, ctx.cwd, schedules),
         );
         return report.ok ? ExitCode.ok : ExitCode.failure;
       }),
@@ -94,7 +99,13 @@ export function parseEnvContext(
   return { kind: target.kind, sha: opts.sha };
 }
 
-function textReport(report: RenderReport, outDir: string, written: boolean, cwd: string): string {
+function textReport(
+  report: RenderReport,
+  outDir: string,
+  written: boolean,
+  cwd: string,
+  schedules: JobSchedule[],
+): string {
   const lines: string[] = [];
   for (const check of report.checks) {
     const status = check.errors.length > 0 ? 'FAIL' : 'ok  ';
@@ -104,6 +115,7 @@ function textReport(report: RenderReport, outDir: string, written: boolean, cwd:
     lines.push(...check.errors.map((e) => `      ${formatProblem(e)}`));
     lines.push(...check.warnings.map((w) => `      warning: ${w}`));
   }
+  lines.push(...scheduleLines(schedules));
   if (!report.ok)
     lines.push(
       'Nothing was written: fix the errors above (they are bugs in a template or in prenv).',
@@ -116,6 +128,7 @@ function jsonReport(
   ctx: EnvContext,
   outDir: string,
   written: boolean,
+  schedules: JobSchedule[],
 ): string {
   const value = {
     env: envName(ctx),
@@ -128,6 +141,7 @@ function jsonReport(
       errors: c.errors,
       warnings: c.warnings,
     })),
+    schedules,
   };
   return `${JSON.stringify(value, null, 2)}\n`;
 }
