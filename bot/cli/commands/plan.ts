@@ -17,6 +17,7 @@ import { redactDeep } from '../../core/redact.js';
 import { loadCliSettings } from '../cli-ports.js';
 import type { CliContext } from '../context.js';
 import { parseEnvTarget } from '../env-target.js';
+import { checkShaOption } from '../deploy/target-args.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { readFixedDeployments } from '../fixed-deployments.js';
 import { planEnvironment, renderPlan } from '../plan-run.js';
@@ -45,6 +46,7 @@ export function registerPlan(program: Command, ctx: CliContext, run: ActionRunne
     .action((env: string, number: string | undefined, opts: PlanOptions) =>
       run(async () => {
         const target = parseEnvTarget(env, number, 'plan');
+        checkShaOption(opts.sha);
         const { config, settings } = await loadCliSettings(program, ctx);
         const progress = createProgress(ctx, settings.secrets);
         const logger = progressLogger(progress);

@@ -8,6 +8,7 @@ import {
   type RenderReport,
 } from '../../adapters/render/render-and-validate.js';
 import { writeRenderedFiles } from '../../adapters/render/write-files.js';
+import type { RenderedFile } from '../../../generators/render-environment.js';
 import { findTool } from '../../adapters/system/tool-probe.js';
 import { envName, type EnvContext } from '../../../generators/env-context.js';
 import { RenderError } from '../../../generators/errors.js';
@@ -15,7 +16,7 @@ import { requireConfig } from '../config-file.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { ActionRunner } from '../program.js';
-import { parseTarget } from '../deploy/target-args.js';
+import { checkShaOption, parseTarget } from '../deploy/target-args.js';
 import { jobSchedules, scheduleLines, type JobSchedule } from '../views/schedule-view.js';
 
 /** How many next runs of each periodic job `render` shows. */
@@ -63,7 +64,7 @@ export function registerRender(program: Command, ctx: CliContext, run: ActionRun
         }
         const outDir = path.resolve(ctx.cwd, opts.out ?? path.join('rendered', envName(envCtx)));
         const write = report.ok && !opts.check;
-        if (write) await writeRenderedFiles(outDir, report.files);
+        if (write) await writeOut(outDir, report.files, opts.out !== undefined);
         const schedules = jobSchedules(config, envCtx, ctx.now(), NEXT_RUNS);
         ctx.stdout(
           opts.json
@@ -73,6 +74,21 @@ export function registerRender(program: Command, ctx: CliContext, run: ActionRun
         return report.ok ? ExitCode.ok : ExitCode.failure;
       }),
     );
+}
+
+/** Writes the files; a folder that cannot be written names --out (or the default folder). */
+async function writeOut(outDir: string, files: RenderedFile[], fromFlag: boolean): Promise<void> {
+  try {
+    await writeRenderedFiles(outDir, files);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === undefined) throw err;
+    const what = fromFlag ? '--out' : 'the output folder (choose another with --out)';
+    throw new CliError(
+      `cannot write the rendered files into ${outDir} (${code}): check ${what}`,
+      fromFlag ? ExitCode.usage : ExitCode.failure,
+    );
+  }
 }
 
 /** PRENV_TEMPLATES points at a folder holding `nomad/` and `caddy/` (default: prenv's own). */
@@ -87,6 +103,7 @@ export function parseEnvContext(
   opts: RenderOptions,
 ): EnvContext {
   const target = parseTarget('render', env, number);
+  checkShaOption(opts.sha);
   if (target.kind === 'pr') {
     return { kind: 'pr', number: target.pr, sha: opts.sha, branch: opts.branch, title: opts.title };
   }

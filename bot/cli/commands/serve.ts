@@ -22,9 +22,12 @@ export function registerServe(program: Command, ctx: CliContext, run: ActionRunn
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .action((opts: ServeOptions) =>
       run(async () => {
-        const port = Number(opts.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-          throw new CliError(`--port must be a port number, got "${opts.port}"`, ExitCode.usage);
+        const port = /^\d{1,5}$/.test(opts.port) ? Number(opts.port) : NaN;
+        if (!(port >= 0 && port <= 65_535)) {
+          throw new CliError(
+            `--port must be a port number from 0 to 65535, got "${opts.port}"`,
+            ExitCode.usage,
+          );
         }
         const config = await requireConfig(program.opts<{ config: string }>().config, ctx.cwd);
         const result = readServeSettings(ctx.env);
@@ -46,6 +49,8 @@ export function registerServe(program: Command, ctx: CliContext, run: ActionRunn
           port,
           host: opts.host,
           cwd: ctx.cwd,
+        }).catch((err: unknown) => {
+          throw listenError(err, opts) ?? err;
         });
         await waitForSignal();
         logger.info('shutting down');
@@ -53,6 +58,24 @@ export function registerServe(program: Command, ctx: CliContext, run: ActionRunn
         return ExitCode.ok;
       }),
     );
+}
+
+/** A port or address the bot cannot listen on, as the flag to change; undefined otherwise. */
+function listenError(err: unknown, opts: ServeOptions): CliError | undefined {
+  const e = err as NodeJS.ErrnoException & { syscall?: string };
+  if (e.syscall !== 'listen' && e.syscall !== 'getaddrinfo') return undefined;
+  const where = `${opts.host}:${opts.port}`;
+  if (e.code === 'EADDRINUSE')
+    return new CliError(`cannot listen on ${where}: the port is in use; pass another --port`);
+  if (e.code === 'EACCES')
+    return new CliError(
+      `cannot listen on ${where}: permission denied; pass a --port above 1023`,
+      ExitCode.usage,
+    );
+  return new CliError(
+    `cannot listen on ${where} (${e.code ?? e.message}): pass an address of this machine as --host, e.g. 127.0.0.1 or 0.0.0.0`,
+    ExitCode.usage,
+  );
 }
 
 function waitForSignal(): Promise<void> {
