@@ -56,6 +56,8 @@ const configs: Record<string, string> = {
 
 interface Case {
   args: string[];
+  /** PRENV_* settings, besides PATH. */
+  env?: Record<string, string>;
   code: 2 | 3 | 1;
   /** What the message must name: the flag, the argument or the key (with its position). */
   names: RegExp;
@@ -129,7 +131,54 @@ const cases: Case[] = [
   { args: ['deploy'], code: 2, names: /env/ },
   { args: ['lsit'], code: 2, names: /lsit/ },
   { args: ['init', '--from-compose', 'no-such-compose.yml'], code: 2, names: /no-such-compose/ },
+  // PRENV_* settings that name files or folders: exit 3, naming the variable.
+  {
+    args: ['render', 'staging', '--sha', 'abc1234', '--check', '--config', 'good.yml'],
+    env: { PRENV_TEMPLATES: 'no-such-templates' },
+    code: 3,
+    names: /PRENV_TEMPLATES=no-such-templates: cannot read .*no-such-templates\/nomad \(ENOENT\)/,
+  },
+  {
+    args: ['plan', 'pr', '7', '--sha', 'abc1234', '--config', 'good.yml'],
+    env: { PRENV_TF_VARS_FILE: 'not-json.json' },
+    code: 3,
+    names: /PRENV_TF_VARS_FILE=not-json\.json: is not JSON/,
+  },
+  {
+    args: ['plan', 'pr', '7', '--sha', 'abc1234', '--config', 'good.yml'],
+    env: { PRENV_TF_VARS_FILE: 'list.json' },
+    code: 3,
+    names: /PRENV_TF_VARS_FILE=list\.json: must hold a JSON object/,
+  },
+  {
+    args: ['deploy', 'pr', '7', '--sha', 'abc1234', '--config', 'good.yml'],
+    env: { PRENV_TF_VARS_FILE: 'no-such-vars.json' },
+    code: 3,
+    names: /PRENV_TF_VARS_FILE=no-such-vars\.json: cannot read it \(ENOENT\)/,
+  },
+  {
+    args: ['list', '--config', 'good.yml'],
+    env: { PRENV_STATE: '.' },
+    code: 3,
+    names: /PRENV_STATE=\. is not a file/,
+  },
+  {
+    args: ['serve', '--config', 'good.yml', '--port', '0'],
+    env: {
+      PRENV_WEBHOOK_SECRET: 'a-webhook-secret',
+      PRENV_GITHUB_TOKEN: 'token-for-tests',
+      PRENV_STATE: 'serve-state.db',
+      PRENV_TF_VARS_FILE: 'not-json.json',
+    },
+    code: 3,
+    names: /PRENV_TF_VARS_FILE=not-json\.json: is not JSON/,
+  },
 ];
+
+function describeCase(c: Case): string {
+  const env = Object.entries(c.env ?? {}).map(([k, v]) => `${k}=${v} `);
+  return `${env.join('')}prenv ${c.args.join(' ')} → exit ${c.code}`;
+}
 
 let cwd: string;
 
@@ -137,12 +186,14 @@ beforeAll(() => {
   cwd = mkdtempSync(path.join(tmpdir(), 'prenv-bad-input-'));
   for (const [name, text] of Object.entries(configs)) writeFileSync(path.join(cwd, name), text);
   writeFileSync(path.join(cwd, 'a-file'), '');
+  writeFileSync(path.join(cwd, 'not-json.json'), '{ network_id: 1 }');
+  writeFileSync(path.join(cwd, 'list.json'), '[1]');
 });
 
 describe('a wrong input gets its exit code and names what to change', () => {
-  it.each(cases.map((c) => [c.args.join(' '), c] as const))('prenv %s', async (_, c) => {
+  it.each(cases.map((c) => [describeCase(c), c] as const))('%s', async (_, c) => {
     const { args, code, names } = c;
-    const run = await runCli(args, { cwd });
+    const run = await runCli(args, { cwd, env: { PATH: process.env.PATH, ...c.env } });
     expect(run.stderr).not.toMatch(/unexpected error/);
     expect(run.stderr).toMatch(names);
     expect(run.code).toBe(code);

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadTemplates } from '../../adapters/templates/load-templates.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import {
   formatProblem,
@@ -12,6 +11,7 @@ import type { RenderedFile } from '../../../generators/render-environment.js';
 import { findTool } from '../../adapters/system/tool-probe.js';
 import { envName, type EnvContext } from '../../../generators/env-context.js';
 import { RenderError } from '../../../generators/errors.js';
+import { loadCliTemplates } from '../cli-templates.js';
 import { requireConfig } from '../config-file.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
@@ -50,7 +50,7 @@ export function registerRender(program: Command, ctx: CliContext, run: ActionRun
         const config = await requireConfig(configFile, ctx.cwd);
         let report: RenderReport;
         try {
-          report = await renderAndValidate(config, envCtx, await loadTemplates(templateRoot(ctx)), {
+          report = await renderAndValidate(config, envCtx, await loadCliTemplates(ctx), {
             schema: loadJobspecSchema(),
             caddyPath: (await findTool('caddy', ctx.env)) ?? null,
           });
@@ -89,12 +89,6 @@ async function writeOut(outDir: string, files: RenderedFile[], fromFlag: boolean
       fromFlag ? ExitCode.usage : ExitCode.failure,
     );
   }
-}
-
-/** PRENV_TEMPLATES points at a folder holding `nomad/` and `caddy/` (default: prenv's own). */
-function templateRoot(ctx: CliContext): string | undefined {
-  const dir = ctx.env.PRENV_TEMPLATES;
-  return dir ? path.resolve(ctx.cwd, dir) : undefined;
 }
 
 export function parseEnvContext(

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { jsonLogger } from '../../adapters/log/json-logger.js';
 import { startBotApp } from '../../server/bot-app.js';
 import { readServeSettings } from '../../server/serve-settings.js';
+import { checkSettingFiles } from '../cli-ports.js';
 import { requireConfig } from '../config-file.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
@@ -37,6 +38,7 @@ export function registerServe(program: Command, ctx: CliContext, run: ActionRunn
             ExitCode.config,
           );
         }
+        await checkSettingFiles(result.settings, ctx.cwd);
         const logger = jsonLogger({
           level: ctx.env.PRENV_LOG_LEVEL === 'debug' ? 'debug' : 'info',
           secrets: result.settings.secrets,
