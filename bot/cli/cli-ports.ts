@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../config/config.js';
@@ -31,7 +32,47 @@ export async function loadCliSettings(
       `invalid settings:\n${result.errors.map((e) => `  - ${e}`).join('\n')}`,
       ExitCode.config,
     );
+  await checkSettingFiles(result.settings, ctx.cwd);
   return { config, settings: result.settings };
+}
+
+/**
+ * The files PRENV_* variables name, checked before anything opens them, so a wrong path
+ * names its variable (exit 3) instead of failing deep inside the state store or Terraform.
+ */
+export async function checkSettingFiles(settings: RuntimeSettings, cwd: string): Promise<void> {
+  const problems: string[] = [];
+  const state = path.resolve(cwd, settings.statePath);
+  const stateStat = await stat(state).catch(() => null);
+  if (stateStat && !stateStat.isFile())
+    problems.push(`PRENV_STATE=${settings.statePath} is not a file: name the state database file`);
+  const outputsFile = settings.terraform.productionOutputsFile;
+  if (outputsFile) {
+    const problem = await readJsonObjectFile(path.resolve(cwd, outputsFile));
+    if (problem) problems.push(`PRENV_TF_PRODUCTION_OUTPUTS=${outputsFile}: ${problem}`);
+  }
+  if (problems.length > 0)
+    throw new CliError(
+      `invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      ExitCode.config,
+    );
+}
+
+async function readJsonObjectFile(file: string): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    return `cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      return 'must hold a JSON object (what `terraform output -json` prints)';
+  } catch (err) {
+    return `is not JSON (${(err as Error).message})`;
+  }
+  return undefined;
 }
 
 /**

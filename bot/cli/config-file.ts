@@ -19,8 +19,13 @@ export async function readConfigFile(file: string, cwd: string): Promise<ConfigF
   try {
     text = await readFile(path.resolve(cwd, file), 'utf8');
   } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
     const reason =
-      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err);
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'is a folder, not a file: pass the prenv.yml file itself with --config'
+          : `cannot read it (${code ?? String(err)})`;
     const hint =
       file === DEFAULT_CONFIG_FILE
         ? ' (pass --config FILE, or write one with `prenv init --from-compose docker-compose.yml`)'

@@ -47,7 +47,9 @@ export function parseConfig(text: string, file: string): LoadResult {
       })),
     };
   }
-  const raw: unknown = doc.toJS() ?? {};
+  const converted = toPlainValue(doc, file, at);
+  if (!converted.ok) return converted;
+  const raw = converted.value ?? {};
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.flatMap((i) => describeIssue(i, doc, file, at));
@@ -77,6 +79,48 @@ export function loadConfigOrThrow(text: string, file: string): Config {
 type Pos = (offset: number) => { line: number; column: number };
 type PathKey = string | number;
 
+/**
+ * How many nodes aliases may expand to: prenv.yml needs few, and a "billion laughs" alias
+ * bomb must fail fast with a position instead of exhausting memory (yaml's `maxAliasCount`).
+ */
+const MAX_ALIAS_COUNT = 100;
+
+/** The document as plain data; an alias bomb is a problem at the top-level key holding it. */
+function toPlainValue(
+  doc: Document,
+  file: string,
+  at: Pos,
+): { ok: true; value: unknown } | { ok: false; problems: ConfigProblem[] } {
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    const culprit = isMap(doc.contents)
+      ? doc.contents.items.find((pair) => {
+          try {
+            (pair.value as Node | null)?.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT });
+            return false;
+          } catch {
+            return true;
+          }
+        })
+      : undefined;
+    const node = (culprit?.value ?? doc.contents) as Node | null;
+    const key = culprit ? String((culprit.key as { value?: unknown })?.value ?? culprit.key) : '';
+    return {
+      ok: false,
+      problems: [
+        {
+          file,
+          ...(node?.range ? at(node.range[0]) : { line: 1, column: 1 }),
+          path: key,
+          message: `YAML aliases here expand to too many values (${err.message}); write the values out instead of nesting anchors and aliases`,
+        },
+      ],
+    };
+  }
+}
+
 function describeIssue(
   issue: z.core.$ZodIssue,
   doc: Document,
@@ -99,9 +143,10 @@ function describeIssue(
 
 function messageOf(issue: z.core.$ZodIssue, doc: Document, path: PathKey[]): string {
   if (issue.code === 'invalid_type') {
-    const value: unknown = doc.getIn(path);
-    if (value === undefined) return `missing required key (expected ${issue.expected})`;
-    return `expected ${issue.expected}, got ${describeValue(value)}`;
+    const value: unknown = path.length === 0 ? doc.contents : doc.getIn(path);
+    const expected = EXPECTED[issue.expected] ?? issue.expected;
+    if (value === undefined) return `missing required key (expected ${expected})`;
+    return `expected ${expected}, got ${describeValue(value)}`;
   }
   if (issue.code === 'invalid_value')
     return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
@@ -112,8 +157,18 @@ function messageOf(issue: z.core.$ZodIssue, doc: Document, path: PathKey[]): str
   return issue.message;
 }
 
+/** zod's type names in YAML's words. */
+const EXPECTED: Readonly<Record<string, string>> = {
+  object: 'a mapping',
+  record: 'a mapping',
+  array: 'a list',
+};
+
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
+  // Document.getIn gives the collection node itself for a list or a mapping.
+  if (isSeq(value)) return 'a list';
+  if (isMap(value)) return 'a mapping';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   return `${typeof value} ${JSON.stringify(value)}`;

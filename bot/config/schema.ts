@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { parseNomadCron } from './cron.js';
 
 const DURATION = /^(\d+)(s|m|h|d)$/;
 const SIZE = /^(\d+)(B|KB|MB|GB|KiB|MiB|GiB)$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NAME = /^[a-z][a-z0-9-]{0,29}$/;
+/** URL characters (RFC 3986) only: nothing Caddy would read as a quote, block or placeholder. */
+const ASK_URL = /^https?:\/\/[A-Za-z0-9._~:/?#[\]@!$&'()*+,;=%-]+$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export const HETZNER_LOCATIONS = ['fsn1', 'nbg1', 'hel1', 'ash', 'hil', 'sin'] as const;
@@ -90,9 +93,10 @@ export const serviceSchema = z.strictObject({
 const environmentName = z.enum(['production', 'staging', 'pr']);
 
 export const periodicJobSchema = z.strictObject({
-  cron: z
-    .string()
-    .regex(/^\S+( \S+){4}$/, 'must be a five-field cron expression such as "0 3 * * *"'),
+  cron: z.string().superRefine((text, ctx) => {
+    const parsed = parseNomadCron(text);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+  }),
   image: z.string().min(1),
   command: z.string().min(1),
   args: z.array(z.string()).default([]),
@@ -144,6 +148,10 @@ export const configSchema = z.strictObject({
       host: z
         .string()
         .refine((h) => h.includes('{{number}}'), 'must contain {{number}}')
+        .refine(
+          (h) => HOSTNAME.test(h.replaceAll('{{number}}', '1')),
+          'must be a lowercase DNS name with {{number}} in it, such as pr-{{number}}.pr.example.com',
+        )
         .optional(),
       max: z.number().int().min(1).max(100).default(15),
       forks: z.enum(['maintainer-deploy-only', 'never']).default('maintainer-deploy-only'),
@@ -159,7 +167,13 @@ export const configSchema = z.strictObject({
   tls: z
     .strictObject({
       mode: z.enum(['auto', 'on_demand', 'internal', 'off']).default('on_demand'),
-      ask: z.url().optional(),
+      ask: z
+        .string()
+        .refine(
+          (v) => ASK_URL.test(v) && URL.canParse(v),
+          "must be an http(s) URL without spaces, quotes or braces, such as http://127.0.0.1:8080/tls/ask (it is written into the Caddyfile's on_demand_tls block)",
+        )
+        .optional(),
     })
     .default({ mode: 'on_demand' }),
   consul: z

@@ -102,7 +102,9 @@ describe('prenv doctor', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('FAIL  config');
     expect(run.stdout).toContain('prenv.yml:3:1: foo: unknown key "foo"');
-    expect(run.stdout).toContain('prenv.yml:1:1: github: missing required key (expected object)');
+    expect(run.stdout).toContain(
+      'prenv.yml:1:1: github: missing required key (expected a mapping)',
+    );
   });
 
   it('says how to get a config when prenv.yml is missing', async () => {

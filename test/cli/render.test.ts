@@ -38,11 +38,15 @@ describe('prenv render', () => {
       );
     }
     const lines = run.stdout.trim().split('\n');
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     expect(lines[0]).toBe(
       `ok    ${path.relative(repoRoot, path.join(out, 'leap-pr-7.nomad.hcl'))}  (hcl, jobspec)`,
     );
-    expect(lines.at(-1)).toMatch(/^ok {4}.*terraform\.tfvars\.json {2}\(json\)$/);
+    expect(lines[4]).toMatch(/^ok {4}.*terraform\.tfvars\.json {2}\(json\)$/);
+    // The PR's periodic job and its next runs after the context's clock (2026-11-22 12:00 UTC).
+    expect(lines[5]).toBe(
+      'schedule  leap-pr-7-cleanup-media  "0 3 * * *" (UTC)  next: 2026-11-23 03:00, 2026-11-24 03:00, 2026-11-25 03:00',
+    );
   });
 
   it('writes into rendered/<env> by default', async () => {
@@ -82,6 +86,7 @@ describe('prenv render', () => {
       ok: boolean;
       out: string | null;
       files: { path: string; checks: string[]; errors: unknown[] }[];
+      schedules: unknown[];
     };
     expect(report.ok).toBe(true);
     expect(report.out).toBeNull();
@@ -91,6 +96,14 @@ describe('prenv render', () => {
       ['Caddyfile', ['caddy']],
       ['caddy-route.json', ['json', 'caddy']],
       ['terraform.tfvars.json', ['json']],
+    ]);
+    expect(report.schedules).toEqual([
+      {
+        job: 'quetrex-production-backup',
+        cron: '0 3 * * *',
+        timeZone: 'UTC',
+        next: ['2026-11-23T03:00:00.000Z', '2026-11-24T03:00:00.000Z', '2026-11-25T03:00:00.000Z'],
+      },
     ]);
   });
 

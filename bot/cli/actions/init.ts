@@ -9,7 +9,6 @@ import {
 } from '../../adapters/compose/read-compose.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import { formatProblem, renderAndValidate } from '../../adapters/render/render-and-validate.js';
-import { loadTemplates } from '../../adapters/templates/load-templates.js';
 import { findTool } from '../../adapters/system/tool-probe.js';
 import { capacityProblems, serverTypeThatFits } from '../../../generators/capacity.js';
 import { composeSchemaProblems } from '../../../generators/compose/compose-schema.js';
@@ -32,7 +31,7 @@ import type { EnvironmentKind } from '../../config/schema.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { ActionInput } from '../command-spec.js';
-import { templateRoot } from './render.js';
+import { loadCliTemplates } from '../cli-templates.js';
 
 interface InitOptions {
   fromCompose?: string;
@@ -214,7 +213,7 @@ async function checkEnvironments(
   ctx: CliContext,
   file: string,
 ): Promise<EnvCheck[]> {
-  const templates = await loadTemplates(templateRoot(ctx));
+  const templates = await loadCliTemplates(ctx);
   const deps = {
     schema: loadJobspecSchema(),
     caddyPath: (await findTool('caddy', ctx.env)) ?? null,

@@ -17,6 +17,7 @@ import { redactDeep } from '../../core/redact.js';
 import { loadCliSettings } from '../cli-ports.js';
 import type { CliContext } from '../context.js';
 import { parseEnvTarget } from '../env-target.js';
+import { checkShaOption } from '../deploy/target-args.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { readFixedDeployments } from '../fixed-deployments.js';
 import { planEnvironment, renderPlan } from '../plan-run.js';
@@ -37,6 +38,7 @@ export async function action({
 }: ActionInput<PlanOptions>): Promise<ExitCodeValue> {
   const [env, number] = args as [string, string | undefined];
   const target = parseEnvTarget(env, number, 'plan');
+  checkShaOption(opts.sha);
   const { config, settings } = await loadCliSettings(program, ctx);
   const progress = createProgress(ctx, settings.secrets);
   const logger = progressLogger(progress);

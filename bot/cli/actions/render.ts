@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { loadTemplates } from '../../adapters/templates/load-templates.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import {
   formatProblem,
@@ -7,15 +6,21 @@ import {
   type RenderReport,
 } from '../../adapters/render/render-and-validate.js';
 import { writeRenderedFiles } from '../../adapters/render/write-files.js';
+import type { RenderedFile } from '../../../generators/render-environment.js';
 import { findTool } from '../../adapters/system/tool-probe.js';
 import { envName, type EnvContext } from '../../../generators/env-context.js';
 import { RenderError } from '../../../generators/errors.js';
+import { loadCliTemplates } from '../cli-templates.js';
 import { requireConfig } from '../config-file.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { ActionInput } from '../command-spec.js';
-import { parseTarget } from '../deploy/target-args.js';
+import { checkShaOption, parseTarget } from '../deploy/target-args.js';
+import { jobSchedules, scheduleLines, type JobSchedule } from '../views/schedule-view.js';
 import { renderBot, type RenderBotOptions } from './render-bot.js';
+
+/** How many next runs of each periodic job `render` shows. */
+const NEXT_RUNS = 3;
 
 interface RenderOptions extends RenderBotOptions {
   sha?: string;
@@ -41,7 +46,7 @@ export async function action({
   const config = await requireConfig(configFile, ctx.cwd);
   let report: RenderReport;
   try {
-    report = await renderAndValidate(config, envCtx, await loadTemplates(templateRoot(ctx)), {
+    report = await renderAndValidate(config, envCtx, await loadCliTemplates(ctx), {
       schema: loadJobspecSchema(),
       caddyPath: (await findTool('caddy', ctx.env)) ?? null,
     });
@@ -52,19 +57,29 @@ export async function action({
   }
   const outDir = path.resolve(ctx.cwd, opts.out ?? path.join('rendered', envName(envCtx)));
   const write = report.ok && !opts.check;
-  if (write) await writeRenderedFiles(outDir, report.files);
+  if (write) await writeOut(outDir, report.files, opts.out !== undefined);
+  const schedules = jobSchedules(config, envCtx, ctx.now(), NEXT_RUNS);
   ctx.stdout(
     opts.json
-      ? jsonReport(report, envCtx, outDir, write)
-      : textReport(report, outDir, write, ctx.cwd),
+      ? jsonReport(report, envCtx, outDir, write, schedules)
+      : textReport(report, outDir, write, ctx.cwd, schedules),
   );
   return report.ok ? ExitCode.ok : ExitCode.failure;
 }
 
-/** PRENV_TEMPLATES points at a folder holding `nomad/` and `caddy/` (default: prenv's own). */
-export function templateRoot(ctx: CliContext): string | undefined {
-  const dir = ctx.env.PRENV_TEMPLATES;
-  return dir ? path.resolve(ctx.cwd, dir) : undefined;
+/** Writes the files; a folder that cannot be written names --out (or the default folder). */
+async function writeOut(outDir: string, files: RenderedFile[], fromFlag: boolean): Promise<void> {
+  try {
+    await writeRenderedFiles(outDir, files);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === undefined) throw err;
+    const what = fromFlag ? '--out' : 'the output folder (choose another with --out)';
+    throw new CliError(
+      `cannot write the rendered files into ${outDir} (${code}): check ${what}`,
+      fromFlag ? ExitCode.usage : ExitCode.failure,
+    );
+  }
 }
 
 export function parseEnvContext(
@@ -73,6 +88,7 @@ export function parseEnvContext(
   opts: RenderOptions,
 ): EnvContext {
   const target = parseTarget('render', env, number);
+  checkShaOption(opts.sha);
   if (target.kind === 'pr') {
     return { kind: 'pr', number: target.pr, sha: opts.sha, branch: opts.branch, title: opts.title };
   }
@@ -85,7 +101,13 @@ export function parseEnvContext(
   return { kind: target.kind, sha: opts.sha };
 }
 
-function textReport(report: RenderReport, outDir: string, written: boolean, cwd: string): string {
+function textReport(
+  report: RenderReport,
+  outDir: string,
+  written: boolean,
+  cwd: string,
+  schedules: JobSchedule[],
+): string {
   const lines: string[] = [];
   for (const check of report.checks) {
     const status = check.errors.length > 0 ? 'FAIL' : 'ok  ';
@@ -95,6 +117,7 @@ function textReport(report: RenderReport, outDir: string, written: boolean, cwd:
     lines.push(...check.errors.map((e) => `      ${formatProblem(e)}`));
     lines.push(...check.warnings.map((w) => `      warning: ${w}`));
   }
+  lines.push(...scheduleLines(schedules));
   if (!report.ok)
     lines.push(
       'Nothing was written: fix the errors above (they are bugs in a template or in prenv).',
@@ -107,6 +130,7 @@ function jsonReport(
   ctx: EnvContext,
   outDir: string,
   written: boolean,
+  schedules: JobSchedule[],
 ): string {
   const value = {
     env: envName(ctx),
@@ -119,6 +143,7 @@ function jsonReport(
       errors: c.errors,
       warnings: c.warnings,
     })),
+    schedules,
   };
   return `${JSON.stringify(value, null, 2)}\n`;
 }

@@ -1,6 +1,7 @@
 import { jsonLogger } from '../../adapters/log/json-logger.js';
 import { startBotApp } from '../../server/bot-app.js';
 import { readServeSettings } from '../../server/serve-settings.js';
+import { checkSettingFiles } from '../cli-ports.js';
 import { requireConfig } from '../config-file.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { ActionInput } from '../command-spec.js';
@@ -16,9 +17,12 @@ export async function action({
 
   opts,
 }: ActionInput<ServeOptions>): Promise<ExitCodeValue> {
-  const port = Number(opts.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new CliError(`--port must be a port number, got "${opts.port}"`, ExitCode.usage);
+  const port = /^\d{1,5}$/.test(opts.port) ? Number(opts.port) : NaN;
+  if (!(port >= 0 && port <= 65_535)) {
+    throw new CliError(
+      `--port must be a port number from 0 to 65535, got "${opts.port}"`,
+      ExitCode.usage,
+    );
   }
   const config = await requireConfig(program.opts<{ config: string }>().config, ctx.cwd);
   const result = readServeSettings(ctx.env);
@@ -28,6 +32,7 @@ export async function action({
       ExitCode.config,
     );
   }
+  await checkSettingFiles(result.settings, ctx.cwd);
   const logger = jsonLogger({
     level: ctx.env.PRENV_LOG_LEVEL === 'debug' ? 'debug' : 'info',
     secrets: result.settings.secrets,
@@ -40,11 +45,31 @@ export async function action({
     port,
     host: opts.host,
     cwd: ctx.cwd,
+  }).catch((err: unknown) => {
+    throw listenError(err, opts) ?? err;
   });
   await waitForSignal();
   logger.info('shutting down');
   await app.stop();
   return ExitCode.ok;
+}
+
+/** A port or address the bot cannot listen on, as the flag to change; undefined otherwise. */
+function listenError(err: unknown, opts: ServeOptions): CliError | undefined {
+  const e = err as NodeJS.ErrnoException & { syscall?: string };
+  if (e.syscall !== 'listen' && e.syscall !== 'getaddrinfo') return undefined;
+  const where = `${opts.host}:${opts.port}`;
+  if (e.code === 'EADDRINUSE')
+    return new CliError(`cannot listen on ${where}: the port is in use; pass another --port`);
+  if (e.code === 'EACCES')
+    return new CliError(
+      `cannot listen on ${where}: permission denied; pass a --port above 1023`,
+      ExitCode.usage,
+    );
+  return new CliError(
+    `cannot listen on ${where} (${e.code ?? e.message}): pass an address of this machine as --host, e.g. 127.0.0.1 or 0.0.0.0`,
+    ExitCode.usage,
+  );
 }
 
 function waitForSignal(): Promise<void> {

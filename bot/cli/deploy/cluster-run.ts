@@ -1,9 +1,8 @@
-import path from 'node:path';
 import { RenderError } from '../../../generators/errors.js';
 import { redact } from '../../core/redact.js';
 import { probeThroughCaddy } from '../../adapters/caddy/probe.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
-import { loadTemplates } from '../../adapters/templates/load-templates.js';
+import { loadCliTemplates } from '../cli-templates.js';
 import { clusterOps, DeploymentFailedError, type ClusterEnv } from '../../runtime/cluster-ops.js';
 import { ServerChangeRefused } from '../../runtime/server-changes.js';
 import type { CliContext } from '../context.js';
@@ -24,11 +23,10 @@ export async function runClusterCommand(input: {
 }): Promise<Outcome> {
   const { ctx, runtime, env, progress } = input;
   const { config, settings, ports } = runtime;
-  const templateDir = ctx.env.PRENV_TEMPLATES;
   const caddyHttp = settings.caddyHttpUrl;
   const ops = clusterOps({
     config,
-    templates: await loadTemplates(templateDir ? path.resolve(ctx.cwd, templateDir) : undefined),
+    templates: await loadCliTemplates(ctx),
     schema: loadJobspecSchema(),
     terraform: ports.terraform,
     terraformDir: clusterTerraformDir(ctx, settings, env),

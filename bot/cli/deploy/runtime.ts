@@ -3,6 +3,7 @@ import type { Config } from '../../config/config.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
 import { jsonLogger } from '../../adapters/log/json-logger.js';
 import { readRuntimeSettings, type RuntimeSettings } from '../../server/serve-settings.js';
+import { checkSettingFiles } from '../cli-ports.js';
 import { wirePorts, type Ports } from '../../server/wiring.js';
 import { requireConfig } from '../config-file.js';
 import type { CliContext } from '../context.js';
@@ -64,6 +65,7 @@ export async function openRuntime(
     );
   }
   const settings = result.settings;
+  await checkSettingFiles(settings, ctx.cwd);
   const logger = ctx.env.PRENV_DEBUG
     ? jsonLogger({ level: 'debug', secrets: settings.secrets, write: ctx.stderr })
     : silentLogger;
