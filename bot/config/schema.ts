@@ -92,11 +92,14 @@ export const serviceSchema = z.strictObject({
 
 const environmentName = z.enum(['production', 'staging', 'pr']);
 
+/** A schedule as Nomad's cron parser reads it (see cron.ts). */
+const nomadCron = z.string().superRefine((text, ctx) => {
+  const parsed = parseNomadCron(text);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+});
+
 export const periodicJobSchema = z.strictObject({
-  cron: z.string().superRefine((text, ctx) => {
-    const parsed = parseNomadCron(text);
-    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
-  }),
+  cron: nomadCron,
   image: z.string().min(1),
   command: z.string().min(1),
   args: z.array(z.string()).default([]),
@@ -232,9 +235,7 @@ export const configSchema = z.strictObject({
             database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/),
             user: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/),
             password_secret: envName,
-            cron: z
-              .string()
-              .regex(/^\S+( \S+){4}$/, 'must be a five-field cron expression such as "0 3 * * *"'),
+            cron: nomadCron,
             environments: z.array(environmentName).min(1).default(['production']),
           }),
         )

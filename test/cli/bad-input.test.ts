@@ -174,7 +174,7 @@ const cases: Case[] = [
       PRENV_WEBHOOK_SECRET: 'a-webhook-secret',
       PRENV_GITHUB_TOKEN: 'token-for-tests',
       PRENV_STATE: 'serve-state.db',
-      PRENV_TF_VARS_FILE: 'not-json.json',
+      PRENV_TF_PRODUCTION_OUTPUTS: 'not-json.json',
     },
     code: 3,
     names: /PRENV_TF_PRODUCTION_OUTPUTS=not-json\.json: is not JSON/,

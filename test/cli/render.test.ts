@@ -99,7 +99,7 @@ describe('prenv render', () => {
     ]);
     expect(report.schedules).toEqual([
       {
-        job: 'quetrex-production-backup',
+        job: 'quetrex-production-backup-db',
         cron: '0 3 * * *',
         timeZone: 'UTC',
         next: ['2026-11-23T03:00:00.000Z', '2026-11-24T03:00:00.000Z', '2026-11-25T03:00:00.000Z'],

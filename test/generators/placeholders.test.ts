@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RenderError } from '../../generators/errors.js';
+import { envLine } from '../../generators/nomad/runtime-env.js';
 import { parsePlaceholders } from '../../generators/placeholders.js';
 import { renderEnvironment } from '../../generators/render-environment.js';
 import { configFromYaml, repoTemplates } from './render-support.js';
@@ -136,8 +137,8 @@ describe('placeholders in prenv.yml', () => {
         '{{ $service_web = printf "%s:%d" .Address .Port }}{{ $servicehost_web = .Address }}' +
         '{{ $serviceport_web = printf "%d" .Port }}{{ end }}{{ end }}',
     );
-    expect(job?.content).toContain('CACHE_HOST={{ print $servicehost_web | toJSON }}');
-    expect(job?.content).toContain('CACHE_PORT={{ print $serviceport_web | toJSON }}');
-    expect(job?.content).toContain('URL={{ print "http://" $service_web "/" | toJSON }}');
+    expect(job?.content).toContain(envLine('CACHE_HOST', 'print $servicehost_web'));
+    expect(job?.content).toContain(envLine('CACHE_PORT', 'print $serviceport_web'));
+    expect(job?.content).toContain(envLine('URL', 'print "http://" $service_web "/"'));
   });
 });

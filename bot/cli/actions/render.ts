@@ -12,7 +12,6 @@ import { envName, type EnvContext } from '../../../generators/env-context.js';
 import { RenderError } from '../../../generators/errors.js';
 import { loadCliTemplates } from '../cli-templates.js';
 import { requireConfig } from '../config-file.js';
-import type { CliContext } from '../context.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { ActionInput } from '../command-spec.js';
 import { checkShaOption, parseTarget } from '../deploy/target-args.js';

@@ -6,7 +6,7 @@ import { envJobName, type EnvContext } from '../../../generators/env-context.js'
 export interface JobSchedule {
   /** The Nomad job, e.g. `aipacto-production-backup`. */
   job: string;
-  /** `jobs.<name>.cron` as written in prenv.yml. */
+  /** The cron expression as written in prenv.yml. */
   cron: string;
   /** The periodic block's `time_zone` (prenv's templates write UTC). */
   timeZone: 'UTC';
@@ -14,23 +14,39 @@ export interface JobSchedule {
   next: string[];
 }
 
-/** The periodic jobs that run in `ctx`'s environment, in name order, with their next runs. */
+/**
+ * The periodic jobs that run in `ctx`'s environment (`jobs.*` and `backups.postgres.*`, named
+ * as the generators name their Nomad jobs), in job-name order, with their next runs.
+ */
 export function jobSchedules(
   config: Config,
   ctx: EnvContext,
   from: Date,
   count: number,
 ): JobSchedule[] {
-  return Object.entries(config.jobs)
-    .filter(([, job]) => job.environments.includes(ctx.kind))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, job]) => {
-      const parsed = parseNomadCron(job.cron);
+  const prefix = envJobName(config, ctx);
+  const periodic = [
+    ...Object.entries(config.jobs).map(([name, j]) => ({
+      job: `${prefix}-${name}`,
+      at: `jobs.${name}.cron`,
+      ...j,
+    })),
+    ...Object.entries(config.backups?.postgres ?? {}).map(([name, b]) => ({
+      job: `${prefix}-backup-${name}`,
+      at: `backups.postgres.${name}.cron`,
+      ...b,
+    })),
+  ];
+  return periodic
+    .filter((p) => p.environments.includes(ctx.kind))
+    .sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0))
+    .map((p) => {
+      const parsed = parseNomadCron(p.cron);
       // The schema accepted this expression with the same parser.
-      if (!parsed.ok) throw new Error(`jobs.${name}.cron: ${parsed.message}`);
+      if (!parsed.ok) throw new Error(`${p.at}: ${parsed.message}`);
       return {
-        job: `${envJobName(config, ctx)}-${name}`,
-        cron: job.cron,
+        job: p.job,
+        cron: p.cron,
         timeZone: 'UTC' as const,
         next: nextRuns(parsed.cron, from, count).map((d) => d.toISOString()),
       };
