@@ -11,6 +11,11 @@ export type ParsedCommand =
       line: number;
       /** `/deploy <sha>`, `/redeploy <sha>`: the commit the commenter reviewed (7 to 40 hex, lowercase). */
       sha?: string;
+      /**
+       * A word after `/deploy` or `/redeploy` written like a commit (`3f2c9a`, `3f2c9a1z`) that is
+       * not one: the commenter meant a commit, so the command must not approve another.
+       */
+      notSha?: string;
     }
   /** A near-miss such as `/deplyo`: answered with the command the user probably meant. */
   | { kind: 'unknown'; word: string; suggestion: CommandName; line: number };
@@ -19,6 +24,8 @@ const MAX_SUGGESTION_DISTANCE = 2;
 const MIN_SUGGESTION_LENGTH = 3;
 const TRAILING_PUNCTUATION = /[.,;:!?]+$/;
 const SHA_ARGUMENT = /^[0-9a-f]{7,40}$/i;
+/** Words meant as a commit: letters and digits with a digit among them, or 7 or more hex digits. */
+const COMMIT_LIKE = /^(?=[0-9a-z]*[0-9])[0-9a-z]+$|^[0-9a-f]{7,}$/i;
 /** Stands in for what is not plain text (code, HTML, links): markdown-it turns NUL into U+FFFD, so it never occurs in text. */
 const OPAQUE = '\u0000';
 
@@ -34,7 +41,8 @@ type Token = ReturnType<typeof markdown.parse>[number];
  * per comment: the first paragraph line that starts
  * with `/<word>`, where the word is a command or a near-miss of one, wins. `/words` far from
  * every command (`/lgtm`, `/cc`, paths) are skipped. Case does not matter; after `/deploy` and
- * `/redeploy` a commit SHA may follow, other text after the command is ignored.
+ * `/redeploy` a commit SHA may follow (a word written like one that is not, `notSha`, is kept so
+ * the command can be refused), other text after the command is ignored.
  */
 export function parseCommand(body: string): ParsedCommand | null {
   const tokens = markdown.parse(body, {});
@@ -133,8 +141,10 @@ function parseLine(text: string, line: number): ParsedCommand | null {
   const exact = COMMAND_NAMES.find((name) => name === word);
   if (exact) {
     const sha = next.replaceAll(OPAQUE, '').replace(TRAILING_PUNCTUATION, '');
-    const named = (exact === 'deploy' || exact === 'redeploy') && SHA_ARGUMENT.test(sha);
-    return { kind: 'command', name: exact, line, ...(named ? { sha: sha.toLowerCase() } : {}) };
+    const takesSha = exact === 'deploy' || exact === 'redeploy';
+    const argument = takesSha && SHA_ARGUMENT.test(sha) ? { sha: sha.toLowerCase() } : {};
+    const wrong = takesSha && !argument.sha && COMMIT_LIKE.test(sha) ? { notSha: sha } : {};
+    return { kind: 'command', name: exact, line, ...argument, ...wrong };
   }
   const suggestion = suggest(word);
   return suggestion ? { kind: 'unknown', word: token, suggestion, line } : null;

@@ -126,14 +126,29 @@ describe('parseCommand: the commit a deploy names', () => {
     expect(parseCommand(body)).toMatchObject({ kind: 'command', sha });
   });
 
-  it.each(['/deploy please', '/deploy 3f2c9a', '/deploy 3f2c9a1z', '/destroy 3f2c9a1'])(
+  it.each(['/deploy please', '/deploy now.', '/deploy added', '/destroy 3f2c9a1'])(
     '%j names no commit',
     (body) => {
       const parsed = parseCommand(body);
       expect(parsed).not.toBeNull();
       expect(parsed).not.toHaveProperty('sha');
+      expect(parsed).not.toHaveProperty('notSha');
     },
   );
+
+  // Written as a commit but not one: kept, so the command cannot approve whatever the head is.
+  it.each([
+    ['/deploy 3f2c9a', '3f2c9a'],
+    ['/deploy 3f2c9a1z', '3f2c9a1z'],
+    ['/redeploy 3f2', '3f2'],
+    [`/deploy ${'a'.repeat(41)}`, 'a'.repeat(41)],
+    ['/deploy 3F2C9A.', '3F2C9A'],
+    ['/deploy `3f2c9a`', '3f2c9a'],
+  ])('%j is written like a commit but names none', (body, word) => {
+    const parsed = parseCommand(body);
+    expect(parsed).toMatchObject({ kind: 'command', notSha: word });
+    expect(parsed).not.toHaveProperty('sha');
+  });
 });
 
 describe('suggest', () => {
