@@ -272,6 +272,11 @@ describe('mapWebhook: fields the core relies on are checked at the edge', () => 
       (p) => (p.pull_request.updated_at = 'yesterday'),
       '"yesterday"',
     ],
+    // A draft flagged in any other way than a boolean must not be read as ready.
+    ['pull_request', 'pull_request.draft', (p) => (p.pull_request.draft = 'true'), '"true"'],
+    ['pull_request', 'pull_request.draft', (p) => (p.pull_request.draft = null), 'null'],
+    ['pull_request', 'pull_request.draft', (p) => (p.pull_request.draft = 1), '1'],
+    ['pull_request', 'pull_request.merged', (p) => (p.pull_request.merged = 'yes'), '"yes"'],
     ['pull_request', 'action', (p) => (p.action = 'Opened'), '"Opened"'],
     ['pull_request', 'action', (p) => (p.action = 7), '7'],
     ['pull_request', 'action', (p) => delete p.action, 'nothing'],
