@@ -1,3 +1,4 @@
+import { sameAsciiName } from './ascii-case.js';
 import type { ParsedCommand } from './commands.js';
 import { parseCommand } from './commands.js';
 import type { PullRequestRef } from './model.js';
@@ -56,7 +57,7 @@ export function mapWebhook(
     return ignored(`${name} events are not handled`);
   const repository = field.repositoryName(payload);
   if (repository === undefined) return ignored(`${name}: the delivery names no repository`);
-  if (repository.toLowerCase() !== options.repository.toLowerCase())
+  if (!sameAsciiName(repository, options.repository))
     return ignored(`${name}: repository ${repository} is not ${options.repository}`);
   try {
     return name === 'pull_request' ? mapPullRequest(payload) : mapIssueComment(payload, options);
