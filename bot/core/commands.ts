@@ -46,6 +46,7 @@ type Token = ReturnType<typeof markdown.parse>[number];
  */
 export function parseCommand(body: string): ParsedCommand | null {
   const tokens = markdown.parse(body, {});
+  const footnoted = footnoteLines(body, tokens);
   let insideHtml = 0;
   for (const [index, token] of tokens.entries()) {
     if (token.type === 'html_block')
@@ -53,15 +54,61 @@ export function parseCommand(body: string): ParsedCommand | null {
     const opening = tokens[index - 1];
     if (token.type !== 'inline' || opening?.type !== 'paragraph_open' || opening.level !== 0)
       continue;
-    // Markdown between `<details>` and `</details>` (or any HTML container) is not plain text.
-    if (insideHtml > 0) continue;
     const first = opening.map?.[0] ?? 0;
-    for (const [offset, text] of paragraphLines(token.children ?? []).entries()) {
+    const { lines, depth } = paragraphLines(token.children ?? [], insideHtml);
+    // Markdown between `<details>` and `</details>` (or any HTML container) is not plain text.
+    const hidden = insideHtml > 0 || footnoted.has(first);
+    insideHtml = depth;
+    if (hidden) continue;
+    for (const [offset, text] of withoutDisplayMath(lines).entries()) {
       const parsed = parseLine(text.trim(), first + offset + 1);
       if (parsed) return parsed;
     }
   }
   return null;
+}
+
+/** A GFM footnote definition (`[^note]: …`); markdown-it reads it as a link reference definition. */
+const FOOTNOTE_DEFINITION = /^ {0,3}\[\^[^\]\s]+\]:/;
+
+/**
+ * First lines of top-level paragraphs that are or continue a footnote definition: GitHub renders
+ * `[^note]: …` and the lines that follow it without a blank line inside the footnote, while
+ * markdown-it, which has no footnotes, reads a link reference definition and a paragraph.
+ */
+function footnoteLines(body: string, tokens: Token[]): Set<number> {
+  const source = body.split(/\r\n?|\n/);
+  const covered = new Set<number>();
+  for (const token of tokens) {
+    if (token.level !== 0 || !token.map) continue;
+    for (let line = token.map[0]; line < token.map[1]; line++) covered.add(line);
+  }
+  const starts = new Set<number>();
+  for (const token of tokens) {
+    if (token.type !== 'paragraph_open' || token.level !== 0 || !token.map) continue;
+    // `[^1]: a note` with no valid link destination is a paragraph to markdown-it.
+    if (FOOTNOTE_DEFINITION.test(source[token.map[0]] ?? '')) starts.add(token.map[0]);
+    for (let line = token.map[0] - 1; line >= 0; line--) {
+      const text = source[line] ?? '';
+      if (text.trim() === '' || covered.has(line)) break;
+      if (FOOTNOTE_DEFINITION.test(text)) {
+        starts.add(token.map[0]);
+        break;
+      }
+    }
+  }
+  return starts;
+}
+
+/** A paragraph's lines without GitHub's display math (`$$` lines and what they enclose). */
+function withoutDisplayMath(lines: string[]): string[] {
+  let math = false;
+  return lines.map((line) => {
+    const fence = line.trim() === '$$';
+    const inside = math || fence;
+    if (fence) math = !math;
+    return inside ? OPAQUE : line;
+  });
 }
 
 const VOID_ELEMENTS = new Set([
@@ -91,11 +138,16 @@ function htmlDepth(html: string): number {
   return depth;
 }
 
-/** A paragraph's lines as plain text; anything that is not plain text becomes OPAQUE. */
-function paragraphLines(children: Token[]): string[] {
+/**
+ * A paragraph's lines as plain text; anything that is not plain text becomes OPAQUE, and so does
+ * text inside an HTML element opened inline (`x <details>`), here or before (`insideHtml`).
+ * Returns the HTML depth after the paragraph as well.
+ */
+function paragraphLines(children: Token[], insideHtml: number): { lines: string[]; depth: number } {
   const lines = [''];
   const append = (text: string) => (lines[lines.length - 1] += text);
   let hidden = 0;
+  let depth = insideHtml;
   for (const child of children) {
     switch (child.type) {
       case 'softbreak':
@@ -103,7 +155,7 @@ function paragraphLines(children: Token[]): string[] {
         lines.push('');
         break;
       case 'text':
-        append(hidden > 0 ? OPAQUE : child.content);
+        append(hidden > 0 || depth > 0 ? OPAQUE : child.content);
         break;
       case 'link_open':
       case 's_open':
@@ -125,11 +177,12 @@ function paragraphLines(children: Token[]): string[] {
         break;
       default:
         // Inline HTML (comments too), images: opaque, and so is every line they span.
+        if (child.type === 'html_inline') depth = Math.max(0, depth + htmlDepth(child.content));
         append(OPAQUE);
         for (let n = child.content.split('\n').length - 1; n > 0; n--) lines.push(OPAQUE);
     }
   }
-  return lines;
+  return { lines, depth };
 }
 
 function parseLine(text: string, line: number): ParsedCommand | null {
