@@ -24,8 +24,12 @@ const MAX_SUGGESTION_DISTANCE = 2;
 const MIN_SUGGESTION_LENGTH = 3;
 const TRAILING_PUNCTUATION = /[.,;:!?]+$/;
 const SHA_ARGUMENT = /^[0-9a-f]{7,40}$/i;
-/** Words meant as a commit: letters and digits with a digit among them, or 7 or more hex digits. */
-const COMMIT_LIKE = /^(?=[0-9a-z]*[0-9])[0-9a-z]+$|^[0-9a-f]{7,}$/i;
+/**
+ * Words meant as a commit: letters and digits with a digit among them, or 4 or more hex digits
+ * (`bbbbbb` is a short SHA as much as `3f2c9a`; refusing a rare word such as `added` costs a
+ * reply, approving a commit nobody named costs a deploy of unreviewed code).
+ */
+const COMMIT_LIKE = /^(?=[0-9a-z]*[0-9])[0-9a-z]+$|^[0-9a-f]{4,}$/i;
 /** Stands in for what is not plain text (code, HTML, links): markdown-it turns NUL into U+FFFD, so it never occurs in text. */
 const OPAQUE = '\u0000';
 

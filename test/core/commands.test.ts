@@ -143,7 +143,7 @@ describe('parseCommand: the commit a deploy names', () => {
     expect(parseCommand(body)).toMatchObject({ kind: 'command', sha });
   });
 
-  it.each(['/deploy please', '/deploy now.', '/deploy added', '/destroy 3f2c9a1'])(
+  it.each(['/deploy please', '/deploy now.', '/deploy again', '/deploy bad', '/destroy 3f2c9a1'])(
     '%j names no commit',
     (body) => {
       const parsed = parseCommand(body);
@@ -157,6 +157,8 @@ describe('parseCommand: the commit a deploy names', () => {
   it.each([
     ['/deploy 3f2c9a', '3f2c9a'],
     ['/deploy 3f2c9a1z', '3f2c9a1z'],
+    ['/deploy bbbbbb', 'bbbbbb'],
+    ['/deploy cafe', 'cafe'],
     ['/redeploy 3f2', '3f2'],
     [`/deploy ${'a'.repeat(41)}`, 'a'.repeat(41)],
     ['/deploy 3F2C9A.', '3F2C9A'],
