@@ -48,6 +48,7 @@ export type ReplyReason =
   | 'fork'
   | 'fork_never'
   | 'head_moved'
+  | 'not_a_commit'
   | 'unknown_command'
   | 'help';
 

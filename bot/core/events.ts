@@ -1,7 +1,8 @@
+import { sameAsciiName } from './ascii-case.js';
 import type { ParsedCommand } from './commands.js';
 import { parseCommand } from './commands.js';
 import type { PullRequestRef } from './model.js';
-import { bool, has, obj, str } from './payload.js';
+import { has, obj, str } from './payload.js';
 import * as field from './payload-fields.js';
 import { PayloadFieldError } from './payload-fields.js';
 
@@ -56,7 +57,7 @@ export function mapWebhook(
     return ignored(`${name} events are not handled`);
   const repository = field.repositoryName(payload);
   if (repository === undefined) return ignored(`${name}: the delivery names no repository`);
-  if (repository.toLowerCase() !== options.repository.toLowerCase())
+  if (!sameAsciiName(repository, options.repository))
     return ignored(`${name}: repository ${repository} is not ${options.repository}`);
   try {
     return name === 'pull_request' ? mapPullRequest(payload) : mapIssueComment(payload, options);
@@ -137,10 +138,10 @@ function readPullRequest(payload: unknown): PullRequestRef {
     baseRef: str(base, 'ref') ?? '',
     title: str(pr, 'title') ?? '',
     author: str(obj(pr, 'user'), 'login') ?? '',
-    draft: bool(pr, 'draft') ?? false,
+    draft: field.flag(payload, 'pull_request.draft', false),
     fork: headRepo === undefined || headRepo !== baseRepo,
     state: field.oneOf(payload, 'pull_request.state', ['open', 'closed'] as const),
-    merged: bool(pr, 'merged') ?? false,
+    merged: field.flag(payload, 'pull_request.merged', false),
     updatedAt: field.timestamp(payload, 'pull_request.updated_at'),
   };
 }

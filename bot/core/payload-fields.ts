@@ -99,6 +99,14 @@ export function nonEmptyString(payload: unknown, path: string): string {
   return value;
 }
 
+/** A boolean flag; `fallback` when absent (older payloads), refused when anything else. */
+export function flag(payload: unknown, path: string, fallback: boolean): boolean {
+  const value = at(payload, path);
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new PayloadFieldError(path, 'true or false', value);
+  return value;
+}
+
 export function oneOf<T extends string>(payload: unknown, path: string, values: readonly T[]): T {
   const value = at(payload, path);
   if (typeof value !== 'string' || !values.includes(value as T))

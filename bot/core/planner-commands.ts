@@ -60,7 +60,7 @@ function refusalFor(d: Draft, pull: PullRequestRef, name: CommandName): Refusal 
 function approvalRefusal(d: Draft, event: CommandEvent): Refusal | null {
   const pull = mergePull(d.world.envs[event.pull.number]?.pull, event.pull);
   const check = checkApproval(pull, event);
-  return check.ok ? null : { reason: 'head_moved', body: check.body };
+  return check.ok ? null : { reason: check.reason, body: check.body };
 }
 
 function refuse(d: Draft, event: CommandEvent, refusal: Refusal): void {

@@ -8,9 +8,10 @@ export class BudgetExhaustedError extends Error {}
 
 /**
  * Bytes of request bodies held in memory before their signature is checked, shared by every
- * request of one server. Each request takes what it reads (or what its `Content-Length` says, up
- * front) and gives it back when it is answered, so memory for unverified bodies stays below
- * `limitBytes` however many arrive at once.
+ * request of one server. Each request takes the bytes it has received, as they arrive, and gives
+ * them back when it is answered, so memory for unverified bodies stays below `limitBytes`
+ * however many arrive at once. A `Content-Length` is never taken on trust: a client that declares
+ * a large body and sends nothing must not hold the budget other deliveries need.
  */
 export class BodyBudget {
   private used = 0;
@@ -55,10 +56,10 @@ export interface HeldBody {
 
 /**
  * Reads a request body (UTF-8) within a per-body limit and the shared budget. A `Content-Length`
- * over the limit, or more than the budget has left, is refused before a byte is read; a body
- * without one (chunked) takes from the budget as it arrives. Throws `BodyTooLargeError` or
- * `BudgetExhaustedError`; a connection that breaks mid-body rejects with its error. Whatever was
- * taken is given back on every failure.
+ * over the limit, or over what the budget has left now, is refused before a byte is read; every
+ * body, declared or chunked, takes from the budget only the bytes that have arrived. Throws
+ * `BodyTooLargeError` or `BudgetExhaustedError`; a connection that breaks mid-body rejects with
+ * its error. Whatever was taken is given back on every failure.
  */
 export async function readBudgetedBody(
   req: IncomingMessage,
@@ -75,8 +76,9 @@ export async function readBudgetedBody(
       throw new BudgetExhaustedError('too many request bodies are being read at once');
     held = bytes;
   };
+  if (declared !== null && declared > budget.limitBytes - budget.inUse)
+    throw new BudgetExhaustedError('too many request bodies are being read at once');
   try {
-    if (declared !== null) hold(declared);
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req) {

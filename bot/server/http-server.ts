@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../core/logger.js';
 import {
   BodyBudget,
@@ -117,6 +118,14 @@ export function createBotHttpServer(options: BotHttpOptions): Server {
       options.logger.error('request failed', { ...started, error: String(err) });
       json(res, 500, { status: 'error' });
     });
+  });
+  // CONNECT (a proxy tunnel) skips the request handler: without a listener Node drops the
+  // connection unanswered. The bot is no proxy; say so.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => {});
+    socket.end(
+      'HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, POST\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+    );
   });
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = HEADERS_TIMEOUT_MS;

@@ -1,14 +1,16 @@
 import type { Config } from '../config/config.js';
 import type { World } from '../core/model.js';
+import { asciiLowerCase } from '../core/ascii-case.js';
 
 const SERVING = new Set(['deploying', 'live', 'redeploying']);
 
 /**
- * A host name as Caddy may send it, compared in one spelling: lowercase, without one trailing
- * dot (the DNS root). Anything else (a port, a second dot, spaces) stays and will not match.
+ * A host name as Caddy may send it, compared in one spelling: ASCII letters lowercase (Unicode
+ * letters are left as they are, so none can fold into an ASCII host), without one trailing dot
+ * (the DNS root). Anything else (a port, a second dot, spaces) stays and will not match.
  */
 export function canonicalHost(host: string): string {
-  const lower = host.toLowerCase();
+  const lower = asciiLowerCase(host);
   return lower.endsWith('.') ? lower.slice(0, -1) : lower;
 }
 

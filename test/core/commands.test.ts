@@ -88,6 +88,16 @@ describe('parseCommand reads only what GitHub renders as paragraph text', () => 
     ['markdown inside <details>', '<details>\n<summary>log</summary>\n\n/destroy\n\n</details>'],
     ['markdown inside a <div>', '<div align="center">\n\n/destroy\n\n</div>'],
     ['markdown inside nested HTML', '<div>\n<details>\n\nok\n\n</details>\n\n/destroy\n\n</div>'],
+    ['a footnote, on the lines after its definition', 'see[^1]\n\n[^1]: a note\n/destroy'],
+    ['a footnote, two lines on', 'see[^n]\n\n[^n]: a\nnote\n/destroy'],
+    ['a footnote definition', '[^1]: /destroy'],
+    ['an HTML container opened inside a paragraph', 'log: <details>\n\n/destroy\n\n</details>'],
+    ['an HTML container opened on the line before', 'log: <details>\n/destroy\n</details>'],
+    ['display math', '$$\n/destroy\n$$'],
+    ['display math after text', 'we have\n$$\nx\n/destroy\n$$'],
+    ['a nested quote', '> > /destroy'],
+    ['a zero-width space before the slash', '\u200b/destroy'],
+    ['a full-width solidus', '\uff0fdestroy'],
   ])('ignores %s', (_label, body) => {
     expect(parseCommand(body)).toBeNull();
   });
@@ -104,6 +114,13 @@ describe('parseCommand reads only what GitHub renders as paragraph text', () => 
     ['a paragraph after an image', '<img src="x.png">\n\n/status', 'status'],
     ['the second line of a paragraph', 'LGTM\n/deploy', 'deploy'],
     ['a command followed by inline code', '/deploy `now`', 'deploy'],
+    ['a paragraph after a footnote and a blank line', '[^1]: a note\n\n/status', 'status'],
+    ['a paragraph after closed inline HTML', 'a <b>bold</b> move\n/deploy', 'deploy'],
+    ['a paragraph after display math', '$$\nx\n$$\n/deploy', 'deploy'],
+    ['CRLF line endings', 'LGTM\r\n/deploy\r\n', 'deploy'],
+    // GitHub shows these as the text "/deploy" in a paragraph.
+    ['an HTML entity for the slash', '&#47;deploy', 'deploy'],
+    ['an escaped slash', '\\/deploy', 'deploy'],
   ])('reads %s', (_label, body, name) => {
     expect(parseCommand(body)).toMatchObject({ kind: 'command', name });
   });
@@ -126,14 +143,31 @@ describe('parseCommand: the commit a deploy names', () => {
     expect(parseCommand(body)).toMatchObject({ kind: 'command', sha });
   });
 
-  it.each(['/deploy please', '/deploy 3f2c9a', '/deploy 3f2c9a1z', '/destroy 3f2c9a1'])(
+  it.each(['/deploy please', '/deploy now.', '/deploy again', '/deploy bad', '/destroy 3f2c9a1'])(
     '%j names no commit',
     (body) => {
       const parsed = parseCommand(body);
       expect(parsed).not.toBeNull();
       expect(parsed).not.toHaveProperty('sha');
+      expect(parsed).not.toHaveProperty('notSha');
     },
   );
+
+  // Written as a commit but not one: kept, so the command cannot approve whatever the head is.
+  it.each([
+    ['/deploy 3f2c9a', '3f2c9a'],
+    ['/deploy 3f2c9a1z', '3f2c9a1z'],
+    ['/deploy bbbbbb', 'bbbbbb'],
+    ['/deploy cafe', 'cafe'],
+    ['/redeploy 3f2', '3f2'],
+    [`/deploy ${'a'.repeat(41)}`, 'a'.repeat(41)],
+    ['/deploy 3F2C9A.', '3F2C9A'],
+    ['/deploy `3f2c9a`', '3f2c9a'],
+  ])('%j is written like a commit but names none', (body, word) => {
+    const parsed = parseCommand(body);
+    expect(parsed).toMatchObject({ kind: 'command', notSha: word });
+    expect(parsed).not.toHaveProperty('sha');
+  });
 });
 
 describe('suggest', () => {

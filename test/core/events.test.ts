@@ -230,8 +230,29 @@ describe('mapWebhook: only the configured repository is acted on', () => {
     });
   });
 
+  it('does not take a name that Unicode case folding makes equal for the configured one', () => {
+    // U+212A KELVIN SIGN lowercases to an ASCII "k" in JavaScript; no GitHub name holds it.
+    const kelvin = { ...options, repository: 'octokit/hello' };
+    for (const name of ['octo\u212Ait/hello', 'OctoKit/Hello', 'OCTO\u212AIT/HELLO']) {
+      const p = pr('opened', (x) => (x.repository.full_name = name));
+      const expected = name.includes('\u212A') ? 'ignored' : 'pr_opened';
+      expect(mapWebhook('pull_request', p, kelvin).kind).toBe(expected);
+    }
+  });
+
   it('does not take a similar name for the configured one', () => {
-    for (const name of ['Codertocat/Hello-World2', 'Codertocat/Hello-World/x', 'Codertocat']) {
+    for (const name of [
+      'Codertocat/Hello-World2',
+      'Codertocat/Hello-World/x',
+      'Codertocat',
+      'Codertocat/Hello-World ',
+      ' Codertocat/Hello-World',
+      'Codertocat/Hello-World\u200b',
+      'Codertocat/H\u0435llo-World',
+      'Codertocat/Hello_World',
+      'Codertocat//Hello-World',
+      'Hello-World/Codertocat',
+    ]) {
       const p = pr('opened', (x) => (x.repository.full_name = name));
       expect(mapWebhook('pull_request', p, options).kind).toBe('ignored');
     }
@@ -272,6 +293,11 @@ describe('mapWebhook: fields the core relies on are checked at the edge', () => 
       (p) => (p.pull_request.updated_at = 'yesterday'),
       '"yesterday"',
     ],
+    // A draft flagged in any other way than a boolean must not be read as ready.
+    ['pull_request', 'pull_request.draft', (p) => (p.pull_request.draft = 'true'), '"true"'],
+    ['pull_request', 'pull_request.draft', (p) => (p.pull_request.draft = null), 'null'],
+    ['pull_request', 'pull_request.draft', (p) => (p.pull_request.draft = 1), '1'],
+    ['pull_request', 'pull_request.merged', (p) => (p.pull_request.merged = 'yes'), '"yes"'],
     ['pull_request', 'action', (p) => (p.action = 'Opened'), '"Opened"'],
     ['pull_request', 'action', (p) => (p.action = 7), '7'],
     ['pull_request', 'action', (p) => delete p.action, 'nothing'],

@@ -86,6 +86,25 @@ describe('a fork approval covers the head when the comment was written, nothing 
     expect(only(actions, 'reply')[0]?.body).toContain('not the head');
   });
 
+  it.each([
+    ['a fork', true],
+    ['a same-repository PR', false],
+  ])('deploys nothing on %s when /deploy names something that is not a commit', (_l, isFork) => {
+    const sim = new Sim();
+    sim.apply({ kind: 'pr_opened', pull: fork({ fork: isFork }) });
+    const moved = fork({ fork: isFork, headSha: B, updatedAt: T(15) });
+    if (!isFork) sim.apply({ kind: 'pr_updated', pull: moved });
+    const event = deploy(moved, 20);
+    const notSha = { kind: 'command', name: 'deploy', line: 1, notSha: 'abc123' } as const;
+    const actions = sim.apply({ ...event, command: notSha });
+    expect(only(actions, 'provision')).toEqual([]);
+    expect(only(actions, 'redeploy')).toEqual([]);
+    const reply = only(actions, 'reply')[0]!;
+    expect(reply.reason).toBe('not_a_commit');
+    expect(reply.body).toContain('does not name a commit');
+    expect(reply.body).toContain(`/deploy ${B.slice(0, 7)}`);
+  });
+
   it('does not deploy later pushes to an approved fork without a new approval', () => {
     const sim = new Sim();
     opened(sim);

@@ -85,6 +85,18 @@ describe('the HTTP edge answers every request and never stops the process', () =
     expect(answer.headers.allow).toBe(allow);
   });
 
+  it.each(['bot:443', '127.0.0.1:22', '/healthz'])(
+    'answers CONNECT %s with 405',
+    async (target) => {
+      const answer = await rawRequest(
+        port,
+        `CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`,
+      );
+      expect(answer.status).toBe(405);
+      await healthy();
+    },
+  );
+
   it.each([
     ['an unknown method', 'BREW / HTTP/1.1\r\nHost: bot\r\n\r\n'],
     ['a NUL in the target', 'GET /\u0000 HTTP/1.1\r\nHost: bot\r\n\r\n'],

@@ -57,9 +57,40 @@ describe('/tls/ask allows only the exact host of a live environment', () => {
     ['PR 0', 'pr-0.pr.aipacto.com'],
     ['a huge number', `pr-${'9'.repeat(30)}.pr.aipacto.com`],
     ['a sub-domain of production', 'www.aipacto.com'],
+    ['an IDN lookalike (Cyrillic о)', 'pr-72.pr.aipact\u043e.com'],
+    ['punycode', 'xn--pr-72-.pr.aipacto.com'],
+    ['an ideographic full stop', 'pr-72.pr.aipacto\u3002com'],
+    ['a minus sign for the hyphen', 'pr\u221272.pr.aipacto.com'],
+    ['a percent-encoded dot (as sent)', 'pr-72.pr.aipacto%2ecom'],
+    ['a zero-width space', 'pr-72.pr.aipacto.com\u200b'],
+    ['a sub-domain of staging', 'x.staging.aipacto.com'],
     ['the empty string', ''],
     ['a dot alone', '.'],
   ])('refuses %s', async (_label, host) => {
     expect(await allow(host)).toBe(false);
   });
+});
+
+describe('/tls/ask folds the case of ASCII letters only', () => {
+  // U+212A KELVIN SIGN lowercases to an ASCII "k" in JavaScript: with a host holding a "k", a
+  // name Let's Encrypt would never issue for must not be taken for it.
+  const kiwi = {
+    ...config,
+    previews: { ...config.previews, host: 'pr-{{number}}.pk.kiwi.example' },
+    environments: {
+      production: { ...config.environments.production, host: 'kiwi.example' },
+      staging: { ...config.environments.staging, host: 'staging.kiwi.example' },
+    },
+  };
+  const allowKiwi = allowCertificateFor(kiwi, async () => world({ 72: 'live' }));
+
+  it.each(['kiwi.example', 'KIWI.example', 'pr-72.pk.kiwi.example', 'PR-72.PK.KIWI.EXAMPLE.'])(
+    'allows %s',
+    async (host) => expect(await allowKiwi(host)).toBe(true),
+  );
+
+  it.each(['\u212Aiwi.example', 'pr-72.p\u212A.kiwi.example', 'staging.\u212Aiwi.example'])(
+    'refuses %s',
+    async (host) => expect(await allowKiwi(host)).toBe(false),
+  );
 });

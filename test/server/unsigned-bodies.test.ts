@@ -90,22 +90,39 @@ describe('unsigned bodies are bounded before their signature is checked', () => 
     const length = String(MAX_BODY - 1024);
     const first = upload({ ...SIGNED, 'content-length': length });
     const second = upload({ ...SIGNED, 'content-length': length });
-    first.req.write('{');
-    second.req.write('{');
-    await until(() => budget.inUse >= 2 * (MAX_BODY - 1024), 'both bodies hold their bytes');
+    first.req.write('x'.repeat(MAX_BODY - 1025));
+    second.req.write('x'.repeat(MAX_BODY - 1025));
+    await until(() => budget.inUse >= 2 * (MAX_BODY - 1025), 'both bodies hold their bytes');
     const third = upload({ ...SIGNED, 'content-length': length });
     const refused = await third.response;
     expect(refused.statusCode).toBe(503);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     third.req.destroy();
     // The two held bodies finish: read, then refused for their (wrong) signature.
-    for (const u of [first, second]) u.req.end('x'.repeat(MAX_BODY - 1025));
+    for (const u of [first, second]) u.req.end('x');
     expect((await first.response).statusCode).toBe(401);
     expect((await second.response).statusCode).toBe(401);
     await until(() => budget.inUse === 0, 'the budget is given back');
     const fourth = upload({ ...SIGNED, 'content-length': '2' });
     fourth.req.end('{}');
     expect((await fourth.response).statusCode).toBe(401);
+  });
+
+  it('counts only bytes received: declared bodies that never come hold nothing', async () => {
+    // A few header bytes each: if a declared length were taken on trust, these two would spend
+    // the whole budget and every delivery would get 503 until they time out.
+    const idle = [0, 1].map(() => upload({ ...SIGNED, 'content-length': String(MAX_BODY) }));
+    for (const u of idle) u.req.write('{');
+    await until(() => budget.inUse >= 2, 'the idle bodies have sent their first byte');
+    const delivery = upload({ ...SIGNED, 'content-length': '2' });
+    delivery.req.end('{}');
+    expect((await delivery.response).statusCode).toBe(401);
+    expect(budget.inUse).toBeLessThan(1024);
+    for (const u of idle) {
+      u.response.catch(() => {});
+      u.req.destroy();
+    }
+    await until(() => budget.inUse === 0, 'the budget is given back');
   });
 
   it('keeps chunked bodies, many at once, within the budget', async () => {
