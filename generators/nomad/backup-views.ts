@@ -74,7 +74,15 @@ export function backupJobViews(
         group: {
           name: `backup-${name}`,
           dump: taskView(config, ctx, 'dump', dump, at, { ports: false, prestart: true }, problems),
-          upload: taskView(config, ctx, 'upload', upload, at, { ports: false, prestart: false }, problems),
+          upload: taskView(
+            config,
+            ctx,
+            'upload',
+            upload,
+            at,
+            { ports: false, prestart: false },
+            problems,
+          ),
         },
       };
     });
