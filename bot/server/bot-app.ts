@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger.js';
 import { Engine } from '../runtime/engine.js';
 import type { HetznerApi } from '../adapters/hetzner/index.js';
 import { startReconcileLoop } from '../runtime/reconcile-loop.js';
+import { checkHealth } from './health.js';
 import { allowCertificateFor } from './live-hosts.js';
 import { close, createBotHttpServer, listen } from './http-server.js';
 import type { ServeSettings } from './serve-settings.js';
@@ -38,6 +39,8 @@ export async function startBotApp(input: {
     ...(input.overrides ? { overrides: input.overrides } : {}),
   });
   const { store } = ports;
+  // Before listening: a state that cannot be read stops the bot here, with what to do.
+  await store.loadWorld();
   const engine = new Engine({
     store,
     github: ports.github,
@@ -45,6 +48,7 @@ export async function startBotApp(input: {
     logger,
     secrets: settings.secrets,
     settleMs: settings.settleMs,
+    queueEditDebounceMs: settings.queueEditDebounceMs,
     context: ports.context,
   });
   const wake = () =>
@@ -61,10 +65,12 @@ export async function startBotApp(input: {
       onQueued: wake,
     }),
     allowCertificate: allowCertificateFor(config, async () => (await store.loadWorld()).world),
-    health: async () => {
-      const { world } = await store.loadWorld();
-      return { ok: true, detail: { environments: Object.keys(world.envs).length } };
-    },
+    health: () =>
+      checkHealth({
+        store,
+        lastProgressAt: () => engine.lastProgressAt,
+        stallMs: settings.stallMs,
+      }),
     logger,
   });
   const port = await listen(server, input.port, input.host);

@@ -14,6 +14,7 @@ import { createNomadClient, type NomadApi } from '../adapters/nomad/index.js';
 import { loadJobspecSchema } from '../adapters/nomad/jobspec-schema-file.js';
 import { openSqliteStore } from '../adapters/store/sqlite-store.js';
 import type { StateStore } from '../adapters/store/state-store.js';
+import { StateStoreError } from '../adapters/store/store-error.js';
 import { type TerraformRunner, type TfVars } from '../adapters/terraform/index.js';
 import { loadTemplates } from '../adapters/templates/load-templates.js';
 import { CADDY_SERVER_NAME } from '../../generators/caddy/route-json.js';
@@ -51,13 +52,19 @@ export async function wirePorts(input: {
 }): Promise<Ports> {
   const { config, settings, logger, cwd } = input;
   const statePath = path.resolve(cwd, settings.statePath);
-  await mkdir(path.dirname(statePath), { recursive: true });
+  await mkdir(path.dirname(statePath), { recursive: true }).catch((err: unknown) => {
+    throw new StateStoreError(
+      `state file ${statePath}: cannot create its folder (${(err as Error).message}); create it or set PRENV_STATE to a writable path`,
+      statePath,
+      (err as { code?: string }).code,
+    );
+  });
   const store = openSqliteStore(statePath);
   const github =
     input.overrides?.github ??
     (settings.github
       ? new OctokitGitHub(
-          createOctokit({ auth: settings.github, baseUrl: settings.githubApiUrl }),
+          createOctokit({ auth: settings.github, baseUrl: settings.githubApiUrl, logger }),
           config.github,
           settings.secrets,
         )

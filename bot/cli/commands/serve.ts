@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { jsonLogger } from '../../adapters/log/json-logger.js';
+import { StateStoreError } from '../../adapters/store/store-error.js';
 import { startBotApp } from '../../server/bot-app.js';
 import { readServeSettings } from '../../server/serve-settings.js';
 import { requireConfig } from '../config-file.js';
@@ -46,6 +47,10 @@ export function registerServe(program: Command, ctx: CliContext, run: ActionRunn
           port,
           host: opts.host,
           cwd: ctx.cwd,
+        }).catch((err: unknown) => {
+          if (err instanceof StateStoreError)
+            throw new CliError(`cannot start the bot: ${err.message}`, ExitCode.failure);
+          throw err;
         });
         await waitForSignal();
         logger.info('shutting down');
