@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../core/logger.js';
+import { StateStoreError } from '../adapters/store/store-error.js';
 import { readRuntimeSettings, type RuntimeSettings } from '../server/serve-settings.js';
 import { wirePorts, type Ports } from '../server/wiring.js';
 import { requireConfig } from './config-file.js';
@@ -48,6 +49,11 @@ export async function openCliPorts(
       `no prenv state at ${statePath}: set PRENV_STATE to the bot's state file (default .prenv/state.db), or run this where the bot keeps it`,
       ExitCode.failure,
     );
-  const ports = await wirePorts({ config, settings, logger, cwd: ctx.cwd });
+  const ports = await wirePorts({ config, settings, logger, cwd: ctx.cwd }).catch(
+    (err: unknown) => {
+      if (err instanceof StateStoreError) throw new CliError(err.message, ExitCode.failure);
+      throw err;
+    },
+  );
   return { config, settings, ports, close: () => ports.store.close() };
 }

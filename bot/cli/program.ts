@@ -14,6 +14,7 @@ import { registerStatus } from './commands/status.js';
 import { registerCost } from './commands/cost.js';
 import { registerPlan } from './commands/plan.js';
 import { registerReconcile } from './commands/reconcile.js';
+import { registerRetry } from './commands/retry.js';
 
 /** Runs one command action and records its exit code; typed errors become one readable line. */
 export type ActionRunner = (action: () => Promise<ExitCodeValue>) => Promise<void>;
@@ -53,6 +54,7 @@ export function buildProgram(ctx: CliContext): BuiltProgram {
   registerCost(program, ctx, run);
   registerPlan(program, ctx, run);
   registerReconcile(program, ctx, run);
+  registerRetry(program, ctx, run);
 
   return { program, exitCode: () => exitCode };
 }

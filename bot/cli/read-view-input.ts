@@ -26,6 +26,7 @@ export async function readViewInput(
   );
   try {
     const { world } = await ports.store.loadWorld();
+    const deadLetters = await ports.store.deadLetters();
     const deployments =
       fixed.length > 0
         ? await readFixedDeployments(ports.nomad, config.project, fixed)
@@ -40,6 +41,7 @@ export async function readViewInput(
         now: ctx.now().getTime(),
         production: deployments.production,
         staging: deployments.staging,
+        deadLetters,
       },
     };
   } finally {
