@@ -24,6 +24,8 @@ export interface ReconcileInput {
   nomadJobs: PrenvJob[];
   /** PRs whose Terraform state still holds resources. */
   terraformStates: number[];
+  /** Envs (`pr-N`) with a route in Caddy; undefined when Caddy could not be read. */
+  caddyRoutes?: string[];
   now: number;
 }
 
@@ -34,7 +36,7 @@ export interface ReconcileContext {
 }
 
 export type FindingKind =
-  'orphan' | 'lost_close' | 'lost_draft' | 'stuck_run' | 'lost_push' | 'lost_open';
+  'orphan' | 'lost_close' | 'lost_draft' | 'stuck_run' | 'lost_route' | 'lost_push' | 'lost_open';
 
 export interface Finding {
   kind: FindingKind;
@@ -70,6 +72,7 @@ const ORDER: readonly FindingKind[] = [
   'lost_close',
   'lost_draft',
   'stuck_run',
+  'lost_route',
   'lost_push',
   'lost_open',
 ];
@@ -99,6 +102,15 @@ export function reconcile(input: ReconcileInput, ctx: ReconcileContext): Reconci
     if (replaced.has(env.pr) && env.phase !== 'destroying') continue;
     const stuck = stuckFinding(env, input.now, ctx.stuckAfterMs);
     if (stuck) findings.push(stuck);
+  }
+  if (input.caddyRoutes) {
+    const routed = new Set(input.caddyRoutes);
+    for (const env of sortedEnvs(input.world)) {
+      if (replaced.has(env.pr)) continue;
+      const pull = open.get(env.pr);
+      const finding = pull ? routeFinding(env, pull, routed) : null;
+      if (finding) findings.push(finding);
+    }
   }
   for (const pull of [...open.values()].sort((a, b) => a.number - b.number)) {
     const finding = openFinding(input.world.envs[pull.number], pull);
@@ -155,6 +167,30 @@ function stuckFinding(env: EnvRecord, now: number, stuckAfterMs: number): Findin
     env.pr,
     `the ${run.kind} run ${run.id} started ${formatDuration(elapsed)} ago and never reported back`,
     [{ kind: 'run_finished', pr: env.pr, runId: run.id, outcome: 'failed', error }],
+  );
+}
+
+/**
+ * A live env whose Caddy route is gone (Caddy restarted without `--resume`, or someone removed
+ * it): redeployed at the SHA it runs, which puts the route back through the deploy pipeline.
+ */
+function routeFinding(env: EnvRecord, pull: PullRequestRef, routed: Set<string>): Finding | null {
+  if (env.phase !== 'live' || routed.has(envName(env.pr)) || env.deployedSha === null) return null;
+  if (pull.draft || env.manualOverride) return null;
+  return finding(
+    'lost_route',
+    env.pr,
+    `${envName(env.pr)} is live but Caddy has no route for it (Caddy lost its config)`,
+    [
+      {
+        kind: 'command',
+        commentId: null,
+        actor: 'prenv reconcile',
+        permission: 'admin',
+        command: { kind: 'command', name: 'redeploy', line: 1 },
+        pull: { ...env.pull, headSha: env.deployedSha },
+      },
+    ],
   );
 }
 

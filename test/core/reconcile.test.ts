@@ -87,6 +87,19 @@ describe('reconcile: lost webhooks', () => {
     expect(redeploys.map((a) => a.sha)).toEqual([sha(6, 1)]);
   });
 
+  it('redeploys a live env whose Caddy route is gone, at the SHA it runs; unread routes are not judged', () => {
+    const sim = new Sim();
+    sim.live(6);
+    sim.live(7);
+    sim.apply({ kind: 'pr_opened', pull: pull(9) });
+    const open = [pull(6), pull(7), pull(9)];
+    const plan = reconcile(input(sim, open, { caddyRoutes: ['pr-7'] }), RCTX);
+    expect(plan.findings.map((f) => [f.env, f.kind])).toEqual([['pr-6', 'lost_route']]);
+    const redeploys = only(pass(sim, plan).actions, 'redeploy');
+    expect(redeploys.map((a) => [a.pr, a.sha])).toEqual([[6, sha(6, 0)]]);
+    expect(reconcile(input(sim, open), RCTX).findings).toEqual([]);
+  });
+
   it('refreshes a fork PR after a lost push without deploying the new code', () => {
     const sim = new Sim();
     const fork = pull(8, { fork: true });
