@@ -2,7 +2,9 @@ import type { Server } from 'node:http';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../core/logger.js';
 import { Engine } from '../runtime/engine.js';
+import { tmpdir } from 'node:os';
 import type { HetznerApi } from '../adapters/hetzner/index.js';
+import { removeStaleRunDirs } from '../adapters/terraform/index.js';
 import { startReconcileLoop } from '../runtime/reconcile-loop.js';
 import { checkHealth } from './health.js';
 import { allowCertificateFor } from './live-hosts.js';
@@ -31,11 +33,20 @@ export async function startBotApp(input: {
   hetzner?: HetznerApi | null;
 }): Promise<BotApp> {
   const { config, settings, logger } = input;
+  // Run folders a killed bot left (Terraform output, -var-files holding values); their runs'
+  // states may be locked by nobody, which the runner then checks at once.
+  const stale = await removeStaleRunDirs(tmpdir());
+  if (stale.removed.length > 0)
+    logger.info('removed run folders a previous bot left', {
+      folders: stale.removed.length,
+      unfinished: stale.leftRuns.map((r) => r.stateKey),
+    });
   const ports = await wirePorts({
     config,
     settings,
     logger,
     cwd: input.cwd,
+    leftRuns: stale.leftRuns,
     ...(input.overrides ? { overrides: input.overrides } : {}),
   });
   const { store } = ports;

@@ -15,7 +15,7 @@ import { loadJobspecSchema } from '../adapters/nomad/jobspec-schema-file.js';
 import { openSqliteStore } from '../adapters/store/sqlite-store.js';
 import type { StateStore } from '../adapters/store/state-store.js';
 import { StateStoreError } from '../adapters/store/store-error.js';
-import { type TerraformRunner, type TfVars } from '../adapters/terraform/index.js';
+import { type LeftRun, type TerraformRunner, type TfVars } from '../adapters/terraform/index.js';
 import { loadTemplates } from '../adapters/templates/load-templates.js';
 import { CADDY_SERVER_NAME } from '../../generators/caddy/route-json.js';
 import type { EnvironmentOps } from '../runtime/environment-ops.js';
@@ -49,6 +49,7 @@ export async function wirePorts(input: {
   logger: Logger;
   cwd: string;
   overrides?: PortOverrides;
+  leftRuns?: LeftRun[];
 }): Promise<Ports> {
   const { config, settings, logger, cwd } = input;
   const statePath = path.resolve(cwd, settings.statePath);
@@ -87,7 +88,7 @@ export async function wirePorts(input: {
     server: CADDY_SERVER_NAME,
     logger,
   });
-  const terraform = terraformFromSettings(settings, cwd, logger);
+  const terraform = terraformFromSettings(settings, cwd, logger, input.leftRuns);
   const extraTerraformVars = await readExtraTerraformVars(settings, cwd);
   const caddyHttp = settings.caddyHttpUrl;
   const ops =

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { StopReason } from './classify.js';
+import { makeRunDir, recordChild } from './run-dirs.js';
 import { readTail, tailLines } from './tail-file.js';
 
 export interface SpawnRequest {
@@ -21,6 +22,8 @@ export interface SpawnRequest {
   onSpawn?: (pid: number) => void;
   /** How often the stdout file is read for new lines. */
   pollMs?: number;
+  /** What the run works on, recorded with the child's pid for a later start to find. */
+  record?: { stateKey?: string; command: string };
 }
 
 export interface SpawnResult {
@@ -60,7 +63,7 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
  */
 export async function spawnTerraform(req: SpawnRequest): Promise<SpawnResult> {
   if (req.signal?.aborted) return CANCELLED;
-  const runDir = await mkdtemp(path.join(req.tmpDir, 'prenv-tf-'));
+  const runDir = await makeRunDir(req.tmpDir);
   try {
     return await runIn(runDir, req);
   } finally {
@@ -93,6 +96,8 @@ async function runIn(runDir: string, req: SpawnRequest): Promise<SpawnResult> {
     // The child holds its own copies of the descriptors.
     await Promise.all([out.close(), err.close()]);
   }
+  if (child.pid !== undefined && req.record)
+    await recordChild(runDir, { pid: child.pid, ...req.record }).catch(() => undefined);
   const tail = await tailLines(stdoutFile, req.onStdoutLine, req.pollMs);
 
   let stopped: StopReason | undefined;
