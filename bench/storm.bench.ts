@@ -80,7 +80,10 @@ function pullPayload(action: 'opened' | 'closed', pr: number): Record<string, un
   );
   const pull = payload.pull_request as Record<string, unknown>;
   Object.assign(pull, { number: pr, title: `Storm ${pr}` });
-  (pull.head as Record<string, unknown>).sha = `${pr.toString(16).padStart(7, '0')}`.padEnd(40, 'a');
+  (pull.head as Record<string, unknown>).sha = `${pr.toString(16).padStart(7, '0')}`.padEnd(
+    40,
+    'a',
+  );
   payload.number = pr;
   return payload;
 }
@@ -124,14 +127,12 @@ function stateReader(file: string) {
   return {
     world(): World | null {
       const row = open().prepare('SELECT json FROM world WHERE id = 1').get() as
-        | { json: string }
-        | undefined;
+        { json: string } | undefined;
       return row ? (JSON.parse(row.json) as World) : null;
     },
     receivedAt(id: string): number | null {
       const row = open().prepare('SELECT received_at FROM deliveries WHERE id = ?').get(id) as
-        | { received_at: number }
-        | undefined;
+        { received_at: number } | undefined;
       return row?.received_at ?? null;
     },
     unfinished(): number {
@@ -255,7 +256,12 @@ async function repetition(stack: LocalStack, rep: number): Promise<Rep> {
     const slowCloseFailed = await closeAll(app, 1001, SLOW_PRS, `${tag}s`);
     await settle(app, state);
     const dropped =
-      opened.failed + closeFailed + slow.failed + slowCloseFailed + unfinishedStorm + state.unfinished();
+      opened.failed +
+      closeFailed +
+      slow.failed +
+      slowCloseFailed +
+      unfinishedStorm +
+      state.unfinished();
     return {
       msTo15Slots: opened.ms,
       msTo15SlotsSlowGitHub: slow.ms,
