@@ -46,10 +46,11 @@ const LOOKAHEAD_LIMIT = 1_000;
 /** How long reports of a PR whose close is already received wait to be replaced (ms). */
 const STOP_DEFER_MS = 1_000;
 
+/** 8 attempts over about 10 minutes (5 s doubling, at most 5 min apart): a GitHub outage passes. */
 export const DEFAULT_DELIVERY_RETRY: RetryPolicy = {
-  baseMs: 2_000,
+  baseMs: 5_000,
   maxMs: 5 * 60_000,
-  maxAttempts: 6,
+  maxAttempts: 8,
 };
 
 /**

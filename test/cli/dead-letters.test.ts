@@ -34,6 +34,13 @@ beforeAll(async () => {
     null,
     T0 + 60_000,
   );
+  await store.enqueue({
+    id: 'delivery-99',
+    name: 'comment_command',
+    payload: { ...command, pr: 99 },
+    receivedAt: T0,
+  });
+  await store.fail('delivery-99', 'pull request lookup: 502', null, T0 + 1);
   await store.enqueue({ id: 'delivery-ok', name: 'pr_opened', payload: {}, receivedAt: T0 });
   await store.close();
 });
@@ -50,14 +57,14 @@ describe('dead letters: shown by list and status, replayed by prenv retry', () =
     const text = await cli(['list']);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(
-      'Dead letters: 1 delivery was set aside after failing every attempt:',
+      'Dead letters: 2 deliveries were set aside after failing every attempt:',
     );
     expect(text.stdout).toContain(
       'delivery-abc  comment_command (PR #12), 1 attempt: permission lookup: 403 Resource not accessible',
     );
     expect(text.stdout).toContain('replay it with: prenv retry delivery-abc');
-    const json = JSON.parse((await cli(['list', '--json'])).stdout) as { deadLetters: unknown };
-    expect(json.deadLetters).toEqual([
+    const json = JSON.parse((await cli(['list', '--json'])).stdout) as { deadLetters: unknown[] };
+    expect(json.deadLetters.slice(0, 1)).toEqual([
       {
         delivery: 'delivery-abc',
         event: 'comment_command',
@@ -78,6 +85,14 @@ describe('dead letters: shown by list and status, replayed by prenv retry', () =
     expect((JSON.parse(other.stdout) as { deadLetters: unknown[] }).deadLetters).toEqual([]);
   });
 
+  it('names the dead letters of a PR that has no environment record', async () => {
+    const run = await cli(['status', 'pr-99']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /pr-99 has no record: .* 1 delivery about it failed every attempt: `prenv retry delivery-99` replays delivery-99 \(pull request lookup: 502\)\./,
+    );
+  });
+
   it.each([
     ['an unknown id', 'nope', /no delivery "nope" in the queue/],
     ['a delivery still queued', 'delivery-ok', /is not a dead letter/],
@@ -93,8 +108,10 @@ describe('dead letters: shown by list and status, replayed by prenv retry', () =
       0,
       '{"delivery":"delivery-abc","outcome":"requeued"}\n',
     ]);
-    const json = JSON.parse((await cli(['list', '--json'])).stdout) as { deadLetters: unknown[] };
-    expect(json.deadLetters).toEqual([]);
+    const json = JSON.parse((await cli(['list', '--json'])).stdout) as {
+      deadLetters: { delivery: string }[];
+    };
+    expect(json.deadLetters.map((d) => d.delivery)).toEqual(['delivery-99']);
     const store = openSqliteStore(path.join(dir, 'state.db'));
     expect((await store.pending()).map((d) => [d.id, d.attempts])).toEqual([
       ['delivery-abc', 0],

@@ -124,7 +124,7 @@ export function statusView(input: ViewInput, target: StatusTarget): StatusResult
   if (!env) {
     const dead = deadLetterRows(input.deadLetters ?? []).filter((d) => d.pr === target);
     const note = dead.length
-      ? ` ${dead.length} delivery about it failed every attempt: ${dead.map((d) => `\`${d.retry}\` replays ${d.delivery} (${d.lastError})`).join('; ')}.`
+      ? ` ${dead.length} ${dead.length === 1 ? 'delivery' : 'deliveries'} about it failed every attempt: ${dead.map((d) => `\`${d.retry}\` replays ${d.delivery} (${d.lastError})`).join('; ')}.`
       : '';
     return {
       ok: false,
