@@ -37,13 +37,14 @@ export interface EngineOptions {
   deliveryRetry?: RetryPolicy;
   /** How often a run held by a received event asks again (ms). */
   holdRecheckMs?: number;
+  /** How long reports of a PR whose close is already received wait to be replaced (ms). */
+  stopDeferMs?: number;
 }
 
 const MAX_CAS_ATTEMPTS = 20;
 /** Deliveries read ahead for closes and pushes; a storm larger than this is read in part. */
 const LOOKAHEAD_LIMIT = 1_000;
 
-/** How long reports of a PR whose close is already received wait to be replaced (ms). */
 const STOP_DEFER_MS = 1_000;
 
 /** 8 attempts over about 10 minutes (5 s doubling, at most 5 min apart): a GitHub outage passes. */
@@ -261,7 +262,8 @@ export class Engine {
     for (const action of actions) {
       if (!isReportAction(action)) continue;
       const replaceable = action.kind === 'report' || action.kind === 'mark_deployment';
-      this.reporter.submit(action, replaceable && stops.has(action.pr) ? STOP_DEFER_MS : 0);
+      const defer = this.options.stopDeferMs ?? STOP_DEFER_MS;
+      this.reporter.submit(action, replaceable && stops.has(action.pr) ? defer : 0);
     }
   }
 }

@@ -81,7 +81,8 @@ describe('engine: a delivery that keeps failing never blocks the queue', () => {
     const github = new ForbiddingGitHub();
     github.pulls.set(1, { ...pull(1), state: 'open', merged: false });
     github.permissions.set('locked-out', 'write');
-    const h = createHarness({ github });
+    // Retries 50 ms apart, 20 of them: the test clears the failure well before the last.
+    const h = createHarness({ github, deliveryRetry: { baseMs: 50, maxMs: 50, maxAttempts: 20 } });
     await h.deliver('flaky', deployCommand(1, 'locked-out', 5));
     await h.engine.drain();
     const [waiting] = await h.store.pending();

@@ -57,7 +57,8 @@ describe('lookAhead: what received deliveries say before they are planned', () =
 describe('engine: no server for a PR whose close is already received', () => {
   it('30 opened, all closed while 15 provision: only the first 15 ever provision, nothing is left', async () => {
     const github = new CountingGitHub();
-    const h = createHarness({ github, queueEditDebounceMs: 10_000 });
+    // Debounce and deferral far longer than the test: what is written does not depend on speed.
+    const h = createHarness({ github, queueEditDebounceMs: 60_000, stopDeferMs: 60_000 });
     h.ops.hold('provision');
     for (let pr = 1; pr <= 30; pr++)
       await h.deliver(`open-${pr}`, { kind: 'pr_opened', pull: pull(pr) });

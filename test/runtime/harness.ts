@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DomainEvent } from '../../bot/core/events.js';
+import type { RetryPolicy } from '../../bot/core/backoff.js';
 import { silentLogger, type Logger } from '../../bot/core/logger.js';
 import type { PullRequestRef, World } from '../../bot/core/model.js';
 import { planContext } from '../../bot/core/plan-context.js';
@@ -55,6 +56,8 @@ export function createHarness(
     queueEditDebounceMs?: number;
     github?: MemoryGitHub;
     logger?: Logger;
+    deliveryRetry?: RetryPolicy;
+    stopDeferMs?: number;
   } = {},
 ): Harness {
   const file =
@@ -70,8 +73,9 @@ export function createHarness(
     logger: options.logger ?? silentLogger,
     settleMs: options.settleMs ?? 0,
     queueEditDebounceMs: options.queueEditDebounceMs ?? 0,
-    deliveryRetry: { baseMs: 5, maxMs: 20, maxAttempts: 3 },
+    deliveryRetry: options.deliveryRetry ?? { baseMs: 5, maxMs: 20, maxAttempts: 3 },
     holdRecheckMs: 5,
+    ...(options.stopDeferMs !== undefined ? { stopDeferMs: options.stopDeferMs } : {}),
     context: () =>
       planContext({
         now: Date.now(),
