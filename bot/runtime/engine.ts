@@ -135,10 +135,15 @@ export class Engine {
     for (;;) {
       const batch = await this.options.store.pending(50, Date.now());
       if (batch.length === 0 || this.stopped) return;
-      for (const delivery of batch) {
+      // GitHub lookups of the whole batch (a command's PR and commenter) run at once; planning
+      // stays in delivery order, and an open or a close never waits behind a comment's lookup.
+      const completed = batch.map((d) =>
+        settle(toPlanEvent(d.payload as DomainEvent, this.options.github)),
+      );
+      for (const [i, delivery] of batch.entries()) {
         if (this.stopped) return;
         try {
-          const event = await toPlanEvent(delivery.payload as DomainEvent, this.options.github);
+          const event = unwrap(await completed[i]!);
           if (event) await this.handle(event, delivery.id);
         } catch (err) {
           await this.failed(delivery, err);
@@ -266,4 +271,19 @@ export class Engine {
       this.reporter.submit(action, replaceable && stops.has(action.pr) ? defer : 0);
     }
   }
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise that never rejects, so it may be awaited later without an unhandled rejection. */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+function unwrap<T>(settled: Settled<T>): T {
+  if (!settled.ok) throw settled.error;
+  return settled.value;
 }

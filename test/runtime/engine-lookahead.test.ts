@@ -129,4 +129,31 @@ describe('engine: no server for a PR whose close is already received', () => {
     expect(h.ops.live.get(1)).toBe('d');
     await h.engine.stop();
   });
+
+  it('looks up a batch of commands on a slow GitHub at once, and still plans in delivery order', async () => {
+    const github = new CountingGitHub(30);
+    github.permissions.set('maintainer', 'write');
+    const h = createHarness({ github });
+    for (let pr = 1; pr <= 8; pr++) {
+      github.pulls.set(pr, { ...pull(pr), state: 'open', merged: false });
+      await h.deliver(`cmd-${pr}`, {
+        kind: 'comment_command',
+        pr,
+        commentId: 100 + pr,
+        actor: 'maintainer',
+        command: { kind: 'command', name: 'deploy', line: 1 },
+      });
+    }
+    await h.deliver('close-3', close(3));
+    await h.engine.idle();
+    expect(github.maxReadsInFlight).toBeGreaterThan(2);
+    expect(github.reactions.map((r) => r.commentId)).toEqual([
+      101, 102, 103, 104, 105, 106, 107, 108,
+    ]);
+    const world = await h.world();
+    expect([1, 2, 4, 5, 6, 7, 8].map((pr) => world.envs[pr]?.phase)).toEqual(Array(7).fill('live'));
+    expect(world.envs[3]?.phase).toBe('absent');
+    expect(h.ops.calls.filter((c) => c.op === 'provision').map((c) => c.pr)).not.toContain(3);
+    await h.engine.stop();
+  });
 });

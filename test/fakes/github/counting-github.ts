@@ -10,6 +10,9 @@ export class CountingGitHub extends MemoryGitHub {
   /** Sticky comment writes per PR. */
   readonly stickyWrites = new Map<number, number>();
   maxInFlightPerPr = 0;
+  /** Most GitHub reads (permission and pull request lookups) in flight at once. */
+  maxReadsInFlight = 0;
+  private readsInFlight = 0;
   private readonly inFlight = new Map<number, number>();
 
   constructor(public latencyMs = 0) {
@@ -75,12 +78,22 @@ export class CountingGitHub extends MemoryGitHub {
     );
   }
 
+  private async read<T>(kind: string, work: () => Promise<T>): Promise<T> {
+    this.readsInFlight++;
+    this.maxReadsInFlight = Math.max(this.maxReadsInFlight, this.readsInFlight);
+    try {
+      return await this.around(kind, null, work);
+    } finally {
+      this.readsInFlight--;
+    }
+  }
+
   override permissionOf(username: string) {
-    return this.around('permissionOf', null, () => super.permissionOf(username));
+    return this.read('permissionOf', () => super.permissionOf(username));
   }
 
   override getPullRequest(pr: number) {
-    return this.around('getPullRequest', null, () => super.getPullRequest(pr));
+    return this.read('getPullRequest', () => super.getPullRequest(pr));
   }
 }
 
