@@ -13,7 +13,7 @@
  *   3. 40 PRs opened with GitHub answering in 100 ms: `msTo15SlotsSlowGitHub`; then closed.
  * Top-level numbers are medians over the repetitions; `maxSlots` and `peakRssMiB` (the bot's
  * process: the fake terraform runs are separate processes) are maxima; `droppedDeliveries`
- * counts webhooks not answered 2xx plus queued deliveries never completed.
+ * counts webhooks not answered 202 `queued` plus queued deliveries never completed.
  *
  * Baseline (the same scenarios measured before the engine looked ahead and reported off its
  * critical path): 18–21 needless servers, ≈ 3,850 comment writes in the close burst, 15 slots
@@ -34,7 +34,7 @@ import { startBotApp, type BotApp } from '../bot/server/bot-app.js';
 import { readServeSettings } from '../bot/server/serve-settings.js';
 import { CountingGitHub } from '../test/fakes/github/counting-github.js';
 import { startLocalStack, type LocalStack } from '../test/support/local-stack.js';
-import { realPayload, signedDelivery } from '../test/support/webhook-examples.js';
+import { inRepository, realPayload, signedDelivery } from '../test/support/webhook-examples.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -79,13 +79,15 @@ function pullPayload(action: 'opened' | 'closed', pr: number): Record<string, un
     (p) => !(p.pull_request as { draft: boolean }).draft,
   );
   const pull = payload.pull_request as Record<string, unknown>;
-  Object.assign(pull, { number: pr, title: `Storm ${pr}` });
+  // GitHub's time of the change: the bot orders a PR's deliveries by it.
+  const updatedAt = action === 'opened' ? '2026-01-01T00:00:00Z' : '2026-01-01T01:00:00Z';
+  Object.assign(pull, { number: pr, title: `Storm ${pr}`, updated_at: updatedAt });
   (pull.head as Record<string, unknown>).sha = `${pr.toString(16).padStart(7, '0')}`.padEnd(
     40,
     'a',
   );
   payload.number = pr;
-  return payload;
+  return inRepository(payload, 'aipacto/aipacto');
 }
 
 async function sendAll(
@@ -104,8 +106,8 @@ async function sendAll(
         headers: signed.headers,
         body: signed.body,
       });
-      await res.arrayBuffer();
-      if (res.status !== 202) failed++;
+      const answer = (await res.json().catch(() => ({}))) as { status?: string };
+      if (res.status !== 202 || answer.status !== 'queued') failed++;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

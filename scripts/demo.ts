@@ -14,25 +14,44 @@ import { readServeSettings } from '../bot/server/serve-settings.js';
 import { MemoryGitHub } from '../test/fakes/github/memory-github.js';
 import { startLocalStack } from '../test/support/local-stack.js';
 import { repoRoot } from '../test/support/tools.js';
-import { prCommentPayload, realPayload, signedDelivery } from '../test/support/webhook-examples.js';
+import {
+  inRepository,
+  prCommentPayload,
+  realPayload,
+  signedDelivery,
+} from '../test/support/webhook-examples.js';
 
 const SECRET = 'demo-webhook-secret';
 const PR = 7;
 const HOST = `pr-${PR}.pr.aipacto.com`;
+const REPOSITORY = 'aipacto/aipacto';
+const FIRST = '3f2c9a1e5b7d4c0a9e8f6b2d1c3a5e7f9b0d2c4e';
+const SECOND = '8d41e07c2b9a6f3e1d5c7b9a0e2f4d6c8b1a3e5f';
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
-function pullPayload(action: string, sha: string, extra: Record<string, unknown> = {}) {
+/** A pull_request delivery of the demo's repository; `updatedAt` orders it among the others. */
+function pullPayload(
+  action: string,
+  sha: string,
+  updatedAt: string,
+  extra: Record<string, unknown> = {},
+) {
   const payload = realPayload(
     'pull_request',
     action,
     (p) => !(p.pull_request as { draft: boolean }).draft,
   );
   const pull = payload.pull_request as Record<string, unknown>;
-  Object.assign(pull, { number: PR, title: 'Add the login page', ...extra });
+  Object.assign(pull, {
+    number: PR,
+    title: 'Add the login page',
+    updated_at: updatedAt,
+    ...extra,
+  });
   (pull.head as Record<string, unknown>).sha = sha;
   (pull.head as Record<string, unknown>).ref = 'feature/login';
   payload.number = PR;
-  return payload;
+  return inRepository(payload, REPOSITORY);
 }
 
 async function main(): Promise<void> {
@@ -49,7 +68,7 @@ async function main(): Promise<void> {
   // GitHub's view of the PR, as the reconciler and the /redeploy command read it.
   github.pulls.set(PR, {
     number: PR,
-    headSha: '3f2c9a1',
+    headSha: FIRST,
     headRef: 'feature/login',
     baseRef: 'main',
     title: 'Add the login page',
@@ -119,19 +138,22 @@ async function main(): Promise<void> {
     const steps: [string, () => Promise<void>][] = [
       [
         `PR #${PR} opened (head 3f2c9a1)`,
-        () => send('pull_request', pullPayload('opened', '3f2c9a1')),
+        () => send('pull_request', pullPayload('opened', FIRST, '2025-01-15T12:00:00Z')),
       ],
       [
         `new commit pushed (head 8d41e07)`,
         () => {
-          github.pulls.set(PR, { ...github.pulls.get(PR)!, headSha: '8d41e07' });
-          return send('pull_request', pullPayload('synchronize', '8d41e07'));
+          github.pulls.set(PR, { ...github.pulls.get(PR)!, headSha: SECOND });
+          return send('pull_request', pullPayload('synchronize', SECOND, '2025-01-15T12:05:00Z'));
         },
       ],
       [
         'a maintainer comments /redeploy',
         async () => {
-          await send('issue_comment', prCommentPayload('/redeploy', 'maintainer', PR));
+          await send(
+            'issue_comment',
+            inRepository(prCommentPayload('/redeploy', 'maintainer', PR), REPOSITORY),
+          );
         },
       ],
       [
@@ -140,7 +162,10 @@ async function main(): Promise<void> {
           github.pulls.set(PR, { ...github.pulls.get(PR)!, state: 'closed', merged: true });
           return send(
             'pull_request',
-            pullPayload('closed', '8d41e07', { merged: true, state: 'closed' }),
+            pullPayload('closed', SECOND, '2025-01-15T12:10:00Z', {
+              merged: true,
+              state: 'closed',
+            }),
           );
         },
       ],

@@ -6,11 +6,17 @@ export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'n
 
 /**
  * A comment command completed by the adapter with the PR and the commenter's permission. The
- * maintainer CLI sends the same event with `commentId: null`: there is no comment to react to.
+ * maintainer CLI sends the same event with `commentId: null` and `writtenAt: null`: there is no
+ * comment to react to, and the command is given now, for the head it names.
  */
-export interface CommandEvent extends Omit<CommentCommandEvent, 'kind' | 'pr' | 'commentId'> {
+export interface CommandEvent extends Omit<
+  CommentCommandEvent,
+  'kind' | 'pr' | 'commentId' | 'writtenAt'
+> {
   kind: 'command';
   commentId: number | null;
+  /** When the comment was written (GitHub's clock); a fork approval covers the head at that time. */
+  writtenAt: string | null;
   pull: PullRequestRef;
   permission: Permission;
 }
@@ -36,7 +42,14 @@ export type PlanEvent =
 export type Reaction = 'eyes' | '-1' | 'confused';
 
 export type ReplyReason =
-  'permission' | 'closed' | 'draft' | 'fork' | 'fork_never' | 'unknown_command' | 'help';
+  | 'permission'
+  | 'closed'
+  | 'draft'
+  | 'fork'
+  | 'fork_never'
+  | 'head_moved'
+  | 'unknown_command'
+  | 'help';
 
 export type DeploymentState = 'queued' | 'in_progress' | 'success' | 'failure' | 'inactive';
 

@@ -1,7 +1,9 @@
 import type { ParsedCommand } from './commands.js';
 import { parseCommand } from './commands.js';
 import type { PullRequestRef } from './model.js';
-import { bool, has, num, obj, str } from './payload.js';
+import { bool, has, obj, str } from './payload.js';
+import * as field from './payload-fields.js';
+import { PayloadFieldError } from './payload-fields.js';
 
 /** Our own small events, mapped from GitHub webhooks at the edge. */
 export type DomainEvent =
@@ -22,24 +24,55 @@ export interface CommentCommandEvent {
   commentId: number;
   actor: string;
   command: ParsedCommand;
+  /** When the comment was written (GitHub's `comment.created_at`, ISO 8601 UTC). */
+  writtenAt: string;
+}
+
+/** A signed delivery with a value GitHub never sends; answered 400 naming the field. */
+export interface InvalidDelivery {
+  kind: 'invalid';
+  field: string;
+  message: string;
 }
 
 export interface MapOptions {
   /** Our GitHub App's bot login (e.g. `prenv[bot]`): its own comments are never commands. */
   appLogin: string;
+  /** `owner/repo` of the configured repository; deliveries for any other are ignored. */
+  repository: string;
 }
 
-/** Maps a webhook (`X-GitHub-Event` name and parsed JSON body) to a domain event. */
-export function mapWebhook(name: string, payload: unknown, options: MapOptions): DomainEvent {
-  if (name === 'pull_request') return mapPullRequest(payload);
-  if (name === 'issue_comment') return mapIssueComment(payload, options);
-  return ignored(`${name} events are not handled`);
+/**
+ * Maps a webhook (`X-GitHub-Event` name and parsed JSON body) to a domain event. Deliveries of
+ * another repository (`repository.full_name`, compared without case) are ignored, with the
+ * reason; a handled delivery whose fields GitHub would never send is `invalid`.
+ */
+export function mapWebhook(
+  name: string,
+  payload: unknown,
+  options: MapOptions,
+): DomainEvent | InvalidDelivery {
+  if (name !== 'pull_request' && name !== 'issue_comment')
+    return ignored(`${name} events are not handled`);
+  const repository = field.repositoryName(payload);
+  if (repository === undefined) return ignored(`${name}: the delivery names no repository`);
+  if (repository.toLowerCase() !== options.repository.toLowerCase())
+    return ignored(`${name}: repository ${repository} is not ${options.repository}`);
+  try {
+    return name === 'pull_request' ? mapPullRequest(payload) : mapIssueComment(payload, options);
+  } catch (err) {
+    if (err instanceof PayloadFieldError)
+      return { kind: 'invalid', field: err.field, message: err.message };
+    throw err;
+  }
 }
 
 function mapPullRequest(payload: unknown): DomainEvent {
-  const action = str(payload, 'action') ?? '(no action)';
-  const pull = toPullRequestRef(obj(payload, 'pull_request'));
-  if (!pull) return ignored(`pull_request.${action}: payload has no usable pull_request`);
+  const action = field.action(payload, 'pull_request');
+  const handled = ['opened', 'reopened', 'ready_for_review', 'synchronize', 'closed'];
+  if (!handled.includes(action) && action !== 'converted_to_draft')
+    return ignored(`pull_request.${action} is not handled`);
+  const pull = readPullRequest(payload);
   switch (action) {
     case 'opened':
     case 'reopened':
@@ -54,31 +87,29 @@ function mapPullRequest(payload: unknown): DomainEvent {
         : { kind: 'pr_updated', pull };
     case 'closed':
       return { kind: 'pr_closed', pull: { ...pull, state: 'closed' } };
-    case 'converted_to_draft':
-      return { kind: 'pr_drafted', pull: { ...pull, draft: true } };
     default:
-      return ignored(`pull_request.${action} is not handled`);
+      return { kind: 'pr_drafted', pull: { ...pull, draft: true } };
   }
 }
 
 function mapIssueComment(payload: unknown, options: MapOptions): DomainEvent {
-  const action = str(payload, 'action') ?? '(no action)';
+  const action = field.action(payload, 'issue_comment');
   if (action !== 'created') return ignored(`issue_comment.${action} is not handled`);
   const issue = obj(payload, 'issue');
   const comment = obj(payload, 'comment');
   if (!has(issue, 'pull_request')) return ignored('comment on an issue, not a pull request');
   const sender = obj(payload, 'sender');
-  const actor = str(comment && obj(comment, 'user'), 'login') ?? str(sender, 'login');
   if (isBot(sender, options.appLogin) || isBot(comment && obj(comment, 'user'), options.appLogin))
     return ignored('comment by a bot');
-  const pr = num(issue, 'number');
-  const commentId = num(comment, 'id');
-  const body = str(comment, 'body');
-  if (pr === undefined || commentId === undefined || body === undefined || actor === undefined)
-    return ignored('issue_comment.created: payload lacks issue number, comment or author');
+  const pr = field.positiveInteger(payload, 'issue.number');
+  const commentId = field.positiveInteger(payload, 'comment.id');
+  const actor = field.nonEmptyString(payload, 'comment.user.login');
+  const writtenAt = field.timestamp(payload, 'comment.created_at');
+  const body = field.at(payload, 'comment.body');
+  if (typeof body !== 'string') throw new PayloadFieldError('comment.body', 'a string', body);
   const command = parseCommand(body);
   if (!command) return ignored('comment holds no command');
-  return { kind: 'comment_command', pr, commentId, actor, command };
+  return { kind: 'comment_command', pr, commentId, actor, command, writtenAt };
 }
 
 function isBot(user: unknown, appLogin: string): boolean {
@@ -91,26 +122,26 @@ function isBot(user: unknown, appLogin: string): boolean {
   );
 }
 
-/** The PR fields we use; `undefined` when the payload lacks the essentials. */
-export function toPullRequestRef(pr: unknown): PullRequestRef | undefined {
+/** The PR fields we use, checked: throws `PayloadFieldError` naming the first field that is off. */
+function readPullRequest(payload: unknown): PullRequestRef {
+  const pr = field.object(payload, 'pull_request');
+  field.object(payload, 'pull_request.base');
   const head = obj(pr, 'head');
   const base = obj(pr, 'base');
-  const number = num(pr, 'number');
-  const headSha = str(head, 'sha');
-  if (number === undefined || headSha === undefined || !base) return undefined;
   const headRepo = str(obj(head, 'repo'), 'full_name');
   const baseRepo = str(obj(base, 'repo'), 'full_name');
   return {
-    number,
-    headSha,
+    number: field.positiveInteger(payload, 'pull_request.number'),
+    headSha: field.commitSha(payload, 'pull_request.head.sha'),
     headRef: str(head, 'ref') ?? '',
     baseRef: str(base, 'ref') ?? '',
     title: str(pr, 'title') ?? '',
     author: str(obj(pr, 'user'), 'login') ?? '',
     draft: bool(pr, 'draft') ?? false,
     fork: headRepo === undefined || headRepo !== baseRepo,
-    state: str(pr, 'state') === 'closed' ? 'closed' : 'open',
+    state: field.oneOf(payload, 'pull_request.state', ['open', 'closed'] as const),
     merged: bool(pr, 'merged') ?? false,
+    updatedAt: field.timestamp(payload, 'pull_request.updated_at'),
   };
 }
 

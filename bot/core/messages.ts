@@ -25,8 +25,9 @@ export function draftRefusal(command: CommandName): string {
 
 export const FORK_NOTICE =
   'This pull request comes from a fork, so it is not deployed automatically (its code would ' +
-  'run with this project’s secrets). A maintainer can comment `/deploy` to deploy the current ' +
-  'head commit; later pushes need another `/deploy` or `/redeploy`.';
+  'run with this project’s secrets). A maintainer can comment `/deploy` to deploy the head ' +
+  'commit as it is when the comment is written (or `/deploy <sha>` to name it); later pushes ' +
+  'need another `/deploy` or `/redeploy`.';
 
 export const FORK_NEVER =
   'Pull requests from forks are never deployed in this repository (`previews.forks: never`).';
@@ -36,11 +37,11 @@ export function unknownCommand(word: string, suggestion: CommandName): string {
 }
 
 export const HELP = [
-  'Preview environment commands (write, maintain or admin permission needed; one per comment, at the start of a line):',
+  'Preview environment commands (write, maintain or admin permission needed; one per comment, at the start of a line of plain text, not in code, quotes or lists):',
   '',
   '| command | what it does |',
   '| --- | --- |',
-  '| `/deploy` | deploy the head commit (retries a failed environment at once; approves a fork’s head commit) |',
+  '| `/deploy` or `/deploy <sha>` | deploy the head commit (retries a failed environment at once; approves a fork’s head commit as it was when you wrote the comment); with a SHA, only if that commit is the head |',
   '| `/redeploy` | deploy the head commit again, even if it is already live |',
   '| `/destroy` | destroy the environment and keep it destroyed until `/deploy` |',
   '| `/status` | refresh the status comment |',

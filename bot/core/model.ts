@@ -11,6 +11,17 @@ export interface PullRequestRef {
   fork: boolean;
   state: 'open' | 'closed';
   merged: boolean;
+  /**
+   * GitHub's `updated_at` of the pull request when this fact was read (ISO 8601 UTC); orders
+   * deliveries that arrive out of order. Absent where the source does not say.
+   */
+  updatedAt?: string;
+  /**
+   * A time (GitHub's clock) by which `headSha` was already the head: the earliest `updatedAt`
+   * of a fact that showed this head. A fork approval covers the head only if it is no later
+   * than the comment. Kept by `mergePull`.
+   */
+  headSince?: string;
 }
 
 /**

@@ -2,7 +2,9 @@ import type { CommandEvent, Reaction, ReplyReason } from './actions.js';
 import type { CommandName } from './commands.js';
 import type { PullRequestRef } from './model.js';
 import type { Draft } from './plan-context.js';
+import { checkApproval } from './fork-approval.js';
 import * as msg from './messages.js';
+import { mergePull } from './pull-facts.js';
 import { converge, ensureEnv, markDirty } from './planner-steps.js';
 
 /** Refusals a user should read: the command is answered with 👎 and a reply saying why. */
@@ -20,7 +22,7 @@ export function onCommand(d: Draft, event: CommandEvent): void {
     react(d, event, 'confused');
     return reply(d, event, 'unknown_command', msg.unknownCommand(command.word, command.suggestion));
   }
-  const refusal = refusalFor(d, event.pull, command.name);
+  const refusal = refusalFor(d, event.pull, command.name) ?? approvalRefusal(d, event);
   if (refusal) return refuse(d, event, refusal);
   react(d, event, 'eyes');
   const env = ensureEnv(d, event.pull);
@@ -52,6 +54,13 @@ function refusalFor(d: Draft, pull: PullRequestRef, name: CommandName): Refusal 
   if (pull.draft) return { reason: 'draft', body: msg.draftRefusal(name) };
   if (pull.fork && d.ctx.forks === 'never') return { reason: 'fork_never', body: msg.FORK_NEVER };
   return null;
+}
+
+/** A deploy the comment does not cover: the head moved since, or is not the commit named. */
+function approvalRefusal(d: Draft, event: CommandEvent): Refusal | null {
+  const pull = mergePull(d.world.envs[event.pull.number]?.pull, event.pull);
+  const check = checkApproval(pull, event);
+  return check.ok ? null : { reason: 'head_moved', body: check.body };
 }
 
 function refuse(d: Draft, event: CommandEvent, refusal: Refusal): void {

@@ -2,6 +2,7 @@ import type { DeploymentState, RunAction } from './actions.js';
 import type { EnvRecord, PullRequestRef, RunKind, StepRecord } from './model.js';
 import { envName, newEnv } from './model.js';
 import type { Draft, PlanContext } from './plan-context.js';
+import { mergePull } from './pull-facts.js';
 import { holdsSlot, queuePositions, startable } from './slots.js';
 
 const MAX_STEPS = 10;
@@ -12,8 +13,9 @@ export function markDirty(d: Draft, env: EnvRecord): void {
 }
 
 export function ensureEnv(d: Draft, pull: PullRequestRef): EnvRecord {
+  const known = d.world.envs[pull.number]?.pull;
   const env = (d.world.envs[pull.number] ??= newEnv(pull, d.ctx.now));
-  env.pull = pull;
+  env.pull = mergePull(known, pull);
   return env;
 }
 

@@ -46,12 +46,10 @@ function handle(d: Draft, event: PlanEvent): void {
     case 'pr_updated':
       return onUpdated(d, event.pull);
     case 'pr_closed':
-    case 'pr_drafted': {
-      const env = d.world.envs[event.pull.number];
-      if (!env) return;
-      env.pull = event.pull;
-      return converge(d, env);
-    }
+    case 'pr_drafted':
+      // A close is kept even for a PR never seen, so that a late open cannot bring it back.
+      if (event.kind === 'pr_drafted' && !d.world.envs[event.pull.number]) return;
+      return converge(d, ensureEnv(d, event.pull));
     case 'command':
       return onCommand(d, event);
     case 'run_finished':

@@ -185,6 +185,7 @@ function routeFinding(env: EnvRecord, pull: PullRequestRef, routed: Set<string>)
       {
         kind: 'command',
         commentId: null,
+        writtenAt: null,
         actor: 'prenv reconcile',
         permission: 'admin',
         command: { kind: 'command', name: 'redeploy', line: 1 },

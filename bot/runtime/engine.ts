@@ -135,15 +135,26 @@ export class Engine {
     for (;;) {
       const batch = await this.options.store.pending(50, Date.now());
       if (batch.length === 0 || this.stopped) return;
-      // GitHub lookups of the whole batch (a command's PR and commenter) run at once; planning
-      // stays in delivery order, and an open or a close never waits behind a comment's lookup.
-      const completed = batch.map((d) =>
-        settle(toPlanEvent(d.payload as DomainEvent, this.options.github)),
+      const sources = {
+        github: this.options.github,
+        store: this.options.store,
+        logger: this.options.logger,
+      };
+      // A comment command needs its PR and commenter from GitHub, whatever the world says: the
+      // lookups of a batch run at once, so an open or a close never waits behind them. A PR
+      // event is judged against the world at its turn, after the deliveries before it.
+      const lookups = batch.map((d) =>
+        (d.payload as DomainEvent).kind === 'comment_command'
+          ? settle(toPlanEvent(d.payload as DomainEvent, sources))
+          : null,
       );
       for (const [i, delivery] of batch.entries()) {
         if (this.stopped) return;
         try {
-          const event = unwrap(await completed[i]!);
+          const early = lookups[i];
+          const event = early
+            ? unwrap(await early)
+            : await toPlanEvent(delivery.payload as DomainEvent, sources);
           if (event) await this.handle(event, delivery.id);
         } catch (err) {
           await this.failed(delivery, err);

@@ -65,6 +65,7 @@ export async function gatherReconcileInput(
     fork: p.fork,
     state: 'open',
     merged: false,
+    ...(p.updatedAt ? { updatedAt: p.updatedAt } : {}),
   }));
 
   let servers: HetznerServer[] = [];

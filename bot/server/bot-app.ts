@@ -10,7 +10,7 @@ import { checkHealth } from './health.js';
 import { allowCertificateFor } from './live-hosts.js';
 import { close, createBotHttpServer, listen } from './http-server.js';
 import type { ServeSettings } from './serve-settings.js';
-import { createWebhookHandler } from './webhook-handler.js';
+import { createWebhookHandler, screenWebhookHeaders } from './webhook-handler.js';
 import { wirePorts, type PortOverrides } from './wiring.js';
 
 export interface BotApp {
@@ -71,10 +71,12 @@ export async function startBotApp(input: {
       secret: settings.webhookSecret,
       store,
       appLogin: settings.appLogin,
+      repository: `${config.github.owner}/${config.github.repo}`,
       logger,
       now: Date.now,
       onQueued: wake,
     }),
+    screenWebhook: screenWebhookHeaders,
     allowCertificate: allowCertificateFor(config, async () => (await store.loadWorld()).world),
     health: () =>
       checkHealth({

@@ -1,56 +1,146 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../core/logger.js';
-import { BodyTooLargeError, readBody } from './read-body.js';
+import {
+  BodyBudget,
+  BodyTooLargeError,
+  BudgetExhaustedError,
+  readBudgetedBody,
+} from './body-budget.js';
 import type { WebhookAnswer, WebhookRequest } from './webhook-handler.js';
 
-/** GitHub caps webhook payloads at 25 MB. */
-const MAX_BODY = 25 * 1024 * 1024;
+/** GitHub caps webhook payloads at 25 MB ("Webhook payloads are capped at 25 MB", GitHub docs). */
+export const MAX_WEBHOOK_BODY = 25 * 1024 * 1024;
+/** Seconds a client is asked to wait when the budget is spent. */
+const RETRY_AFTER_S = 5;
+/** Whole request, headers and body: GitHub sends a delivery in well under a second. */
+const REQUEST_TIMEOUT_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 10_000;
 
 export interface BotHttpOptions {
   handleWebhook: (req: WebhookRequest) => Promise<WebhookAnswer>;
-  /** Caddy's on-demand TLS asks whether to get a certificate for this host. */
+  /**
+   * Answers a delivery from its headers alone (no event name, no delivery id, no signature), so
+   * such a request is refused before its body is read; null lets it through.
+   */
+  screenWebhook?: (headers: WebhookRequest['headers']) => WebhookAnswer | null;
+  /** Caddy's on-demand TLS asks whether to get a certificate for this host (as sent). */
   allowCertificate: (host: string) => Promise<boolean>;
   health: () => Promise<{ ok: boolean; detail: Record<string, unknown> }>;
   logger: Logger;
+  /** Most bytes of one webhook body (default: GitHub's 25 MB). */
+  maxBodyBytes?: number;
+  /** Bytes of not-yet-verified bodies held at once (default: twice `maxBodyBytes`). */
+  unverifiedBudget?: BodyBudget;
 }
 
 export const WEBHOOK_PATH = '/webhooks/github';
 
+type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+
+/**
+ * The bot's HTTP edge. Every request gets an answer and nothing it sends can stop the process:
+ * an unparsable target is a 400, an unknown path a 404, a wrong method a 405, and any throw from
+ * a handler a 500 (logged). Node's own parser answers malformed requests (400, 431) before they
+ * get here.
+ */
 export function createBotHttpServer(options: BotHttpOptions): Server {
-  return createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = `${req.method} ${url.pathname}`;
-    const handle = async () => {
-      if (route === `POST ${WEBHOOK_PATH}`) {
-        const body = await readBody(req, MAX_BODY);
-        const answer = await options.handleWebhook({ headers: req.headers, body });
-        return json(res, answer.status, answer.body);
-      }
-      if (route === 'GET /healthz') {
+  const maxBytes = options.maxBodyBytes ?? MAX_WEBHOOK_BODY;
+  const budget = options.unverifiedBudget ?? new BodyBudget(2 * maxBytes);
+  const routes: Record<string, Partial<Record<string, Route>>> = {
+    [WEBHOOK_PATH]: {
+      POST: async (req, res) => {
+        const early = options.screenWebhook?.(req.headers);
+        if (early) {
+          // The body is not wanted: close rather than read it to keep the connection.
+          res.setHeader('connection', 'close');
+          return json(res, early.status, early.body);
+        }
+        const body = await readBudgetedBody(req, { maxBytes, budget });
+        try {
+          const answer = await options.handleWebhook({ headers: req.headers, body: body.text });
+          json(res, answer.status, answer.body);
+        } finally {
+          body.release();
+        }
+      },
+    },
+    '/healthz': {
+      GET: async (_req, res) => {
         const health = await options.health();
-        return json(res, health.ok ? 200 : 503, health);
+        json(res, health.ok ? 200 : 503, health);
+      },
+    },
+    '/tls/ask': {
+      GET: async (_req, res, url) => {
+        const domains = url.searchParams.getAll('domain');
+        const domain = domains.length === 1 ? domains[0]! : '';
+        const allowed = domain !== '' && (await options.allowCertificate(domain));
+        json(res, allowed ? 200 : 404, { domain: domain.slice(0, 300), allowed });
+      },
+    },
+  };
+
+  const server = createServer((req, res) => {
+    // A client that goes away mid-request makes these emit; the answer is simply dropped.
+    req.on('error', () => {});
+    res.on('error', () => {});
+    const started = { method: String(req.method).slice(0, 20), path: '' };
+    const respond = async () => {
+      const url = parseTarget(req.url);
+      if (!url) return json(res, 400, { status: 'rejected', message: 'malformed request target' });
+      started.path = url.pathname.slice(0, 200);
+      const methods = Object.hasOwn(routes, url.pathname) ? routes[url.pathname]! : null;
+      if (!methods) return json(res, 404, { status: 'not_found' });
+      const route = Object.hasOwn(methods, req.method ?? '') ? methods[req.method!] : undefined;
+      if (!route) {
+        res.setHeader('allow', Object.keys(methods).join(', '));
+        return json(res, 405, { status: 'method_not_allowed' });
       }
-      if (route === 'GET /tls/ask') {
-        const host = url.searchParams.get('domain') ?? '';
-        const allowed = host !== '' && (await options.allowCertificate(host.toLowerCase()));
-        return json(res, allowed ? 200 : 404, { domain: host, allowed });
-      }
-      return json(res, 404, { status: 'not_found' });
+      await route(req, res, url);
     };
-    handle().catch((err: unknown) => {
-      if (err instanceof BodyTooLargeError)
+    respond().catch((err: unknown) => {
+      if (err instanceof BodyTooLargeError) {
+        res.setHeader('connection', 'close');
         return json(res, 413, { status: 'rejected', message: err.message });
-      options.logger.error('request failed', { route, error: String(err) });
-      return json(res, 500, { status: 'error' });
+      }
+      if (err instanceof BudgetExhaustedError) {
+        options.logger.warn('refused a request body: unverified body budget spent', {
+          inUse: budget.inUse,
+          limit: budget.limitBytes,
+        });
+        res.setHeader('connection', 'close');
+        res.setHeader('retry-after', String(RETRY_AFTER_S));
+        return json(res, 503, { status: 'busy', message: err.message });
+      }
+      if (res.destroyed || req.socket.destroyed) return; // the client went away
+      options.logger.error('request failed', { ...started, error: String(err) });
+      json(res, 500, { status: 'error' });
     });
   });
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  return server;
+}
+
+/** The request target as a URL; null unless it is an origin-form path (`/…`) that parses. */
+function parseTarget(target: string | undefined): URL | null {
+  if (!target?.startsWith('/')) return null;
+  try {
+    return new URL(`http://localhost${target}`);
+  } catch {
+    return null;
+  }
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return;
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
 }
 
 export async function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {

@@ -4,19 +4,38 @@ import type { World } from '../core/model.js';
 const SERVING = new Set(['deploying', 'live', 'redeploying']);
 
 /**
- * Caddy's on-demand TLS asks before it gets a certificate: yes for production, staging and
- * PR environments that exist now, no for anything else (certificates are rate limited).
+ * A host name as Caddy may send it, compared in one spelling: lowercase, without one trailing
+ * dot (the DNS root). Anything else (a port, a second dot, spaces) stays and will not match.
+ */
+export function canonicalHost(host: string): string {
+  const lower = host.toLowerCase();
+  return lower.endsWith('.') ? lower.slice(0, -1) : lower;
+}
+
+/**
+ * Caddy's on-demand TLS asks before it gets a certificate, and that answer is the only gate
+ * before Let's Encrypt (50 certificates per registered domain per week): yes for the production
+ * and staging hosts, and for the exact host of a PR environment that exists now (`pr-7…`, never
+ * `pr-07…` or `pr-7.0…`: the number is read back and the host rebuilt from it); no for
+ * anything else.
  */
 export function allowCertificateFor(config: Config, world: () => Promise<World>) {
+  const template = canonicalHost(config.previews.host);
   const pattern = new RegExp(
-    `^${config.previews.host.split('{{number}}').map(escapeRegExp).join('(\\d+)')}$`,
+    `^${template.split('{{number}}').map(escapeRegExp).join('([1-9][0-9]{0,15})')}$`,
   );
-  const fixed = new Set([config.environments.production.host, config.environments.staging.host]);
-  return async (host: string): Promise<boolean> => {
+  const fixed = new Set(
+    [config.environments.production.host, config.environments.staging.host].map(canonicalHost),
+  );
+  const hostOf = (pr: number) => template.replaceAll('{{number}}', String(pr));
+  return async (asked: string): Promise<boolean> => {
+    const host = canonicalHost(asked);
     if (fixed.has(host)) return true;
     const match = pattern.exec(host);
     if (!match) return false;
-    const env = (await world()).envs[Number(match[1])];
+    const pr = Number(match[1]);
+    if (!Number.isSafeInteger(pr) || hostOf(pr) !== host) return false;
+    const env = (await world()).envs[pr];
     return env !== undefined && SERVING.has(env.phase);
   };
 }

@@ -1,5 +1,5 @@
 import { Webhooks } from '@octokit/webhooks';
-import { mapWebhook, type DomainEvent } from '../core/events.js';
+import { mapWebhook } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
 import type { StateStore } from '../adapters/store/state-store.js';
 
@@ -10,13 +10,15 @@ export interface WebhookRequest {
 
 export interface WebhookAnswer {
   status: number;
-  body: { status: string; message?: string; event?: string };
+  body: { status: string; message?: string; event?: string; field?: string };
 }
 
 export interface WebhookHandlerOptions {
   secret: string;
   store: StateStore;
   appLogin: string;
+  /** `owner/repo` from prenv.yml: deliveries of other repositories are answered `ignored`. */
+  repository: string;
   logger: Logger;
   now: () => number;
   /** Called after a delivery was queued, to wake the worker. */
@@ -29,25 +31,41 @@ const header = (h: WebhookRequest['headers'], name: string): string | undefined 
 };
 
 /**
+ * The answer a delivery gets from its headers alone, before its body is read: 400 without
+ * `X-GitHub-Event` or `X-GitHub-Delivery`, 401 without `X-Hub-Signature-256`; null otherwise.
+ */
+export function screenWebhookHeaders(headers: WebhookRequest['headers']): WebhookAnswer | null {
+  if (!header(headers, 'x-github-event') || !header(headers, 'x-github-delivery')) {
+    return {
+      status: 400,
+      body: { status: 'rejected', message: 'missing X-GitHub-Event or X-GitHub-Delivery' },
+    };
+  }
+  if (!header(headers, 'x-hub-signature-256'))
+    return { status: 401, body: { status: 'rejected', message: 'missing X-Hub-Signature-256' } };
+  return null;
+}
+
+/**
  * Verifies, maps and queues one delivery, and nothing else: GitHub waits at most 10 s, and
- * everything slow happens in the worker.
+ * everything slow happens in the worker. Answers: 401 unsigned or wrongly signed; 400 not JSON
+ * or a field GitHub never sends (`field` names it); 202 `ignored` (with the reason: another
+ * repository, an event or action prenv does not act on); 202 `queued`; 200 `duplicate`.
  */
 export function createWebhookHandler(options: WebhookHandlerOptions) {
   const webhooks = new Webhooks({ secret: options.secret });
   return async (req: WebhookRequest): Promise<WebhookAnswer> => {
-    const name = header(req.headers, 'x-github-event');
-    const id = header(req.headers, 'x-github-delivery');
-    const signature = header(req.headers, 'x-hub-signature-256');
-    if (!name || !id) {
-      return {
-        status: 400,
-        body: { status: 'rejected', message: 'missing X-GitHub-Event or X-GitHub-Delivery' },
-      };
-    }
-    const log = options.logger.child({ delivery: id, event: name });
-    if (!signature) {
-      log.warn('refused an unsigned delivery');
-      return { status: 401, body: { status: 'rejected', message: 'missing X-Hub-Signature-256' } };
+    const screened = screenWebhookHeaders(req.headers);
+    const name = header(req.headers, 'x-github-event')!;
+    const id = header(req.headers, 'x-github-delivery')!;
+    const signature = header(req.headers, 'x-hub-signature-256')!;
+    const log = options.logger.child({
+      delivery: id?.slice(0, 100),
+      event: name?.slice(0, 100),
+    });
+    if (screened) {
+      if (screened.status === 401) log.warn('refused an unsigned delivery');
+      return screened;
     }
     if (!(await webhooks.verify(req.body, signature).catch(() => false))) {
       log.warn('refused a delivery with a wrong signature');
@@ -62,9 +80,19 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     } catch {
       return { status: 400, body: { status: 'rejected', message: 'body is not JSON' } };
     }
-    const event: DomainEvent = mapWebhook(name, payload, { appLogin: options.appLogin });
+    const event = mapWebhook(name, payload, {
+      appLogin: options.appLogin,
+      repository: options.repository,
+    });
+    if (event.kind === 'invalid') {
+      log.warn('refused a delivery with an invalid field', { field: event.field });
+      return {
+        status: 400,
+        body: { status: 'rejected', field: event.field, message: event.message },
+      };
+    }
     if (event.kind === 'ignored') {
-      log.debug('ignored', { reason: event.reason });
+      log.info('ignored', { reason: event.reason });
       return { status: 202, body: { status: 'ignored', message: event.reason } };
     }
     const result = await options.store.enqueue({

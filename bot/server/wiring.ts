@@ -68,6 +68,7 @@ export async function wirePorts(input: {
           createOctokit({ auth: settings.github, baseUrl: settings.githubApiUrl, logger }),
           config.github,
           settings.secrets,
+          settings.github.mode,
         )
       : offlineGitHub(logger));
   const consul = createConsulClient({

@@ -19,6 +19,7 @@ beforeAll(async () => {
     kind: 'comment_command',
     pr: 12,
     commentId: 5,
+    writtenAt: '2026-01-01T00:00:00Z',
     actor: 'someone',
     command: { kind: 'command', name: 'deploy', line: 1 },
   };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mapWebhook } from '../../bot/core/events.js';
 import { actionsWithExamples, example } from './webhook-examples.js';
 
-const options = { appLogin: 'prenv[bot]' };
+const options = { appLogin: 'prenv[bot]', repository: 'Codertocat/Hello-World' };
 type Payload = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function pr(action: string, edit: (p: Payload) => void = () => {}): Payload {
@@ -38,6 +38,7 @@ describe('mapWebhook: pull_request', () => {
         fork: false,
         state: 'open',
         merged: false,
+        updatedAt: '2019-05-15T15:20:33.000Z',
       },
     });
   });
@@ -110,11 +111,12 @@ describe('mapWebhook: pull_request', () => {
     expect(event).toMatchObject({ kind: 'pr_opened', pull: { fork: true } });
   });
 
-  it('ignores a payload without a usable pull_request', () => {
-    const event = mapWebhook('pull_request', { action: 'opened' }, options);
-    expect(event).toEqual({
-      kind: 'ignored',
-      reason: 'pull_request.opened: payload has no usable pull_request',
+  it('refuses a payload without a pull_request, naming the field', () => {
+    const payload = { action: 'opened', repository: { full_name: 'Codertocat/Hello-World' } };
+    expect(mapWebhook('pull_request', payload, options)).toEqual({
+      kind: 'invalid',
+      field: 'pull_request',
+      message: 'pull_request: expected an object, got nothing',
     });
   });
 
@@ -135,6 +137,7 @@ describe('mapWebhook: issue_comment', () => {
       commentId: payload.comment.id,
       actor: payload.comment.user.login,
       command: { kind: 'command', name: 'deploy', line: 1 },
+      writtenAt: '2019-05-15T15:20:21.000Z',
     });
   });
 
@@ -187,9 +190,125 @@ describe('mapWebhook: issue_comment', () => {
       p.sender.login = 'preview-helper';
       p.comment.user.login = 'preview-helper';
     });
-    expect(mapWebhook('issue_comment', payload, { appLogin: 'preview-helper' }).kind).toBe(
-      'ignored',
-    );
+    expect(
+      mapWebhook('issue_comment', payload, { ...options, appLogin: 'preview-helper' }).kind,
+    ).toBe('ignored');
     expect(mapWebhook('issue_comment', payload, options).kind).toBe('comment_command');
+  });
+});
+
+describe('mapWebhook: only the configured repository is acted on', () => {
+  it.each([
+    ['pull_request', () => pr('closed')],
+    ['pull_request', () => pr('opened')],
+    ['issue_comment', () => comment('/destroy')],
+  ])('ignores a %s delivery of another repository, saying which', (name, payload) => {
+    const p = payload();
+    p.repository.full_name = 'someorg/other-repo';
+    expect(mapWebhook(name, p, options)).toEqual({
+      kind: 'ignored',
+      reason: `${name}: repository someorg/other-repo is not Codertocat/Hello-World`,
+    });
+  });
+
+  it.each(['codertocat/hello-world', 'CODERTOCAT/HELLO-WORLD'])(
+    'compares the repository without case (%s)',
+    (fullName) => {
+      const p = pr('opened', (x) => (x.repository.full_name = fullName));
+      expect(mapWebhook('pull_request', p, options).kind).toBe('pr_opened');
+    },
+  );
+
+  it.each([
+    ['no repository', (p: Payload) => delete p.repository],
+    ['a repository without full_name', (p: Payload) => delete p.repository.full_name],
+    ['a repository named by a number', (p: Payload) => (p.repository.full_name = 7)],
+  ])('ignores a delivery with %s', (_label, edit) => {
+    expect(mapWebhook('pull_request', pr('closed', edit), options)).toEqual({
+      kind: 'ignored',
+      reason: 'pull_request: the delivery names no repository',
+    });
+  });
+
+  it('does not take a similar name for the configured one', () => {
+    for (const name of ['Codertocat/Hello-World2', 'Codertocat/Hello-World/x', 'Codertocat']) {
+      const p = pr('opened', (x) => (x.repository.full_name = name));
+      expect(mapWebhook('pull_request', p, options).kind).toBe('ignored');
+    }
+  });
+});
+
+describe('mapWebhook: fields the core relies on are checked at the edge', () => {
+  const cases: [string, string, (p: Payload) => void, string][] = [
+    ['pull_request', 'pull_request.number', (p) => (p.pull_request.number = 0), '0'],
+    ['pull_request', 'pull_request.number', (p) => (p.pull_request.number = -1), '-1'],
+    ['pull_request', 'pull_request.number', (p) => (p.pull_request.number = 1.5), '1.5'],
+    ['pull_request', 'pull_request.number', (p) => (p.pull_request.number = 1e21), '1e+21'],
+    ['pull_request', 'pull_request.number', (p) => (p.pull_request.number = '7'), '"7"'],
+    ['pull_request', 'pull_request.number', (p) => (p.pull_request.number = null), 'null'],
+    [
+      'pull_request',
+      'pull_request.head.sha',
+      (p) => (p.pull_request.head.sha = 'ec26c3e'),
+      '"ec26c3e"',
+    ],
+    [
+      'pull_request',
+      'pull_request.head.sha',
+      (p) => (p.pull_request.head.sha = 'Z'.repeat(40)),
+      `"${'Z'.repeat(40)}"`,
+    ],
+    [
+      'pull_request',
+      'pull_request.head.sha',
+      (p) => (p.pull_request.head.sha = `${'a'.repeat(40)}\n`),
+      '"' + 'a'.repeat(40) + '\\n"',
+    ],
+    ['pull_request', 'pull_request.head.sha', (p) => delete p.pull_request.head, 'nothing'],
+    ['pull_request', 'pull_request.state', (p) => (p.pull_request.state = 'merged'), '"merged"'],
+    [
+      'pull_request',
+      'pull_request.updated_at',
+      (p) => (p.pull_request.updated_at = 'yesterday'),
+      '"yesterday"',
+    ],
+    ['pull_request', 'action', (p) => (p.action = 'Opened'), '"Opened"'],
+    ['pull_request', 'action', (p) => (p.action = 7), '7'],
+    ['pull_request', 'action', (p) => delete p.action, 'nothing'],
+    ['issue_comment', 'issue.number', (p) => (p.issue.number = 0), '0'],
+    ['issue_comment', 'comment.id', (p) => (p.comment.id = -5), '-5'],
+    [
+      'issue_comment',
+      'comment.created_at',
+      (p) => (p.comment.created_at = '2019-13-45T99:00:00Z'),
+      '"2019-13-45T99:00:00Z"',
+    ],
+    ['issue_comment', 'comment.body', (p) => (p.comment.body = { text: '/deploy' }), 'an object'],
+    ['issue_comment', 'action', (p) => (p.action = 'created '), '"created "'],
+  ];
+
+  it.each(cases)('%s: refuses %s = %s', (name, field, edit, shown) => {
+    const payload = name === 'pull_request' ? pr('closed', edit) : comment('/deploy', edit);
+    const event = mapWebhook(name, payload, options);
+    expect(event).toMatchObject({ kind: 'invalid', field });
+    expect(event.kind === 'invalid' && event.message).toContain(`got ${shown}`);
+  });
+
+  it('checks every handled pull_request action, closed included', () => {
+    for (const action of ['opened', 'reopened', 'ready_for_review', 'synchronize', 'closed']) {
+      const p = pr(action === 'synchronize' ? 'synchronize' : 'opened', (x) => {
+        x.action = action;
+        x.pull_request.number = 0;
+      });
+      expect(mapWebhook('pull_request', p, options)).toMatchObject({
+        kind: 'invalid',
+        field: 'pull_request.number',
+      });
+    }
+  });
+
+  it('does not check the fields of actions it ignores', () => {
+    const p = pr('labeled', (x) => (x.pull_request.number = 0));
+    expect(mapWebhook('pull_request', p, options).kind).toBe('ignored');
   });
 });

@@ -45,6 +45,7 @@ export function command(
     kind: 'command',
     pull: p,
     commentId: 900 + p.number,
+    writtenAt: null,
     actor,
     permission,
     command: parsed,

@@ -145,6 +145,7 @@ const cases: Case[] = [
         kind: 'command',
         pull: pull(1, { fork: true }),
         commentId: 5,
+        writtenAt: null,
         actor: 'm',
         permission: 'admin',
         command: { kind: 'command', name: 'deploy', line: 1 },
@@ -157,11 +158,11 @@ const cases: Case[] = [
     phases: { 1: 'live' },
   },
   {
-    name: 'closing a PR the bot never saw does nothing',
+    name: 'closing a PR the bot never saw only records it closed (a late open cannot revive it)',
     setup: () => {},
     event: () => ({ kind: 'pr_closed', pull: pull(9, { state: 'closed' }) }),
     actions: [],
-    phases: {},
+    phases: { 9: 'absent' },
   },
   {
     name: 'an ignored event does nothing',

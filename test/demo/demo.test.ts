@@ -19,9 +19,9 @@ describe('npm run demo', () => {
     const lines = result.stdout.split('\n');
     const probes = lines.filter((l) => l.includes('through Caddy →')).map((l) => l.trim());
     expect(probes).toEqual([
-      'GET http://pr-7.pr.aipacto.com/ through Caddy → 200 "aipacto-pr-7-web 3f2c9a1"',
-      'GET http://pr-7.pr.aipacto.com/ through Caddy → 200 "aipacto-pr-7-web 8d41e07"',
-      'GET http://pr-7.pr.aipacto.com/ through Caddy → 200 "aipacto-pr-7-web 8d41e07"',
+      'GET http://pr-7.pr.aipacto.com/ through Caddy → 200 "aipacto-pr-7-web 3f2c9a1e5b7d4c0a9e8f6b2d1c3a5e7f9b0d2c4e"',
+      'GET http://pr-7.pr.aipacto.com/ through Caddy → 200 "aipacto-pr-7-web 8d41e07c2b9a6f3e1d5c7b9a0e2f4d6c8b1a3e5f"',
+      'GET http://pr-7.pr.aipacto.com/ through Caddy → 200 "aipacto-pr-7-web 8d41e07c2b9a6f3e1d5c7b9a0e2f4d6c8b1a3e5f"',
       'GET http://pr-7.pr.aipacto.com/ through Caddy → 404 "no preview environment here"',
     ]);
     expect(result.stdout).toContain('the cloud is SIMULATED');

@@ -69,10 +69,12 @@ describe("OctokitGitHub against GitHub's OpenAPI description (Prism)", () => {
   it('edits the sticky comment in place when one carries the marker', async () => {
     const gh = tokenGitHub();
     const start = prism.requests.length;
-    // GitHub's example comment says "Me too"; used as the marker, it is found and edited.
+    // GitHub's example comment says "Me too" and is written by octocat, the example token's
+    // user (GET /user): used as the marker, it is found and edited.
     expect(await gh.upsertStickyComment(7, 'Me too', 'Me too: updated')).toBe(1);
     const calls = prism.requests.slice(start).map((r) => `${r.method} ${new URL(r.url).pathname}`);
     expect(calls).toEqual([
+      'GET /user',
       'GET /repos/aipacto/aipacto/issues/7/comments',
       'PATCH /repos/aipacto/aipacto/issues/comments/1',
     ]);

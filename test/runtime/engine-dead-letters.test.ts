@@ -34,6 +34,7 @@ const deployCommand = (pr: number, actor: string, commentId: number) => ({
   kind: 'comment_command' as const,
   pr,
   commentId,
+  writtenAt: '2026-01-01T00:00:00Z',
   actor,
   command: parseCommand('/deploy')!,
 });

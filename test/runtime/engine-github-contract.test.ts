@@ -48,6 +48,7 @@ describe('every GitHub request of a PR life cycle', () => {
       commentId: 41,
       actor: 'maintainer',
       command: command('/redeploy'),
+      writtenAt: '2025-01-15T12:00:00.000Z',
     });
     await h.deliver('c2', {
       kind: 'comment_command',
@@ -55,6 +56,7 @@ describe('every GitHub request of a PR life cycle', () => {
       commentId: 42,
       actor: 'visitor',
       command: command('/destroy'),
+      writtenAt: '2025-01-15T12:00:00.000Z',
     });
     await h.engine.idle();
     await h.deliver('close', {
@@ -69,6 +71,7 @@ describe('every GitHub request of a PR life cycle', () => {
     );
     expect(kinds).toEqual(
       new Set([
+        'GET /user',
         'GET /repos/aipacto/aipacto/issues/N/comments',
         'POST /repos/aipacto/aipacto/issues/N/comments',
         'POST /repos/aipacto/aipacto/deployments',

@@ -14,6 +14,7 @@ describe('lookAhead: what received deliveries say before they are planned', () =
     kind: 'comment_command',
     pr: 4,
     commentId: 1,
+    writtenAt: '2026-01-01T00:00:00Z',
     actor: 'm',
     command: { kind: 'command', name, line: 1 },
   });
@@ -140,6 +141,7 @@ describe('engine: no server for a PR whose close is already received', () => {
         kind: 'comment_command',
         pr,
         commentId: 100 + pr,
+        writtenAt: '2026-01-01T00:00:00Z',
         actor: 'maintainer',
         command: { kind: 'command', name: 'deploy', line: 1 },
       });

@@ -7,7 +7,7 @@ import { openSqliteStore } from '../../bot/adapters/store/sqlite-store.js';
 import { startLocalStack, FAKE_TERRAFORM, type LocalStack } from '../support/local-stack.js';
 import { startGitHubHttpFake, type GitHubHttpFake } from '../fakes/github/github-http.js';
 import { repoRoot } from '../support/tools.js';
-import { realPayload } from '../support/webhook-examples.js';
+import { inRepository, realPayload } from '../support/webhook-examples.js';
 import { until } from '../runtime/harness.js';
 import { startServe, type ServeProcess } from './serve-process.js';
 
@@ -73,7 +73,7 @@ function prPayload(action: string, pr: number): Record<string, unknown> {
       author: 'dev',
     });
   }
-  return payload;
+  return inRepository(payload, 'aipacto/aipacto');
 }
 
 async function phaseOf(statePath: string, pr: number): Promise<string | undefined> {

@@ -9,7 +9,12 @@ import { silentLogger } from '../../bot/core/logger.js';
 import { close, createBotHttpServer, listen, WEBHOOK_PATH } from '../../bot/server/http-server.js';
 import { createWebhookHandler } from '../../bot/server/webhook-handler.js';
 import type { DomainEvent } from '../../bot/core/events.js';
-import { prCommentPayload, realPayload, signedDelivery } from '../support/webhook-examples.js';
+import {
+  inRepository,
+  prCommentPayload,
+  realPayload,
+  signedDelivery,
+} from '../support/webhook-examples.js';
 
 const SECRET = 'webhook-secret-for-tests';
 let store: StateStore;
@@ -25,6 +30,7 @@ beforeAll(async () => {
       secret: SECRET,
       store,
       appLogin: 'prenv[bot]',
+      repository: 'Codertocat/Hello-World',
       logger: silentLogger,
       now: () => 1_000,
       onQueued: () => void wakeups++,
@@ -59,7 +65,12 @@ async function post(
   });
   return {
     status: res.status,
-    body: (await res.json()) as { status: string; event?: string; message?: string },
+    body: (await res.json()) as {
+      status: string;
+      event?: string;
+      message?: string;
+      field?: string;
+    },
   };
 }
 
@@ -153,6 +164,41 @@ describe('webhook endpoint with real payloads', () => {
     });
     expect(await queuedEvents()).toHaveLength(1);
     expect(wakeups).toBe(before + 1);
+  });
+});
+
+describe('deliveries the bot must not act on', () => {
+  it.each([
+    ['pull_request', () => realPayload('pull_request', 'closed')],
+    ['pull_request', () => realPayload('pull_request', 'opened')],
+    ['issue_comment', () => prCommentPayload('/destroy', 'maintainer', 2)],
+  ])('answers a %s of another repository 202 ignored, queueing nothing', async (name, payload) => {
+    const answer = await post(name, inRepository(payload(), 'someorg/other-repo'));
+    expect(answer).toEqual({
+      status: 202,
+      body: {
+        status: 'ignored',
+        message: `${name}: repository someorg/other-repo is not Codertocat/Hello-World`,
+      },
+    });
+    expect(await queuedEvents()).toEqual([]);
+  });
+
+  it.each([
+    ['pull_request.number', 0],
+    ['pull_request.number', -1],
+    ['pull_request.number', 1.5],
+    ['pull_request.number', 1e21],
+    ['pull_request.head.sha', 'abc1234'],
+  ])('answers 400 naming %s for %s, queueing nothing', async (field, value) => {
+    const payload = realPayload('pull_request', 'closed');
+    const pull = payload.pull_request as Record<string, Record<string, unknown>>;
+    if (field === 'pull_request.number') (pull as Record<string, unknown>).number = value;
+    else pull.head!.sha = value;
+    const answer = await post('pull_request', payload);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ status: 'rejected', field });
+    expect(await queuedEvents()).toEqual([]);
   });
 });
 

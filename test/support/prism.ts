@@ -7,6 +7,8 @@ import { repoRoot } from './tools.js';
 
 /** The GitHub REST paths prenv calls; the mock serves exactly these from GitHub's own description. */
 export const GITHUB_PATHS = [
+  '/app',
+  '/user',
   '/app/installations/{installation_id}/access_tokens',
   '/repos/{owner}/{repo}/collaborators/{username}/permission',
   '/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions',

@@ -8,6 +8,17 @@ interface ExampleGroup {
 
 const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as ExampleGroup[];
 
+/** The repository of every example payload. */
+export const EXAMPLE_REPOSITORY = 'Codertocat/Hello-World';
+
+/** A copy of `payload` as delivered for repository `fullName` (`owner/repo`). */
+export function inRepository<T extends Record<string, unknown>>(payload: T, fullName: string): T {
+  const copy = structuredClone(payload);
+  const repository = (copy.repository ?? {}) as Record<string, unknown>;
+  (copy as Record<string, unknown>).repository = { ...repository, full_name: fullName };
+  return copy;
+}
+
 /** A real payload from @octokit/webhooks-examples, by event name and action (and an optional filter). */
 export function realPayload(
   name: string,

@@ -17,6 +17,8 @@ export interface OpenPullRequest {
   draft: boolean;
   fork: boolean;
   author: string;
+  /** GitHub's `updated_at` of the pull request (ISO 8601), when the source gives it. */
+  updatedAt?: string;
 }
 
 export interface PullRequestDetails extends OpenPullRequest {
@@ -29,7 +31,10 @@ export interface PullRequestDetails extends OpenPullRequest {
 export interface GitHubPort {
   permissionOf(username: string): Promise<RepoPermission>;
   react(commentId: number, content: ReactionContent): Promise<void>;
-  /** Creates the one comment carrying `marker`, or edits it in place. Returns its id. */
+  /**
+   * Creates the one comment carrying `marker` written by the bot itself, or edits it in place;
+   * comments by anyone else are never edited, marker or not. Returns its id.
+   */
   upsertStickyComment(pr: number, marker: string, body: string): Promise<number>;
   reply(pr: number, body: string): Promise<void>;
   createDeployment(input: {

@@ -30,6 +30,7 @@ async function allPages<T>(fetchPage: (page: number) => Promise<{ data: T[] }>):
 
 interface PullPayload {
   number: number;
+  updated_at: string;
   title: string;
   draft?: boolean;
   user: { login: string } | null;
@@ -46,6 +47,7 @@ function toOpenPullRequest(p: PullPayload): OpenPullRequest {
     draft: p.draft ?? false,
     fork: p.head.repo?.full_name !== p.base.repo.full_name,
     author: p.user?.login ?? 'unknown',
+    updatedAt: p.updated_at,
   };
 }
 
@@ -60,11 +62,36 @@ const PERMISSIONS: readonly RepoPermission[] = [
 
 /** GitHubPort over Octokit; every library error becomes a GitHubError. */
 export class OctokitGitHub implements GitHubPort {
+  private ownLogin: Promise<string> | null = null;
+
+  /** `authMode` says how to learn the bot's own login: the App's slug, or the token's user. */
   constructor(
     private readonly octokit: Octokit,
     private readonly repo: RepoRef,
     private readonly secrets: string[] = [],
+    private readonly authMode: 'app' | 'token' = 'token',
   ) {}
+
+  /**
+   * The login our comments are written by, asked once: `<slug>[bot]` for a GitHub App (`GET
+   * /app`, authenticated with the App's JWT by @octokit/auth-app), the user's login for a token
+   * (`GET /user`). A failed lookup is asked again next time.
+   */
+  private login(): Promise<string> {
+    this.ownLogin ??= (async () => {
+      if (this.authMode === 'app') {
+        const { data } = await this.octokit.rest.apps.getAuthenticated();
+        if (!data?.slug) throw new Error('GitHub did not say which App this is (GET /app)');
+        return `${data.slug}[bot]`;
+      }
+      const { data } = await this.octokit.rest.users.getAuthenticated();
+      return data.login;
+    })().catch((err: unknown) => {
+      this.ownLogin = null;
+      throw err;
+    });
+    return this.ownLogin;
+  }
 
   private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
     try {
@@ -103,6 +130,7 @@ export class OctokitGitHub implements GitHubPort {
   async upsertStickyComment(pr: number, marker: string, body: string): Promise<number> {
     const text = body.includes(marker) ? body : `${marker}\n${body}`;
     return this.call('sticky comment', async () => {
+      const self = (await this.login()).toLowerCase();
       const comments = await allPages((page) =>
         this.octokit.rest.issues.listComments({
           ...this.repo,
@@ -111,7 +139,10 @@ export class OctokitGitHub implements GitHubPort {
           page,
         }),
       );
-      const existing = comments.find((c) => c.body?.includes(marker));
+      // Ours only: anyone can paste the marker into a comment of their own.
+      const existing = comments.find(
+        (c) => c.user?.login.toLowerCase() === self && c.body?.includes(marker),
+      );
       if (existing) {
         if (existing.body !== text) {
           await this.octokit.rest.issues.updateComment({

@@ -42,6 +42,7 @@ export async function runPrCommand(input: {
   const event: CommandEvent = {
     kind: 'command',
     commentId: null,
+    writtenAt: null,
     actor: input.actor,
     permission: 'admin',
     command: { kind: 'command', name: command, line: 1 },

@@ -11,6 +11,8 @@ import { MemoryGitHub } from './memory-github.js';
 export interface GitHubHttpFake {
   url: string;
   state: MemoryGitHub;
+  /** `METHOD /path` of every request, in order. */
+  requests: string[];
   openPull(pull: Omit<PullRequestDetails, 'state' | 'merged'>): void;
   closePull(number: number, merged?: boolean): void;
   close(): Promise<void>;
@@ -20,6 +22,7 @@ function pullJson(p: PullRequestDetails, repo: string) {
   const headRepo = p.fork ? 'someone/fork' : repo;
   return {
     number: p.number,
+    ...(p.updatedAt ? { updated_at: p.updatedAt } : {}),
     title: p.title,
     state: p.state,
     draft: p.draft,
@@ -30,13 +33,19 @@ function pullJson(p: PullRequestDetails, repo: string) {
   };
 }
 
-export async function startGitHubHttpFake(): Promise<GitHubHttpFake> {
-  const state = new MemoryGitHub();
+/**
+ * `botLogin` is the login the bot's comments are written by: a token's user, or `<slug>[bot]`
+ * for a GitHub App (then `GET /app` answers the slug and installation tokens are handed out).
+ */
+export async function startGitHubHttpFake(botLogin = 'prenv[bot]'): Promise<GitHubHttpFake> {
+  const state = new MemoryGitHub(undefined, botLogin);
+  const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      requests.push(`${req.method} ${url.pathname}`);
       const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
       void route(req.method ?? 'GET', url, input).then(
         ([status, payload]) => {
@@ -56,6 +65,14 @@ export async function startGitHubHttpFake(): Promise<GitHubHttpFake> {
     url: URL,
     input: Record<string, unknown>,
   ): Promise<[number, unknown]> {
+    if (method === 'GET' && url.pathname === '/user') return [200, { login: state.login }];
+    const slug = /^(.*)\[bot\]$/.exec(state.login)?.[1];
+    if (method === 'GET' && url.pathname === '/app' && slug) return [200, { id: 1, slug }];
+    if (method === 'POST' && /^\/app\/installations\/\d+\/access_tokens$/.test(url.pathname))
+      return [
+        201,
+        { token: 'ghs_fake', expires_at: new Date(Date.now() + 3_600_000).toISOString() },
+      ];
     const m = /^\/repos\/([^/]+)\/([^/]+)\/(.*)$/.exec(url.pathname);
     if (!m) return [404, { message: 'Not Found' }];
     const repo = `${m[1]}/${m[2]}`;
@@ -88,14 +105,14 @@ export async function startGitHubHttpFake(): Promise<GitHubHttpFake> {
         pageOf(
           state.comments
             .filter((c) => c.pr === Number(r![1]))
-            .map((c) => ({ id: c.id, body: c.body })),
+            .map((c) => ({ id: c.id, body: c.body, user: { login: c.author } })),
         ),
       ];
     }
     if (method === 'POST' && (r = /^issues\/(\d+)\/comments$/.exec(rest))) {
       await state.reply(Number(r[1]), String(input.body));
       const created = state.comments.at(-1)!;
-      return [201, { id: created.id, body: created.body }];
+      return [201, { id: created.id, body: created.body, user: { login: created.author } }];
     }
     if (method === 'PATCH' && (r = /^issues\/comments\/(\d+)$/.exec(rest))) {
       const comment = state.comments.find((c) => c.id === Number(r![1]));
@@ -147,6 +164,7 @@ export async function startGitHubHttpFake(): Promise<GitHubHttpFake> {
   return {
     url: `http://127.0.0.1:${port}`,
     state,
+    requests,
     openPull: (pull) => state.pulls.set(pull.number, { ...pull, state: 'open', merged: false }),
     closePull: (number, merged = false) => {
       const p = state.pulls.get(number);

@@ -11,6 +11,8 @@ export interface CommentRecord {
   id: number;
   pr: number;
   body: string;
+  /** Login of the comment's author: the bot's own, or a user's (`userComment`). */
+  author: string;
   /** Every body the comment had, oldest first (edits in place append here). */
   history: string[];
 }
@@ -34,7 +36,18 @@ export class MemoryGitHub implements GitHubPort {
   readonly permissions = new Map<string, RepoPermission>();
   private nextId = 1000;
 
-  constructor(private readonly mirror?: GitHubPort) {}
+  /** The bot's own login: the author of every comment it writes. */
+  constructor(
+    private readonly mirror?: GitHubPort,
+    readonly login = 'prenv[bot]',
+  ) {}
+
+  /** A comment written by someone else (it may well carry our marker). */
+  userComment(pr: number, body: string, author: string): CommentRecord {
+    const record = { id: this.nextId++, pr, body, author, history: [body] };
+    this.comments.push(record);
+    return record;
+  }
 
   async permissionOf(username: string): Promise<RepoPermission> {
     await this.mirror?.permissionOf(username);
@@ -49,7 +62,9 @@ export class MemoryGitHub implements GitHubPort {
   async upsertStickyComment(pr: number, marker: string, body: string): Promise<number> {
     await this.mirror?.upsertStickyComment(pr, marker, body);
     const text = body.includes(marker) ? body : `${marker}\n${body}`;
-    const existing = this.comments.find((c) => c.pr === pr && c.body.includes(marker));
+    const existing = this.comments.find(
+      (c) => c.pr === pr && c.author === this.login && c.body.includes(marker),
+    );
     if (existing) {
       if (existing.body !== text) {
         existing.body = text;
@@ -57,14 +72,14 @@ export class MemoryGitHub implements GitHubPort {
       }
       return existing.id;
     }
-    const record = { id: this.nextId++, pr, body: text, history: [text] };
+    const record = { id: this.nextId++, pr, body: text, author: this.login, history: [text] };
     this.comments.push(record);
     return record.id;
   }
 
   async reply(pr: number, body: string): Promise<void> {
     await this.mirror?.reply(pr, body);
-    this.comments.push({ id: this.nextId++, pr, body, history: [body] });
+    this.comments.push({ id: this.nextId++, pr, body, author: this.login, history: [body] });
   }
 
   async createDeployment(input: {
@@ -117,7 +132,10 @@ export class MemoryGitHub implements GitHubPort {
 
   sticky(pr: number): CommentRecord | undefined {
     return this.comments.find(
-      (c) => c.pr === pr && c.body.startsWith(`<!-- prenv:sticky pr-${pr} -->`),
+      (c) =>
+        c.pr === pr &&
+        c.author === this.login &&
+        c.body.startsWith(`<!-- prenv:sticky pr-${pr} -->`),
     );
   }
 }
