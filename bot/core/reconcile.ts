@@ -177,6 +177,8 @@ function stuckFinding(env: EnvRecord, now: number, stuckAfterMs: number): Findin
 function routeFinding(env: EnvRecord, pull: PullRequestRef, routed: Set<string>): Finding | null {
   if (env.phase !== 'live' || routed.has(envName(env.pr)) || env.deployedSha === null) return null;
   if (pull.draft || env.manualOverride) return null;
+  // Only an env at rest on its head: the redeploy must neither move nor approve a head.
+  if (env.pull.headSha !== env.deployedSha || env.desiredSha !== env.deployedSha) return null;
   return finding(
     'lost_route',
     env.pr,
@@ -186,14 +188,31 @@ function routeFinding(env: EnvRecord, pull: PullRequestRef, routed: Set<string>)
         kind: 'command',
         commentId: null,
         writtenAt: null,
-        actor: 'prenv reconcile',
+        actor: ROUTE_REPAIR_ACTOR,
         permission: 'admin',
         command: { kind: 'command', name: 'redeploy', line: 1 },
-        pull: { ...env.pull, headSha: env.deployedSha },
+        pull: env.pull,
       },
     ],
   );
 }
+
+/**
+ * Whether a route repair still applies to `world` (the pass feeds its events
+ * a while after reading): the env is still live at rest on the same head.
+ */
+export function routeRepairStillDue(world: World, event: PlanEvent): boolean {
+  if (event.kind !== 'command' || event.actor !== ROUTE_REPAIR_ACTOR) return true;
+  const env = world.envs[event.pull.number];
+  return (
+    env?.phase === 'live' &&
+    env.deployedSha === event.pull.headSha &&
+    env.pull.headSha === env.deployedSha &&
+    env.manualOverride === null
+  );
+}
+
+const ROUTE_REPAIR_ACTOR = 'prenv reconcile';
 
 /** A ready PR with no environment (lost open, reopen or ready_for_review), or a lost push. */
 function openFinding(env: EnvRecord | undefined, pull: PullRequestRef): Finding | null {
