@@ -84,6 +84,8 @@ async function main(): Promise<void> {
     PRENV_STATE: path.join(dir, 'state.db'),
     PRENV_SETTLE_MS: '300',
     PRENV_TICK_MS: '1000',
+    // The reconciler compares routes with the demo's own Caddy.
+    PRENV_CADDY_ADMIN: stack.caddy.adminUrl,
   });
   if (!settings.ok) throw new Error(settings.errors.join('\n'));
   const app = await startBotApp({

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../core/logger.js';
+import { StateStoreError } from '../adapters/store/store-error.js';
 import { readRuntimeSettings, type RuntimeSettings } from '../server/serve-settings.js';
 import type { Ports } from '../server/wiring.js';
 import { createNomadClient, noRetry, type NomadApi } from '../adapters/nomad/index.js';
@@ -89,7 +90,11 @@ export async function openCliPorts(
   if (options.requireState) requireStateFile(ctx, settings);
   // Every adapter, Octokit and the deploy pipeline: loaded only by the commands that change things.
   const { wirePorts } = await import('../server/wiring.js');
-  const ports = await wirePorts({ config, settings, logger, cwd: ctx.cwd });
+  const ports = await wirePorts({ config, settings, logger, cwd: ctx.cwd }).catch(
+    (err: unknown) => {
+      throw asCliError(err);
+    },
+  );
   return { config, settings, ports, close: () => ports.store.close() };
 }
 
@@ -110,7 +115,12 @@ export interface ReadPorts {
  */
 export async function openReadPorts(program: Command, ctx: CliContext): Promise<ReadPorts> {
   const { config, settings } = await loadCliSettings(program, ctx);
-  const store = openSqliteStore(requireStateFile(ctx, settings));
+  let store: StateStore;
+  try {
+    store = openSqliteStore(requireStateFile(ctx, settings));
+  } catch (err) {
+    throw asCliError(err);
+  }
   const nomad = createNomadClient({
     baseUrl: settings.nomad.url,
     fetch,
@@ -130,4 +140,9 @@ function requireStateFile(ctx: CliContext, settings: RuntimeSettings): string {
       ExitCode.failure,
     );
   return statePath;
+}
+
+/** A state file that cannot be opened (read-only, corrupt, disk full) says so, exit 1. */
+function asCliError(err: unknown): unknown {
+  return err instanceof StateStoreError ? new CliError(err.message, ExitCode.failure) : err;
 }

@@ -16,6 +16,7 @@ import { listCommand } from './commands/list.js';
 import { planCommand } from './commands/plan.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { renderCommand } from './commands/render.js';
+import { retryCommand } from './commands/retry.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 
@@ -32,6 +33,7 @@ const COMMANDS: readonly CommandSpec[] = [
   costCommand,
   planCommand,
   reconcileCommand,
+  retryCommand,
   appCommand,
 ];
 

@@ -18,6 +18,7 @@ export async function readViewInput(
   const { config, settings, store, nomad, close } = await openReadPorts(program, ctx);
   try {
     const { world } = await store.loadWorld();
+    const deadLetters = await store.deadLetters();
     const deployments =
       fixed.length > 0
         ? await readFixedDeployments(nomad, config.project, fixed)
@@ -32,6 +33,7 @@ export async function readViewInput(
         now: ctx.now().getTime(),
         production: deployments.production,
         staging: deployments.staging,
+        deadLetters,
       },
     };
   } finally {

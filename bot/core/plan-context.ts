@@ -18,6 +18,11 @@ export interface PlanContext {
   capacityRetryMs: number;
   /** Public URL of env `pr-N`. */
   previewUrl: (pr: number) => string;
+  /**
+   * Queued PRs that must not take a slot now because a close, draft or `/destroy` for them is
+   * already received (see `lookAhead`); the next PR in the queue starts instead.
+   */
+  held?: ReadonlySet<number>;
 }
 
 export type PlanContextInput = Pick<PlanContext, 'now' | 'previewUrl'> & Partial<PlanContext>;

@@ -92,7 +92,7 @@ export function announceQueued(d: Draft, env: EnvRecord): void {
 
 /** Starts queued envs in FIFO order while slots are free. */
 export function fillSlots(d: Draft): void {
-  for (const pr of startable(d.world, d.ctx.cap, d.ctx.now)) {
+  for (const pr of startable(d.world, d.ctx.cap, d.ctx.now, d.ctx.held)) {
     const env = d.world.envs[pr]!;
     if (closeStep(env, 'queue', 'succeeded', d.ctx.now))
       d.actions.push({ kind: 'dequeue', pr, reason: 'started' });

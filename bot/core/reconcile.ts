@@ -24,6 +24,8 @@ export interface ReconcileInput {
   nomadJobs: PrenvJob[];
   /** PRs whose Terraform state still holds resources. */
   terraformStates: number[];
+  /** Envs (`pr-N`) with a route in Caddy; undefined when Caddy could not be read. */
+  caddyRoutes?: string[];
   now: number;
 }
 
@@ -34,7 +36,7 @@ export interface ReconcileContext {
 }
 
 export type FindingKind =
-  'orphan' | 'lost_close' | 'lost_draft' | 'stuck_run' | 'lost_push' | 'lost_open';
+  'orphan' | 'lost_close' | 'lost_draft' | 'stuck_run' | 'lost_route' | 'lost_push' | 'lost_open';
 
 export interface Finding {
   kind: FindingKind;
@@ -70,6 +72,7 @@ const ORDER: readonly FindingKind[] = [
   'lost_close',
   'lost_draft',
   'stuck_run',
+  'lost_route',
   'lost_push',
   'lost_open',
 ];
@@ -99,6 +102,15 @@ export function reconcile(input: ReconcileInput, ctx: ReconcileContext): Reconci
     if (replaced.has(env.pr) && env.phase !== 'destroying') continue;
     const stuck = stuckFinding(env, input.now, ctx.stuckAfterMs);
     if (stuck) findings.push(stuck);
+  }
+  if (input.caddyRoutes) {
+    const routed = new Set(input.caddyRoutes);
+    for (const env of sortedEnvs(input.world)) {
+      if (replaced.has(env.pr)) continue;
+      const pull = open.get(env.pr);
+      const finding = pull ? routeFinding(env, pull, routed) : null;
+      if (finding) findings.push(finding);
+    }
   }
   for (const pull of [...open.values()].sort((a, b) => a.number - b.number)) {
     const finding = openFinding(input.world.envs[pull.number], pull);
@@ -157,6 +169,50 @@ function stuckFinding(env: EnvRecord, now: number, stuckAfterMs: number): Findin
     [{ kind: 'run_finished', pr: env.pr, runId: run.id, outcome: 'failed', error }],
   );
 }
+
+/**
+ * A live env whose Caddy route is gone (Caddy restarted without `--resume`, or someone removed
+ * it): redeployed at the SHA it runs, which puts the route back through the deploy pipeline.
+ */
+function routeFinding(env: EnvRecord, pull: PullRequestRef, routed: Set<string>): Finding | null {
+  if (env.phase !== 'live' || routed.has(envName(env.pr)) || env.deployedSha === null) return null;
+  if (pull.draft || env.manualOverride) return null;
+  // Only an env at rest on its head: the redeploy must neither move nor approve a head.
+  if (env.pull.headSha !== env.deployedSha || env.desiredSha !== env.deployedSha) return null;
+  return finding(
+    'lost_route',
+    env.pr,
+    `${envName(env.pr)} is live but Caddy has no route for it (Caddy lost its config)`,
+    [
+      {
+        kind: 'command',
+        commentId: null,
+        writtenAt: null,
+        actor: ROUTE_REPAIR_ACTOR,
+        permission: 'admin',
+        command: { kind: 'command', name: 'redeploy', line: 1 },
+        pull: env.pull,
+      },
+    ],
+  );
+}
+
+/**
+ * Whether a route repair still applies to `world` (the pass feeds its events
+ * a while after reading): the env is still live at rest on the same head.
+ */
+export function routeRepairStillDue(world: World, event: PlanEvent): boolean {
+  if (event.kind !== 'command' || event.actor !== ROUTE_REPAIR_ACTOR) return true;
+  const env = world.envs[event.pull.number];
+  return (
+    env?.phase === 'live' &&
+    env.deployedSha === event.pull.headSha &&
+    env.pull.headSha === env.deployedSha &&
+    env.manualOverride === null
+  );
+}
+
+const ROUTE_REPAIR_ACTOR = 'prenv reconcile';
 
 /** A ready PR with no environment (lost open, reopen or ready_for_review), or a lost push. */
 function openFinding(env: EnvRecord | undefined, pull: PullRequestRef): Finding | null {

@@ -42,10 +42,16 @@ export function isCapacityBlocked(world: World, now: number): boolean {
   return world.capacityBlockedUntil !== null && now < world.capacityBlockedUntil;
 }
 
-/** The queued PRs that may start now, in order: as many as there are free slots. */
-export function startable(world: World, cap: number, now: number): number[] {
+/** The queued PRs that may start now, in order: as many as there are free slots; `held` wait. */
+export function startable(
+  world: World,
+  cap: number,
+  now: number,
+  held: ReadonlySet<number> = new Set(),
+): number[] {
   if (isCapacityBlocked(world, now)) return [];
   return queueOrder(world)
+    .filter((env) => !held.has(env.pr))
     .slice(0, freeSlots(world, cap))
     .map((env) => env.pr);
 }

@@ -1,13 +1,19 @@
 import type { Action, PlanEvent } from '../core/actions.js';
 import { isRunAction } from '../core/actions.js';
+import { retryDelay, type RetryPolicy } from '../core/backoff.js';
 import type { DomainEvent } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
-import type { World } from '../core/model.js';
+import { lookAhead, holdReason, type LookAhead } from '../core/lookahead.js';
+import { envName, type World } from '../core/model.js';
 import type { PlanContext } from '../core/plan-context.js';
 import { plan } from '../core/planner.js';
 import type { GitHubPort } from '../adapters/github/github-port.js';
-import type { StateStore } from '../adapters/store/state-store.js';
-import { GitHubReporter, isReportAction } from './github-reporter.js';
+import type { Delivery, StateStore } from '../adapters/store/state-store.js';
+import {
+  DEFAULT_QUEUE_EDIT_DEBOUNCE_MS,
+  GitHubReporter,
+  isReportAction,
+} from './github-reporter.js';
 import type { EnvironmentOps } from './environment-ops.js';
 import { RunExecutor } from './run-executor.js';
 import { Serial } from './serial.js';
@@ -25,9 +31,28 @@ export interface EngineOptions {
   settleMs?: number;
   /** Observes every saved world (tests use it to check invariants at each instant). */
   onWorld?: (world: World, event: PlanEvent) => void;
+  /** Least time between sticky-comment edits that only move a queue position (ms). */
+  queueEditDebounceMs?: number;
+  /** Attempts and backoff for a delivery whose processing throws; then it is dead-lettered. */
+  deliveryRetry?: RetryPolicy;
+  /** How often a run held by a received event asks again (ms). */
+  holdRecheckMs?: number;
+  /** How long reports of a PR whose close is already received wait to be replaced (ms). */
+  stopDeferMs?: number;
 }
 
 const MAX_CAS_ATTEMPTS = 20;
+/** Deliveries read ahead for closes and pushes; a storm larger than this is read in part. */
+const LOOKAHEAD_LIMIT = 1_000;
+
+const STOP_DEFER_MS = 1_000;
+
+/** 8 attempts over about 10 minutes (5 s doubling, at most 5 min apart): a GitHub outage passes. */
+export const DEFAULT_DELIVERY_RETRY: RetryPolicy = {
+  baseMs: 5_000,
+  maxMs: 5 * 60_000,
+  maxAttempts: 8,
+};
 
 /**
  * The bot's worker: takes queued deliveries and finished runs, plans with the pure core, saves
@@ -40,18 +65,43 @@ export class Engine {
   private readonly reporter: GitHubReporter;
   private draining: Promise<void> | null = null;
   private stopped = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private progressAt = Date.now();
 
   constructor(private readonly options: EngineOptions) {
-    this.reporter = new GitHubReporter(options.github, options.logger);
+    this.reporter = new GitHubReporter({
+      github: options.github,
+      logger: options.logger,
+      queueEditDebounceMs: options.queueEditDebounceMs ?? DEFAULT_QUEUE_EDIT_DEBOUNCE_MS,
+    });
     this.executor = new RunExecutor({
       ops: options.ops,
       logger: options.logger,
       secrets: options.secrets ?? [],
       settleMs: options.settleMs ?? 0,
+      holdReason: async (run) => holdReason(run, await this.lookAhead()),
+      ...(options.holdRecheckMs !== undefined ? { holdRecheckMs: options.holdRecheckMs } : {}),
       onFinished: (event) => {
-        if (!this.stopped) void this.handle(event);
+        if (this.stopped) return;
+        this.handle(event).catch((err: unknown) =>
+          options.logger.error('could not plan a finished run', {
+            pr: event.pr,
+            run: event.runId,
+            error: (err as Error).message,
+          }),
+        );
       },
     });
+  }
+
+  /** When the worker last finished a delivery or a plan (epoch ms), for health checks. */
+  get lastProgressAt(): number {
+    return this.progressAt;
+  }
+
+  /** GitHub writes started so far and how runs waited for received events (benchmarks). */
+  get stats() {
+    return { githubWrites: this.reporter.writeCount, holds: { ...this.executor.holds } };
   }
 
   /** Restarts the runs the saved world has in flight (after a crash or a restart), then drains. */
@@ -68,6 +118,7 @@ export class Engine {
       );
     }
     if (resumed.length > 0) this.options.logger.info('resuming runs', { runs: resumed.length });
+    this.reporter.recover(resumed.map((r) => envName(r.pr)));
     this.executor.submit(resumed);
     await this.drain();
   }
@@ -82,34 +133,95 @@ export class Engine {
 
   private async drainOnce(): Promise<void> {
     for (;;) {
-      const batch = await this.options.store.pending(50);
+      const batch = await this.options.store.pending(50, Date.now());
       if (batch.length === 0 || this.stopped) return;
-      for (const delivery of batch) {
+      const sources = {
+        github: this.options.github,
+        store: this.options.store,
+        logger: this.options.logger,
+      };
+      // A comment command needs its PR and commenter from GitHub, whatever the world says: the
+      // lookups of a batch run at once, so an open or a close never waits behind them. A PR
+      // event is judged against the world at its turn, after the deliveries before it.
+      const lookups = batch.map((d) =>
+        (d.payload as DomainEvent).kind === 'comment_command'
+          ? settle(toPlanEvent(d.payload as DomainEvent, sources))
+          : null,
+      );
+      for (const [i, delivery] of batch.entries()) {
+        if (this.stopped) return;
         try {
-          const event = await toPlanEvent(delivery.payload as DomainEvent, {
-            github: this.options.github,
-            store: this.options.store,
-            logger: this.options.logger,
-          });
-          if (event) await this.handle(event);
+          const early = lookups[i];
+          const event = early
+            ? unwrap(await early)
+            : await toPlanEvent(delivery.payload as DomainEvent, sources);
+          if (event) await this.handle(event, delivery.id);
         } catch (err) {
-          // The delivery stays queued; the next pass (a new delivery or the next tick) retries it.
-          this.options.logger.error('delivery failed', {
-            delivery: delivery.id,
-            error: (err as Error).message,
-          });
-          return;
+          await this.failed(delivery, err);
+          continue;
         }
         await this.options.store.complete(delivery.id);
+        this.progressAt = Date.now();
       }
     }
   }
 
-  /** Plans one event, saves the result and carries out its actions. */
-  handle(event: PlanEvent): Promise<void> {
+  /**
+   * A delivery whose processing threw is tried again with backoff, and after the last attempt
+   * becomes a dead letter (logged once, shown by `prenv list`/`status`, replayed by `prenv
+   * retry`). Later deliveries go on meanwhile: one bad delivery never stops the queue.
+   */
+  private async failed(delivery: Delivery, err: unknown): Promise<void> {
+    const policy = this.options.deliveryRetry ?? DEFAULT_DELIVERY_RETRY;
+    const attempts = (delivery.attempts ?? 0) + 1;
+    const error = (err as Error).message ?? String(err);
+    const now = Date.now();
+    const fields = { delivery: delivery.id, event: delivery.name, attempts, error };
+    if (attempts >= policy.maxAttempts) {
+      await this.options.store.fail(delivery.id, error, null, now);
+      this.options.logger.error(
+        `delivery dead-lettered after ${attempts} attempts; replay it with \`prenv retry ${delivery.id}\``,
+        fields,
+      );
+    } else {
+      const retryAt = now + retryDelay(attempts, policy);
+      await this.options.store.fail(delivery.id, error, retryAt, now);
+      this.options.logger.warn('delivery failed; it will be tried again', { ...fields, retryAt });
+      this.wakeAt(retryAt);
+    }
+    this.progressAt = Date.now();
+  }
+
+  private wakeAt(at: number): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = null;
+        if (this.stopped) return;
+        this.drain().catch((err: unknown) =>
+          this.options.logger.error('drain failed', { error: String(err) }),
+        );
+      },
+      Math.max(0, at - Date.now()),
+    );
+    this.retryTimer.unref?.();
+  }
+
+  /** What the received, not yet planned deliveries say (see `lookAhead`). */
+  private async lookAhead(except?: string): Promise<LookAhead> {
+    const queued = await this.options.store.pending(LOOKAHEAD_LIMIT);
+    return lookAhead(queued.filter((d) => d.id !== except).map((d) => d.payload as DomainEvent));
+  }
+
+  /**
+   * Plans one event, saves the result and carries out its actions. `deliveryId`: the queued
+   * delivery the event comes from, which the look-ahead then leaves out (it is being planned).
+   */
+  handle(event: PlanEvent, deliveryId?: string): Promise<void> {
     return this.serial.run(async () => {
-      const actions = await this.planAndSave(event);
-      await this.carryOut(actions);
+      const ahead = await this.lookAhead(deliveryId);
+      const actions = await this.planAndSave(event, ahead.stops);
+      this.carryOut(actions, ahead.stops);
     });
   }
 
@@ -123,19 +235,33 @@ export class Engine {
       await this.serial.run(async () => undefined);
       await this.executor.idle();
       await this.serial.run(async () => undefined);
-    } while (this.executor.busy || (await this.options.store.pending(1)).length > 0);
+      await this.reporter.idle();
+    } while (
+      this.executor.busy ||
+      this.serial.size > 0 ||
+      (await this.options.store.pending(1, Date.now())).length > 0
+    );
   }
 
-  async stop(): Promise<void> {
+  /** Stops runs at their next safe point, then writes every report still waiting (≤ `flushMs`). */
+  async stop(flushMs = 10_000): Promise<void> {
     this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.executor.stop();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.reporter.flush(),
+      new Promise((resolve) => (timer = setTimeout(resolve, flushMs))),
+    ]);
+    clearTimeout(timer);
   }
 
-  private async planAndSave(event: PlanEvent): Promise<Action[]> {
+  private async planAndSave(event: PlanEvent, held: ReadonlySet<number>): Promise<Action[]> {
     for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
       const { world, version } = await this.options.store.loadWorld();
-      const result = plan(world, event, this.options.context());
+      const result = plan(world, event, { ...this.options.context(), held });
       if (await this.options.store.saveWorld(result.world, version)) {
+        this.progressAt = Date.now();
         this.options.onWorld?.(result.world, event);
         return result.actions;
       }
@@ -145,11 +271,30 @@ export class Engine {
     );
   }
 
-  private async carryOut(actions: Action[]): Promise<void> {
+  /** Reports of a PR whose stop is already received wait briefly: the stop's report replaces them. */
+  private carryOut(actions: Action[], stops: ReadonlySet<number>): void {
     const runs = actions.filter((a) => isRunAction(a) || a.kind === 'cancel_run');
     this.executor.submit(runs);
     for (const action of actions) {
-      if (isReportAction(action)) await this.reporter.apply(action);
+      if (!isReportAction(action)) continue;
+      const replaceable = action.kind === 'report' || action.kind === 'mark_deployment';
+      const defer = this.options.stopDeferMs ?? STOP_DEFER_MS;
+      this.reporter.submit(action, replaceable && stops.has(action.pr) ? defer : 0);
     }
   }
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise that never rejects, so it may be awaited later without an unhandled rejection. */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+function unwrap<T>(settled: Settled<T>): T {
+  if (!settled.ok) throw settled.error;
+  return settled.value;
 }

@@ -2,6 +2,7 @@ import type { Action } from '../core/actions.js';
 import { renderSticky, stickyMarker } from '../core/comment.js';
 import type { Logger } from '../core/logger.js';
 import type { GitHubPort } from '../adapters/github/github-port.js';
+import { DeploymentWriter, type MarkDeployment } from './deployment-writer.js';
 
 type ReportAction = Extract<Action, { kind: 'report' | 'react' | 'reply' | 'mark_deployment' }>;
 
@@ -14,71 +15,184 @@ export function isReportAction(action: Action): action is ReportAction {
   );
 }
 
+export interface GitHubReporterOptions {
+  github: GitHubPort;
+  logger: Logger;
+  /**
+   * Least time between two sticky-comment edits of a PR that only move its queue position (ms).
+   * Any other change of the comment is written as soon as the PR's previous write is done.
+   */
+  queueEditDebounceMs: number;
+  clock?: () => number;
+}
+
+interface Job {
+  action: ReportAction;
+  /** Not written before this time (epoch ms); 0: at once. */
+  notBefore: number;
+}
+
+interface Lane {
+  jobs: Job[];
+  busy: boolean;
+  timer: ReturnType<typeof setTimeout> | null;
+  /** Phase of the newest sticky report given for this PR. */
+  stickyPhase: string | null;
+  lastStickyWriteAt: number;
+}
+
+/** Default debounce of queue-position edits: GitHub asks integrators to keep content writes slow. */
+export const DEFAULT_QUEUE_EDIT_DEBOUNCE_MS = 10_000;
+
 /**
- * Carries the planner's reporting actions to GitHub. Failures are logged, never thrown: a PR
- * comment that could not be written must not undo a deploy.
+ * Carries the planner's reporting actions to GitHub off the engine's critical path: `submit`
+ * never waits. Per PR, writes go out one at a time and coalesce while they wait: the newest
+ * sticky comment replaces an older one not yet written, the newest deployment state of an
+ * environment replaces older ones (an `inactive` drops everything before it), and an edit that
+ * only moves the PR's queue position waits `queueEditDebounceMs` after the previous sticky
+ * write. Reactions and replies are written once each, in order. Failures are logged, never
+ * thrown: a PR comment that could not be written must not undo a deploy.
  */
 export class GitHubReporter {
-  private readonly deployments = new Map<string, number>();
+  private readonly lanes = new Map<number, Lane>();
+  private readonly deployments: DeploymentWriter;
+  private readonly clock: () => number;
+  private readonly waiters = new Set<() => void>();
+  private writes = 0;
 
-  constructor(
-    private readonly github: GitHubPort,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly options: GitHubReporterOptions) {
+    this.deployments = new DeploymentWriter(options.github);
+    this.clock = options.clock ?? Date.now;
+  }
 
-  async apply(action: ReportAction): Promise<void> {
+  /** See `DeploymentWriter.recover`. */
+  recover(environments: Iterable<string>): void {
+    this.deployments.recover(environments);
+  }
+
+  /** GitHub writes started so far (comments, reactions, deployment statuses). */
+  get writeCount(): number {
+    return this.writes;
+  }
+
+  /**
+   * Queues one action. `deferMs` holds a sticky comment or deployment state back that long (a
+   * newer state is known to be coming: the PR's close is already received) so it can be replaced.
+   */
+  submit(action: ReportAction, deferMs = 0): void {
+    const lane = this.lane(action.pr);
+    const now = this.clock();
+    const deferred = deferMs > 0 ? now + deferMs : 0;
+    if (action.kind === 'report') {
+      const phase = action.view.env.phase;
+      const positionOnly = phase === 'queued' && lane.stickyPhase === 'queued';
+      lane.stickyPhase = phase;
+      lane.jobs = lane.jobs.filter((j) => j.action.kind !== 'report');
+      const debounced = positionOnly
+        ? lane.lastStickyWriteAt + this.options.queueEditDebounceMs
+        : 0;
+      lane.jobs.push({ action, notBefore: Math.max(debounced, deferred) });
+    } else if (action.kind === 'mark_deployment') {
+      lane.jobs = lane.jobs.filter((j) => !supersedes(action, j.action));
+      lane.jobs.push({ action, notBefore: deferred });
+    } else {
+      lane.jobs.push({ action, notBefore: 0 });
+    }
+    this.pump(action.pr, lane);
+  }
+
+  /** Resolves when nothing is being written and nothing is due (debounced edits may wait). */
+  async idle(): Promise<void> {
+    while (!this.settled(false)) await new Promise<void>((r) => this.waiters.add(r));
+  }
+
+  /** Writes everything still waiting, debounced edits included, and resolves when done. */
+  async flush(): Promise<void> {
+    for (const [pr, lane] of this.lanes) {
+      for (const job of lane.jobs) job.notBefore = 0;
+      this.pump(pr, lane);
+    }
+    while (!this.settled(true)) await new Promise<void>((r) => this.waiters.add(r));
+  }
+
+  private settled(includeDebounced: boolean): boolean {
+    const now = this.clock();
+    for (const lane of this.lanes.values()) {
+      if (lane.busy) return false;
+      if (lane.jobs.some((j) => includeDebounced || j.notBefore <= now)) return false;
+    }
+    return true;
+  }
+
+  private lane(pr: number): Lane {
+    let lane = this.lanes.get(pr);
+    if (!lane) {
+      lane = { jobs: [], busy: false, timer: null, stickyPhase: null, lastStickyWriteAt: 0 };
+      this.lanes.set(pr, lane);
+    }
+    return lane;
+  }
+
+  private pump(pr: number, lane: Lane): void {
+    if (lane.busy) return;
+    if (lane.timer) clearTimeout(lane.timer);
+    lane.timer = null;
+    const now = this.clock();
+    const index = lane.jobs.findIndex((j) => j.notBefore <= now);
+    if (index < 0) {
+      if (lane.jobs.length === 0) {
+        if (lane.stickyPhase === null || lane.stickyPhase === 'absent') this.lanes.delete(pr);
+      } else {
+        const due = Math.min(...lane.jobs.map((j) => j.notBefore));
+        lane.timer = setTimeout(() => this.pump(pr, lane), due - now);
+        lane.timer.unref?.();
+      }
+      return this.wake();
+    }
+    const [job] = lane.jobs.splice(index, 1);
+    lane.busy = true;
+    this.writes++;
+    void this.write(job!.action).finally(() => {
+      if (job!.action.kind === 'report') lane.lastStickyWriteAt = this.clock();
+      lane.busy = false;
+      this.pump(pr, lane);
+    });
+  }
+
+  private wake(): void {
+    for (const w of this.waiters) w();
+    this.waiters.clear();
+  }
+
+  private async write(action: ReportAction): Promise<void> {
     try {
-      await this.applyOne(action);
+      switch (action.kind) {
+        case 'react':
+          return await this.options.github.react(action.commentId, action.reaction);
+        case 'reply':
+          return await this.options.github.reply(action.pr, action.body);
+        case 'report':
+          await this.options.github.upsertStickyComment(
+            action.pr,
+            stickyMarker(action.pr),
+            renderSticky(action.view),
+          );
+          return;
+        case 'mark_deployment':
+          return await this.deployments.write(action);
+      }
     } catch (err) {
-      this.logger.warn('GitHub report failed', {
+      this.options.logger.warn('GitHub report failed', {
         pr: action.pr,
         action: action.kind,
         error: (err as Error).message,
       });
     }
   }
+}
 
-  private async applyOne(action: ReportAction): Promise<void> {
-    switch (action.kind) {
-      case 'react':
-        return this.github.react(action.commentId, action.reaction);
-      case 'reply':
-        return this.github.reply(action.pr, action.body);
-      case 'report':
-        await this.github.upsertStickyComment(
-          action.pr,
-          stickyMarker(action.pr),
-          renderSticky(action.view),
-        );
-        return;
-      case 'mark_deployment':
-        return this.markDeployment(action);
-    }
-  }
-
-  private async markDeployment(
-    action: Extract<Action, { kind: 'mark_deployment' }>,
-  ): Promise<void> {
-    if (action.state === 'inactive') {
-      this.deployments.delete(action.environment);
-      return this.github.deactivateDeployments(action.environment);
-    }
-    const key = `${action.environment}@${action.sha ?? ''}`;
-    let id = this.deployments.get(key);
-    if (id === undefined) {
-      if (!action.sha) return;
-      id = await this.github.createDeployment({
-        ref: action.sha,
-        environment: action.environment,
-        description: `prenv environment ${action.environment}`,
-      });
-      this.deployments.set(key, id);
-    }
-    await this.github.setDeploymentStatus({
-      deploymentId: id,
-      state: action.state,
-      ...(action.url ? { environmentUrl: action.url } : {}),
-      description: `${action.environment}: ${action.state}`,
-    });
-  }
+/** Whether a waiting write `old` is made pointless by the newer deployment state `next`. */
+function supersedes(next: MarkDeployment, old: ReportAction): boolean {
+  if (old.kind !== 'mark_deployment' || old.environment !== next.environment) return false;
+  return next.state === 'inactive' || old.state !== 'inactive';
 }

@@ -4,6 +4,7 @@ import type { GitHubPort } from '../adapters/github/github-port.js';
 import type { HetznerApi, HetznerServer } from '../adapters/hetzner/index.js';
 import { listOwnedJobs, OWNER_META, type NomadApi } from '../adapters/nomad/index.js';
 import type { StateStore } from '../adapters/store/state-store.js';
+import type { CaddyAdminClient } from '../adapters/caddy/admin-client.js';
 
 /** Where the reconciler reads desired and actual state from. */
 export interface ReconcileSources {
@@ -15,6 +16,8 @@ export interface ReconcileSources {
   hetzner: HetznerApi | null;
   /** Whether PR `pr`'s Terraform state holds resources (see `terraformStateProbe`). */
   hasTerraformState: (pr: number) => Promise<boolean>;
+  /** Caddy's admin API, to compare routes with live envs; absent: routes are not checked. */
+  caddy?: Pick<CaddyAdminClient, 'listPrenvRoutes'>;
 }
 
 export interface Gathered {
@@ -110,8 +113,24 @@ export async function gatherReconcileInput(
       warnings.push(`Terraform state of pr-${pr} not checked: ${(err as Error).message}`);
     }
   }
+  let caddyRoutes: string[] | undefined;
+  if (src.caddy) {
+    step('listing prenv’s Caddy routes');
+    try {
+      caddyRoutes = (await src.caddy.listPrenvRoutes()).map((r) => r.env);
+    } catch (err) {
+      warnings.push(`Caddy routes not checked: ${(err as Error).message}`);
+    }
+  }
   return {
-    input: { openPulls, world, servers: labelled, nomadJobs, terraformStates },
+    input: {
+      openPulls,
+      world,
+      servers: labelled,
+      nomadJobs,
+      terraformStates,
+      ...(caddyRoutes ? { caddyRoutes } : {}),
+    },
     servers,
     warnings,
   };

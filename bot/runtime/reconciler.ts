@@ -4,6 +4,7 @@ import type { PlanContext } from '../core/plan-context.js';
 import {
   applyReconcile,
   reconcile,
+  routeRepairStillDue,
   type AppliedReconcile,
   type ReconcilePlan,
 } from '../core/reconcile.js';
@@ -110,6 +111,7 @@ export class Reconciler {
     const events = plan.events.filter((e) => !failed.has(eventPr(e) ?? -1));
     if (events.length > 1) step(`handing ${events.length - 1} event(s) and a tick to the engine`);
     for (const event of events) {
+      if (!routeRepairStillDue((await deps.store.loadWorld()).world, event)) continue;
       await deps.engine.handle(event);
       outcome.fed++;
     }

@@ -20,6 +20,20 @@ export interface RunExecutorOptions {
    * into one deploy of the newest commit.
    */
   settleMs?: number;
+  /**
+   * Asked right before a run spends anything: a reason to wait (a close or a newer push for its
+   * PR is already received), or null to go. A held run asks again every `holdRecheckMs` until
+   * it may start, is cancelled (the received event supersedes it) or `maxHoldMs` passed.
+   */
+  holdReason?: (run: RunAction) => Promise<string | null>;
+  holdRecheckMs?: number;
+  maxHoldMs?: number;
+}
+
+/** How often runs waited for received events, and for how long in all (ms). */
+export interface HoldStats {
+  held: number;
+  heldMs: number;
 }
 
 /** Runs the planner's run actions, one at a time per PR, and reports how each ended. */
@@ -31,6 +45,8 @@ export class RunExecutor {
     number,
     { action: RunAction; timer: ReturnType<typeof setTimeout> }
   >();
+
+  readonly holds: HoldStats = { held: 0, heldMs: 0 };
 
   constructor(private readonly options: RunExecutorOptions) {}
 
@@ -111,6 +127,7 @@ export class RunExecutor {
     const context = { signal: controller.signal, step: (name: string) => log.info(name) };
     let event: RunFinishedEvent;
     try {
+      await this.waitWhileHeld(run, controller.signal, log);
       log.info('run started');
       if (run.kind === 'provision') await this.options.ops.provision(run.pr, context);
       else if (run.kind === 'destroy') await this.options.ops.destroy(run.pr, context);
@@ -135,4 +152,44 @@ export class RunExecutor {
     this.options.onFinished(event);
     this.startReady();
   }
+
+  private async waitWhileHeld(run: RunAction, signal: AbortSignal, log: Logger): Promise<void> {
+    const ask = this.options.holdReason;
+    if (!ask) return;
+    const started = Date.now();
+    const deadline = started + (this.options.maxHoldMs ?? 30_000);
+    let reason = await ask(run);
+    if (reason === null) return;
+    this.holds.held++;
+    log.info('run waits for a received event', { reason });
+    try {
+      while (reason !== null && Date.now() < deadline) {
+        await sleep(this.options.holdRecheckMs ?? 100, signal);
+        reason = await ask(run);
+      }
+    } finally {
+      this.holds.heldMs += Date.now() - started;
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(abortError());
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function abortError(): Error {
+  const err = new Error('run cancelled before it started');
+  err.name = 'AbortError';
+  return err;
 }

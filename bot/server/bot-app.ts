@@ -2,8 +2,11 @@ import type { Server } from 'node:http';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../core/logger.js';
 import { Engine } from '../runtime/engine.js';
+import { tmpdir } from 'node:os';
 import type { HetznerApi } from '../adapters/hetzner/index.js';
+import { removeStaleRunDirs } from '../adapters/terraform/index.js';
 import { startReconcileLoop } from '../runtime/reconcile-loop.js';
+import { checkHealth } from './health.js';
 import { allowCertificateFor } from './live-hosts.js';
 import { close, createBotHttpServer, listen } from './http-server.js';
 import type { ServeSettings } from './serve-settings.js';
@@ -30,14 +33,25 @@ export async function startBotApp(input: {
   hetzner?: HetznerApi | null;
 }): Promise<BotApp> {
   const { config, settings, logger } = input;
+  // Run folders a killed bot left (Terraform output, -var-files holding values); their runs'
+  // states may be locked by nobody, which the runner then checks at once.
+  const stale = await removeStaleRunDirs(tmpdir());
+  if (stale.removed.length > 0)
+    logger.info('removed run folders a previous bot left', {
+      folders: stale.removed.length,
+      unfinished: stale.leftRuns.map((r) => r.stateKey),
+    });
   const ports = await wirePorts({
     config,
     settings,
     logger,
     cwd: input.cwd,
+    leftRuns: stale.leftRuns,
     ...(input.overrides ? { overrides: input.overrides } : {}),
   });
   const { store } = ports;
+  // Before listening: a state that cannot be read stops the bot here, with what to do.
+  await store.loadWorld();
   const engine = new Engine({
     store,
     github: ports.github,
@@ -45,6 +59,7 @@ export async function startBotApp(input: {
     logger,
     secrets: settings.secrets,
     settleMs: settings.settleMs,
+    queueEditDebounceMs: settings.queueEditDebounceMs,
     context: ports.context,
   });
   const wake = () =>
@@ -63,10 +78,12 @@ export async function startBotApp(input: {
     }),
     screenWebhook: screenWebhookHeaders,
     allowCertificate: allowCertificateFor(config, async () => (await store.loadWorld()).world),
-    health: async () => {
-      const { world } = await store.loadWorld();
-      return { ok: true, detail: { environments: Object.keys(world.envs).length } };
-    },
+    health: () =>
+      checkHealth({
+        store,
+        lastProgressAt: () => engine.lastProgressAt,
+        stallMs: settings.stallMs,
+      }),
     logger,
   });
   const port = await listen(server, input.port, input.host);

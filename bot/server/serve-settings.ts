@@ -36,6 +36,10 @@ export interface RuntimeSettings {
   };
   settleMs: number;
   tickMs: number;
+  /** Least time between sticky-comment edits that only move a queue position (ms). */
+  queueEditDebounceMs: number;
+  /** `/healthz` fails when due deliveries waited this long without the worker progressing (ms). */
+  stallMs: number;
   /** `PRENV_RECONCILE=off`: the bot runs no reconciler (run `prenv reconcile` yourself). */
   reconcile: boolean;
   /** Every secret value, to redact from logs and comments. */
@@ -128,6 +132,8 @@ export function readRuntimeSettings(
   if (keyProblem) errors.push(keyProblem);
   const settleMs = number(env, 'PRENV_SETTLE_MS', 2_000, errors);
   const tickMs = number(env, 'PRENV_TICK_MS', 30_000, errors);
+  const queueEditDebounceMs = number(env, 'PRENV_QUEUE_EDIT_DEBOUNCE_MS', 10_000, errors);
+  const stallMs = number(env, 'PRENV_STALL_MS', 5 * 60_000, errors);
   const reconcile = env.PRENV_RECONCILE ?? 'on';
   if (reconcile !== 'on' && reconcile !== 'off')
     errors.push(`PRENV_RECONCILE must be "on" or "off", got "${reconcile}"`);
@@ -179,6 +185,8 @@ export function readRuntimeSettings(
       },
       settleMs,
       tickMs,
+      queueEditDebounceMs,
+      stallMs,
       reconcile: reconcile !== 'off',
       secrets,
     },

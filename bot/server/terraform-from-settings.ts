@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Logger } from '../core/logger.js';
 import {
   createTerraformRunner,
+  type LeftRun,
   type TerraformRunner,
   type TfVars,
 } from '../adapters/terraform/index.js';
@@ -14,8 +15,10 @@ export function terraformFromSettings(
   settings: RuntimeSettings,
   cwd: string,
   logger: Logger,
+  leftRuns: LeftRun[] = [],
 ): TerraformRunner {
   return createTerraformRunner({
+    leftRuns,
     bin: settings.terraform.bin,
     env: settings.terraform.env,
     logger,

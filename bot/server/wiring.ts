@@ -14,7 +14,8 @@ import { createNomadClient, type NomadApi } from '../adapters/nomad/index.js';
 import { loadJobspecSchema } from '../adapters/nomad/jobspec-schema-file.js';
 import { openSqliteStore } from '../adapters/store/sqlite-store.js';
 import type { StateStore } from '../adapters/store/state-store.js';
-import { type TerraformRunner, type TfVars } from '../adapters/terraform/index.js';
+import { StateStoreError } from '../adapters/store/store-error.js';
+import { type LeftRun, type TerraformRunner, type TfVars } from '../adapters/terraform/index.js';
 import { loadTemplates } from '../adapters/templates/load-templates.js';
 import { CADDY_SERVER_NAME } from '../../generators/caddy/route-json.js';
 import type { EnvironmentOps } from '../runtime/environment-ops.js';
@@ -48,16 +49,23 @@ export async function wirePorts(input: {
   logger: Logger;
   cwd: string;
   overrides?: PortOverrides;
+  leftRuns?: LeftRun[];
 }): Promise<Ports> {
   const { config, settings, logger, cwd } = input;
   const statePath = path.resolve(cwd, settings.statePath);
-  await mkdir(path.dirname(statePath), { recursive: true });
+  await mkdir(path.dirname(statePath), { recursive: true }).catch((err: unknown) => {
+    throw new StateStoreError(
+      `state file ${statePath}: cannot create its folder (${(err as Error).message}); create it or set PRENV_STATE to a writable path`,
+      statePath,
+      (err as { code?: string }).code,
+    );
+  });
   const store = openSqliteStore(statePath);
   const github =
     input.overrides?.github ??
     (settings.github
       ? new OctokitGitHub(
-          createOctokit({ auth: settings.github, baseUrl: settings.githubApiUrl }),
+          createOctokit({ auth: settings.github, baseUrl: settings.githubApiUrl, logger }),
           config.github,
           settings.secrets,
           settings.github.mode,
@@ -81,7 +89,7 @@ export async function wirePorts(input: {
     server: CADDY_SERVER_NAME,
     logger,
   });
-  const terraform = terraformFromSettings(settings, cwd, logger);
+  const terraform = terraformFromSettings(settings, cwd, logger, input.leftRuns);
   const productionFacts = productionFactsReader(settings, cwd, terraform);
   const caddyHttp = settings.caddyHttpUrl;
   const ops =

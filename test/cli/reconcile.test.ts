@@ -43,6 +43,8 @@ beforeAll(async () => {
     PATH: process.env.PATH,
     PRENV_STATE: 'state.db',
     PRENV_NOMAD_ADDR: nomad.url,
+    // No Caddy here: the routes are reported as not checked.
+    PRENV_CADDY_ADMIN: 'http://127.0.0.1:1',
     PRENV_TERRAFORM_BIN: FAKE_TERRAFORM,
     PRENV_TERRAFORM_DIR: 'tf',
     PRENV_FAKE_TF_STATE_DIR: path.join(dir, 'tfstate'),

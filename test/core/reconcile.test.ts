@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PullRequestRef } from '../../bot/core/model.js';
 import type { ReconcileInput, ReconcilePlan } from '../../bot/core/reconcile.js';
-import { applyReconcile, reconcile } from '../../bot/core/reconcile.js';
+import { applyReconcile, reconcile, routeRepairStillDue } from '../../bot/core/reconcile.js';
 import { assertCapHeld, CapExceededError } from '../../bot/core/slots.js';
 import { command, kinds, only, pull, sha, Sim } from './fixtures.js';
 
@@ -85,6 +85,29 @@ describe('reconcile: lost webhooks', () => {
     expect(plan.findings.map((f) => f.kind)).toEqual(['lost_push']);
     const redeploys = only(pass(sim, plan).actions, 'redeploy');
     expect(redeploys.map((a) => a.sha)).toEqual([sha(6, 1)]);
+  });
+
+  it('redeploys a live env whose Caddy route is gone, at the SHA it runs; unread routes are not judged', () => {
+    const sim = new Sim();
+    sim.live(6);
+    sim.live(7);
+    sim.apply({ kind: 'pr_opened', pull: pull(9) });
+    const open = [pull(6), pull(7), pull(9)];
+    const plan = reconcile(input(sim, open, { caddyRoutes: ['pr-7'] }), RCTX);
+    expect(plan.findings.map((f) => [f.env, f.kind])).toEqual([['pr-6', 'lost_route']]);
+    const redeploys = only(pass(sim, plan).actions, 'redeploy');
+    expect(redeploys.map((a) => [a.pr, a.sha])).toEqual([[6, sha(6, 0)]]);
+    expect(reconcile(input(sim, open), RCTX).findings).toEqual([]);
+  });
+
+  it('drops a route repair when the env moved on between reading and feeding (a push came in)', () => {
+    const sim = new Sim();
+    sim.live(6);
+    const plan = reconcile(input(sim, [pull(6)], { caddyRoutes: [] }), RCTX);
+    const [repair] = plan.findings[0]!.events;
+    expect(routeRepairStillDue(sim.world, repair!)).toBe(true);
+    sim.apply({ kind: 'pr_updated', pull: pull(6, { headSha: sha(6, 1) }) });
+    expect(routeRepairStillDue(sim.world, repair!)).toBe(false);
   });
 
   it('refreshes a fork PR after a lost push without deploying the new code', () => {

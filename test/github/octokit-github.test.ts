@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOctokit, githubAuthFromEnv } from '../../bot/adapters/github/octokit-factory.js';
 import { OctokitGitHub } from '../../bot/adapters/github/octokit-github.js';
 import { GitHubError } from '../../bot/adapters/github/github-error.js';
+import { fastLimits } from '../support/fast-octokit.js';
 import { startPrism, type PrismServer } from '../support/prism.js';
 
 let prism: PrismServer;
@@ -20,6 +21,7 @@ function tokenGitHub(): OctokitGitHub {
     auth: { mode: 'token', token: 'ghp_testtoken123' },
     baseUrl: prism.baseUrl,
     fetch: prism.fetch,
+    ...fastLimits(),
   });
   return new OctokitGitHub(octokit, { owner: 'aipacto', repo: 'aipacto' }, ['ghp_testtoken123']);
 }
@@ -48,6 +50,7 @@ describe("OctokitGitHub against GitHub's OpenAPI description (Prism)", () => {
       description: 'live',
     });
     await gh.deactivateDeployments('pr-7');
+    expect(Array.isArray(await gh.unfinishedDeployments('pr-7'))).toBe(true);
     const pulls = await gh.listOpenPullRequests();
     expect(pulls.length).toBeGreaterThan(0);
     const one = await gh.getPullRequest(7);
@@ -87,6 +90,7 @@ describe("OctokitGitHub against GitHub's OpenAPI description (Prism)", () => {
         accept = new Request(input, init).headers.get('accept');
         return prism.fetch(input, init);
       },
+      ...fastLimits(),
     });
     await new OctokitGitHub(octokit, { owner: 'a', repo: 'b' }).react(1, 'rocket');
     expect(accept).toBe('application/json');
@@ -110,7 +114,12 @@ describe("OctokitGitHub against GitHub's OpenAPI description (Prism)", () => {
       42,
     );
     if ('error' in auth) throw new Error(auth.error);
-    const octokit = createOctokit({ auth, baseUrl: prism.baseUrl, fetch: prism.fetch });
+    const octokit = createOctokit({
+      auth,
+      baseUrl: prism.baseUrl,
+      fetch: prism.fetch,
+      ...fastLimits(),
+    });
     await new OctokitGitHub(octokit, { owner: 'a', repo: 'b' }).react(1, 'eyes');
     const paths = prism.requests.map((r) => new URL(r.url).pathname);
     expect(paths).toContain('/app/installations/42/access_tokens');
@@ -139,6 +148,7 @@ describe('GitHubError', () => {
       fetch: async () => {
         throw new Error('connect ECONNREFUSED while sending ghp_secretvalue');
       },
+      ...fastLimits(),
     });
     const err = await new OctokitGitHub(octokit, { owner: 'a', repo: 'b' }, ['ghp_secretvalue'])
       .react(1, 'eyes')

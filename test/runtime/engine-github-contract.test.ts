@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOctokit } from '../../bot/adapters/github/octokit-factory.js';
 import { OctokitGitHub } from '../../bot/adapters/github/octokit-github.js';
 import { parseCommand } from '../../bot/core/commands.js';
+import { fastLimits } from '../support/fast-octokit.js';
 import { startPrism, type PrismServer } from '../support/prism.js';
 import { createHarness, pull } from './harness.js';
 
@@ -23,6 +24,7 @@ describe('every GitHub request of a PR life cycle', () => {
       auth: { mode: 'token', token: 'ghp_x' },
       baseUrl: prism.baseUrl,
       fetch: prism.fetch,
+      ...fastLimits(),
     });
     const h = createHarness({
       mirror: new OctokitGitHub(octokit, { owner: 'aipacto', repo: 'aipacto' }),

@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DomainEvent } from '../../bot/core/events.js';
-import { silentLogger } from '../../bot/core/logger.js';
+import type { RetryPolicy } from '../../bot/core/backoff.js';
+import { silentLogger, type Logger } from '../../bot/core/logger.js';
 import type { PullRequestRef, World } from '../../bot/core/model.js';
 import { planContext } from '../../bot/core/plan-context.js';
 import { slotsUsed } from '../../bot/core/slots.js';
@@ -47,20 +48,34 @@ export function pull(
 }
 
 export function createHarness(
-  options: { cap?: number; settleMs?: number; mirror?: GitHubPort; file?: string } = {},
+  options: {
+    cap?: number;
+    settleMs?: number;
+    mirror?: GitHubPort;
+    file?: string;
+    queueEditDebounceMs?: number;
+    github?: MemoryGitHub;
+    logger?: Logger;
+    deliveryRetry?: RetryPolicy;
+    stopDeferMs?: number;
+  } = {},
 ): Harness {
   const file =
     options.file ?? path.join(mkdtempSync(path.join(tmpdir(), 'prenv-engine-')), 'state.db');
   const store = openSqliteStore(file);
-  const github = new MemoryGitHub(options.mirror);
+  const github = options.github ?? new MemoryGitHub(options.mirror);
   const ops = new ScriptedOps();
   const slotLog: number[] = [];
   const engine = new Engine({
     store,
     github,
     ops,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     settleMs: options.settleMs ?? 0,
+    queueEditDebounceMs: options.queueEditDebounceMs ?? 0,
+    deliveryRetry: options.deliveryRetry ?? { baseMs: 5, maxMs: 20, maxAttempts: 3 },
+    holdRecheckMs: 5,
+    ...(options.stopDeferMs !== undefined ? { stopDeferMs: options.stopDeferMs } : {}),
     context: () =>
       planContext({
         now: Date.now(),

@@ -6,6 +6,7 @@ import { loadConfigOrThrow } from '../../bot/config/load.js';
 import { silentLogger } from '../../bot/core/logger.js';
 import { planContext } from '../../bot/core/plan-context.js';
 import { slotsUsed } from '../../bot/core/slots.js';
+import { createCaddyAdminClient } from '../../bot/adapters/caddy/admin-client.js';
 import { createHetznerClient } from '../../bot/adapters/hetzner/index.js';
 import { createNomadClient } from '../../bot/adapters/nomad/index.js';
 import { openSqliteStore } from '../../bot/adapters/store/sqlite-store.js';
@@ -33,6 +34,8 @@ const github = new MemoryGitHub();
 const slotLog: number[] = [];
 let offset = 0;
 
+const caddyAdmin = () =>
+  createCaddyAdminClient({ baseUrl: stack.caddy.adminUrl, fetch, server: stack.caddy.serverName });
 const open = (n: number, extra = {}) => github.pulls.set(n, { ...pull(n, `${n}aaaaaa`), ...extra });
 const world = async () => (await store.loadWorld()).world;
 
@@ -70,6 +73,7 @@ beforeAll(async () => {
     github,
     store,
     nomad: createNomadClient({ baseUrl: stack.nomad.url, fetch }),
+    caddy: caddyAdmin(),
     hetzner: createHetznerClient({ baseUrl: hetzner.url, token: TOKEN, fetch }),
     hasTerraformState: terraformStateProbe(terraform, path.join(dir, 'tf')),
     ops: stack.ops,
@@ -156,6 +160,16 @@ describe('the reconciler against the local stack', { timeout: 120_000 }, () => {
       'someone-else',
     ]);
     expect((await world()).envs[98]).toBeUndefined();
+  });
+
+  it('puts back the route of a live env that Caddy lost (restart without --resume)', async () => {
+    expect(await caddyAdmin().removeRoute('pr-8')).toBe('removed');
+    expect((await stack.get('pr-8.pr.aipacto.com', '/')).status).toBe(404);
+    const outcome = await pass();
+    expect(outcome.plan.findings.map((f) => [f.env, f.kind])).toEqual([['pr-8', 'lost_route']]);
+    expect((await stack.get('pr-8.pr.aipacto.com', '/')).status).toBe(200);
+    expect((await world()).envs[8]?.phase).toBe('live');
+    expect((await pass()).plan.findings).toEqual([]);
   });
 
   it('destroys idle envs once their TTL has passed, and does not restart them', async () => {

@@ -67,5 +67,46 @@ export function storeContract(name: string, open: () => Promise<StateStore>): vo
       );
       expect((await store.pending()).map((d) => d.id)).toEqual(['open', 'old']);
     });
+
+    it('retries a failed delivery when due, dead-letters it on request, and requeues it', async () => {
+      const store = await open();
+      for (const id of ['a', 'b', 'c'])
+        await store.enqueue({ id, name: 'x', payload: { id }, receivedAt: 1 });
+      await store.fail('a', 'boom 1', 5_000, 1_000);
+      expect((await store.pending(10, 4_999)).map((d) => d.id)).toEqual(['b', 'c']);
+      const due = await store.pending(10, 5_000);
+      expect(due.map((d) => d.id)).toEqual(['a', 'b', 'c']);
+      expect(due[0]).toMatchObject({ attempts: 1, lastError: 'boom 1', nextAttemptAt: 5_000 });
+      expect((await store.pending()).map((d) => d.id)).toEqual(['a', 'b', 'c']);
+
+      await store.fail('a', 'boom 2', null, 6_000);
+      expect((await store.pending()).map((d) => d.id)).toEqual(['b', 'c']);
+      expect(await store.deadLetters()).toEqual([
+        {
+          id: 'a',
+          name: 'x',
+          receivedAt: 1,
+          attempts: 2,
+          lastError: 'boom 2',
+          deadAt: 6_000,
+          payload: { id: 'a' },
+        },
+      ]);
+      expect(await store.retry('a')).toBe('requeued');
+      expect(await store.retry('b')).toBe('not_dead');
+      expect(await store.retry('zzz')).toBe('unknown');
+      expect(await store.deadLetters()).toEqual([]);
+      const again = await store.pending(10, 0);
+      expect(again.map((d) => d.id)).toEqual(['a', 'b', 'c']);
+      expect(again[0]).toMatchObject({ attempts: 0 });
+      await store.complete('a');
+      await store.fail('a', 'late', null, 7_000);
+      expect(await store.deadLetters()).toEqual([]);
+    });
+
+    it('proves it can be written', async () => {
+      const store = await open();
+      await expect(store.checkWritable(123)).resolves.toBeUndefined();
+    });
   });
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { ResultPromise } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { removeStaleRunDirs, stateKey } from '../../bot/adapters/terraform/index.js';
 import type { ProgressEvent } from '../../bot/adapters/terraform/index.js';
 import { repoRoot } from '../support/tools.js';
 import { createHarness, fakeTerraform, lockHolderPid } from './harness.js';
@@ -75,8 +76,8 @@ describe('terraform driver: the bot dies hard mid-apply', () => {
     const terraformPid = lockHolderPid(h.lockPath(target));
     // Terraform writes to files and reads nothing: no pipe to the bot can break.
     expect(readlinkSync(`/proc/${terraformPid}/fd/0`)).toBe('/dev/null');
-    expect(readlinkSync(`/proc/${terraformPid}/fd/1`)).toMatch(/\/prenv-tf-\w+\/stdout\.jsonl$/);
-    expect(readlinkSync(`/proc/${terraformPid}/fd/2`)).toMatch(/\/prenv-tf-\w+\/stderr\.log$/);
+    expect(readlinkSync(`/proc/${terraformPid}/fd/1`)).toMatch(/\/prenv-tf-[\w-]+\/stdout\.jsonl$/);
+    expect(readlinkSync(`/proc/${terraformPid}/fd/2`)).toMatch(/\/prenv-tf-[\w-]+\/stderr\.log$/);
 
     child.kill('SIGKILL');
     const died = await child;
@@ -90,11 +91,21 @@ describe('terraform driver: the bot dies hard mid-apply', () => {
   it('Terraform finishes the apply, saves the state and releases the lock', async () => {
     const pr40 = h.target('pr', 40);
     const { terraformPid } = await killBotMidApply(40);
+    // A bot starting now keeps the folder Terraform still writes to.
+    const early = await removeStaleRunDirs(h.root);
+    expect(early.leftRuns).toEqual([]);
+    expect(readdirSync(h.root).filter((n) => n.startsWith('prenv-tf-'))).toHaveLength(1);
 
     await until('the orphaned Terraform released the lock', () => !existsSync(h.lockPath(pr40)));
     expect(h.servers(pr40).map((s) => s.name)).toEqual(['pr-40-prenv-client-1']);
     await until('the orphaned Terraform exited', () => !isRunning(terraformPid));
     expect(processesMentioning(h.root)).toEqual([]);
+    // Once it is gone, the next start removes its folder and remembers the run.
+    const later = await removeStaleRunDirs(h.root);
+    expect(later.leftRuns).toEqual([
+      { stateKey: stateKey(pr40), command: 'apply', pid: terraformPid },
+    ]);
+    expect(readdirSync(h.root).filter((n) => n.startsWith('prenv-tf-'))).toEqual([]);
     // Nothing to wait for any more: a run that does not wait for locks goes straight through.
     const next = h.runnerWith({}, { lockTimeoutMs: 0 });
     await expect(next.plan(pr40, {})).resolves.toEqual({

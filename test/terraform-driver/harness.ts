@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LogFields, Logger } from '../../bot/core/logger.js';
-import { createTerraformRunner, stateKey } from '../../bot/adapters/terraform/index.js';
+import {
+  createTerraformRunner,
+  stateKey,
+  type LeftRun,
+} from '../../bot/adapters/terraform/index.js';
 import type {
   ProgressEvent,
   TerraformRunner,
@@ -43,7 +47,10 @@ export interface Harness {
   logs: LogRecord[];
   runner: TerraformRunner;
   /** Another runner on the same state directory, with extra environment for the fake. */
-  runnerWith(env: Record<string, string>, runner?: { lockTimeoutMs?: number }): TerraformRunner;
+  runnerWith(
+    env: Record<string, string>,
+    runner?: { lockTimeoutMs?: number; leftRuns?: LeftRun[] },
+  ): TerraformRunner;
   target(environment: TfTarget['environment'], pr?: number): TfTarget;
   statePath(target: TfTarget): string;
   lockPath(target: TfTarget): string;
@@ -68,7 +75,10 @@ export async function createHarness(
     await mkdir(path.join(moduleDir, env), { recursive: true });
   }
   const logs: LogRecord[] = [];
-  const runnerWith = (env: Record<string, string>, runner: { lockTimeoutMs?: number } = {}) => {
+  const runnerWith = (
+    env: Record<string, string>,
+    runner: { lockTimeoutMs?: number; leftRuns?: LeftRun[] } = {},
+  ) => {
     const lockTimeoutMs = runner.lockTimeoutMs ?? opts.lockTimeoutMs;
     return createTerraformRunner({
       bin: fakeTerraform,
@@ -78,6 +88,7 @@ export async function createHarness(
       tmpDir: root,
       ...(opts.secrets ? { secrets: opts.secrets } : {}),
       ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
+      ...(runner.leftRuns ? { leftRuns: runner.leftRuns } : {}),
     });
   };
   const runner = runnerWith({});

@@ -50,6 +50,8 @@ export interface GitHubPort {
   }): Promise<void>;
   /** Marks every deployment of `environment` inactive (after a destroy). */
   deactivateDeployments(environment: string): Promise<void>;
+  /** Ids of the deployments of `environment` whose newest status is `queued`, `pending` or `in_progress`. */
+  unfinishedDeployments(environment: string): Promise<number[]>;
   listOpenPullRequests(): Promise<OpenPullRequest[]>;
   /** One pull request with its current head; undefined when it does not exist. */
   getPullRequest(pr: number): Promise<PullRequestDetails | undefined>;

@@ -1,5 +1,8 @@
 import { Octokit } from '@octokit/rest';
 import { createAppAuth } from '@octokit/auth-app';
+import { retry, type RetryOptions } from '@octokit/plugin-retry';
+import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
+import { silentLogger, type Logger } from '../../core/logger.js';
 
 import type { GitHubAuth } from './github-auth.js';
 
@@ -10,19 +13,56 @@ export interface OctokitOptions {
   baseUrl?: string;
   fetch?: typeof fetch;
   userAgent?: string;
+  logger?: Logger;
+  /**
+   * Overrides of @octokit/plugin-retry's options (tests shorten `retryAfterBaseValue` so a
+   * retry waits milliseconds, not seconds).
+   */
+  retry?: RetryOptions;
+  /** Overrides of @octokit/plugin-throttling's options (e.g. a `write` group, `retryAfterBaseValue`). */
+  throttle?: Partial<ThrottlingOptions>;
 }
 
-/** An Octokit for one installation (GitHub App) or one token; fetch is injected, nothing global is patched. */
+/** Retries after a rate limit: GitHub bans integrations that keep writing while limited. */
+const LIMIT_RETRIES = 2;
+
+const RetryingOctokit = Octokit.plugin(retry, throttling);
+
+/**
+ * An Octokit for one installation (GitHub App) or one token; fetch is injected, nothing global
+ * is patched. GitHub's rate limits are handled by @octokit/plugin-throttling (writes spaced
+ * 1 s apart as GitHub's best practices ask; on a primary or secondary limit it waits the
+ * `retry-after`/`x-ratelimit-reset` GitHub gives, at most twice) and transient failures
+ * (5xx, network) by @octokit/plugin-retry (3 retries, 1 s · n² apart).
+ */
 export function createOctokit(options: OctokitOptions): Octokit {
+  const logger = options.logger ?? silentLogger;
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, request: { method: string; url: string }, _o: unknown, count: number) => {
+      const again = count < LIMIT_RETRIES;
+      logger.warn(`GitHub ${kind} rate limit`, {
+        request: `${request.method} ${request.url}`,
+        retryAfterSeconds: retryAfter,
+        retrying: again,
+      });
+      return again;
+    };
   const common = {
     baseUrl: options.baseUrl ?? 'https://api.github.com',
     userAgent: options.userAgent ?? 'prenv',
     request: options.fetch ? { fetch: options.fetch } : {},
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    retry: { ...options.retry },
+    throttle: {
+      onRateLimit: onLimit('primary'),
+      onSecondaryRateLimit: onLimit('secondary'),
+      ...options.throttle,
+    } as ThrottlingOptions,
   };
   const octokit =
     options.auth.mode === 'app'
-      ? new Octokit({
+      ? new RetryingOctokit({
           ...common,
           authStrategy: createAppAuth,
           auth: {
@@ -31,7 +71,7 @@ export function createOctokit(options: OctokitOptions): Octokit {
             installationId: options.auth.installationId,
           },
         })
-      : new Octokit({ ...common, auth: options.auth.token });
+      : new RetryingOctokit({ ...common, auth: options.auth.token });
   octokit.hook.before('request', (req) => {
     req.headers.accept = 'application/json';
   });

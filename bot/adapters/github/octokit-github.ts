@@ -228,6 +228,32 @@ export class OctokitGitHub implements GitHubPort {
     });
   }
 
+  async unfinishedDeployments(environment: string): Promise<number[]> {
+    return this.call('deployment list', async () => {
+      const deployments = await allPages((page) =>
+        this.octokit.rest.repos.listDeployments({
+          ...this.repo,
+          environment,
+          per_page: PAGE,
+          page,
+        }),
+      );
+      const unfinished: number[] = [];
+      for (const d of deployments) {
+        // Statuses come newest first (GitHub REST "List deployment statuses").
+        const { data } = await this.octokit.rest.repos.listDeploymentStatuses({
+          ...this.repo,
+          deployment_id: d.id,
+          per_page: 1,
+        });
+        const state = data[0]?.state;
+        if (state === 'queued' || state === 'pending' || state === 'in_progress')
+          unfinished.push(d.id);
+      }
+      return unfinished;
+    });
+  }
+
   async getPullRequest(pr: number): Promise<PullRequestDetails | undefined> {
     return this.call('pull request', async () => {
       try {

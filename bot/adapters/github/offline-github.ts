@@ -27,6 +27,7 @@ export function offlineGitHub(logger: Logger): GitHubPort {
     },
     setDeploymentStatus: () => skip('a deployment status'),
     deactivateDeployments: () => skip('deployments'),
+    unfinishedDeployments: async () => [],
     listOpenPullRequests: missing,
     getPullRequest: missing,
   };

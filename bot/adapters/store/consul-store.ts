@@ -1,6 +1,6 @@
 import { emptyWorld, type World } from '../../core/model.js';
 import type { ConsulKv } from '../consul/client.js';
-import type { Delivery, StateStore, VersionedWorld } from './state-store.js';
+import type { DeadLetter, Delivery, StateStore, VersionedWorld } from './state-store.js';
 
 interface StoredDelivery {
   name: string;
@@ -8,6 +8,10 @@ interface StoredDelivery {
   receivedAt: number;
   seq: number;
   done: boolean;
+  attempts?: number;
+  lastError?: string | null;
+  nextAttemptAt?: number;
+  deadAt?: number | null;
 }
 
 /**
@@ -31,6 +35,21 @@ export function consulStore(
       stored: JSON.parse(e.value) as StoredDelivery,
     }));
 
+  /** Rewrites one delivery with check-and-set, again on a concurrent change; null: leave it. */
+  const update = async (
+    id: string,
+    change: (stored: StoredDelivery) => StoredDelivery | null,
+  ): Promise<void> => {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const entry = await kv.get(deliveryKey(id));
+      if (!entry) return;
+      const next = change(JSON.parse(entry.value) as StoredDelivery);
+      if (next === null) return;
+      if (await kv.cas(deliveryKey(id), JSON.stringify(next), entry.modifyIndex)) return;
+    }
+    throw new Error(`delivery ${id} kept changing under us in Consul KV`);
+  };
+
   return {
     async loadWorld(): Promise<VersionedWorld> {
       const entry = await kv.get(worldKey);
@@ -52,10 +71,11 @@ export function consulStore(
       };
       return (await kv.cas(deliveryKey(d.id), JSON.stringify(stored), 0)) ? 'queued' : 'duplicate';
     },
-    async pending(limit = 100) {
+    async pending(limit = 100, dueBy = Number.MAX_SAFE_INTEGER) {
       const all = await readAll();
       return all
-        .filter((d) => !d.stored.done)
+        .filter((d) => !d.stored.done && d.stored.deadAt == null)
+        .filter((d) => (d.stored.nextAttemptAt ?? 0) <= dueBy)
         .sort((a, b) => a.stored.seq - b.stored.seq)
         .slice(0, limit)
         .map((d) => ({
@@ -63,17 +83,53 @@ export function consulStore(
           name: d.stored.name,
           payload: d.stored.payload,
           receivedAt: d.stored.receivedAt,
+          attempts: d.stored.attempts ?? 0,
+          lastError: d.stored.lastError ?? null,
+          nextAttemptAt: d.stored.nextAttemptAt ?? 0,
         }));
     },
     async complete(id: string) {
-      const entry = await kv.get(deliveryKey(id));
-      if (!entry) return;
-      const stored = JSON.parse(entry.value) as StoredDelivery;
-      await kv.cas(
-        deliveryKey(id),
-        JSON.stringify({ ...stored, payload: null, done: true }),
-        entry.modifyIndex,
+      await update(id, (stored) => ({ ...stored, payload: null, done: true }));
+    },
+    async fail(id: string, error: string, retryAt: number | null, now: number) {
+      await update(id, (stored) =>
+        stored.done
+          ? null
+          : {
+              ...stored,
+              attempts: (stored.attempts ?? 0) + 1,
+              lastError: error,
+              nextAttemptAt: retryAt ?? 0,
+              deadAt: retryAt === null ? now : null,
+            },
       );
+    },
+    async deadLetters(limit = 100): Promise<DeadLetter[]> {
+      return (await readAll())
+        .filter((d) => !d.stored.done && d.stored.deadAt != null)
+        .sort((a, b) => a.stored.seq - b.stored.seq)
+        .slice(0, limit)
+        .map((d) => ({
+          id: d.id,
+          name: d.stored.name,
+          receivedAt: d.stored.receivedAt,
+          attempts: d.stored.attempts ?? 0,
+          lastError: d.stored.lastError ?? '',
+          deadAt: d.stored.deadAt ?? 0,
+          payload: d.stored.payload,
+        }));
+    },
+    async retry(id: string) {
+      let outcome: 'requeued' | 'not_dead' | 'unknown' = 'unknown';
+      await update(id, (stored) => {
+        if (stored.done || stored.deadAt == null) {
+          outcome = 'not_dead';
+          return null;
+        }
+        outcome = 'requeued';
+        return { ...stored, attempts: 0, nextAttemptAt: 0, deadAt: null };
+      });
+      return outcome;
     },
     async prune(before: number) {
       let removed = 0;
@@ -87,6 +143,9 @@ export function consulStore(
         }
       }
       return removed;
+    },
+    async checkWritable(now: number) {
+      await kv.put(`${prefix}/health`, JSON.stringify({ checkedAt: now }));
     },
     async close() {},
   };

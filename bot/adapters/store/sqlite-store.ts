@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { emptyWorld, type World } from '../../core/model.js';
-import type { Delivery, StateStore, VersionedWorld } from './state-store.js';
+import type { DeadLetter, Delivery, StateStore, VersionedWorld } from './state-store.js';
+import { CORRUPT_HINT, StateStoreError, toStateStoreError } from './store-error.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS world (
@@ -17,15 +18,69 @@ CREATE TABLE IF NOT EXISTS deliveries (
   done INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (done, seq);
+CREATE TABLE IF NOT EXISTS health (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  checked_at INTEGER NOT NULL
+);
 `;
 
-/** The default store: one SQLite file (WAL), safe against a crash at any point. */
-export function openSqliteStore(file: string): StateStore & { file: string } {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('synchronous = FULL');
-  db.exec(SCHEMA);
+/** Columns added after the first release; older files get them on open. */
+const ADDED_COLUMNS: [string, string][] = [
+  ['attempts', 'INTEGER NOT NULL DEFAULT 0'],
+  ['last_error', 'TEXT'],
+  ['next_attempt_at', 'INTEGER NOT NULL DEFAULT 0'],
+  ['dead_at', 'INTEGER'],
+];
+
+interface DeliveryRow {
+  id: string;
+  name: string;
+  payload: string;
+  received_at: number;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: number;
+}
+
+/** `checkWritable` upserts one row; errors are `StateStoreError`s naming the file. */
+export type SqliteStore = StateStore & { file: string };
+
+/**
+ * The default store: one SQLite file (WAL), safe against a crash at any point. Opening checks
+ * that the file can be read and written, so a bad file stops the bot at start; every error
+ * names the file and what to do (`StateStoreError`).
+ */
+export function openSqliteStore(file: string): SqliteStore {
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('synchronous = FULL');
+    db.exec(SCHEMA);
+    const columns = new Set(
+      (db.pragma('table_info(deliveries)') as { name: string }[]).map((c) => c.name),
+    );
+    for (const [name, type] of ADDED_COLUMNS) {
+      if (!columns.has(name)) db.exec(`ALTER TABLE deliveries ADD COLUMN ${name} ${type}`);
+    }
+    db.prepare('SELECT json FROM world WHERE id = 1').get();
+    // A file opened read-only answers reads; only a write shows it at start.
+    db.prepare(
+      'INSERT INTO health (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
+    ).run(Date.now());
+  } catch (err) {
+    throw toStateStoreError(err, file, 'opening the state');
+  }
+  const guard = <A extends unknown[], R>(doing: string, fn: (...args: A) => R) => {
+    return async (...args: A): Promise<R> => {
+      try {
+        return fn(...args);
+      } catch (err) {
+        throw toStateStoreError(err, file, doing);
+      }
+    };
+  };
   const selectWorld = db.prepare<[], { version: number; json: string }>(
     'SELECT version, json FROM world WHERE id = 1',
   );
@@ -38,47 +93,94 @@ export function openSqliteStore(file: string): StateStore & { file: string } {
   const insertDelivery = db.prepare(
     'INSERT OR IGNORE INTO deliveries (id, name, payload, received_at) VALUES (?, ?, ?, ?)',
   );
-  const selectPending = db.prepare<
-    [number],
-    { id: string; name: string; payload: string; received_at: number }
-  >('SELECT id, name, payload, received_at FROM deliveries WHERE done = 0 ORDER BY seq LIMIT ?');
+  const COLUMNS = 'id, name, payload, received_at, attempts, last_error, next_attempt_at';
+  const selectPending = db.prepare<[number, number], DeliveryRow>(
+    `SELECT ${COLUMNS} FROM deliveries WHERE done = 0 AND dead_at IS NULL AND next_attempt_at <= ? ORDER BY seq LIMIT ?`,
+  );
+  const selectDead = db.prepare<[number], DeliveryRow & { dead_at: number }>(
+    `SELECT ${COLUMNS}, dead_at FROM deliveries WHERE done = 0 AND dead_at IS NOT NULL ORDER BY seq LIMIT ?`,
+  );
   const markDone = db.prepare('UPDATE deliveries SET done = 1, payload = NULL WHERE id = ?');
+  const markFailed = db.prepare(
+    'UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, dead_at = ? WHERE id = ? AND done = 0',
+  );
+  const requeue = db.prepare(
+    'UPDATE deliveries SET attempts = 0, next_attempt_at = 0, dead_at = NULL WHERE id = ? AND done = 0 AND dead_at IS NOT NULL',
+  );
+  const exists = db.prepare<[string], { done: number }>('SELECT done FROM deliveries WHERE id = ?');
   const pruneDone = db.prepare('DELETE FROM deliveries WHERE done = 1 AND received_at < ?');
+  const touch = db.prepare(
+    'INSERT INTO health (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
+  );
+
+  const toDelivery = (r: DeliveryRow): Delivery => ({
+    id: r.id,
+    name: r.name,
+    payload: JSON.parse(r.payload) as unknown,
+    receivedAt: r.received_at,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    nextAttemptAt: r.next_attempt_at,
+  });
 
   return {
     file,
-    async loadWorld(): Promise<VersionedWorld> {
+    loadWorld: guard('reading the world', (): VersionedWorld => {
       const row = selectWorld.get();
-      return row
-        ? { world: JSON.parse(row.json) as World, version: row.version }
-        : { world: emptyWorld(), version: 0 };
-    },
-    async saveWorld(world: World, expectedVersion: number): Promise<boolean> {
+      if (!row) return { world: emptyWorld(), version: 0 };
+      try {
+        return { world: JSON.parse(row.json) as World, version: row.version };
+      } catch (err) {
+        throw new StateStoreError(
+          `state file ${file}: the saved world is not valid JSON (${(err as Error).message}); ${CORRUPT_HINT}`,
+          file,
+          'SQLITE_CORRUPT',
+        );
+      }
+    }),
+    saveWorld: guard('saving the world', (world: World, expectedVersion: number) => {
       const json = JSON.stringify(world);
       const result =
         expectedVersion === 0 ? insertWorld.run(json) : updateWorld.run(json, expectedVersion);
       return result.changes === 1;
-    },
-    async enqueue(d: Delivery) {
+    }),
+    enqueue: guard('queueing a delivery', (d: Delivery) => {
       const result = insertDelivery.run(d.id, d.name, JSON.stringify(d.payload), d.receivedAt);
-      return result.changes === 1 ? 'queued' : 'duplicate';
-    },
-    async pending(limit = 100): Promise<Delivery[]> {
-      return selectPending.all(limit).map((r) => ({
+      return result.changes === 1 ? ('queued' as const) : ('duplicate' as const);
+    }),
+    pending: guard('reading the delivery queue', (limit = 100, dueBy?: number) =>
+      selectPending.all(dueBy ?? Number.MAX_SAFE_INTEGER, limit).map(toDelivery),
+    ),
+    complete: guard('completing a delivery', (id: string) => {
+      markDone.run(id);
+    }),
+    fail: guard(
+      'recording a failed delivery',
+      (id: string, error: string, retryAt: number | null, now: number) => {
+        markFailed.run(error, retryAt ?? 0, retryAt === null ? now : null, id);
+      },
+    ),
+    deadLetters: guard('reading dead letters', (limit = 100): DeadLetter[] =>
+      selectDead.all(limit).map((r) => ({
         id: r.id,
         name: r.name,
-        payload: JSON.parse(r.payload) as unknown,
         receivedAt: r.received_at,
-      }));
-    },
-    async complete(id: string) {
-      markDone.run(id);
-    },
-    async prune(before: number) {
-      return pruneDone.run(before).changes;
-    },
-    async close() {
+        attempts: r.attempts,
+        lastError: r.last_error ?? '',
+        deadAt: r.dead_at,
+        payload: JSON.parse(r.payload) as unknown,
+      })),
+    ),
+    retry: guard('requeueing a delivery', (id: string) => {
+      if (requeue.run(id).changes === 1) return 'requeued' as const;
+      return exists.get(id) ? ('not_dead' as const) : ('unknown' as const);
+    }),
+    prune: guard('pruning deliveries', (before: number) => pruneDone.run(before).changes),
+    checkWritable: guard('writing', (now: number) => {
+      touch.run(now);
+    }),
+    close: guard('closing', () => {
       db.close();
-    },
+    }),
   };
 }

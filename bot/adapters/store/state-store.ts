@@ -13,6 +13,25 @@ export interface Delivery {
   name: string;
   payload: unknown;
   receivedAt: number;
+  /** Failed processing attempts so far (0 for a fresh delivery). */
+  attempts?: number;
+  /** The error of the last failed attempt. */
+  lastError?: string | null;
+  /** Not processed again before this time (epoch ms); 0: at once. */
+  nextAttemptAt?: number;
+}
+
+/** A delivery that failed its last allowed attempt; kept until `retry` or pruning. */
+export interface DeadLetter {
+  id: string;
+  name: string;
+  receivedAt: number;
+  attempts: number;
+  lastError: string;
+  /** When it was given up (epoch ms). */
+  deadAt: number;
+  /** The queued domain event, for `prenv list`/`status` to say which PR it was about. */
+  payload: unknown;
 }
 
 /**
@@ -26,9 +45,23 @@ export interface StateStore {
   saveWorld(world: World, expectedVersion: number): Promise<boolean>;
   /** 'duplicate' when this delivery id was ever enqueued before. */
   enqueue(delivery: Delivery): Promise<'queued' | 'duplicate'>;
-  /** Pending deliveries, oldest first. */
-  pending(limit?: number): Promise<Delivery[]>;
+  /**
+   * Pending deliveries, oldest first: neither completed nor dead-lettered. With `dueBy` (epoch
+   * ms), only those whose next attempt is due by then.
+   */
+  pending(limit?: number, dueBy?: number): Promise<Delivery[]>;
   complete(id: string): Promise<void>;
+  /**
+   * Records a failed attempt: the delivery is tried again from `retryAt` (epoch ms), or with
+   * `retryAt: null` becomes a dead letter, out of the queue until `retry`.
+   */
+  fail(id: string, error: string, retryAt: number | null, now: number): Promise<void>;
+  /** Dead letters, oldest first. */
+  deadLetters(limit?: number): Promise<DeadLetter[]>;
+  /** Puts a dead letter back in the queue with its attempts reset. */
+  retry(id: string): Promise<'requeued' | 'not_dead' | 'unknown'>;
+  /** Proves the store can be written now (health checks); throws when it cannot. */
+  checkWritable(now: number): Promise<void>;
   /** Forgets completed deliveries received before `before` (epoch ms). */
   prune(before: number): Promise<number>;
   close(): Promise<void>;

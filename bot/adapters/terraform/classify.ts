@@ -28,6 +28,8 @@ export interface FailureEvidence {
   diagnostics: Diagnostic[];
   stderr: string;
   exitCode?: number;
+  /** The signal that ended the process, when one did. */
+  signal?: string;
   /** Set when prenv itself stopped the command. */
   stopped?: StopReason;
 }
@@ -95,6 +97,20 @@ export function classifyFailure(ev: FailureEvidence, ctx: FailureContext): Terra
       message:
         `terraform ${ctx.command}${where(ctx)} was cancelled (a newer run replaced it, or it ` +
         'was stopped by hand). Nothing to do unless you still want this change: run it again.',
+    };
+  }
+
+  if (ev.signal && !ev.stopped) {
+    const state = ctx.stateKey ? `state ${ctx.stateKey}` : 'its state';
+    return {
+      kind: 'killed',
+      signal: ev.signal,
+      detail,
+      message:
+        `terraform ${ctx.command}${where(ctx)} was killed by ${ev.signal} (not by prenv: the ` +
+        'kernel out of memory, or someone killing it). It may have left ' +
+        `${state} locked and half-applied; the next run checks for that lock at once and ` +
+        'says how to release it, and the retry finishes the change.',
     };
   }
 

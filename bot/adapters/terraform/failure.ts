@@ -26,6 +26,8 @@ export type TerraformFailure =
   | { kind: 'network'; message: string; detail: string }
   | { kind: 'timeout'; message: string; detail: string; timeoutMs: number }
   | { kind: 'cancelled'; message: string; detail: string }
+  /** Ended by a signal prenv did not send (the OOM killer, an operator): it may have left a lock. */
+  | { kind: 'killed'; message: string; detail: string; signal: string }
   | { kind: 'unknown'; message: string; detail: string };
 
 export type TerraformFailureKind = TerraformFailure['kind'];

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../../core/logger.js';
@@ -18,6 +18,7 @@ import {
 import { classifyFailure, spawnFailure } from './classify.js';
 import { TerraformError } from './failure.js';
 import { assertNoOverride } from './operator-vars.js';
+import { makeRunDir, type LeftRun } from './run-dirs.js';
 import { collectSecrets } from './secrets.js';
 import { spawnTerraform } from './spawn.js';
 import { dataDir, stateKey, targetName } from './state-key.js';
@@ -66,9 +67,21 @@ export interface TerraformRunnerOptions {
    * e.g. a Terraform still finishing the work of a bot that died. Default 10 minutes.
    */
   lockTimeoutMs?: number;
+  /**
+   * Runs a dead process left unfinished (`removeStaleRunDirs`): their states may be locked by
+   * nobody, so the next run there waits only `LOCK_PROBE_MS` for the lock and, when it is held,
+   * explains it instead of waiting out the whole lock timeout.
+   */
+  leftRuns?: LeftRun[];
 }
 
 const STDERR_TAIL = 4000;
+/** Lock wait after a run there was killed: a left lock is reported in seconds, not minutes. */
+export const LOCK_PROBE_MS = 5_000;
+
+interface Suspect {
+  why: string;
+}
 const NO_CHANGES: ChangeCounts = { add: 0, change: 0, destroy: 0 };
 
 interface Run {
@@ -99,6 +112,14 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
     throw new Error(`lockTimeoutMs must be a whole, non-negative number, got ${lockTimeoutMs}`);
   }
   const tmpDir = options.tmpDir ?? tmpdir();
+  const suspects = new Map<string, Suspect>();
+  for (const left of options.leftRuns ?? []) {
+    suspects.set(left.stateKey, {
+      why: `terraform ${left.command} (pid ${left.pid}) was running there when prenv stopped, and is gone`,
+    });
+  }
+  const lockTimeoutFor = (target: TfTarget) =>
+    suspects.has(stateKey(target)) ? Math.min(LOCK_PROBE_MS, lockTimeoutMs) : lockTimeoutMs;
 
   const secretsFor = (vars: TfVars, opts: RunOptions): string[] =>
     collectSecrets(options.env, vars, [...(options.secrets ?? []), ...(opts.secrets ?? [])]);
@@ -142,13 +163,16 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
       killGraceMs,
       tmpDir,
       onStdoutLine,
+      record: { command: r.command, ...(r.target ? { stateKey: stateKey(r.target) } : {}) },
       ...(r.opts.signal ? { signal: r.opts.signal } : {}),
       ...(r.opts.timeoutMs !== undefined ? { timeoutMs: r.opts.timeoutMs } : {}),
     });
 
     const stderr = clean(result.stderr);
     // A run that still finished cleanly after a stop request did its work: report success.
+    const key = r.target ? stateKey(r.target) : undefined;
     if (result.exitCode !== undefined && okExitCodes.includes(result.exitCode)) {
+      if (key && r.command !== 'output') suspects.delete(key);
       log.info('terraform finished', { exitCode: result.exitCode });
       return { exitCode: result.exitCode, digest, stdout };
     }
@@ -161,6 +185,7 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
             diagnostics,
             stderr,
             ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+            ...(result.signal ? { signal: result.signal } : {}),
             ...(result.stopped ? { stopped: result.stopped } : {}),
           },
           {
@@ -173,8 +198,24 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
             ...(typeof r.vars.location === 'string' ? { location: r.vars.location } : {}),
           },
         );
+    if (key && failure.kind === 'killed')
+      suspects.set(key, { why: `terraform ${r.command} was killed by ${failure.signal}` });
+    if (key && result.stopped && result.signal === 'SIGKILL')
+      suspects.set(key, {
+        why: `terraform ${r.command} did not stop within ${killGraceMs} ms of SIGINT and was killed`,
+      });
+    const suspect = key ? suspects.get(key) : undefined;
+    const explained =
+      failure.kind === 'state_locked' && suspect
+        ? {
+            ...failure,
+            message:
+              `${failure.message} The lock was most likely left behind: ${suspect.why}. ` +
+              'If no other Terraform run works on this environment, release it as shown, then retry.',
+          }
+        : failure;
     const error = new TerraformError({
-      failure: redactDeep(failure, secrets),
+      failure: redactDeep(explained, secrets),
       command: r.command,
       args: r.args,
       exitCode: result.exitCode,
@@ -201,7 +242,7 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
     fn: (file: string) => Promise<T>,
   ): Promise<T> {
     await assertNoOverride(target.dir, Object.keys(vars));
-    const dir = await mkdtemp(path.join(tmpDir, 'prenv-tf-'));
+    const dir = await makeRunDir(tmpDir);
     const file = path.join(dir, 'vars.tfvars.json');
     try {
       await writeFile(file, JSON.stringify(vars), { mode: 0o600 });
@@ -247,7 +288,7 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
 
     async plan(target, vars, opts = {}): Promise<PlanSummary> {
       return withVarFile(target, vars, async (file) => {
-        const args = planArgs(file, lockTimeoutMs);
+        const args = planArgs(file, lockTimeoutFor(target));
         const out = await run({ command: 'plan', args, target, vars, opts, stdout: 'ui' }, [0, 2]);
         return {
           hasChanges: planExitMeaning(out.exitCode) === 'changes',
@@ -259,7 +300,7 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
 
     async apply(target, vars, opts = {}): Promise<ApplySummary> {
       return withVarFile(target, vars, async (file) => {
-        const args = applyArgs(file, lockTimeoutMs);
+        const args = applyArgs(file, lockTimeoutFor(target));
         const out = await run({ command: 'apply', args, target, vars, opts, stdout: 'ui' });
         const outputs = Object.fromEntries(
           Object.entries(out.digest.outputs ?? {}).map(([k, o]) => [k, o.value]),
@@ -270,7 +311,7 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
 
     async destroy(target, vars, opts = {}) {
       return withVarFile(target, vars, async (file) => {
-        const args = destroyArgs(file, lockTimeoutMs);
+        const args = destroyArgs(file, lockTimeoutFor(target));
         const out = await run({ command: 'destroy', args, target, vars, opts, stdout: 'ui' });
         return summaryOf(out.digest, 'destroy');
       });

@@ -1,7 +1,8 @@
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { execa } from 'execa';
 import path from 'node:path';
 import type { StopReason } from './classify.js';
+import { makeRunDir, recordChild } from './run-dirs.js';
 import { readTail, tailLines } from './tail-file.js';
 
 export interface SpawnRequest {
@@ -18,6 +19,8 @@ export interface SpawnRequest {
   killGraceMs: number;
   onStdoutLine: (line: string) => void;
   onSpawn?: (pid: number) => void;
+  /** What the run works on, recorded with the child's pid for a later start to find. */
+  record?: { stateKey?: string; command: string };
   /** How often the stdout file is read for new lines. */
   pollMs?: number;
 }
@@ -62,7 +65,7 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
  */
 export async function spawnTerraform(req: SpawnRequest): Promise<SpawnResult> {
   if (req.signal?.aborted) return CANCELLED;
-  const runDir = await mkdtemp(path.join(req.tmpDir, 'prenv-tf-'));
+  const runDir = await makeRunDir(req.tmpDir);
   try {
     return await runIn(runDir, req);
   } finally {
@@ -87,6 +90,8 @@ async function runIn(runDir: string, req: SpawnRequest): Promise<SpawnResult> {
     await Promise.all([out.close(), err.close()]);
   }
   const pid = subprocess.pid;
+  if (pid !== undefined && req.record)
+    await recordChild(runDir, { pid, ...req.record }).catch(() => undefined);
   if (pid !== undefined) req.onSpawn?.(pid);
   const tail = await tailLines(stdoutFile, req.onStdoutLine, req.pollMs);
 

@@ -1,4 +1,5 @@
 import { jsonLogger } from '../../adapters/log/json-logger.js';
+import { StateStoreError } from '../../adapters/store/store-error.js';
 import { startBotApp } from '../../server/bot-app.js';
 import { readServeSettings } from '../../server/serve-settings.js';
 import { checkSettingFiles } from '../cli-ports.js';
@@ -46,6 +47,8 @@ export async function action({
     host: opts.host,
     cwd: ctx.cwd,
   }).catch((err: unknown) => {
+    if (err instanceof StateStoreError)
+      throw new CliError(`cannot start the bot: ${err.message}`, ExitCode.failure);
     throw listenError(err, opts) ?? err;
   });
   await waitForSignal();

@@ -1,3 +1,4 @@
+import { deadLetterRows, renderDeadLetters, type DeadLetterRow } from './dead-letters.js';
 import { costReport } from '../../core/cost.js';
 import type { EnvRecord, Phase } from '../../core/model.js';
 import { envName, shortSha } from '../../core/model.js';
@@ -40,12 +41,16 @@ export interface ListRow {
   queuePosition: number | null;
 }
 
-/** `prenv list --json`: `at` (ISO), the rows, slot use and the hourly total of all rows. */
+/**
+ * `prenv list --json`: `at` (ISO), the rows, slot use, the hourly total of all rows and the
+ * deliveries the bot gave up on.
+ */
 export interface ListView {
   at: string;
   rows: ListRow[];
   slots: { used: number; cap: number; queued: number };
   hourlyTotal: number;
+  deadLetters: DeadLetterRow[];
 }
 
 export function listView(input: ViewInput): ListView {
@@ -101,6 +106,7 @@ export function listView(input: ViewInput): ListView {
       queued: queueOrder(world).length,
     },
     hourlyTotal: cost.hourlyNow,
+    deadLetters: deadLetterRows(input.deadLetters ?? []),
   };
 }
 
@@ -150,6 +156,7 @@ export function renderList(view: ListView): string {
       ...table,
       '',
       `Preview slots: ${used} of ${cap} in use, ${queued} queued. All servers: ${euros(view.hourlyTotal, 4)} per hour.`,
+      ...renderDeadLetters(view.deadLetters),
     ].join('\n') + '\n'
   );
 }

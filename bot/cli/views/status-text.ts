@@ -1,5 +1,6 @@
 import { formatTime } from '../../core/format.js';
 import type { EnvStatus, FixedStatus, PrStatus } from './status-view.js';
+import { renderDeadLetters } from './dead-letters.js';
 import { renderTable } from './table.js';
 import { euros, formatAge, NONE, terminalSafe } from './view-support.js';
 
@@ -119,6 +120,6 @@ function prLines(s: PrStatus): string[] {
     );
     out.push('', ...table.map((l) => `  ${l}`));
   }
-  out.push('', `Updated ${time(s.updatedAt)}`);
+  out.push('', `Updated ${time(s.updatedAt)}`, ...renderDeadLetters(s.deadLetters));
   return out;
 }

@@ -1,3 +1,4 @@
+import { deadLetterRows, type DeadLetterRow } from './dead-letters.js';
 import { durationMs } from '../../config/duration.js';
 import { costReport } from '../../core/cost.js';
 import type { EnvRecord, Phase, RunKind, StepRecord } from '../../core/model.js';
@@ -68,6 +69,8 @@ export interface PrStatus {
   node: string | null;
   cost: { hourly: number | null; since: string | null; costSoFar: number | null } | null;
   updatedAt: string;
+  /** Deliveries about this PR that the bot gave up on (`prenv retry` replays one). */
+  deadLetters: DeadLetterRow[];
 }
 
 /** `prenv status production|staging --json`; `known: false` when the deployment could not be read. */
@@ -118,11 +121,16 @@ export function statusView(input: ViewInput, target: StatusTarget): StatusResult
     };
   }
   const env = input.world.envs[target];
-  if (!env)
+  if (!env) {
+    const dead = deadLetterRows(input.deadLetters ?? []).filter((d) => d.pr === target);
+    const note = dead.length
+      ? ` ${dead.length} ${dead.length === 1 ? 'delivery' : 'deliveries'} about it failed every attempt: ${dead.map((d) => `\`${d.retry}\` replays ${d.delivery} (${d.lastError})`).join('; ')}.`
+      : '';
     return {
       ok: false,
-      message: `${envName(target)} has no record: prenv has seen no event for PR #${target}. Run \`prenv deploy pr ${target}\` to create it.`,
+      message: `${envName(target)} has no record: prenv has seen no event for PR #${target}. Run \`prenv deploy pr ${target}\` to create it.${note}`,
     };
+  }
   const line = cost.envs.find((e) => e.env === envName(target)) ?? null;
   return { ok: true, status: prStatus(input, env, line) };
 }
@@ -204,5 +212,6 @@ function prStatus(
     node: holdsSlot(env.phase) ? previewNodeName(config.project, env.pr) : null,
     cost: line && { hourly: line.hourly, since: iso(line.since), costSoFar: line.costSoFar },
     updatedAt: iso(env.updatedAt)!,
+    deadLetters: deadLetterRows(input.deadLetters ?? []).filter((d) => d.pr === env.pr),
   };
 }

@@ -1,4 +1,5 @@
 import type { Config } from '../../config/config.js';
+import type { DeadLetter } from '../../adapters/store/state-store.js';
 import type { PriceTable } from '../../core/prices.js';
 import type { World } from '../../core/model.js';
 import { formatDuration } from '../../core/format.js';
@@ -20,6 +21,8 @@ export interface ViewInput {
   production: DeploymentInfo | null;
   staging: DeploymentInfo | null;
   prices?: PriceTable;
+  /** Deliveries the bot gave up on (none when not read). */
+  deadLetters?: DeadLetter[];
 }
 
 export type FixedEnv = 'production' | 'staging';

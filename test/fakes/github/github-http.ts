@@ -142,6 +142,11 @@ export async function startGitHubHttpFake(botLogin = 'prenv[bot]'): Promise<GitH
         ),
       ];
     }
+    if (method === 'GET' && (r = /^deployments\/(\d+)\/statuses$/.exec(rest))) {
+      const d = state.deployments.find((x) => x.id === Number(r![1]));
+      if (!d) return [404, { message: 'Not Found' }];
+      return [200, pageOf([...d.statuses].reverse().map((s, i) => ({ id: i + 1, state: s })))];
+    }
     if (method === 'POST' && (r = /^deployments\/(\d+)\/statuses$/.exec(rest))) {
       await state.setDeploymentStatus({
         deploymentId: Number(r[1]),

@@ -112,6 +112,14 @@ export class MemoryGitHub implements GitHubPort {
       if (d.environment === environment) d.statuses.push('inactive');
   }
 
+  async unfinishedDeployments(environment: string): Promise<number[]> {
+    await this.mirror?.unfinishedDeployments(environment);
+    return this.deployments
+      .filter((d) => d.environment === environment)
+      .filter((d) => ['queued', 'pending', 'in_progress'].includes(d.statuses.at(-1) ?? ''))
+      .map((d) => d.id);
+  }
+
   async listOpenPullRequests(): Promise<OpenPullRequest[]> {
     await this.mirror?.listOpenPullRequests();
     return [...this.pulls.values()].filter((p) => p.state === 'open');
