@@ -19,7 +19,10 @@ function sources(dir: string): string[] {
 
 const VARIABLE = /\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/g;
 
-/** Names read as `env.NAME`, and the variables named in prose string literals (with a space). */
+/**
+ * Names read as `env.NAME` or through a settings helper called as `f(env, 'NAME', …)`, and the
+ * variables named in prose string literals (with a space).
+ */
 function scan(files: string[]): { read: Set<string>; named: { file: string; name: string }[] } {
   const read = new Set<string>();
   const named: { file: string; name: string }[] = [];
@@ -29,6 +32,11 @@ function scan(files: string[]): { read: Set<string>; named: { file: string; name
     const visit = (node: ts.Node): void => {
       if (ts.isPropertyAccessExpression(node) && /(^|\.)env$/.test(node.expression.getText()))
         read.add(node.name.text);
+      if (ts.isCallExpression(node)) {
+        const [first, second] = node.arguments;
+        if (first && second && /(^|\.)env$/.test(first.getText()) && ts.isStringLiteral(second))
+          read.add(second.text);
+      }
       if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) {
         const literal = node.text;
         if (/\s/.test(literal))

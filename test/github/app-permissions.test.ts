@@ -42,6 +42,9 @@ const ENDPOINT_NEEDS: Record<string, Need[]> = {
   ],
   'GET /repos/{owner}/{repo}/deployments': [{ permission: 'deployments', level: 'read' }],
   'POST /repos/{owner}/{repo}/deployments': [{ permission: 'deployments', level: 'write' }],
+  'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses': [
+    { permission: 'deployments', level: 'read' },
+  ],
   'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses': [
     { permission: 'deployments', level: 'write' },
   ],
