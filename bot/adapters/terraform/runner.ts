@@ -200,7 +200,7 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
     vars: TfVars,
     fn: (file: string) => Promise<T>,
   ): Promise<T> {
-    await assertNoOverride(target.dir, Object.keys(vars));
+    await assertNoOverride(target.dir, Object.keys(vars), options.env);
     const dir = await mkdtemp(path.join(tmpDir, 'prenv-tf-'));
     const file = path.join(dir, 'vars.tfvars.json');
     try {
