@@ -12,6 +12,7 @@ import {
   initArgs,
   outputArgs,
   planArgs,
+  applySavedPlanArgs,
   planExitMeaning,
   versionArgs,
 } from './args.js';
@@ -247,7 +248,7 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
 
     async plan(target, vars, opts = {}): Promise<PlanSummary> {
       return withVarFile(target, vars, async (file) => {
-        const args = planArgs(file, lockTimeoutMs);
+        const args = planArgs(file, lockTimeoutMs, opts.out);
         const out = await run({ command: 'plan', args, target, vars, opts, stdout: 'ui' }, [0, 2]);
         return {
           hasChanges: planExitMeaning(out.exitCode) === 'changes',
@@ -266,6 +267,15 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
         );
         return { changes: summaryOf(out.digest, 'apply'), outputs };
       });
+    },
+
+    async applySaved(target, planFile, vars, opts = {}): Promise<ApplySummary> {
+      const args = applySavedPlanArgs(planFile, lockTimeoutMs);
+      const out = await run({ command: 'apply', args, target, vars, opts, stdout: 'ui' });
+      const outputs = Object.fromEntries(
+        Object.entries(out.digest.outputs ?? {}).map(([k, o]) => [k, o.value]),
+      );
+      return { changes: summaryOf(out.digest, 'apply'), outputs };
     },
 
     async destroy(target, vars, opts = {}) {
