@@ -50,14 +50,7 @@ export function crossFieldProblems(config: ParsedConfig): CrossFieldProblem[] {
         problems.push({ path: [...at, 'depends_on', i], message: `unknown service "${dep}"` });
       }
     });
-    for (const secret of svc.secrets) {
-      if (secret in svc.env) {
-        problems.push({
-          path: [...at, 'env', secret],
-          message: `"${secret}" is also listed in secrets; keep it in one place`,
-        });
-      }
-    }
+    problems.push(...secretClashes(at, svc));
     svc.route.forEach((route, i) => {
       const other = routePaths.get(route.path);
       if (other) {
@@ -68,7 +61,8 @@ export function crossFieldProblems(config: ParsedConfig): CrossFieldProblem[] {
       }
       routePaths.set(route.path, name);
     });
-    for (const task of Object.keys(svc.prestart)) {
+    for (const [task, source] of Object.entries(svc.prestart)) {
+      problems.push(...secretClashes([...at, 'prestart', task], source));
       if (task === name) {
         problems.push({
           path: [...at, 'prestart', task],
@@ -106,7 +100,16 @@ export function crossFieldProblems(config: ParsedConfig): CrossFieldProblem[] {
       });
     }
   }
+  for (const [name, job] of Object.entries(config.jobs)) {
+    problems.push(...secretClashes(['jobs', name], job));
+  }
   for (const [name, backup] of Object.entries(config.backups?.postgres ?? {})) {
+    if (BACKUP_DUMP_ENV.includes(backup.password_secret)) {
+      problems.push({
+        path: ['backups', 'postgres', name, 'password_secret'],
+        message: `"${backup.password_secret}" is a variable the backup job sets itself; name the secret differently`,
+      });
+    }
     const svc = config.services[backup.service];
     if (!svc || svc.port === undefined) {
       problems.push({
@@ -123,5 +126,35 @@ export function crossFieldProblems(config: ParsedConfig): CrossFieldProblem[] {
       message: `must be a host under the domain "${config.domain}"`,
     });
   }
+  return problems;
+}
+
+/** Env names the backup job's dump task sets from prenv.yml (generators/nomad/backup-views). */
+const BACKUP_DUMP_ENV = ['BACKUP_NAME', 'PGADDR', 'PGDATABASE', 'PGUSER'];
+
+/**
+ * A secret reaches the task through a template with `env = true`, whose variables override
+ * the task's `env` and Nomad's own runtime variables (nomad client/taskenv `Builder.Build`:
+ * "template env vars ... override task env vars"). A secret named like one of them would
+ * silently replace it, so both are refused.
+ */
+function secretClashes(
+  at: (string | number)[],
+  source: { env: Record<string, string>; secrets: string[] },
+): CrossFieldProblem[] {
+  const problems: CrossFieldProblem[] = [];
+  source.secrets.forEach((secret, i) => {
+    if (secret in source.env) {
+      problems.push({
+        path: [...at, 'env', secret],
+        message: `"${secret}" is also listed in secrets; keep it in one place`,
+      });
+    } else if (secret.startsWith('NOMAD_')) {
+      problems.push({
+        path: [...at, 'secrets', i],
+        message: `"${secret}" would replace Nomad's own runtime variable of that name; NOMAD_ is Nomad's`,
+      });
+    }
+  });
   return problems;
 }

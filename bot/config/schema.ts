@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseNomadCron } from './cron.js';
+import { durationMs } from './duration.js';
 
 const DURATION = /^(\d+)(s|m|h|d)$/;
 const SIZE = /^(\d+)(B|KB|MB|GB|KiB|MiB|GiB)$/;
@@ -226,7 +227,11 @@ export const configSchema = z.strictObject({
           .regex(/^([A-Za-z0-9._-]+\/)*$/, 'must be a folder such as "backups/" (or empty)')
           .optional(),
       }),
-      retention: duration.default('30d'),
+      // The prune runs right after each upload: shorter than a day, it deletes the dumps a
+      // nightly job just made (0d deletes the one it uploaded).
+      retention: duration
+        .refine((v) => !DURATION.test(v) || durationMs(v) >= 86_400_000, 'must be at least 1d')
+        .default('30d'),
       postgres: z
         .record(
           name,

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { consulServiceName, envHost, type EnvContext } from '../../generators/env-context.js';
 import { renderEnvironment } from '../../generators/render-environment.js';
@@ -9,6 +12,7 @@ import type { AddRouteOutcome, CaddyAdminClient } from '../adapters/caddy/admin-
 import type { ConsulServices } from '../adapters/consul/client.js';
 import { listOwnedJobs, submitJob, type NomadApi } from '../adapters/nomad/index.js';
 import type {
+  ApplySummary,
   ProgressEvent,
   TerraformRunner,
   TfTarget,
@@ -111,19 +115,32 @@ export function clusterOps(deps: ClusterOpsDeps) {
 
       run.step(`terraform plan ${env}`);
       await deps.terraform.init(target(env), tfOptions(run));
-      const plan = await deps.terraform.plan(target(env), vars(env), tfOptions(run));
-      for (const change of serverChanges(plan.resourceChanges)) {
-        run.note(`${change.action} ${change.address}`);
-      }
-      const refusal = serverChangeRefusal(
-        env,
-        plan.resourceChanges,
-        options.allowServerChanges ?? false,
-      );
-      if (refusal) throw new ServerChangeRefused(refusal);
+      // The apply runs the saved plan, so what it changes is exactly what the gate below saw
+      // (a fresh apply would plan again). The file holds the variables: a private directory.
+      const planDir = await mkdtemp(path.join(tmpdir(), 'prenv-plan-'));
+      let applied: ApplySummary;
+      try {
+        const planFile = path.join(planDir, `${env}.tfplan`);
+        const tfVars = vars(env);
+        const plan = await deps.terraform.plan(target(env), tfVars, {
+          ...tfOptions(run),
+          out: planFile,
+        });
+        for (const change of serverChanges(plan.resourceChanges)) {
+          run.note(`${change.action} ${change.address}`);
+        }
+        const refusal = serverChangeRefusal(
+          env,
+          plan.resourceChanges,
+          options.allowServerChanges ?? false,
+        );
+        if (refusal) throw new ServerChangeRefused(refusal);
 
-      run.step(`terraform apply ${env}`);
-      const applied = await deps.terraform.apply(target(env), vars(env), tfOptions(run));
+        run.step(`terraform apply ${env}`);
+        applied = await deps.terraform.applySaved(target(env), planFile, tfVars, tfOptions(run));
+      } finally {
+        await rm(planDir, { recursive: true, force: true });
+      }
       const nodes = stringList(applied.outputs.node_names);
       if (nodes.length > 0) {
         run.step(`waiting for ${nodes.length} ${env} node(s) in Nomad`);

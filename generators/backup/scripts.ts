@@ -19,6 +19,9 @@ export const DUMP_SCRIPT = [
   'echo "dumped $PGDATABASE to $out ($(wc -c < "$out") bytes)"',
 ].join('\n');
 
+/** rclone filter glob of the UTC time in an object's name (`20260101T030000Z`). */
+const DATE_GLOB = `${'[0-9]'.repeat(8)}T${'[0-9]'.repeat(6)}Z`;
+
 export const UPLOAD_SCRIPT = [
   'set -eu',
   'file="${NOMAD_ALLOC_DIR:?}/data/${BACKUP_NAME:?}.dump"',
@@ -27,7 +30,9 @@ export const UPLOAD_SCRIPT = [
   'object="${BACKUP_NAME}-$(date -u +%Y%m%dT%H%M%SZ).dump"',
   'rclone copyto --s3-no-check-bucket "$file" "$remote$object"',
   'echo "uploaded $remote$object"',
-  'rclone delete --min-age "${BACKUP_RETENTION:?}" --include "${BACKUP_NAME}-*.dump" "$remote"',
+  // Only this backup's own objects (`db-*` would also match `db-2-…`), and only in its own
+  // folder: rclone delete recurses by default, into whatever is nested under the prefix.
+  `rclone delete --max-depth 1 --min-age "\${BACKUP_RETENTION:?}" --include "\${BACKUP_NAME}-${DATE_GLOB}.dump" "$remote"`,
 ].join('\n');
 
 /** `pg_restore` flags of the documented restore (README "Backups"), also run by the test. */

@@ -55,7 +55,9 @@ export function backupJobViews(
         env: {
           BACKUP_NAME: name,
           BACKUP_BUCKET: backups.s3.bucket,
-          BACKUP_PREFIX: backups.s3.prefix ?? `${config.project}/${envName(ctx)}/`,
+          // Each env its own folder, also under a shared prefix: staging's dumps must never
+          // sit among production's, where a restore or a prune could take them for its own.
+          BACKUP_PREFIX: `${backups.s3.prefix ?? `${config.project}/`}${envName(ctx)}/`,
           BACKUP_RETENTION: backups.retention,
           RCLONE_S3_PROVIDER: 'Other',
           RCLONE_S3_ENDPOINT: backups.s3.endpoint,

@@ -14,9 +14,10 @@ import { compare, type ResolvedTask } from '../resolve.js';
  * literally. `toJSON` is therefore wrong there (it writes `&` as `\u0026`). Each value is
  * written single-quoted instead, with `'`, line feed and tab spliced in from short
  * double-quoted pieces (`'it'"'"'s'`), which the parser joins back into the exact value.
- * The parser refuses every other control byte (CR, NUL, ESC…) in any form, so a value holding
- * one stops the task with Nomad's "invalid value character" event instead of changing
- * silently; the file `secrets/<NAME>` carries any byte sequence.
+ * The parser refuses every other control byte (CR, NUL, ESC…) in any form, and reads lines
+ * with bufio.Scanner, which ends at 64 KiB; so a value holding such a byte, or one whose line
+ * reaches 64 KiB, stops the task with Nomad's template event instead of changing silently.
+ * The file `secrets/<NAME>` carries any byte sequence of any length.
  */
 export interface RuntimeEnvTemplate {
   /** One line of consul-template text per env variable, secrets first. */

@@ -38,3 +38,53 @@ describe('backups in prenv.yml', () => {
     expect(tfvars.host_volumes).not.toContain('backups');
   });
 });
+
+const withRetention = (retention: string): string => {
+  expect(quetrex).toMatch(/^ {2}retention: \S+$/m);
+  return quetrex.replace(/^ {2}retention: \S+$/m, `  retention: ${retention}`);
+};
+
+describe('backup retention and folders', () => {
+  it.each(['0d', '0s', '90s', '23h'])('refuses a retention of %s, with its path', (retention) => {
+    const result = parseConfig(withRetention(retention), 'prenv.yml');
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).toContain('backups.retention');
+    expect(JSON.stringify(result)).toContain('at least 1d');
+  });
+
+  it.each(['1d', '24h', '30d'])('accepts a retention of %s', (retention) => {
+    const result = parseConfig(withRetention(retention), 'prenv.yml');
+    expect(result.ok, JSON.stringify(result)).toBe(true);
+  });
+
+  it.each([undefined, '', 'backups/'])(
+    'gives each env its own folder under the prefix %j',
+    async (prefix) => {
+      const base = exampleConfig('quetrex');
+      const backups = base.backups!;
+      const config = {
+        ...base,
+        backups: {
+          ...backups,
+          s3: { ...backups.s3, ...(prefix === undefined ? {} : { prefix }) },
+          postgres: Object.fromEntries(
+            Object.entries(backups.postgres).map(([k, v]) => [
+              k,
+              { ...v, environments: ['production', 'staging'] as ('production' | 'staging')[] },
+            ]),
+          ),
+        },
+      } as typeof base;
+      const templates = await repoTemplates();
+      const prefixOf = (kind: 'production' | 'staging') => {
+        const file = renderEnvironment(config, { kind, sha: 'abc1234' }, templates).find((f) =>
+          f.path.includes('backup-db'),
+        )!;
+        return /BACKUP_PREFIX\s*=\s*"([^"]*)"/.exec(file.content)?.[1];
+      };
+      const root = prefix ?? 'quetrex/';
+      expect(prefixOf('production')).toBe(`${root}production/`);
+      expect(prefixOf('staging')).toBe(`${root}staging/`);
+    },
+  );
+});

@@ -46,9 +46,10 @@ async function renderedScript(task: 'dump' | 'upload'): Promise<string> {
 
 /**
  * Stands in for rclone in the upload task: `copyto SRC :s3:BUCKET/KEY` and
- * `delete --min-age DURATION --include GLOB :s3:BUCKET/PREFIX` (rclone's documented flags),
- * with the bucket as a directory. Only days are supported for --min-age, which is what
- * prenv renders from a retention in days.
+ * `delete [--max-depth N] --min-age DURATION --include GLOB :s3:BUCKET/PREFIX` (rclone's
+ * documented flags), with the bucket as a directory. Like rclone, delete recurses into every
+ * folder under the prefix unless --max-depth says otherwise. Only days are supported for
+ * --min-age, which is what prenv renders from a retention in days.
  */
 const FAKE_RCLONE = `#!/bin/sh
 set -eu
@@ -60,8 +61,17 @@ case "$1" in
     [ "$1" = "--s3-no-check-bucket" ] && shift
     dest=$(local_path "$2"); mkdir -p "$(dirname "$dest")"; cp "$1" "$dest" ;;
   delete)
-    days=\${3%d}; glob=$5; dir=$(local_path "$6")
-    find "$dir" -maxdepth 1 -name "$glob" -mtime "+$((days - 1))" -exec rm -f {} + ;;
+    shift; depth=; days=; glob=
+    while [ $# -gt 1 ]; do
+      case "$1" in
+        --max-depth) depth="-maxdepth $2"; shift 2 ;;
+        --min-age) days=\${2%d}; shift 2 ;;
+        --include) glob=$2; shift 2 ;;
+        *) echo "unexpected rclone flag: $1" >&2; exit 2 ;;
+      esac
+    done
+    dir=$(local_path "$1")
+    find "$dir" $depth -type f -name "$glob" -mtime "+$((days - 1))" -exec rm -f {} + ;;
   *) echo "unexpected rclone call: $*" >&2; exit 2 ;;
 esac
 `;
@@ -144,11 +154,16 @@ describe('PostgreSQL backups leave the node and restore', () => {
     const old = path.join(prefix, 'db-20240101T030000Z.dump');
     const recent = path.join(prefix, 'db-20240301T030000Z.dump');
     const other = path.join(prefix, 'media-20240101T030000Z.tar');
-    for (const f of [old, recent, other]) writeFileSync(f, 'x');
+    // Not this backup's: another database whose name starts with "db-", and a folder nested
+    // under the prefix (say, another env's or an operator's archive).
+    const sibling = path.join(prefix, 'db-2-20240101T030000Z.dump');
+    mkdirSync(path.join(prefix, 'archive'));
+    const nested = path.join(prefix, 'archive', 'db-20240101T030000Z.dump');
+    for (const f of [old, recent, other, sibling, nested]) writeFileSync(f, 'x');
     const day = 86_400;
     const now = Date.now() / 1000;
     utimesSync(old, now - 40 * day, now - 40 * day);
-    utimesSync(other, now - 40 * day, now - 40 * day);
+    for (const f of [other, sibling, nested]) utimesSync(f, now - 40 * day, now - 40 * day);
     utimesSync(recent, now - 3 * day, now - 3 * day);
 
     // Upload task: the rendered script with the env of the rendered job.
@@ -170,8 +185,15 @@ describe('PostgreSQL backups leave the node and restore', () => {
       )?.[1];
     expect(uploaded).toBeDefined();
     expect(readdirSync(prefix).sort()).toEqual(
-      [uploaded!, 'db-20240301T030000Z.dump', 'media-20240101T030000Z.tar'].sort(),
+      [
+        uploaded!,
+        'archive',
+        'db-20240301T030000Z.dump',
+        'db-2-20240101T030000Z.dump',
+        'media-20240101T030000Z.tar',
+      ].sort(),
     );
+    expect(readdirSync(path.join(prefix, 'archive'))).toEqual(['db-20240101T030000Z.dump']);
 
     // Disaster: the database is gone. Restore as the README says, from the bucket's copy.
     await psql('postgres', 'DROP DATABASE quetrex');

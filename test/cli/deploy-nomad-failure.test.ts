@@ -16,7 +16,7 @@ const file = path.join(repoRoot, 'examples/aipacto/prenv.yml');
 const config = loadConfigOrThrow(readFileSync(file, 'utf8'), file);
 const NODES = ['aipacto-production-server-1', 'aipacto-production-server-2'];
 
-/** Terraform that has already created the servers: apply reports them as outputs. */
+/** Terraform that has already created the servers: the apply of the saved plan reports them as outputs. */
 const appliedTerraform = {
   init: async () => undefined,
   plan: async () => ({
@@ -24,7 +24,7 @@ const appliedTerraform = {
     changes: { add: 0, change: 0, destroy: 0 },
     resourceChanges: [],
   }),
-  apply: async () => ({
+  applySaved: async () => ({
     changes: { add: 0, change: 0, destroy: 0 },
     outputs: { node_names: NODES },
   }),

@@ -120,6 +120,16 @@ describe('secrets reach the task exactly', async () => {
     }
   });
 
+  it('a value whose env line reaches 64 KiB stops the task loudly; the file keeps it', () => {
+    // Nomad reads the env file with bufio.Scanner, whose lines end at 64 KiB (go-envparse).
+    const line = (value: string) => `TOKEN='${value}'`.length;
+    const fits = 'x'.repeat(64 * 1024 - line('') - 1);
+    expect(taskEnv(evaluate(env, world(fits, 'p'))).get('TOKEN')).toBe(fits);
+    const long = `${fits}x`;
+    expect(() => taskEnv(evaluate(env, world(long, 'p')))).toThrow(/token too long/);
+    expect(evaluate(files['secrets/TOKEN']!, world(long, 'p'))).toBe(long);
+  });
+
   it('writes every secret to its own file, read-only', async () => {
     expect(Object.keys(files).sort()).toEqual(['secrets/DB_PASSWORD', 'secrets/TOKEN']);
     const job = renderEnvironment(

@@ -18,6 +18,25 @@ describe('terraform driver against the fake CLI: life cycle', () => {
     await expect(h.runner.version()).resolves.toBe('1.9.8');
   });
 
+  it('applies a saved plan, and refuses it once the state moved after the plan', async () => {
+    const prod = h.target('production');
+    const vars = { project: 'shop', server_type: 'cx22', location: 'nbg1', server_count: 3 };
+    await h.runner.init(prod);
+    const planFile = path.join(h.root, 'production.tfplan');
+    await h.runner.plan(prod, vars, { out: planFile });
+    // Another run changes production in between: the saved plan no longer describes it.
+    await h.runner.apply(prod, { ...vars, server_count: 5 });
+    const stale = await h.runner.applySaved(prod, planFile, vars).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(TerraformError);
+    expect(String((stale as TerraformError).message)).toMatch(/Saved plan is stale/);
+    expect(h.servers(prod)).toHaveLength(5);
+
+    await h.runner.plan(prod, vars, { out: planFile });
+    const applied = await h.runner.applySaved(prod, planFile, vars);
+    expect(applied.changes).toEqual({ add: 0, change: 0, destroy: 2 });
+    expect(h.servers(prod)).toHaveLength(3);
+  });
+
   it('plans, applies, reads outputs and destroys a PR environment', async () => {
     const pr7 = h.target('pr', 7);
     const vars = {

@@ -51,6 +51,40 @@ describe("the operator's terraform.tfvars is never overridden", () => {
   });
 });
 
+describe('the environment Terraform runs with never overrides or is overridden either', () => {
+  // Terraform's precedence: TF_VAR_* < terraform.tfvars < *.auto.tfvars < -var/-var-file in
+  // order; TF_CLI_ARGS(_<command>) is inserted before prenv's arguments. Either way one value
+  // silently wins (checked against terraform 1.11: TF_VAR_server_type=cx32 plus a -var-file
+  // with cx22 plans cx22).
+  it.each([
+    [{ TF_VAR_server_type: 'cx32' }, 'TF_VAR_server_type'],
+    [{ TF_CLI_ARGS: '-var=server_type=cx32' }, 'TF_CLI_ARGS'],
+    [{ TF_CLI_ARGS_plan: '-no-color -var-file=/etc/mine.tfvars' }, 'TF_CLI_ARGS_plan'],
+    [{ TF_CLI_ARGS_apply: '-var server_type=cx32' }, 'TF_CLI_ARGS_apply'],
+  ])('%j is refused, naming it', async (env, name) => {
+    const dir = moduleWith({});
+    const withEnv = createTerraformRunner({ bin: '/nonexistent/terraform', env });
+    const error = await withEnv
+      .plan(production(dir), { project: 'demo', server_type: 'cx22' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VariableOverrideError);
+    expect((error as Error).message).toContain(name);
+  });
+
+  it.each([
+    { TF_VAR_hcloud_token: 't', TF_VAR_ssh_public_key: 'ssh-ed25519 AAAA' },
+    { TF_CLI_ARGS: '-no-color', TF_CLI_ARGS_plan: '-parallelism=4' },
+  ])('%j (variables prenv does not pass, flags without variables) passes', async (env) => {
+    const dir = moduleWith({});
+    const withEnv = createTerraformRunner({ bin: '/nonexistent/terraform', env });
+    const error = await withEnv
+      .plan(production(dir), { project: 'demo', server_type: 'cx22' })
+      .catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(VariableOverrideError);
+    expect(String(error)).toMatch(/terraform/i);
+  });
+});
+
 /** `terraform output -json` of environments/production, as Terraform prints it. */
 const OUTPUTS = {
   network_id: { sensitive: false, type: 'string', value: '4711' },

@@ -50,7 +50,7 @@ export function goDuration(ms: number): string {
 
 const lockTimeout = (ms: number) => `-lock-timeout=${goDuration(ms)}`;
 
-export function planArgs(varFile: string, lockTimeoutMs: number): string[] {
+export function planArgs(varFile: string, lockTimeoutMs: number, out?: string): string[] {
   return [
     'plan',
     ...COMMON,
@@ -58,7 +58,17 @@ export function planArgs(varFile: string, lockTimeoutMs: number): string[] {
     '-detailed-exitcode',
     lockTimeout(lockTimeoutMs),
     `-var-file=${varFile}`,
+    ...(out ? [`-out=${out}`] : []),
   ];
+}
+
+/**
+ * `terraform apply` of a plan saved by `plan -out`: exactly the reviewed changes, or
+ * Terraform's "Saved plan is stale" error when the state moved since. The variables are in
+ * the plan file (Terraform refuses `-var-file` next to one).
+ */
+export function applySavedPlanArgs(planFile: string, lockTimeoutMs: number): string[] {
+  return ['apply', ...COMMON, '-json', '-auto-approve', lockTimeout(lockTimeoutMs), planFile];
 }
 
 export function applyArgs(varFile: string, lockTimeoutMs: number): string[] {

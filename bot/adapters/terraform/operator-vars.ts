@@ -46,11 +46,36 @@ export class VariableOverrideError extends Error {
 }
 
 /**
- * Refuses to pass `names` when the operator's files in `dir` set any of them: one value would
- * silently win over the other. The message names the file, the variables and what to do.
+ * Refuses to pass `names` when the operator's files in `dir`, or the environment Terraform
+ * runs with (`env`: `TF_VAR_<name>`, or `-var`/`-var-file` in `TF_CLI_ARGS` /
+ * `TF_CLI_ARGS_<command>`, which Terraform inserts before prenv's own arguments) set any of
+ * them: one value would silently win over the other. Throws VariableOverrideError naming the
+ * file or variable, the Terraform variables and what to do.
  */
-export async function assertNoOverride(dir: string, names: string[]): Promise<void> {
+export async function assertNoOverride(
+  dir: string,
+  names: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<void> {
   const passed = new Set(names);
+  const fromEnv = names.filter((n) => env[`TF_VAR_${n}`] !== undefined);
+  if (fromEnv.length > 0) {
+    throw new VariableOverrideError(
+      `the environment sets ${fromEnv.map((n) => `TF_VAR_${n}`).join(', ')}, which prenv passes ` +
+        'from prenv.yml or production\'s outputs (see "Terraform variables" in README.md). Keep ' +
+        'each value in one place: unset these variables, or remove the key from prenv.yml.',
+    );
+  }
+  for (const [key, value] of Object.entries(env)) {
+    if (!/^TF_CLI_ARGS(_\w+)?$/.test(key) || !value || !/(^|\s)--?var(-file)?[=\s]/.test(value)) {
+      continue;
+    }
+    throw new VariableOverrideError(
+      `the environment's ${key} passes variables to Terraform, which would mix with the ones ` +
+        'prenv passes (see "Terraform variables" in README.md): set them in the root ' +
+        "module's terraform.tfvars instead.",
+    );
+  }
   for (const { file, names: set } of await operatorVariableFiles(dir)) {
     const both = set.filter((n) => passed.has(n));
     if (both.length === 0) continue;

@@ -12,6 +12,7 @@ import {
   initArgs,
   outputArgs,
   planArgs,
+  applySavedPlanArgs,
   planExitMeaning,
   versionArgs,
 } from './args.js';
@@ -241,7 +242,7 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
     vars: TfVars,
     fn: (file: string) => Promise<T>,
   ): Promise<T> {
-    await assertNoOverride(target.dir, Object.keys(vars));
+    await assertNoOverride(target.dir, Object.keys(vars), options.env);
     const dir = await makeRunDir(tmpDir);
     const file = path.join(dir, 'vars.tfvars.json');
     try {
@@ -288,7 +289,7 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
 
     async plan(target, vars, opts = {}): Promise<PlanSummary> {
       return withVarFile(target, vars, async (file) => {
-        const args = planArgs(file, lockTimeoutFor(target));
+        const args = planArgs(file, lockTimeoutFor(target), opts.out);
         const out = await run({ command: 'plan', args, target, vars, opts, stdout: 'ui' }, [0, 2]);
         return {
           hasChanges: planExitMeaning(out.exitCode) === 'changes',
@@ -307,6 +308,15 @@ export function createTerraformRunner(options: TerraformRunnerOptions): Terrafor
         );
         return { changes: summaryOf(out.digest, 'apply'), outputs };
       });
+    },
+
+    async applySaved(target, planFile, vars, opts = {}): Promise<ApplySummary> {
+      const args = applySavedPlanArgs(planFile, lockTimeoutFor(target));
+      const out = await run({ command: 'apply', args, target, vars, opts, stdout: 'ui' });
+      const outputs = Object.fromEntries(
+        Object.entries(out.digest.outputs ?? {}).map(([k, o]) => [k, o.value]),
+      );
+      return { changes: summaryOf(out.digest, 'apply'), outputs };
     },
 
     async destroy(target, vars, opts = {}) {

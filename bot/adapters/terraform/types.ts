@@ -78,8 +78,16 @@ export interface ApplySummary {
 export interface TerraformRunner {
   version(opts?: RunOptions): Promise<string>;
   init(target: TfTarget, opts?: RunOptions): Promise<void>;
-  plan(target: TfTarget, vars: TfVars, opts?: RunOptions): Promise<PlanSummary>;
+  /** `out`: where to save the plan (`-out`) for `applySaved`; it holds the variables, secrets included. */
+  plan(target: TfTarget, vars: TfVars, opts?: RunOptions & { out?: string }): Promise<PlanSummary>;
   apply(target: TfTarget, vars: TfVars, opts?: RunOptions): Promise<ApplySummary>;
+  /** Applies a plan saved by `plan` with `out`; `vars` are those it was made with, for redaction. */
+  applySaved(
+    target: TfTarget,
+    planFile: string,
+    vars: TfVars,
+    opts?: RunOptions,
+  ): Promise<ApplySummary>;
   destroy(target: TfTarget, vars: TfVars, opts?: RunOptions): Promise<ChangeCounts>;
   output(target: TfTarget, opts?: RunOptions): Promise<Record<string, unknown>>;
 }

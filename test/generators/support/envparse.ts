@@ -2,7 +2,7 @@
  * A TypeScript port of the parser Nomad reads `env = true` template output with:
  * hashicorp/go-envparse `Parse` (envparse.go), over bytes as Go does. Kept line for line with
  * its rules so a test can say exactly what a task would see:
- * - input is split by bufio.ScanLines (LF, one optional CR before it dropped; 64 KiB max line);
+ * - input is split by bufio.ScanLines (LF, one optional CR before it dropped; lines under 64 KiB);
  * - `KEY=value`, key and value trimmed of ASCII whitespace, optional `export ` prefix;
  * - any byte < 0x20 in the value is an error, quoted or not;
  * - bytes > 0x7f pass through; `'…'` is literal; `"…"` knows only `\" \\ \n \t`;
@@ -21,9 +21,11 @@ export function envparse(input: Buffer): Map<string, Buffer> {
     const last = end === -1;
     if (last) end = input.length;
     let line = input.subarray(start, end);
-    if (!last && line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, -1);
     lineNo += 1;
-    if (line.length > MAX_LINE) throw new EnvParseError(`error reading: token too long`);
+    // bufio.Scanner fails once its 64 KiB buffer is full without a line feed: a line (CR
+    // included) of 64 KiB or more.
+    if (line.length >= MAX_LINE) throw new EnvParseError(`error reading: token too long`);
+    if (!last && line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, -1);
     const parsed = parseLine(line, lineNo);
     if (parsed && parsed.key.length > 0) env.set(parsed.key, parsed.value);
     start = end + 1;

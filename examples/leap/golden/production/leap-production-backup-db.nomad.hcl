@@ -82,7 +82,7 @@ job "leap-production-backup-db" {
         ]
         command = "-c"
         args = [
-          "set -eu\nfile=\"$${NOMAD_ALLOC_DIR:?}/data/$${BACKUP_NAME:?}.dump\"\ntest -s \"$file\"\nremote=\":s3:$${BACKUP_BUCKET:?}/$${BACKUP_PREFIX}\"\nobject=\"$${BACKUP_NAME}-$(date -u +%Y%m%dT%H%M%SZ).dump\"\nrclone copyto --s3-no-check-bucket \"$file\" \"$remote$object\"\necho \"uploaded $remote$object\"\nrclone delete --min-age \"$${BACKUP_RETENTION:?}\" --include \"$${BACKUP_NAME}-*.dump\" \"$remote\"",
+          "set -eu\nfile=\"$${NOMAD_ALLOC_DIR:?}/data/$${BACKUP_NAME:?}.dump\"\ntest -s \"$file\"\nremote=\":s3:$${BACKUP_BUCKET:?}/$${BACKUP_PREFIX}\"\nobject=\"$${BACKUP_NAME}-$(date -u +%Y%m%dT%H%M%SZ).dump\"\nrclone copyto --s3-no-check-bucket \"$file\" \"$remote$object\"\necho \"uploaded $remote$object\"\nrclone delete --max-depth 1 --min-age \"$${BACKUP_RETENTION:?}\" --include \"$${BACKUP_NAME}-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z.dump\" \"$remote\"",
         ]
       }
 

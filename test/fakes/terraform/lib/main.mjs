@@ -25,6 +25,7 @@ const FLAGS = {
     '-json',
     '-detailed-exitcode',
     '-var-file',
+    '-out',
     '-destroy',
     '-lock',
     '-lock-timeout',

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 // plan / apply / destroy: lock, refresh, plan, change resources one by one, save state, unlock.
 import {
   earlyDiagnostic,
@@ -53,7 +54,17 @@ export async function runOperation(command, flags, key) {
   const ui = createUi({ json });
   const int = interrupts(ui);
   if (json) ui.version();
-  if (command !== 'plan' && flags['auto-approve'] !== 'true' && json) {
+  const planFile = command === 'apply' ? flags.positional[0] : undefined;
+  if (planFile && flags.varFiles.length > 0) {
+    ui.diagnostic(
+      plainError(
+        "Can't set variables when applying a saved plan",
+        'The -var and -var-file options cannot be used when applying a saved plan file, because a saved plan includes the variable values that were set when it was created.',
+      ),
+    );
+    return 1;
+  }
+  if (command !== 'plan' && !planFile && flags['auto-approve'] !== 'true' && json) {
     ui.diagnostic(
       plainError(
         'Plan file or auto-approve required',
@@ -99,10 +110,23 @@ export async function runOperation(command, flags, key) {
 
 async function operate({ command, flags, key, kind, ui, int }) {
   const target = targetOfKey(key);
-  const vars = readVars(flags.varFiles);
+  const saved = command === 'apply' && flags.positional[0];
+  const savedPlan = saved ? JSON.parse(fs.readFileSync(saved, 'utf8')) : undefined;
+  const vars = savedPlan ? savedPlan.vars : readVars(flags.varFiles);
   const echoVar = process.env.PRENV_FAKE_TF_ECHO_VAR;
   if (echoVar) ui.log(`provider debug: var.${echoVar}=${vars[echoVar] ?? ''}`);
   const state = readState(key);
+  // A saved plan records the state it was made from; Terraform refuses it once that moved.
+  const fingerprint = JSON.stringify(state.servers);
+  if (savedPlan && savedPlan.fingerprint !== fingerprint) {
+    ui.diagnostic(
+      plainError(
+        'Saved plan is stale',
+        'The given plan file can no longer be applied because the state was changed by another operation after the plan was created.',
+      ),
+    );
+    return 1;
+  }
   for (const s of state.servers) {
     const hook = { resource: resourceObject(s.addr), id_key: 'id', id_value: s.attributes.id };
     ui.hook('refresh_start', `${s.addr}: Refreshing state... [id=${s.attributes.id}]`, hook);
@@ -126,6 +150,9 @@ async function operate({ command, flags, key, kind, ui, int }) {
     ...n,
     operation: 'plan',
   });
+  if (command === 'plan' && flags.out) {
+    fs.writeFileSync(flags.out, JSON.stringify({ vars, fingerprint }), { mode: 0o600 });
+  }
   if (command === 'plan') return flags['detailed-exitcode'] === 'true' && changes.length ? 2 : 0;
 
   const delay = Number(process.env.PRENV_FAKE_TF_DELAY_MS ?? 0);
