@@ -1,6 +1,8 @@
 import { Octokit } from '@octokit/rest';
 import { createAppAuth } from '@octokit/auth-app';
 
+import type { MetricsRecorder } from '../../core/metrics.js';
+import { githubCallMetrics } from './call-metrics.js';
 import type { GitHubAuth } from './github-auth.js';
 
 export { githubAuthFromEnv, type GitHubAuth } from './github-auth.js';
@@ -10,7 +12,11 @@ export interface OctokitOptions {
   baseUrl?: string;
   fetch?: typeof fetch;
   userAgent?: string;
+  /** Counts each request and keeps the rate limit GitHub reports (see call-metrics.ts). */
+  metrics?: MetricsRecorder;
 }
+
+const MeasuredOctokit = Octokit.plugin(githubCallMetrics);
 
 /** An Octokit for one installation (GitHub App) or one token; fetch is injected, nothing global is patched. */
 export function createOctokit(options: OctokitOptions): Octokit {
@@ -19,10 +25,11 @@ export function createOctokit(options: OctokitOptions): Octokit {
     userAgent: options.userAgent ?? 'prenv',
     request: options.fetch ? { fetch: options.fetch } : {},
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    metrics: options.metrics,
   };
   const octokit =
     options.auth.mode === 'app'
-      ? new Octokit({
+      ? new MeasuredOctokit({
           ...common,
           authStrategy: createAppAuth,
           auth: {
@@ -31,7 +38,7 @@ export function createOctokit(options: OctokitOptions): Octokit {
             installationId: options.auth.installationId,
           },
         })
-      : new Octokit({ ...common, auth: options.auth.token });
+      : new MeasuredOctokit({ ...common, auth: options.auth.token });
   octokit.hook.before('request', (req) => {
     req.headers.accept = 'application/json';
   });
