@@ -6,7 +6,9 @@ export type DeliveryResult =
   /** No or a wrong `X-Hub-Signature-256` (401). */
   | 'refused'
   /** Missing headers, not JSON, or a field GitHub never sends (400). */
-  | 'invalid';
+  | 'invalid'
+  /** Verified, but could not be queued (500). */
+  | 'failed';
 
 /** How a run ended (the planner's `run_finished` outcomes). */
 export type RunOutcome = 'succeeded' | 'failed' | 'cancelled' | 'at_capacity';

@@ -2,6 +2,7 @@ import type { Action, PlanEvent } from '../core/actions.js';
 import { isRunAction } from '../core/actions.js';
 import type { DomainEvent } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
+import type { MetricsRecorder } from '../core/metrics.js';
 import type { World } from '../core/model.js';
 import type { PlanContext } from '../core/plan-context.js';
 import { plan } from '../core/planner.js';
@@ -25,6 +26,7 @@ export interface EngineOptions {
   settleMs?: number;
   /** Observes every saved world (tests use it to check invariants at each instant). */
   onWorld?: (world: World, event: PlanEvent) => void;
+  metrics?: MetricsRecorder;
 }
 
 const MAX_CAS_ATTEMPTS = 20;
@@ -48,6 +50,7 @@ export class Engine {
       logger: options.logger,
       secrets: options.secrets ?? [],
       settleMs: options.settleMs ?? 0,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
       onFinished: (event) => {
         if (!this.stopped) void this.handle(event);
       },

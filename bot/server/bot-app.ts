@@ -7,8 +7,9 @@ import { startReconcileLoop } from '../runtime/reconcile-loop.js';
 import { allowCertificateFor } from './live-hosts.js';
 import { close, createBotHttpServer, listen } from './http-server.js';
 import type { ServeSettings } from './serve-settings.js';
-import { createWebhookHandler, screenWebhookHeaders } from './webhook-handler.js';
-import { wirePorts, type PortOverrides } from './wiring.js';
+import { serveMetrics } from './serve-metrics.js';
+import { countedScreen, createWebhookHandler } from './webhook-handler.js';
+import { wirePorts, type PortOverrides, type Ports } from './wiring.js';
 
 export interface BotApp {
   port: number;
@@ -30,7 +31,10 @@ export async function startBotApp(input: {
   hetzner?: HetznerApi | null;
 }): Promise<BotApp> {
   const { config, settings, logger } = input;
-  const ports = await wirePorts({
+  // The gauges read the store at each scrape, and the store comes with the ports.
+  const metrics = serveMetrics(config, () => ports.store);
+  const ports: Ports = await wirePorts({
+    metrics: metrics.recorder,
     config,
     settings,
     logger,
@@ -46,6 +50,7 @@ export async function startBotApp(input: {
     secrets: settings.secrets,
     settleMs: settings.settleMs,
     context: ports.context,
+    metrics: metrics.recorder,
   });
   const wake = () =>
     void engine
@@ -60,8 +65,10 @@ export async function startBotApp(input: {
       logger,
       now: Date.now,
       onQueued: wake,
+      metrics: metrics.recorder,
     }),
-    screenWebhook: screenWebhookHeaders,
+    screenWebhook: countedScreen(metrics.recorder),
+    metrics: metrics.scrape,
     allowCertificate: allowCertificateFor(config, async () => (await store.loadWorld()).world),
     health: async () => {
       const { world } = await store.loadWorld();

@@ -33,8 +33,9 @@ export function parseExposition(text: string): Sample[] {
     }
     if (consumed !== labelText.length) throw new Error(`bad labels: ${line}`);
     const raw = match[4]!;
-    const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw);
-    if (Number.isNaN(value) && raw !== 'NaN') throw new Error(`bad value: ${line}`);
+    // Prometheus reads values with Go's ParseFloat (case-insensitive: prom-client writes `Nan`).
+    const value = /^\+?inf$/i.test(raw) ? Infinity : /^-inf$/i.test(raw) ? -Infinity : Number(raw);
+    if (Number.isNaN(value) && !/^nan$/i.test(raw)) throw new Error(`bad value: ${line}`);
     samples.push({ name: match[1]!, labels, value });
   }
   return samples;
