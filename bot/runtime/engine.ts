@@ -4,6 +4,7 @@ import { retryDelay, type RetryPolicy } from '../core/backoff.js';
 import type { DomainEvent } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
 import { lookAhead, holdReason, type LookAhead } from '../core/lookahead.js';
+import type { MetricsRecorder } from '../core/metrics.js';
 import { envName, type World } from '../core/model.js';
 import type { PlanContext } from '../core/plan-context.js';
 import { plan } from '../core/planner.js';
@@ -39,6 +40,7 @@ export interface EngineOptions {
   holdRecheckMs?: number;
   /** How long reports of a PR whose close is already received wait to be replaced (ms). */
   stopDeferMs?: number;
+  metrics?: MetricsRecorder;
 }
 
 const MAX_CAS_ATTEMPTS = 20;
@@ -81,6 +83,7 @@ export class Engine {
       settleMs: options.settleMs ?? 0,
       holdReason: async (run) => holdReason(run, await this.lookAhead()),
       ...(options.holdRecheckMs !== undefined ? { holdRecheckMs: options.holdRecheckMs } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
       onFinished: (event) => {
         if (this.stopped) return;
         this.handle(event).catch((err: unknown) =>

@@ -12,6 +12,8 @@ import { listOwnedJobs, submitJob, waitForNode, type NomadApi } from '../adapter
 import { waitForAnswer, waitForJobDeployment } from './waits.js';
 import type { TerraformRunner, TfTarget, TfVars } from '../adapters/terraform/index.js';
 import type { EnvironmentOps, RunContext } from './environment-ops.js';
+import { noMetrics, type MetricsRecorder } from '../core/metrics.js';
+import { stepTimer } from './step-timer.js';
 
 export interface PreviewOpsDeps {
   config: Config;
@@ -33,6 +35,8 @@ export interface PreviewOpsDeps {
   /** Branch and title of the PR, for job meta; undefined when unknown. */
   describePull: (pr: number) => Promise<{ branch?: string; title?: string }>;
   timeouts?: { terraformMs?: number; nodeMs?: number; healthMs?: number };
+  /** Times each Terraform, Nomad, Caddy, Consul and probe step. */
+  metrics?: MetricsRecorder;
 }
 
 const DEFAULT_TIMEOUTS = { terraformMs: 20 * 60_000, nodeMs: 10 * 60_000, healthMs: 5 * 60_000 };
@@ -40,6 +44,7 @@ const DEFAULT_TIMEOUTS = { terraformMs: 20 * 60_000, nodeMs: 10 * 60_000, health
 /** The real pipelines of a PR environment: Terraform → Nomad → Caddy → Consul health. */
 export function previewOps(deps: PreviewOpsDeps): EnvironmentOps {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
+  const timed = stepTimer(deps.metrics ?? noMetrics);
   const target = (pr: number): TfTarget => ({ environment: 'pr', pr, dir: deps.terraformDir });
 
   const render = async (
@@ -68,18 +73,27 @@ export function previewOps(deps: PreviewOpsDeps): EnvironmentOps {
   return {
     async provision(pr, run) {
       run.step(`terraform apply pr-${pr}`);
-      await deps.terraform.init(target(pr), tfOptions(run));
-      await deps.terraform.apply(target(pr), await terraformVars(pr), tfOptions(run));
+      await timed('terraform', 'init', () => deps.terraform.init(target(pr), tfOptions(run)));
+      const vars = await terraformVars(pr);
+      await timed('terraform', 'apply', () =>
+        deps.terraform.apply(target(pr), vars, tfOptions(run)),
+      );
     },
 
     async deploy(pr, sha, run) {
       const { ctx, files } = await render(pr, sha);
       run.step(`waiting for the preview node of pr-${pr} in Nomad`);
-      const node = await waitForNode(deps.nomad, pr, {
-        timeoutMs: timeouts.nodeMs,
-        intervalMs: 2_000,
-        signal: run.signal,
-      });
+      const node = await timed(
+        'nomad',
+        'wait_node',
+        () =>
+          waitForNode(deps.nomad, pr, {
+            timeoutMs: timeouts.nodeMs,
+            intervalMs: 2_000,
+            signal: run.signal,
+          }),
+        (n) => n.ready,
+      );
       if (!node.ready)
         throw new Error(
           `the preview node of pr-${pr} did not become ready in Nomad (${node.reason})`,
@@ -89,15 +103,24 @@ export function previewOps(deps: PreviewOpsDeps): EnvironmentOps {
         const check = await checkJobFile(file.path, file.content, deps.schema);
         if (!check.ok) throw new Error(check.message);
         run.step(`submitting ${file.path}`);
-        const job = await deps.nomad.parseJob(file.content);
-        await submitJob(deps.nomad, job, owner);
+        const job = await timed('nomad', 'submit', async () => {
+          const parsed = await deps.nomad.parseJob(file.content);
+          await submitJob(deps.nomad, parsed, owner);
+          return parsed;
+        });
         if (job.Type === undefined || job.Type === 'service') {
           run.step(`waiting for the Nomad deployment of ${job.ID ?? file.path}`);
-          const deployment = await waitForJobDeployment(deps.nomad, job.ID ?? '', {
-            timeoutMs: timeouts.healthMs,
-            pollMs: 500,
-            signal: run.signal,
-          });
+          const deployment = await timed(
+            'nomad',
+            'wait_deployment',
+            () =>
+              waitForJobDeployment(deps.nomad, job.ID ?? '', {
+                timeoutMs: timeouts.healthMs,
+                pollMs: 500,
+                signal: run.signal,
+              }),
+            (d) => d.status !== 'failed',
+          );
           if (deployment.status === 'failed') {
             throw new Error(
               `the Nomad deployment of ${job.ID ?? file.path} failed: ${deployment.description}`,
@@ -108,16 +131,20 @@ export function previewOps(deps: PreviewOpsDeps): EnvironmentOps {
       const route = files.find((f) => f.kind === 'caddy-route');
       if (route) {
         run.step('adding the Caddy route');
-        await deps.caddy.addRoute(
-          envName(ctx),
-          JSON.parse(route.content) as Record<string, unknown>,
+        await timed('caddy', 'add_route', () =>
+          deps.caddy.addRoute(envName(ctx), JSON.parse(route.content) as Record<string, unknown>),
         );
       }
       for (const [name, svc] of Object.entries(deps.config.services)) {
         if (svc.port === undefined || svc.count.pr === 0) continue;
         const service = consulServiceName(deps.config, ctx, name);
         run.step(`waiting for ${service} to pass its health check`);
-        const health = await deps.consul.waitHealthy(service, { timeoutMs: timeouts.healthMs });
+        const health = await timed(
+          'consul',
+          'wait_healthy',
+          () => deps.consul.waitHealthy(service, { timeoutMs: timeouts.healthMs }),
+          (h) => h.healthy,
+        );
         if (!health.healthy)
           throw new Error(
             `${service} did not pass its Consul health check within ${timeouts.healthMs / 1000}s`,
@@ -126,29 +153,34 @@ export function previewOps(deps: PreviewOpsDeps): EnvironmentOps {
       if (deps.probe) {
         const host = envHost(deps.config, ctx);
         run.step(`requesting http://${host}/ through Caddy`);
-        await waitForAnswer(() => deps.probe!(host), host, {
-          timeoutMs: timeouts.healthMs,
-          pollMs: 250,
-          signal: run.signal,
-        });
+        await timed('probe', 'answer', () =>
+          waitForAnswer(() => deps.probe!(host), host, {
+            timeoutMs: timeouts.healthMs,
+            pollMs: 250,
+            signal: run.signal,
+          }),
+        );
       }
     },
 
     async destroy(pr, run) {
       const ctx: EnvContext = { kind: 'pr', number: pr };
       run.step('removing the Caddy route');
-      await deps.caddy.removeRoute(envName(ctx));
+      await timed('caddy', 'remove_route', () => deps.caddy.removeRoute(envName(ctx)));
       const jobs = await listOwnedJobs(deps.nomad, {
         project: deps.config.project,
         env: envName(ctx),
       });
       for (const job of jobs) {
         run.step(`stopping ${job.ID}`);
-        await deps.nomad.stopJob(job.ID, { purge: true });
+        await timed('nomad', 'stop', () => deps.nomad.stopJob(job.ID, { purge: true }));
       }
       run.step(`terraform destroy pr-${pr}`);
-      await deps.terraform.init(target(pr), tfOptions(run));
-      await deps.terraform.destroy(target(pr), await terraformVars(pr), tfOptions(run));
+      await timed('terraform', 'init', () => deps.terraform.init(target(pr), tfOptions(run)));
+      const vars = await terraformVars(pr);
+      await timed('terraform', 'destroy', () =>
+        deps.terraform.destroy(target(pr), vars, tfOptions(run)),
+      );
     },
   };
 }

@@ -5,6 +5,7 @@ import {
   type RunFinishedEvent,
 } from '../core/actions.js';
 import type { Logger } from '../core/logger.js';
+import type { MetricsRecorder } from '../core/metrics.js';
 import { redact } from '../core/redact.js';
 import { complete, emptyWorkQueue, submit, takeReady, type WorkQueue } from '../core/workqueue.js';
 import { isAbort, isAtCapacity, type EnvironmentOps } from './environment-ops.js';
@@ -28,6 +29,8 @@ export interface RunExecutorOptions {
   holdReason?: (run: RunAction) => Promise<string | null>;
   holdRecheckMs?: number;
   maxHoldMs?: number;
+  /** Times each run by kind and outcome. */
+  metrics?: MetricsRecorder;
 }
 
 /** How often runs waited for received events, and for how long in all (ms). */
@@ -126,9 +129,11 @@ export class RunExecutor {
     const log = this.options.logger.child({ pr: run.pr, run: run.runId, kind: run.kind });
     const context = { signal: controller.signal, step: (name: string) => log.info(name) };
     let event: RunFinishedEvent;
+    let startedAt = performance.now();
     try {
       await this.waitWhileHeld(run, controller.signal, log);
       log.info('run started');
+      startedAt = performance.now();
       if (run.kind === 'provision') await this.options.ops.provision(run.pr, context);
       else if (run.kind === 'destroy') await this.options.ops.destroy(run.pr, context);
       else await this.options.ops.deploy(run.pr, run.sha, context);
@@ -149,6 +154,7 @@ export class RunExecutor {
       this.controllers.delete(run.runId);
       this.queue = complete(this.queue, run.pr, run.runId);
     }
+    this.options.metrics?.run(run.kind, event.outcome, performance.now() - startedAt);
     this.options.onFinished(event);
     this.startReady();
   }

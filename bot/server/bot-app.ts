@@ -10,8 +10,9 @@ import { checkHealth } from './health.js';
 import { allowCertificateFor } from './live-hosts.js';
 import { close, createBotHttpServer, listen } from './http-server.js';
 import type { ServeSettings } from './serve-settings.js';
-import { createWebhookHandler, screenWebhookHeaders } from './webhook-handler.js';
-import { wirePorts, type PortOverrides } from './wiring.js';
+import { serveMetrics } from './serve-metrics.js';
+import { countedScreen, createWebhookHandler } from './webhook-handler.js';
+import { wirePorts, type PortOverrides, type Ports } from './wiring.js';
 
 export interface BotApp {
   port: number;
@@ -41,7 +42,10 @@ export async function startBotApp(input: {
       folders: stale.removed.length,
       unfinished: stale.leftRuns.map((r) => r.stateKey),
     });
-  const ports = await wirePorts({
+  // The gauges read the store at each scrape, and the store comes with the ports.
+  const metrics = serveMetrics(config, () => ports.store);
+  const ports: Ports = await wirePorts({
+    metrics: metrics.recorder,
     config,
     settings,
     logger,
@@ -61,6 +65,7 @@ export async function startBotApp(input: {
     settleMs: settings.settleMs,
     queueEditDebounceMs: settings.queueEditDebounceMs,
     context: ports.context,
+    metrics: metrics.recorder,
   });
   const wake = () =>
     void engine
@@ -75,8 +80,10 @@ export async function startBotApp(input: {
       logger,
       now: Date.now,
       onQueued: wake,
+      metrics: metrics.recorder,
     }),
-    screenWebhook: screenWebhookHeaders,
+    screenWebhook: countedScreen(metrics.recorder),
+    metrics: metrics.scrape,
     allowCertificate: allowCertificateFor(config, async () => (await store.loadWorld()).world),
     health: () =>
       checkHealth({

@@ -28,6 +28,8 @@ export interface BotHttpOptions {
   /** Caddy's on-demand TLS asks whether to get a certificate for this host (as sent). */
   allowCertificate: (host: string) => Promise<boolean>;
   health: () => Promise<{ ok: boolean; detail: Record<string, unknown> }>;
+  /** The Prometheus exposition for `GET /metrics`; without it the path is a 404. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
   logger: Logger;
   /** Most bytes of one webhook body (default: GitHub's 25 MB). */
   maxBodyBytes?: number;
@@ -72,6 +74,7 @@ export function createBotHttpServer(options: BotHttpOptions): Server {
         json(res, health.ok ? 200 : 503, health);
       },
     },
+    ...(options.metrics ? { '/metrics': { GET: metricsRoute(options.metrics) } } : {}),
     '/tls/ask': {
       GET: async (_req, res, url) => {
         const domains = url.searchParams.getAll('domain');
@@ -130,6 +133,15 @@ export function createBotHttpServer(options: BotHttpOptions): Server {
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   return server;
+}
+
+function metricsRoute(scrape: NonNullable<BotHttpOptions['metrics']>): Route {
+  return async (_req, res) => {
+    const { contentType, body } = await scrape();
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  };
 }
 
 /** The request target as a URL; null unless it is an origin-form path (`/…`) that parses. */

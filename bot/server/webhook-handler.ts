@@ -1,6 +1,7 @@
 import { Webhooks } from '@octokit/webhooks';
 import { mapWebhook } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
+import { noMetrics, type DeliveryResult, type MetricsRecorder } from '../core/metrics.js';
 import type { StateStore } from '../adapters/store/state-store.js';
 
 export interface WebhookRequest {
@@ -23,6 +24,28 @@ export interface WebhookHandlerOptions {
   now: () => number;
   /** Called after a delivery was queued, to wake the worker. */
   onQueued: () => void;
+  /** Counts each delivery by event and result. */
+  metrics?: MetricsRecorder;
+}
+
+/** The `event` label of a delivery whose signature was not checked (or did not match). */
+export const UNVERIFIED_EVENT = 'unverified';
+
+/**
+ * The `event` label of a verified delivery: `X-GitHub-Event` is not covered by the signature,
+ * so anything but a plain event name counts as `other` and the label keeps a small set.
+ */
+export function eventLabel(name: string): string {
+  return /^[a-z_]{1,40}$/.test(name) ? name : 'other';
+}
+
+/** `screenWebhookHeaders` that counts what it refuses (`unverified` event). */
+export function countedScreen(metrics: MetricsRecorder) {
+  return (headers: WebhookRequest['headers']): WebhookAnswer | null => {
+    const early = screenWebhookHeaders(headers);
+    if (early) metrics.delivery(UNVERIFIED_EVENT, early.status === 401 ? 'refused' : 'invalid');
+    return early;
+  };
 }
 
 const header = (h: WebhookRequest['headers'], name: string): string | undefined => {
@@ -54,7 +77,26 @@ export function screenWebhookHeaders(headers: WebhookRequest['headers']): Webhoo
  */
 export function createWebhookHandler(options: WebhookHandlerOptions) {
   const webhooks = new Webhooks({ secret: options.secret });
+  const metrics = options.metrics ?? noMetrics;
   return async (req: WebhookRequest): Promise<WebhookAnswer> => {
+    let counted: { event: string; result: DeliveryResult } = {
+      event: UNVERIFIED_EVENT,
+      result: 'refused',
+    };
+    try {
+      return await handle(req, (c) => (counted = c));
+    } catch (err) {
+      counted.result = 'failed';
+      throw err;
+    } finally {
+      metrics.delivery(counted.event, counted.result);
+    }
+  };
+
+  async function handle(
+    req: WebhookRequest,
+    count: (c: { event: string; result: DeliveryResult }) => void,
+  ): Promise<WebhookAnswer> {
     const screened = screenWebhookHeaders(req.headers);
     const name = header(req.headers, 'x-github-event')!;
     const id = header(req.headers, 'x-github-delivery')!;
@@ -65,6 +107,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     });
     if (screened) {
       if (screened.status === 401) log.warn('refused an unsigned delivery');
+      else count({ event: UNVERIFIED_EVENT, result: 'invalid' });
       return screened;
     }
     if (!(await webhooks.verify(req.body, signature).catch(() => false))) {
@@ -74,6 +117,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
         body: { status: 'rejected', message: 'signature does not match the webhook secret' },
       };
     }
+    const label = eventLabel(name);
+    count({ event: label, result: 'invalid' });
     let payload: unknown;
     try {
       payload = JSON.parse(req.body);
@@ -92,6 +137,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       };
     }
     if (event.kind === 'ignored') {
+      count({ event: label, result: 'ignored' });
       log.info('ignored', { reason: event.reason });
       return { status: 202, body: { status: 'ignored', message: event.reason } };
     }
@@ -102,11 +148,13 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       receivedAt: options.now(),
     });
     if (result === 'duplicate') {
+      count({ event: label, result: 'duplicate' });
       log.info('duplicate delivery');
       return { status: 200, body: { status: 'duplicate', event: event.kind } };
     }
+    count({ event: label, result: 'accepted' });
     log.info('queued', { kind: event.kind });
     options.onQueued();
     return { status: 202, body: { status: 'queued', event: event.kind } };
-  };
+  }
 }

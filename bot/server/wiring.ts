@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../core/logger.js';
+import type { MetricsRecorder } from '../core/metrics.js';
 import { planContext, type PlanContext } from '../core/plan-context.js';
 import { createCaddyAdminClient, type CaddyAdminClient } from '../adapters/caddy/admin-client.js';
 import { probeThroughCaddy } from '../adapters/caddy/probe.js';
@@ -50,6 +51,7 @@ export async function wirePorts(input: {
   cwd: string;
   overrides?: PortOverrides;
   leftRuns?: LeftRun[];
+  metrics?: MetricsRecorder;
 }): Promise<Ports> {
   const { config, settings, logger, cwd } = input;
   const statePath = path.resolve(cwd, settings.statePath);
@@ -65,7 +67,12 @@ export async function wirePorts(input: {
     input.overrides?.github ??
     (settings.github
       ? new OctokitGitHub(
-          createOctokit({ auth: settings.github, baseUrl: settings.githubApiUrl, logger }),
+          createOctokit({
+            auth: settings.github,
+            baseUrl: settings.githubApiUrl,
+            logger,
+            ...(input.metrics ? { metrics: input.metrics } : {}),
+          }),
           config.github,
           settings.secrets,
           settings.github.mode,
@@ -104,6 +111,7 @@ export async function wirePorts(input: {
       nomad,
       caddy,
       consul: consul.services,
+      ...(input.metrics ? { metrics: input.metrics } : {}),
       ...(caddyHttp ? { probe: (host: string) => probeThroughCaddy(caddyHttp, host) } : {}),
       describePull: async (pr) => {
         const env = (await store.loadWorld()).world.envs[pr];

@@ -35,7 +35,7 @@ export async function startServe(
     );
     child.stderr?.on('data', (chunk: Buffer) => {
       logs += chunk.toString();
-      const match = /"msg":"listening","port":(\d+)/.exec(logs);
+      const match = /^\{.*"port":(\d+).*"msg":"listening".*$/m.exec(logs);
       if (match) {
         clearTimeout(timer);
         resolve(Number(match[1]));

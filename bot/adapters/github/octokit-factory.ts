@@ -4,6 +4,8 @@ import { retry, type RetryOptions } from '@octokit/plugin-retry';
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import { silentLogger, type Logger } from '../../core/logger.js';
 
+import type { MetricsRecorder } from '../../core/metrics.js';
+import { githubCallMetrics } from './call-metrics.js';
 import type { GitHubAuth } from './github-auth.js';
 
 export { githubAuthFromEnv, type GitHubAuth } from './github-auth.js';
@@ -21,12 +23,15 @@ export interface OctokitOptions {
   retry?: RetryOptions;
   /** Overrides of @octokit/plugin-throttling's options (e.g. a `write` group, `retryAfterBaseValue`). */
   throttle?: Partial<ThrottlingOptions>;
+  /** Counts each request and keeps the rate limit GitHub reports (see call-metrics.ts). */
+  metrics?: MetricsRecorder;
 }
 
 /** Retries after a rate limit: GitHub bans integrations that keep writing while limited. */
 const LIMIT_RETRIES = 2;
 
-const RetryingOctokit = Octokit.plugin(retry, throttling);
+// The call counter comes first, so every retry and throttled attempt is counted.
+const RetryingOctokit = Octokit.plugin(githubCallMetrics, retry, throttling);
 
 /**
  * An Octokit for one installation (GitHub App) or one token; fetch is injected, nothing global
@@ -59,6 +64,7 @@ export function createOctokit(options: OctokitOptions): Octokit {
       onSecondaryRateLimit: onLimit('secondary'),
       ...options.throttle,
     } as ThrottlingOptions,
+    metrics: options.metrics,
   };
   const octokit =
     options.auth.mode === 'app'

@@ -1,4 +1,4 @@
-import { jsonLogger } from '../../adapters/log/json-logger.js';
+import { pinoLogger } from '../../adapters/log/pino-logger.js';
 import { StateStoreError } from '../../adapters/store/store-error.js';
 import { startBotApp } from '../../server/bot-app.js';
 import { readServeSettings } from '../../server/serve-settings.js';
@@ -34,7 +34,7 @@ export async function action({
     );
   }
   await checkSettingFiles(result.settings, ctx.cwd);
-  const logger = jsonLogger({
+  const logger = pinoLogger({
     level: ctx.env.PRENV_LOG_LEVEL === 'debug' ? 'debug' : 'info',
     secrets: result.settings.secrets,
     write: ctx.stderr,

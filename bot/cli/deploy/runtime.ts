@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../../config/config.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
-import { jsonLogger } from '../../adapters/log/json-logger.js';
+import { pinoLogger } from '../../adapters/log/pino-logger.js';
 import { readRuntimeSettings, type RuntimeSettings } from '../../server/serve-settings.js';
 import { checkSettingFiles } from '../cli-ports.js';
 import { wirePorts, type Ports } from '../../server/wiring.js';
@@ -67,7 +67,7 @@ export async function openRuntime(
   const settings = result.settings;
   await checkSettingFiles(settings, ctx.cwd);
   const logger = ctx.env.PRENV_DEBUG
-    ? jsonLogger({ level: 'debug', secrets: settings.secrets, write: ctx.stderr })
+    ? pinoLogger({ level: 'debug', secrets: settings.secrets, write: ctx.stderr })
     : silentLogger;
   const ports = await wirePorts({ config, settings, logger, cwd: ctx.cwd });
   return {
