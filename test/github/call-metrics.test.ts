@@ -66,6 +66,7 @@ describe('GitHub API calls on /metrics', () => {
       baseUrl: 'http://github.invalid',
       fetch: fake,
       metrics: metrics.recorder,
+      retry: { retryAfterBaseValue: 1 },
     });
     await octokit.request('GET /search/issues', { q: 'x' });
     await expect(octokit.request('GET /rate_limit')).rejects.toThrow();
@@ -75,7 +76,8 @@ describe('GitHub API calls on /metrics', () => {
         route: 'GET /rate_limit',
         status: '0',
       }),
-    ).toBe(1);
+      // Every attempt counts: the first and @octokit/plugin-retry's three retries.
+    ).toBe(4);
     expect(sampleValue(samples, 'prenv_github_rate_limit_remaining', { resource: 'search' })).toBe(
       60,
     );
