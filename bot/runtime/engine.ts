@@ -169,7 +169,7 @@ export class Engine {
       for (const [i, delivery] of batch.entries()) {
         if (this.stopped) return;
         const pr = prOf(delivery.payload as DomainEvent);
-        if (pr !== null && failedPrs.has(pr)) continue;
+        if (heldBehind(delivery.payload as DomainEvent, failedPrs)) continue;
         try {
           const early = lookups[i];
           const event = early
@@ -188,9 +188,10 @@ export class Engine {
   }
 
   /**
-   * The next due deliveries, oldest first, keeping each PR's deliveries in the order received:
-   * one waiting to be tried again holds back the later ones of its PR (a retried `/destroy` must
-   * not overtake the `/deploy` written after it), and no other PR's. A dead letter holds nothing.
+   * The next due deliveries, oldest first, keeping each PR's commands in the order received: a
+   * delivery waiting to be tried again holds back the later commands of its PR (a retried
+   * `/destroy` must not overtake the `/deploy` written after it), and nothing of other PRs. A
+   * dead letter holds nothing; PR events are never held (see `heldBehind`).
    */
   private async nextBatch(size: number): Promise<Delivery[]> {
     const now = Date.now();
@@ -199,7 +200,7 @@ export class Engine {
     let due = Infinity;
     for (const delivery of await this.options.store.pending(LOOKAHEAD_LIMIT)) {
       const pr = prOf(delivery.payload as DomainEvent);
-      if (pr !== null && waiting.has(pr)) continue;
+      if (heldBehind(delivery.payload as DomainEvent, waiting)) continue;
       const at = delivery.nextAttemptAt ?? 0;
       if (at > now) {
         if (pr !== null) waiting.add(pr);
@@ -335,6 +336,15 @@ export class Engine {
       this.reporter.submit(action, replaceable && stops.has(action.pr) ? defer : 0);
     }
   }
+}
+
+/**
+ * Whether a command must wait: an earlier delivery of its PR waits to be tried again. Commands
+ * carry no order of their own; a PR event carries GitHub's `updated_at` and is ordered by it
+ * (`judgeFact`), so a close never waits behind a failing command.
+ */
+function heldBehind(event: DomainEvent, waitingPrs: ReadonlySet<number>): boolean {
+  return event.kind === 'comment_command' && waitingPrs.has(event.pr);
 }
 
 /** The PR a queued event is about; null for events about none. */

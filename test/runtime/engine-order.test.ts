@@ -171,26 +171,33 @@ describe('engine: a PR’s deliveries are planned in the order received', () => 
     await h.engine.stop();
   });
 
-  it('a dead letter holds back its PR only until it is given up; what follows is then planned', async () => {
+  it('a failing command holds back its PR’s later commands until it is given up, never a close', async () => {
     const github = gh();
     github.pulls.set(1, { ...pull(1), state: 'open', merged: false });
-    github.permissionOf = async () => {
-      throw Object.assign(new Error('Resource not accessible by integration'), { status: 403 });
+    github.pulls.set(2, { ...pull(2), state: 'open', merged: false });
+    const lookup = github.permissionOf.bind(github);
+    github.permissionOf = async (actor) => {
+      if (actor === 'locked-out')
+        throw Object.assign(new Error('Resource not accessible by integration'), { status: 403 });
+      return lookup(actor);
     };
-    const h = createHarness({ github, deliveryRetry: { baseMs: 20, maxMs: 20, maxAttempts: 3 } });
-    await h.deliver('o1', opened(1));
+    const h = createHarness({ github, deliveryRetry: { baseMs: 400, maxMs: 400, maxAttempts: 3 } });
+    for (const pr of [1, 2]) await h.deliver(`o${pr}`, opened(pr));
     await h.engine.idle();
-    await h.deliver('d1', cmd(1, '/destroy', 9));
-    await h.deliver('c1', closed(1, 5));
-    await h.deliver('o2', opened(2));
+    await h.deliver('bad-1', { ...cmd(1, '/deploy', 8), actor: 'locked-out' } as DomainEvent);
+    await h.deliver('close-1', closed(1, 5));
+    await h.deliver('bad-2', { ...cmd(2, '/deploy', 9), actor: 'locked-out' } as DomainEvent);
+    await h.deliver('destroy-2', cmd(2, '/destroy', 10));
     await h.engine.drain();
-    await until(async () => (await h.store.deadLetters()).length === 1, 'a dead letter');
+    await until(async () => (await h.world()).envs[1]?.phase === 'absent', 'pr 1 is destroyed');
+    // The close went by; the /destroy written after the failing command waits for it.
+    expect((await h.store.pending()).map((d) => d.id)).toEqual(['bad-1', 'bad-2', 'destroy-2']);
+    expect((await h.world()).envs[2]?.phase).toBe('live');
+    await until(async () => (await h.store.deadLetters()).length === 2, 'two dead letters');
     await until(async () => (await h.store.pending()).length === 0, 'the queue is empty');
     await h.engine.idle();
-    const world = await h.world();
-    expect(world.envs[1]?.phase ?? 'absent').toBe('absent');
-    expect(world.envs[2]?.phase).toBe('live');
-    expect(h.ops.servers.size).toBe(1);
+    expect((await h.world()).envs[2]?.phase ?? 'absent').toBe('absent');
+    expect(h.ops.servers.size).toBe(0);
     await h.engine.stop();
   });
 
