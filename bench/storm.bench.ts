@@ -12,8 +12,11 @@
  *      (`closeBurstCommentWrites`, the bot stopped so debounced edits are flushed and counted);
  *   3. 40 PRs opened with GitHub answering in 100 ms: `msTo15SlotsSlowGitHub`; then closed.
  * Top-level numbers are medians over the repetitions; `maxSlots` and `peakRssMiB` (the bot's
- * process: the fake terraform runs are separate processes) are maxima; `droppedDeliveries`
- * counts webhooks not answered 202 `queued` plus queued deliveries never completed.
+ * process: the fake terraform runs are separate processes) are maxima; the targets are checked
+ * against `worst` (each number's worst repetition), so one bad repetition fails the run.
+ * `droppedDeliveries` counts webhooks not answered 202 `queued` plus queued deliveries never
+ * completed. GitHub here is an in-memory fake, not Octokit: its throttling (writes 1 s apart)
+ * is not in the path, so the writes counted here take about a second each against GitHub.
  *
  * Baseline (the same scenarios measured before the engine looked ahead and reported off its
  * critical path): 18–21 needless servers, ≈ 3,850 comment writes in the close burst, 15 slots
@@ -308,6 +311,7 @@ try {
 }
 
 const med = (key: keyof Rep) => median(reps.map((r) => r[key]));
+const worst = (key: keyof Rep) => Math.max(...reps.map((r) => r[key]));
 const report = {
   benchmark: 'storm',
   date: new Date().toISOString(),
@@ -330,6 +334,13 @@ const report = {
   droppedDeliveries: med('droppedDeliveries'),
   peakRssMiB: Math.round(peakRss / 1024 / 1024),
   promotionHolds: { held: med('provisionsHeldForReceivedEvents'), heldMs: med('heldMs') },
+  // A median hides one bad repetition: the targets are checked against the worst.
+  worst: {
+    msTo15SlotsSlowGitHub: worst('msTo15SlotsSlowGitHub'),
+    needlessServers: worst('needlessServers'),
+    closeBurstCommentWrites: worst('closeBurstCommentWrites'),
+    droppedDeliveries: worst('droppedDeliveries'),
+  },
   targets: {
     needlessServers: 0,
     closeBurstCommentWritesAtMost: 300,
@@ -355,9 +366,9 @@ process.stdout.write(
     `peak RSS ${report.peakRssMiB} MiB\nwritten to bench/results/storm.json\n`,
 );
 const ok =
-  report.needlessServers === 0 &&
-  report.closeBurstCommentWrites <= 300 &&
-  report.msTo15SlotsSlowGitHub <= 1_500 &&
+  report.worst.needlessServers === 0 &&
+  report.worst.closeBurstCommentWrites <= 300 &&
+  report.worst.msTo15SlotsSlowGitHub <= 1_500 &&
   report.maxSlots <= 15 &&
-  report.droppedDeliveries === 0;
+  report.worst.droppedDeliveries === 0;
 if (!ok) process.exitCode = 1;

@@ -41,6 +41,8 @@ export interface EngineOptions {
   /** How long reports of a PR whose close is already received wait to be replaced (ms). */
   stopDeferMs?: number;
   metrics?: MetricsRecorder;
+  /** How a failed sticky-comment or deployment write is tried again (see `GitHubReporter`). */
+  reportRetry?: RetryPolicy;
 }
 
 const MAX_CAS_ATTEMPTS = 20;
@@ -68,6 +70,9 @@ export class Engine {
   private draining: Promise<void> | null = null;
   private stopped = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryTimerAt = Infinity;
+  /** A drain was asked for while a pass was under way: run another pass after it. */
+  private drainAgain = false;
   private progressAt = Date.now();
 
   constructor(private readonly options: EngineOptions) {
@@ -75,6 +80,7 @@ export class Engine {
       github: options.github,
       logger: options.logger,
       queueEditDebounceMs: options.queueEditDebounceMs ?? DEFAULT_QUEUE_EDIT_DEBOUNCE_MS,
+      ...(options.reportRetry ? { retry: options.reportRetry } : {}),
     });
     this.executor = new RunExecutor({
       ops: options.ops,
@@ -128,7 +134,18 @@ export class Engine {
 
   /** Processes every pending delivery in order; concurrent calls share one pass. */
   drain(): Promise<void> {
-    this.draining ??= this.drainOnce().finally(() => {
+    if (this.draining) {
+      // The running pass may have read the queue already: what was queued or came due since
+      // (a retry timer, a webhook) gets a pass of its own.
+      this.drainAgain = true;
+      return this.draining;
+    }
+    this.draining = (async () => {
+      do {
+        this.drainAgain = false;
+        await this.drainOnce();
+      } while (this.drainAgain && !this.stopped);
+    })().finally(() => {
       this.draining = null;
     });
     return this.draining;
@@ -136,7 +153,7 @@ export class Engine {
 
   private async drainOnce(): Promise<void> {
     for (;;) {
-      const batch = await this.options.store.pending(50, Date.now());
+      const batch = await this.nextBatch(50);
       if (batch.length === 0 || this.stopped) return;
       const sources = {
         github: this.options.github,
@@ -151,8 +168,11 @@ export class Engine {
           ? settle(toPlanEvent(d.payload as DomainEvent, sources))
           : null,
       );
+      const failedPrs = new Set<number>();
       for (const [i, delivery] of batch.entries()) {
         if (this.stopped) return;
+        const pr = prOf(delivery.payload as DomainEvent);
+        if (heldBehind(delivery.payload as DomainEvent, failedPrs)) continue;
         try {
           const early = lookups[i];
           const event = early
@@ -161,12 +181,42 @@ export class Engine {
           if (event) await this.handle(event, delivery.id);
         } catch (err) {
           await this.failed(delivery, err);
+          if (pr !== null) failedPrs.add(pr);
           continue;
         }
         await this.options.store.complete(delivery.id);
         this.progressAt = Date.now();
       }
     }
+  }
+
+  /**
+   * The next due deliveries, oldest first, keeping each PR's commands in the order received: a
+   * delivery waiting to be tried again holds back the later commands of its PR (a retried
+   * `/destroy` must not overtake the `/deploy` written after it), and nothing of other PRs. A
+   * dead letter holds nothing; PR events are never held (see `heldBehind`).
+   */
+  private async nextBatch(size: number): Promise<Delivery[]> {
+    const now = Date.now();
+    const waiting = new Set<number>();
+    const batch: Delivery[] = [];
+    let due = Infinity;
+    for (const delivery of await this.options.store.pending(LOOKAHEAD_LIMIT)) {
+      const pr = prOf(delivery.payload as DomainEvent);
+      if (heldBehind(delivery.payload as DomainEvent, waiting)) continue;
+      const at = delivery.nextAttemptAt ?? 0;
+      if (at > now) {
+        if (pr !== null) waiting.add(pr);
+        due = Math.min(due, at);
+        continue;
+      }
+      batch.push(delivery);
+      if (batch.length === size) break;
+    }
+    // Deliveries waiting for their next attempt (also those a previous process left) are
+    // drained when they come due.
+    if (batch.length === 0 && due < Infinity) this.wakeAt(due);
+    return batch;
   }
 
   /**
@@ -195,11 +245,15 @@ export class Engine {
     this.progressAt = Date.now();
   }
 
+  /** Drains at `at` (epoch ms), or earlier if an earlier wake is already set. */
   private wakeAt(at: number): void {
+    if (this.retryTimer && this.retryTimerAt <= at) return;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimerAt = at;
     this.retryTimer = setTimeout(
       () => {
         this.retryTimer = null;
+        this.retryTimerAt = Infinity;
         if (this.stopped) return;
         this.drain().catch((err: unknown) =>
           this.options.logger.error('drain failed', { error: String(err) }),
@@ -285,6 +339,21 @@ export class Engine {
       this.reporter.submit(action, replaceable && stops.has(action.pr) ? defer : 0);
     }
   }
+}
+
+/**
+ * Whether a command must wait: an earlier delivery of its PR waits to be tried again. Commands
+ * carry no order of their own; a PR event carries GitHub's `updated_at` and is ordered by it
+ * (`judgeFact`), so a close never waits behind a failing command.
+ */
+function heldBehind(event: DomainEvent, waitingPrs: ReadonlySet<number>): boolean {
+  return event.kind === 'comment_command' && waitingPrs.has(event.pr);
+}
+
+/** The PR a queued event is about; null for events about none. */
+function prOf(event: DomainEvent): number | null {
+  if (event.kind === 'comment_command') return event.pr;
+  return 'pull' in event ? event.pull.number : null;
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };

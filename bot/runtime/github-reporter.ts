@@ -1,8 +1,9 @@
 import type { Action } from '../core/actions.js';
+import { retryDelay, type RetryPolicy } from '../core/backoff.js';
 import { renderSticky, stickyMarker } from '../core/comment.js';
 import type { Logger } from '../core/logger.js';
 import type { GitHubPort } from '../adapters/github/github-port.js';
-import { DeploymentWriter, type MarkDeployment } from './deployment-writer.js';
+import { DeploymentWriter } from './deployment-writer.js';
 
 type ReportAction = Extract<Action, { kind: 'report' | 'react' | 'reply' | 'mark_deployment' }>;
 
@@ -23,6 +24,11 @@ export interface GitHubReporterOptions {
    * Any other change of the comment is written as soon as the PR's previous write is done.
    */
   queueEditDebounceMs: number;
+  /**
+   * How a sticky comment or deployment state whose write failed (after Octokit's own retries)
+   * is written again, unless a newer state replaces it first. Default `REPORT_RETRY`.
+   */
+  retry?: RetryPolicy;
   clock?: () => number;
 }
 
@@ -30,6 +36,8 @@ interface Job {
   action: ReportAction;
   /** Not written before this time (epoch ms); 0: at once. */
   notBefore: number;
+  /** Failed writes of this job so far. */
+  failures?: number;
 }
 
 interface Lane {
@@ -43,6 +51,9 @@ interface Lane {
 
 /** Default debounce of queue-position edits: GitHub asks integrators to keep content writes slow. */
 export const DEFAULT_QUEUE_EDIT_DEBOUNCE_MS = 10_000;
+
+/** 6 writes over about 5 minutes (10 s doubling, at most 2 min apart): a GitHub outage passes. */
+export const REPORT_RETRY: RetryPolicy = { baseMs: 10_000, maxMs: 2 * 60_000, maxAttempts: 6 };
 
 /**
  * Carries the planner's reporting actions to GitHub off the engine's critical path: `submit`
@@ -138,7 +149,7 @@ export class GitHubReporter {
     if (lane.timer) clearTimeout(lane.timer);
     lane.timer = null;
     const now = this.clock();
-    const index = lane.jobs.findIndex((j) => j.notBefore <= now);
+    const index = lane.jobs.findIndex((j, i) => j.notBefore <= now && !heldBack(lane.jobs, i));
     if (index < 0) {
       if (lane.jobs.length === 0) {
         if (lane.stickyPhase === null || lane.stickyPhase === 'absent') this.lanes.delete(pr);
@@ -152,8 +163,9 @@ export class GitHubReporter {
     const [job] = lane.jobs.splice(index, 1);
     lane.busy = true;
     this.writes++;
-    void this.write(job!.action).finally(() => {
+    void this.write(job!.action).then((ok) => {
       if (job!.action.kind === 'report') lane.lastStickyWriteAt = this.clock();
+      if (!ok) this.again(lane, job!);
       lane.busy = false;
       this.pump(pr, lane);
     });
@@ -164,35 +176,82 @@ export class GitHubReporter {
     this.waiters.clear();
   }
 
-  private async write(action: ReportAction): Promise<void> {
+  /**
+   * A sticky comment or deployment state that could not be written goes back to the head of its
+   * lane (it is older than anything waiting there) to be tried again later, unless a waiting
+   * newer state already replaces it or its attempts are spent. Reactions and replies are not
+   * repeated: one that reached GitHub before the error would be written twice.
+   */
+  private again(lane: Lane, job: Job): void {
+    const { action } = job;
+    if (action.kind !== 'report' && action.kind !== 'mark_deployment') return;
+    const policy = this.options.retry ?? REPORT_RETRY;
+    const failures = (job.failures ?? 0) + 1;
+    const replaced = lane.jobs.some((j) =>
+      action.kind === 'report' ? j.action.kind === 'report' : supersedes(j.action, action),
+    );
+    if (replaced || failures >= policy.maxAttempts) {
+      if (!replaced)
+        this.options.logger.error('GitHub report given up', { pr: action.pr, action: action.kind });
+      return;
+    }
+    lane.jobs.unshift({ action, notBefore: this.clock() + retryDelay(failures, policy), failures });
+  }
+
+  /** Writes one action; false when GitHub refused it (logged). */
+  private async write(action: ReportAction): Promise<boolean> {
     try {
       switch (action.kind) {
         case 'react':
-          return await this.options.github.react(action.commentId, action.reaction);
+          await this.options.github.react(action.commentId, action.reaction);
+          break;
         case 'reply':
-          return await this.options.github.reply(action.pr, action.body);
+          await this.options.github.reply(action.pr, action.body);
+          break;
         case 'report':
           await this.options.github.upsertStickyComment(
             action.pr,
             stickyMarker(action.pr),
             renderSticky(action.view),
           );
-          return;
+          break;
         case 'mark_deployment':
-          return await this.deployments.write(action);
+          await this.deployments.write(action);
+          break;
       }
+      return true;
     } catch (err) {
       this.options.logger.warn('GitHub report failed', {
         pr: action.pr,
         action: action.kind,
         error: (err as Error).message,
       });
+      return false;
     }
   }
 }
 
+/**
+ * Whether the job at `index` must wait for an older deployment state of its environment that
+ * waits to be written again: deployment states of one environment reach GitHub in order (an
+ * `inactive` written late would retire the newer deployment).
+ */
+function heldBack(jobs: Job[], index: number): boolean {
+  const { action } = jobs[index]!;
+  if (action.kind !== 'mark_deployment') return false;
+  return jobs
+    .slice(0, index)
+    .some(
+      (j) =>
+        j.failures !== undefined &&
+        j.action.kind === 'mark_deployment' &&
+        j.action.environment === action.environment,
+    );
+}
+
 /** Whether a waiting write `old` is made pointless by the newer deployment state `next`. */
-function supersedes(next: MarkDeployment, old: ReportAction): boolean {
-  if (old.kind !== 'mark_deployment' || old.environment !== next.environment) return false;
+function supersedes(next: ReportAction, old: ReportAction): boolean {
+  if (next.kind !== 'mark_deployment' || old.kind !== 'mark_deployment') return false;
+  if (old.environment !== next.environment) return false;
   return next.state === 'inactive' || old.state !== 'inactive';
 }

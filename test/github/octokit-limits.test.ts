@@ -81,3 +81,38 @@ describe('GitHub rate limits and transient failures (Octokit retry and throttlin
     }
   });
 });
+
+describe('a GitHub connection that stays silent', () => {
+  it('is given up after the request timeout, retried, then reported; an answer is not cut', async () => {
+    let requests = 0;
+    let silent = true;
+    const fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+      requests++;
+      if (!silent)
+        return Promise.resolve(
+          new Response(JSON.stringify({ id: 1, content: 'eyes' }), {
+            status: 201,
+            headers: { 'content-type': 'application/json' },
+          }),
+        );
+      // Never answers; only an abort ends it.
+      return new Promise<Response>((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal!.reason));
+      });
+    }) as typeof globalThis.fetch;
+    const octokit = createOctokit({
+      auth: { mode: 'token', token: 't' },
+      baseUrl: 'http://github.test',
+      fetch,
+      requestTimeoutMs: 50,
+      ...fastLimits(),
+    });
+    const gh = new OctokitGitHub(octokit, { owner: 'o', repo: 'r' });
+    const error = await gh.react(1, 'eyes').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitHubError);
+    expect((error as GitHubError).kind).toBe('unreachable');
+    expect(requests).toBeGreaterThan(1);
+    silent = false;
+    await expect(gh.react(1, 'eyes')).resolves.toBeUndefined();
+  }, 30_000);
+});

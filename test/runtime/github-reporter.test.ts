@@ -180,3 +180,139 @@ describe('DeploymentWriter: one current deployment per environment', () => {
     expect(github.calls.get('setDeploymentStatus')).toBe(4);
   });
 });
+
+/** A GitHub that refuses the next `n` calls of one write the way Octokit throws after its retries. */
+class RefusingGitHub extends CountingGitHub {
+  private refusals = new Map<string, number>();
+  readonly refused = new Map<string, number>();
+  constructor(
+    private readonly status: number,
+    private readonly message: string,
+  ) {
+    super();
+  }
+  refuse(method: string, n: number): void {
+    this.refusals.set(method, n);
+  }
+  private gate(method: string): void {
+    const left = this.refusals.get(method) ?? 0;
+    if (left <= 0) return;
+    this.refusals.set(method, left - 1);
+    this.refused.set(method, (this.refused.get(method) ?? 0) + 1);
+    throw Object.assign(new Error(this.message), { status: this.status });
+  }
+  override async upsertStickyComment(pr: number, marker: string, body: string) {
+    this.gate('upsertStickyComment');
+    return super.upsertStickyComment(pr, marker, body);
+  }
+  override async createDeployment(input: {
+    ref: string;
+    environment: string;
+    description: string;
+  }) {
+    this.gate('createDeployment');
+    return super.createDeployment(input);
+  }
+  override async setDeploymentStatus(input: Parameters<CountingGitHub['setDeploymentStatus']>[0]) {
+    this.gate('setDeploymentStatus');
+    return super.setDeploymentStatus(input);
+  }
+  override async deactivateDeployments(environment: string) {
+    this.gate('deactivateDeployments');
+    return super.deactivateDeployments(environment);
+  }
+}
+
+const answers: [number, string][] = [
+  [500, 'Server Error'],
+  [502, 'Bad Gateway'],
+  [403, 'You have exceeded a secondary rate limit'],
+];
+const retry = { baseMs: 5, maxMs: 20, maxAttempts: 5 };
+
+describe('GitHubReporter: a write GitHub refused is written again, never over a newer state', () => {
+  describe.each(answers)('GitHub answering %i', (status, message) => {
+    it.each(['upsertStickyComment', 'createDeployment', 'setDeploymentStatus'])(
+      'the final states still reach GitHub when %s fails 3 times',
+      async (method) => {
+        const github = new RefusingGitHub(status, message);
+        github.refuse(method, 3);
+        const reporter = new GitHubReporter({
+          github,
+          logger: silentLogger,
+          queueEditDebounceMs: 0,
+          retry,
+        });
+        reporter.submit(report(1, 'provisioning') as never);
+        reporter.submit(mark(1, 'in_progress') as never);
+        await reporter.idle();
+        reporter.submit(report(1, 'live') as never);
+        reporter.submit(mark(1, 'success') as never);
+        await reporter.flush();
+        expect(headlines(github, 1).at(-1)).toMatch(/live/);
+        expect(github.deployments.map((d) => d.statuses.at(-1))).toEqual(['success']);
+        expect(github.deployments[0]?.statuses.filter((s) => s === 'success')).toHaveLength(1);
+      },
+    );
+  });
+
+  it('a refused older state waiting to be written again is dropped when a newer one comes', async () => {
+    const github = new RefusingGitHub(500, 'Server Error');
+    github.refuse('upsertStickyComment', 1);
+    github.refuse('setDeploymentStatus', 1);
+    const retryLater = { baseMs: 200, maxMs: 200, maxAttempts: 5 };
+    const reporter = new GitHubReporter({
+      github,
+      logger: silentLogger,
+      queueEditDebounceMs: 0,
+      retry: retryLater,
+    });
+    reporter.submit(report(2, 'deploying') as never);
+    reporter.submit(mark(2, 'in_progress') as never);
+    await reporter.idle();
+    reporter.submit(report(2, 'live') as never);
+    reporter.submit(mark(2, 'success') as never);
+    await reporter.flush();
+    expect(headlines(github, 2)).toHaveLength(1);
+    expect(headlines(github, 2)[0]).toMatch(/live/);
+    expect(github.deployments[0]?.statuses).toEqual(['success']);
+  });
+
+  it('a refused inactive is written again before the newer deploy that follows it', async () => {
+    const github = new RefusingGitHub(502, 'Bad Gateway');
+    const reporter = new GitHubReporter({
+      github,
+      logger: silentLogger,
+      queueEditDebounceMs: 0,
+      retry,
+    });
+    reporter.submit(mark(3, 'success', 'aaa') as never);
+    await reporter.idle();
+    github.refuse('deactivateDeployments', 2);
+    reporter.submit(mark(3, 'inactive', 'aaa') as never);
+    reporter.submit(mark(3, 'queued', 'bbb') as never);
+    await reporter.flush();
+    expect(github.deployments.map((d) => [d.ref, d.statuses])).toEqual([
+      ['aaa', ['success', 'inactive']],
+      ['bbb', ['queued']],
+    ]);
+  });
+
+  it('gives up after its attempts, and the lane goes on', async () => {
+    const github = new RefusingGitHub(500, 'Server Error');
+    github.refuse('upsertStickyComment', 100);
+    const reporter = new GitHubReporter({
+      github,
+      logger: silentLogger,
+      queueEditDebounceMs: 0,
+      retry,
+    });
+    reporter.submit(report(4, 'live') as never);
+    await reporter.flush();
+    expect(github.refused.get('upsertStickyComment')).toBe(retry.maxAttempts);
+    expect(github.sticky(4)).toBeUndefined();
+    reporter.submit(mark(4, 'success') as never);
+    await reporter.flush();
+    expect(github.deployments[0]?.statuses).toEqual(['success']);
+  });
+});

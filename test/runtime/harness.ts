@@ -74,6 +74,7 @@ export function createHarness(
     settleMs: options.settleMs ?? 0,
     queueEditDebounceMs: options.queueEditDebounceMs ?? 0,
     deliveryRetry: options.deliveryRetry ?? { baseMs: 5, maxMs: 20, maxAttempts: 3 },
+    reportRetry: { baseMs: 5, maxMs: 20, maxAttempts: 4 },
     holdRecheckMs: 5,
     ...(options.stopDeferMs !== undefined ? { stopDeferMs: options.stopDeferMs } : {}),
     context: () =>

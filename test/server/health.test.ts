@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -169,5 +169,53 @@ describe('prenv serve with a state it cannot open', () => {
     );
     expect(run.stderr).toMatch(/SQLITE_NOTADB.*move it aside and restart/);
     expect(run.stderr).not.toMatch(/unexpected error/);
+  });
+});
+
+describe('/healthz with the real SQLite store: the state file changed under a running bot', () => {
+  const event = { kind: 'ignored', reason: 'test' };
+  it.each<[string, (file: string, dir: string) => Promise<void> | void, RegExp, boolean]>([
+    [
+      'deleted (with its -wal and -shm)',
+      (file) => {
+        for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+      },
+      /it was deleted while the bot ran.*restore it or restart the bot/,
+      true,
+    ],
+    [
+      'replaced by another state file',
+      async (file, dir) => {
+        const other = path.join(dir, 'other.db');
+        await openSqliteStore(other).close();
+        renameSync(other, file);
+      },
+      /another file took its place while the bot ran; restart the bot/,
+      true,
+    ],
+    [
+      'overwritten in place',
+      (file) => writeFileSync(file, Buffer.alloc(8192, 7)),
+      /overwritten while the bot ran \(no SQLite header\); .*move it aside/,
+      false,
+    ],
+  ])('%s: 503 naming the file', async (_what, change, message, enqueueRefused) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'prenv-state-gone-'));
+    const file = path.join(dir, 'state.db');
+    const live = openSqliteStore(file);
+    await live.enqueue({ id: 'a', name: 'x', payload: event, receivedAt: NOW });
+    const health = () =>
+      checkHealth({ store: live, lastProgressAt: () => Date.now(), stallMs: MINUTE });
+    expect((await health()).ok).toBe(true);
+    await change(file, dir);
+    const after = await health();
+    expect(after.ok).toBe(false);
+    expect(after.detail.store).toContain(file);
+    expect(after.detail.store).toMatch(message);
+    // A delivery answered "queued" into a file no restart will read would be lost.
+    const queued = live.enqueue({ id: 'b', name: 'x', payload: event, receivedAt: NOW });
+    if (enqueueRefused) await expect(queued).rejects.toThrow(StateStoreError);
+    else await queued;
+    await live.close();
   });
 });

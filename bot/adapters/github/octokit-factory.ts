@@ -25,7 +25,16 @@ export interface OctokitOptions {
   throttle?: Partial<ThrottlingOptions>;
   /** Counts each request and keeps the rate limit GitHub reports (see call-metrics.ts). */
   metrics?: MetricsRecorder;
+  /** Longest wait for one GitHub answer (ms); default `REQUEST_TIMEOUT_MS`. */
+  requestTimeoutMs?: number;
 }
+
+/**
+ * GitHub answers within 10 s or cancels the request itself (docs.github.com, "Troubleshooting
+ * the REST API: timeouts"); a connection that stays silent longer is dead. Without a limit a
+ * silent connection held the worker for Node's 300 s fetch header timeout per request.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Retries after a rate limit: GitHub bans integrations that keep writing while limited. */
 const LIMIT_RETRIES = 2;
@@ -56,7 +65,7 @@ export function createOctokit(options: OctokitOptions): Octokit {
   const common = {
     baseUrl: options.baseUrl ?? 'https://api.github.com',
     userAgent: options.userAgent ?? 'prenv',
-    request: options.fetch ? { fetch: options.fetch } : {},
+    request: { fetch: withTimeout(options.fetch ?? globalThis.fetch, options.requestTimeoutMs) },
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     retry: { ...options.retry },
     throttle: {
@@ -82,4 +91,13 @@ export function createOctokit(options: OctokitOptions): Octokit {
     req.headers.accept = 'application/json';
   });
   return octokit;
+}
+
+/** `fetch` that gives up after `timeoutMs` (an abort Octokit reports and its retry plugin retries). */
+function withTimeout(base: typeof fetch, timeoutMs = REQUEST_TIMEOUT_MS): typeof fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return base(input, { ...init, signal });
+  };
 }

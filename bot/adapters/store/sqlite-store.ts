@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import Database from 'better-sqlite3';
 import { emptyWorld, type World } from '../../core/model.js';
 import type { DeadLetter, Delivery, StateStore, VersionedWorld } from './state-store.js';
@@ -72,6 +73,7 @@ export function openSqliteStore(file: string): SqliteStore {
   } catch (err) {
     throw toStateStoreError(err, file, 'opening the state');
   }
+  const opened = statSync(file);
   const guard = <A extends unknown[], R>(doing: string, fn: (...args: A) => R) => {
     return async (...args: A): Promise<R> => {
       try {
@@ -145,6 +147,8 @@ export function openSqliteStore(file: string): SqliteStore {
       return result.changes === 1;
     }),
     enqueue: guard('queueing a delivery', (d: Delivery) => {
+      // A delivery answered "queued" must survive a restart: not if the file went away.
+      assertSameFile(file, opened, false);
       const result = insertDelivery.run(d.id, d.name, JSON.stringify(d.payload), d.receivedAt);
       return result.changes === 1 ? ('queued' as const) : ('duplicate' as const);
     }),
@@ -177,10 +181,52 @@ export function openSqliteStore(file: string): SqliteStore {
     }),
     prune: guard('pruning deliveries', (before: number) => pruneDone.run(before).changes),
     checkWritable: guard('writing', (now: number) => {
+      assertSameFile(file, opened, true);
       touch.run(now);
     }),
     close: guard('closing', () => {
       db.close();
     }),
   };
+}
+
+const SQLITE_MAGIC = 'SQLite format 3\0';
+
+/**
+ * Throws when the path no longer leads to the file the store opened: deleted, or replaced (a
+ * restore, a move). SQLite keeps writing to the open file, which a restart would never read
+ * again, so everything saved since would be lost. With `header`, also when the file's first
+ * bytes are no longer SQLite's header (overwritten while open; sqlite.org/fileformat.html §1.3).
+ */
+function assertSameFile(file: string, opened: Stats, header: boolean): void {
+  let now: Stats;
+  try {
+    now = statSync(file);
+  } catch {
+    throw new StateStoreError(
+      `state file ${file}: it was deleted while the bot ran, and what is saved now would be lost at the next start; restore it or restart the bot (the reconciler rebuilds the environments from GitHub and the cloud)`,
+      file,
+      'ENOENT',
+    );
+  }
+  if (now.ino !== opened.ino || now.dev !== opened.dev)
+    throw new StateStoreError(
+      `state file ${file}: another file took its place while the bot ran; restart the bot to use it, or move the original back`,
+      file,
+      'REPLACED',
+    );
+  if (!header || now.size < SQLITE_MAGIC.length) return;
+  const bytes = Buffer.alloc(SQLITE_MAGIC.length);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, bytes, 0, bytes.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (bytes.toString('latin1') !== SQLITE_MAGIC)
+    throw new StateStoreError(
+      `state file ${file}: it was overwritten while the bot ran (no SQLite header); ${CORRUPT_HINT}`,
+      file,
+      'SQLITE_NOTADB',
+    );
 }
