@@ -5,7 +5,6 @@ job "merge-keys-production" {
   meta {
     prenv_project = "merge-keys"
     prenv_env     = "production"
-    prenv_sha     = "3f2c9a1"
   }
 
   update {

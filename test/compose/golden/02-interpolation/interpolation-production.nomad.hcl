@@ -5,7 +5,6 @@ job "interpolation-production" {
   meta {
     prenv_project = "interpolation"
     prenv_env     = "production"
-    prenv_sha     = "3f2c9a1"
   }
 
   update {

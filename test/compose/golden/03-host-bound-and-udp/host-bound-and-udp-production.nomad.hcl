@@ -5,7 +5,6 @@ job "host-bound-and-udp-production" {
   meta {
     prenv_project = "host-bound-and-udp"
     prenv_env     = "production"
-    prenv_sha     = "3f2c9a1"
   }
 
   update {

@@ -5,7 +5,6 @@ job "behind-proxy-production" {
   meta {
     prenv_project = "behind-proxy"
     prenv_env     = "production"
-    prenv_sha     = "3f2c9a1"
   }
 
   update {
@@ -54,11 +53,18 @@ job "behind-proxy-production" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        DB_PASSWORD={{ key "behind-proxy/production/DB_PASSWORD" | toJSON }}
+        DB_PASSWORD='{{ key "behind-proxy/production/DB_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_db := "" }}{{ with service "behind-proxy-production-db" }}{{ with index . 0 }}{{ $service_db = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_DB_PASSWORD := key "behind-proxy/production/DB_PASSWORD" }}
-        DB_URL={{ print "postgresql://board:" $secret_DB_PASSWORD "@" $service_db "/board" | toJSON }}
+        DB_URL='{{ print "postgresql://board:" $secret_DB_PASSWORD "@" $service_db "/board" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/DB_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"behind-proxy/production/DB_PASSWORD\" }}"
       }
 
       resources {
@@ -81,6 +87,11 @@ job "behind-proxy-production" {
       type      = "host"
       source    = "dbdata"
       read_only = false
+    }
+
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "behind-proxy-production-server-1"
     }
 
     update {

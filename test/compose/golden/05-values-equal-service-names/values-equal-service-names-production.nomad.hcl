@@ -5,7 +5,6 @@ job "values-equal-service-names-production" {
   meta {
     prenv_project = "values-equal-service-names"
     prenv_env     = "production"
-    prenv_sha     = "3f2c9a1"
   }
 
   update {
@@ -154,9 +153,9 @@ job "values-equal-service-names-production" {
         data        = <<-EOT
         {{ $service_postgres := "" }}{{ with service "values-equal-service-names-production-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $servicehost_redis := "" }}{{ $serviceport_redis := "" }}{{ with service "values-equal-service-names-production-redis" }}{{ with index . 0 }}{{ $servicehost_redis = .Address }}{{ $serviceport_redis = printf "%d" .Port }}{{ end }}{{ end }}
-        CACHE_HOST={{ print $servicehost_redis | toJSON }}
-        CACHE_PORT={{ print $serviceport_redis | toJSON }}
-        DATABASE_URL={{ print "postgres://tracker:secret@" $service_postgres "/tracker" | toJSON }}
+        CACHE_HOST='{{ print $servicehost_redis | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        CACHE_PORT='{{ print $serviceport_redis | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        DATABASE_URL='{{ print "postgres://tracker:secret@" $service_postgres "/tracker" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
       }
 

@@ -5,7 +5,6 @@ job "data-dirs-production" {
   meta {
     prenv_project = "data-dirs"
     prenv_env     = "production"
-    prenv_sha     = "3f2c9a1"
   }
 
   update {
@@ -70,6 +69,11 @@ job "data-dirs-production" {
       read_only = false
     }
 
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "data-dirs-production-server-1"
+    }
+
     update {
       max_parallel = 1
       canary       = 0
@@ -123,6 +127,11 @@ job "data-dirs-production" {
       type      = "host"
       source    = "pg-data"
       read_only = false
+    }
+
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "data-dirs-production-server-1"
     }
 
     update {

@@ -5,7 +5,6 @@ job "init-and-order-production" {
   meta {
     prenv_project = "init-and-order"
     prenv_env     = "production"
-    prenv_sha     = "3f2c9a1"
   }
 
   update {

@@ -5,7 +5,6 @@ job "capacity-production" {
   meta {
     prenv_project = "capacity"
     prenv_env     = "production"
-    prenv_sha     = "3f2c9a1"
   }
 
   update {

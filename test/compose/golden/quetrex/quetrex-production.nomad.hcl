@@ -5,7 +5,6 @@ job "quetrex-production" {
   meta {
     prenv_project = "quetrex"
     prenv_env     = "production"
-    prenv_sha     = "3f2c9a1"
   }
 
   update {
@@ -32,6 +31,11 @@ job "quetrex-production" {
       type      = "host"
       source    = "postgres-data"
       read_only = false
+    }
+
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "quetrex-production-server-1"
     }
 
     update {
@@ -77,10 +81,17 @@ job "quetrex-production" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        DB_PASSWORD={{ key "quetrex/production/DB_PASSWORD" | toJSON }}
+        DB_PASSWORD='{{ key "quetrex/production/DB_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $secret_DB_PASSWORD := key "quetrex/production/DB_PASSWORD" }}
-        POSTGRES_PASSWORD={{ print $secret_DB_PASSWORD | toJSON }}
+        POSTGRES_PASSWORD='{{ print $secret_DB_PASSWORD | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/DB_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"quetrex/production/DB_PASSWORD\" }}"
       }
 
       resources {
@@ -103,6 +114,11 @@ job "quetrex-production" {
       type      = "host"
       source    = "redis-data"
       read_only = false
+    }
+
+    constraint {
+      attribute = "${node.unique.name}"
+      value     = "quetrex-production-server-1"
     }
 
     update {
@@ -159,6 +175,10 @@ job "quetrex-production" {
       }
     }
 
+    meta {
+      prenv_sha = "3f2c9a1"
+    }
+
     service {
       name     = "quetrex-production-web"
       port     = "app"
@@ -184,18 +204,60 @@ job "quetrex-production" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
-        DB_PASSWORD={{ key "quetrex/production/DB_PASSWORD" | toJSON }}
-        HETZNER_REFERRAL_URL={{ key "quetrex/production/HETZNER_REFERRAL_URL" | toJSON }}
-        NEXTAUTH_SECRET={{ key "quetrex/production/NEXTAUTH_SECRET" | toJSON }}
-        NEXTAUTH_URL={{ key "quetrex/production/NEXTAUTH_URL" | toJSON }}
-        STRIPE_SECRET_KEY={{ key "quetrex/production/STRIPE_SECRET_KEY" | toJSON }}
-        STRIPE_WEBHOOK_SECRET={{ key "quetrex/production/STRIPE_WEBHOOK_SECRET" | toJSON }}
+        DB_PASSWORD='{{ key "quetrex/production/DB_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        HETZNER_REFERRAL_URL='{{ key "quetrex/production/HETZNER_REFERRAL_URL" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        NEXTAUTH_SECRET='{{ key "quetrex/production/NEXTAUTH_SECRET" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        NEXTAUTH_URL='{{ key "quetrex/production/NEXTAUTH_URL" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        STRIPE_SECRET_KEY='{{ key "quetrex/production/STRIPE_SECRET_KEY" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        STRIPE_WEBHOOK_SECRET='{{ key "quetrex/production/STRIPE_WEBHOOK_SECRET" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "quetrex-production-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $service_redis := "" }}{{ with service "quetrex-production-redis" }}{{ with index . 0 }}{{ $service_redis = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $secret_DB_PASSWORD := key "quetrex/production/DB_PASSWORD" }}
-        DATABASE_URL={{ print "postgresql://quetrex:" $secret_DB_PASSWORD "@" $service_postgres "/quetrex" | toJSON }}
-        REDIS_URL={{ print "redis://" $service_redis | toJSON }}
+        DATABASE_URL='{{ print "postgresql://quetrex:" $secret_DB_PASSWORD "@" $service_postgres "/quetrex" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        REDIS_URL='{{ print "redis://" $service_redis | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/DB_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"quetrex/production/DB_PASSWORD\" }}"
+      }
+
+      template {
+        destination = "secrets/HETZNER_REFERRAL_URL"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"quetrex/production/HETZNER_REFERRAL_URL\" }}"
+      }
+
+      template {
+        destination = "secrets/NEXTAUTH_SECRET"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"quetrex/production/NEXTAUTH_SECRET\" }}"
+      }
+
+      template {
+        destination = "secrets/NEXTAUTH_URL"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"quetrex/production/NEXTAUTH_URL\" }}"
+      }
+
+      template {
+        destination = "secrets/STRIPE_SECRET_KEY"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"quetrex/production/STRIPE_SECRET_KEY\" }}"
+      }
+
+      template {
+        destination = "secrets/STRIPE_WEBHOOK_SECRET"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"quetrex/production/STRIPE_WEBHOOK_SECRET\" }}"
       }
 
       resources {
