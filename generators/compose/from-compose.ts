@@ -234,6 +234,9 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
         image: String(svcOf(n).image ?? ''),
         port: ports.get(names.get(n) as string),
         publicPorts: (specs.get(n) ?? []).filter(isPublicTcp).map((p) => p.target),
+        loopbackPorts: (specs.get(n) ?? [])
+          .filter((p) => p.protocol === 'tcp' && isLoopback(p))
+          .map((p) => p.target),
       })),
       behind,
     );
@@ -478,7 +481,8 @@ function reportPorts(
     if (spec.protocol !== 'tcp') {
       dropped.push({ path: `${key}.${i}`, reason: REASONS.udp });
     } else if (spec.target !== port) {
-      dropped.push({ path: key, reason: REASONS.extraPorts });
+      // Indexed like a UDP entry: the service's port itself may be listed under `ports` too.
+      dropped.push({ path: `${key}.${i}`, reason: REASONS.extraPorts });
     } else if (spec.publishes && isLoopback(spec) && !routed) {
       dropped.push({ path: key, reason: REASONS.loopback });
     } else if (spec.publishes && !routed && !isLoopback(spec)) {

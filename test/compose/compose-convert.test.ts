@@ -231,6 +231,24 @@ describe('which service is the app', () => {
     expect(chooseApp(candidates, undefined)?.service).toBe(expected);
   });
 
+  // Files written for a reverse proxy on the host bind everything to loopback.
+  const local = (service: string, image: string, port: number) => ({
+    ...svc(service, image, [], port),
+    loopbackPorts: [port],
+  });
+  it.each([
+    [[local('db', 'postgres:16', 5432), local('app', 'acme/analytics:2', 8000)], 'app'],
+    [
+      [local('events', 'acme/events:1', 8123), local('streaming', 'acme/stream:4', 4000)],
+      'streaming',
+    ],
+    [[local('db', 'postgres:16', 5432), local('cache', 'redis:7', 6379)], undefined],
+    [[local('admin', 'dpage/pgadmin4:8', 80)], undefined],
+    [[local('web', 'acme/web:1', 3000), svc('api', 'acme/api:1', [8000])], 'api'],
+  ])('falls back to a loopback web port among %j', (candidates, expected) => {
+    expect(chooseApp(candidates, undefined)?.service).toBe(expected);
+  });
+
   it('chooses among the proxy upstreams when there is a proxy', () => {
     const chosen = chooseApp(
       [svc('api', 'acme/api:1', [], 8000), svc('ui', 'acme/ui:1', [], 3000)],
