@@ -174,7 +174,9 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
   };
   for (const n of active) {
     for (const [, value] of environmentEntries(svcOf(n).environment)) {
-      if (value !== undefined) hostRefs(value, hosts).forEach((r) => reach(r.host, r.port));
+      // A service naming itself (Kafka's advertised listeners) says nothing of how others reach it.
+      const others = hostRefs(value ?? '', hosts).filter((r) => hosts.get(r.host) !== names.get(n));
+      others.forEach((r) => reach(r.host, r.port));
     }
   }
   for (const files of nginx.values()) {

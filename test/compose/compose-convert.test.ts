@@ -302,6 +302,20 @@ describe('importCompose', () => {
     expect(out.other?.image).toBe('shop/other:{{sha}}');
   });
 
+  it('takes the port others reach a service on, not one the service names itself', () => {
+    const out = services({
+      kafka: {
+        image: 'confluentinc/cp-kafka:7.6.1',
+        environment: {
+          KAFKA_ADVERTISED_LISTENERS: 'INTERNAL://kafka:9093,EXTERNAL://kafka:9092',
+        },
+      },
+      consumer: { image: 'acme/consumer:1', environment: { BROKERS: 'kafka:9092' } },
+    });
+    expect(out.kafka?.port).toBe(9092);
+    expect(out.consumer?.env).toEqual({ BROKERS: '{{service.kafka}}' });
+  });
+
   it('runs a chain of one-shot services before the service at its end', () => {
     const out = services({
       app: {
