@@ -101,8 +101,8 @@ export function chooseApp(
   const why = behindProxy
     ? `the proxy forwards to it (depends_on) and it listens on ${chosen.port}`
     : pool.length === 1
-      ? `the only service that publishes a web port (${chosen.publicPorts.join(', ')})`
-      : `it publishes ${chosen.publicPorts.join(', ')}, the most likely web port of ${pool.map((c) => c.service).join(', ')}`;
+      ? `the only service that publishes a web port (${chosen.port})`
+      : `it publishes ${chosen.port}, the most likely web port among ${pool.map((c) => c.service).join(', ')}`;
   return { service: chosen.service, path: '/', why };
 }
 

@@ -231,6 +231,19 @@ describe('which service is the app', () => {
     expect(chooseApp(candidates, undefined)?.service).toBe(expected);
   });
 
+  it.each([
+    [
+      [svc('git', 'gitea/gitea:1', [3000, 22])],
+      'the only service that publishes a web port (3000)',
+    ],
+    [
+      [svc('kong', 'kong:2.8', [8000, 8443]), svc('logs', 'acme/logs:1', [4000])],
+      'it publishes 8000, the most likely web port among kong, logs',
+    ],
+  ])('says which port made the choice among %j', (candidates, why) => {
+    expect(chooseApp(candidates, undefined)?.why).toBe(why);
+  });
+
   // Files written for a reverse proxy on the host bind everything to loopback.
   const local = (service: string, image: string, port: number) => ({
     ...svc(service, image, [], port),
