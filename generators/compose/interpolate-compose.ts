@@ -90,7 +90,8 @@ export function interpolateCompose(
           path,
           message: `variable ${variable} is not set (in .env or an --env-file) and has no default; set it or write \${${variable}:-value}`,
         });
-      } else {
+      } else if (!String(path[0]).startsWith('x-')) {
+        // Top-level x- fields are only anchors' sources: where they are merged, they are reported.
         out.unset.push({ path, variable });
       }
     }

@@ -149,6 +149,24 @@ describe('environment entries without a value', () => {
   });
 });
 
+describe('extension fields', () => {
+  it('are not reported as unset where they are only the source of an anchor', () => {
+    const result = interpolateCompose(
+      {
+        'x-app': { image: 'a', command: 'run ${FLAG}', environment: { SECRET_KEY: '${KEY}' } },
+        services: {
+          a: { image: 'a', command: 'run ${FLAG}', environment: { SECRET_KEY: '${KEY}' } },
+        },
+      },
+      {},
+    );
+    expect(result.unset).toEqual([{ path: ['services', 'a', 'command'], variable: 'FLAG' }]);
+    expect(result.secretRefs).toEqual([
+      { service: 'a', key: 'SECRET_KEY', variable: 'KEY', why: 'secret-name' },
+    ]);
+  });
+});
+
 describe('values from .env that hold a password', () => {
   it('are read at run time even when the name does not say secret', () => {
     const result = interpolateCompose(
