@@ -103,6 +103,12 @@ describe('Compose value converters', () => {
     [['CMD', 'wget', '-qO-', 'http://localhost/'], { path: '/' }],
     [['CMD-SHELL', 'pg_isready -U postgres'], undefined],
     [['CMD', 'curl', '-f', 'http://example.com/health'], undefined],
+    [
+      ['CMD-SHELL', "curl -s --noproxy localhost localhost:3000/health | grep -q 'OK' || exit 1"],
+      { port: 3000, path: '/health' },
+    ],
+    ['wget -q -O /dev/null 127.0.0.1:4000/api/v1/health', { port: 4000, path: '/api/v1/health' }],
+    [['CMD', 'curl', '--noproxy', 'localhost', 'example.com:3000/health'], undefined],
   ])('httpHealthCheck(%j)', (test, expected) => {
     expect(httpHealthCheck(test)).toEqual(expected);
   });
