@@ -116,7 +116,20 @@ describe('include and extends from another file', () => {
       cwd: dir,
     });
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain('missing/compose.yaml: cannot read this Compose file');
+    expect(run.stderr).toContain('include: cannot read the Compose file missing/compose.yaml');
     expect(() => readFileSync(out)).toThrow();
+  });
+
+  it('names the service whose extends file cannot be read', async () => {
+    const dir = copy();
+    const compose = path.join(dir, 'compose.yaml');
+    writeFileSync(compose, readFileSync(compose, 'utf8').replace('./common/base.yml', 'gone.yml'));
+    const run = await runCli(['init', '--from-compose', 'compose.yaml', '--out', 'p.yml'], {
+      cwd: dir,
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(
+      'services.web.extends.file: cannot read the Compose file gone.yml',
+    );
   });
 });

@@ -44,11 +44,12 @@ export async function readIncluded(
   const load = async (
     file: string,
     vars: Readonly<Record<string, string>>,
+    from: string,
   ): Promise<Record<string, unknown> | undefined> => {
     const shown = path.relative(root, file) || path.basename(file);
     const text = await readFile(file, 'utf8').catch(() => undefined);
     if (text === undefined) {
-      out.errors.push(`${shown}: cannot read this Compose file`);
+      out.errors.push(`${from}: cannot read the Compose file ${shown}`);
       return undefined;
     }
     const parsed = parseComposeYaml(text, shown);
@@ -87,7 +88,11 @@ export async function readIncluded(
           const text = await readFile(f, 'utf8').catch(() => undefined);
           if (text !== undefined) Object.assign(own, parseDotEnv(text, own));
         }
-        const loaded = await load(file, { ...own, ...variables });
+        const loaded = await load(
+          file,
+          { ...own, ...variables },
+          dir === '.' ? 'include' : `include of a file in ${dir}`,
+        );
         if (!loaded) continue;
         const rel = path.relative(root, path.dirname(file)).split(path.sep).join('/') || '.';
         files.push({
@@ -108,7 +113,7 @@ export async function readIncluded(
     const ext = svc?.extends as { file?: unknown; service?: unknown } | undefined;
     if (!ext || typeof ext !== 'object' || typeof ext.file !== 'string') continue;
     const file = path.resolve(root, ext.file);
-    const base = await load(file, variables);
+    const base = await load(file, variables, `services.${name}.extends.file`);
     if (!base) continue;
     const rel = path.relative(root, path.dirname(file)).split(path.sep).join('/') || '.';
     const merged = extendFromFile(
