@@ -69,6 +69,11 @@ export function routesFromProxy(
       why: `${proxy}'s ${file} sends ${loc.path} to ${loc.host}${loc.port ? `:${loc.port}` : ''}`,
     });
   }
+  for (const f of nginx.files) {
+    notes.push(
+      `${proxy}: ${file} serves ${f.path} from files in the proxy's container (${f.from}); Caddy does not serve them: have the app serve ${f.path} or build an image that does`,
+    );
+  }
   for (const skipped of nginx.skipped) {
     notes.push(`${proxy}: ${file} has "${skipped}"; regular-expression locations are not carried`);
   }

@@ -14,7 +14,11 @@ import {
   parsePort,
 } from '../../generators/compose/compose-ports.js';
 import { nginxRoutes } from '../../generators/compose/nginx-upstreams.js';
-import { chooseApp, traefikLabels } from '../../generators/compose/compose-routes.js';
+import {
+  chooseApp,
+  routesFromProxy,
+  traefikLabels,
+} from '../../generators/compose/compose-routes.js';
 import { importCompose } from '../../generators/compose/from-compose.js';
 
 describe('Compose value converters', () => {
@@ -213,6 +217,12 @@ describe('nginx upstreams', () => {
       { path: '/v1', host: 'api', port: 8000, websocket: false, rewritesPath: true },
     ]);
     expect(routes.skipped).toEqual(['location ~ \\.php$']);
+    expect(routes.files).toEqual([{ path: '/static/', from: 'root /srv' }]);
+    const notes: string[] = [];
+    routesFromProxy('nginx', 'nginx.conf', routes, new Map([['api', 'api']]), notes);
+    expect(notes).toContainEqual(
+      expect.stringContaining("serves /static/ from files in the proxy's container (root /srv)"),
+    );
   });
 });
 
