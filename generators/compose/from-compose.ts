@@ -347,6 +347,15 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
       dropped.push({ path: `${at}.depends_on.condition`, reason: REASONS.dependsOnHealthy });
     }
     const prestart = [...oneShots.keys()].filter((d) => oneShots.get(d) === n);
+    for (const d of prestart) {
+      const waits = conditions(svcOf(d).depends_on);
+      if (waits.some(([dep, c]) => c === 'service_healthy' && carried.includes(dep))) {
+        dropped.push({
+          path: `services.${d}.depends_on.condition`,
+          reason: REASONS.prestartHealthy,
+        });
+      }
+    }
     if (prestart.length > 0) {
       entry.prestart = Object.fromEntries(
         prestart.map((d) => [

@@ -331,6 +331,33 @@ describe('importCompose', () => {
     expect(out.other?.image).toBe('shop/other:{{sha}}');
   });
 
+  it('reports that a one-shot run as a prestart task does not wait for a healthy dependency', () => {
+    const imported = importCompose(
+      {
+        compose: {
+          services: {
+            db: { image: 'postgres:16' },
+            migrate: {
+              image: 'acme/app:1',
+              command: 'migrate',
+              depends_on: { db: { condition: 'service_healthy' } },
+            },
+            web: {
+              image: 'acme/app:1',
+              ports: ['8000:8000'],
+              depends_on: { migrate: { condition: 'service_completed_successfully' } },
+            },
+          },
+        },
+      },
+      options,
+    );
+    expect(imported.dropped).toContainEqual({
+      path: 'services.migrate.depends_on.condition',
+      reason: expect.stringContaining('a prestart task starts with its group') as string,
+    });
+  });
+
   it('takes the port others reach a service on, not one the service names itself', () => {
     const out = services({
       kafka: {
