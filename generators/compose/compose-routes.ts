@@ -16,6 +16,8 @@ export interface RouteCandidate {
   port: number | undefined;
   /** Container ports published to every address over TCP. */
   publicPorts: number[];
+  /** Container ports published over TCP to a loopback address only (for a proxy on the host). */
+  loopbackPorts?: number[];
 }
 
 /** Images of admin tools, emulators and mail catchers: never the app, even when they publish a port. */
@@ -67,6 +69,11 @@ export function routesFromProxy(
       why: `${proxy}'s ${file} sends ${loc.path} to ${loc.host}${loc.port ? `:${loc.port}` : ''}`,
     });
   }
+  for (const f of nginx.files) {
+    notes.push(
+      `${proxy}: ${file} serves ${f.path} from files in the proxy's container (${f.from}); Caddy does not serve them: have the app serve ${f.path} or build an image that does`,
+    );
+  }
   for (const skipped of nginx.skipped) {
     notes.push(`${proxy}: ${file} has "${skipped}"; regular-expression locations are not carried`);
   }
@@ -95,13 +102,38 @@ export function chooseApp(
   };
   const ranked = pool.map((c, i) => ({ c, i, s: score(c) })).sort((a, b) => a.s - b.s || a.i - b.i);
   const chosen = ranked[0]?.c;
-  if (!chosen) return undefined;
+  if (!chosen) return behindProxy ? undefined : behindHostProxy(candidates);
   const why = behindProxy
     ? `the proxy forwards to it (depends_on) and it listens on ${chosen.port}`
     : pool.length === 1
-      ? `the only service that publishes a web port (${chosen.publicPorts.join(', ')})`
-      : `it publishes ${chosen.publicPorts.join(', ')}, the most likely web port of ${pool.map((c) => c.service).join(', ')}`;
+      ? `the only service that publishes a web port (${chosen.port})`
+      : `it publishes ${chosen.port}, the most likely web port among ${pool.map((c) => c.service).join(', ')}`;
   return { service: chosen.service, path: '/', why };
+}
+
+/**
+ * When no service publishes to every address, a file written for a reverse proxy on the host
+ * binds the app to loopback (`127.0.0.1:8000:8000`): Caddy is that proxy now. Only a
+ * well-known web port counts, so a loopback database or admin port never becomes public.
+ */
+function behindHostProxy(candidates: readonly RouteCandidate[]): ChosenRoute | undefined {
+  const ranked = candidates
+    .filter(
+      (c) => c.port !== undefined && !NOT_THE_APP.test(c.image) && !STATEFUL_IMAGE.test(c.image),
+    )
+    .flatMap((c, i) =>
+      (c.loopbackPorts ?? [])
+        .filter((p) => p === c.port && WEB_PORTS.includes(p))
+        .map((p) => ({ c, i, s: WEB_PORTS.indexOf(p) * 2 + (APP_NAMES.test(c.service) ? 0 : 1) })),
+    )
+    .sort((a, b) => a.s - b.s || a.i - b.i);
+  const chosen = ranked[0]?.c;
+  if (!chosen) return undefined;
+  return {
+    service: chosen.service,
+    path: '/',
+    why: `no service publishes a web port to every address; ${chosen.service} publishes ${chosen.port} to loopback for a reverse proxy on the host, which Caddy replaces`,
+  };
 }
 
 /** What Traefik's Docker labels on a service say: the paths its routers match and its port. */

@@ -32,12 +32,18 @@ export function httpHealthCheck(test: unknown): { port?: number; path: string } 
   const words = Array.isArray(test) ? test.map(String) : typeof test === 'string' ? [test] : [];
   const text = words.filter((w) => w !== 'CMD' && w !== 'CMD-SHELL').join(' ');
   if (!/\b(curl|wget)\b/.test(text)) return undefined;
-  const url =
-    /https?:\/\/(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::(\d+))?(\/[^\s'"|;&?#]*)?/.exec(
-      text,
-    );
+  // curl and wget take a URL without a scheme as http (`curl localhost:3000/health`); a bare
+  // `localhost` (an option's value, as in `--noproxy localhost`) is not a URL.
+  const url = [
+    ...text.matchAll(
+      /(?:(https?:\/\/)|(?<![\w./:-]))(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::(\d+))?(\/[^\s'"|;&?#]*)?/g,
+    ),
+  ]
+    .map((m) => [m[2], m[3], m[1] !== undefined || m[2] !== undefined] as const)
+    .find(([, , isUrl]) => isUrl);
   if (!url) return undefined;
-  return { ...(url[1] ? { port: Number(url[1]) } : {}), path: url[2] ?? '/' };
+  const [port, urlPath] = url;
+  return { ...(port ? { port: Number(port) } : {}), path: urlPath ?? '/' };
 }
 
 /** Compose names allow "_" and upper case; prenv names are lowercase with "-". */

@@ -58,6 +58,8 @@ export const REASONS = {
   networks: 'services reach each other through Consul service addresses',
   unusedVolume: 'a named volume no service mounts',
   version: 'obsolete in the Compose specification',
+  prestartHealthy:
+    'a prestart task starts with its group and does not wait for another group to be healthy; it must retry until its dependency answers',
   dependsOnHealthy:
     'Nomad starts the groups of a job together and does not wait for another group to be healthy; the service must retry until its dependency answers (the order is kept in depends_on)',
   links: 'services reach each other through Consul service addresses',

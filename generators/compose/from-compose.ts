@@ -174,7 +174,9 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
   };
   for (const n of active) {
     for (const [, value] of environmentEntries(svcOf(n).environment)) {
-      if (value !== undefined) hostRefs(value, hosts).forEach((r) => reach(r.host, r.port));
+      // A service naming itself (Kafka's advertised listeners) says nothing of how others reach it.
+      const others = hostRefs(value ?? '', hosts).filter((r) => hosts.get(r.host) !== names.get(n));
+      others.forEach((r) => reach(r.host, r.port));
     }
   }
   for (const files of nginx.values()) {
@@ -234,6 +236,9 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
         image: String(svcOf(n).image ?? ''),
         port: ports.get(names.get(n) as string),
         publicPorts: (specs.get(n) ?? []).filter(isPublicTcp).map((p) => p.target),
+        loopbackPorts: (specs.get(n) ?? [])
+          .filter((p) => p.protocol === 'tcp' && isLoopback(p))
+          .map((p) => p.target),
       })),
       behind,
     );
@@ -342,6 +347,15 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
       dropped.push({ path: `${at}.depends_on.condition`, reason: REASONS.dependsOnHealthy });
     }
     const prestart = [...oneShots.keys()].filter((d) => oneShots.get(d) === n);
+    for (const d of prestart) {
+      const waits = conditions(svcOf(d).depends_on);
+      if (waits.some(([dep, c]) => c === 'service_healthy' && carried.includes(dep))) {
+        dropped.push({
+          path: `services.${d}.depends_on.condition`,
+          reason: REASONS.prestartHealthy,
+        });
+      }
+    }
     if (prestart.length > 0) {
       entry.prestart = Object.fromEntries(
         prestart.map((d) => [
@@ -478,7 +492,8 @@ function reportPorts(
     if (spec.protocol !== 'tcp') {
       dropped.push({ path: `${key}.${i}`, reason: REASONS.udp });
     } else if (spec.target !== port) {
-      dropped.push({ path: key, reason: REASONS.extraPorts });
+      // Indexed like a UDP entry: the service's port itself may be listed under `ports` too.
+      dropped.push({ path: `${key}.${i}`, reason: REASONS.extraPorts });
     } else if (spec.publishes && isLoopback(spec) && !routed) {
       dropped.push({ path: key, reason: REASONS.loopback });
     } else if (spec.publishes && !routed && !isLoopback(spec)) {

@@ -43,6 +43,12 @@ export function interpolateCompose(
   const out: InterpolatedCompose = { value: undefined, secretRefs: [], unset: [], problems: [] };
   const plain = (name: string) => variables[name];
   const walk = (node: unknown, path: (string | number)[]): unknown => {
+    const bare = bareEnvironmentKey(node, path);
+    // `environment: [FOO]` or `FOO:` takes FOO from the interpolation environment (.env,
+    // --env-file) as Compose does; only when that lacks it is it left for the shell.
+    if (bare !== undefined && variables[bare] !== undefined) {
+      return one(typeof path[3] === 'number' ? `${bare}=\${${bare}}` : `\${${bare}}`, path);
+    }
     if (typeof node === 'string') return one(node, path);
     if (Array.isArray(node)) return node.map((item, i) => walk(item, [...path, i]));
     if (node && typeof node === 'object') {
@@ -84,7 +90,8 @@ export function interpolateCompose(
           path,
           message: `variable ${variable} is not set (in .env or an --env-file) and has no default; set it or write \${${variable}:-value}`,
         });
-      } else {
+      } else if (!String(path[0]).startsWith('x-')) {
+        // Top-level x- fields are only anchors' sources: where they are merged, they are reported.
         out.unset.push({ path, variable });
       }
     }
@@ -131,6 +138,13 @@ function typed(value: string, key: string | number | undefined): unknown {
   if (INTEGER_KEYS.has(key) && /^-?\d+$/.test(value)) return Number(value);
   if (BOOLEAN_KEYS.has(key) && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
   return value;
+}
+
+/** FOO when `node` is an `environment` entry without a value: `FOO` in a list, `FOO:` in a map. */
+function bareEnvironmentKey(node: unknown, path: (string | number)[]): string | undefined {
+  if (path[0] !== 'services' || path[2] !== 'environment' || path.length !== 4) return undefined;
+  if (typeof path[3] === 'string') return node === null ? path[3] : undefined;
+  return typeof node === 'string' && !node.includes('=') ? node : undefined;
 }
 
 /** The service and key when `path` is a value of a service's `environment`. */

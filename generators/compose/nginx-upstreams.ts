@@ -21,6 +21,8 @@ export interface NginxRoutes {
   maxBodyBytes?: number;
   /** Locations prenv cannot carry (regular expressions), as written. */
   skipped: string[];
+  /** Locations nginx answers from files of its own container (`root`/`alias`), not an upstream. */
+  files: { path: string; from: string }[];
 }
 
 export function nginxRoutes(text: string): NginxRoutes {
@@ -32,7 +34,7 @@ export function nginxRoutes(text: string): NginxRoutes {
       upstreams.set(m[1], { host: server[1], port: server[2] ? Number(server[2]) : undefined });
     }
   }
-  const out: NginxRoutes = { locations: [], skipped: [] };
+  const out: NginxRoutes = { locations: [], skipped: [], files: [] };
   const body = /\bclient_max_body_size\s+(\d+)([kKmMgG]?)\s*;/.exec(source);
   if (body?.[1] && Number(body[1]) > 0) {
     const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(body[2] ?? '').toLowerCase()] ?? 1;
@@ -43,7 +45,11 @@ export function nginxRoutes(text: string): NginxRoutes {
     const path = m[2] ?? '';
     const block = m[3] ?? '';
     const pass = /\bproxy_pass\s+(https?):\/\/([\w.-]+)(?::(\d+))?(\/[^\s;]*)?\s*;/.exec(block);
-    if (!pass?.[2]) continue;
+    if (!pass?.[2]) {
+      const served = /\b(root|alias)\s+([^\s;]+)\s*;/.exec(block);
+      if (served) out.files.push({ path, from: `${served[1]} ${served[2]}` });
+      continue;
+    }
     if (modifier.startsWith('~')) {
       out.skipped.push(`location ${modifier} ${path}`);
       continue;

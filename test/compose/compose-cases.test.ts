@@ -285,6 +285,11 @@ const EXPECTATIONS: Record<string, () => Promise<void>> = {
         services: ['app'],
         reason: expect.stringContaining('retry') as string,
       },
+      {
+        key: 'depends_on.condition',
+        services: ['migrate'],
+        reason: expect.stringContaining('a prestart task starts with its group') as string,
+      },
     ]);
     await expectGolden('07-init-and-order', c);
     const job = readFileSync(

@@ -14,7 +14,11 @@ import {
   parsePort,
 } from '../../generators/compose/compose-ports.js';
 import { nginxRoutes } from '../../generators/compose/nginx-upstreams.js';
-import { chooseApp, traefikLabels } from '../../generators/compose/compose-routes.js';
+import {
+  chooseApp,
+  routesFromProxy,
+  traefikLabels,
+} from '../../generators/compose/compose-routes.js';
 import { importCompose } from '../../generators/compose/from-compose.js';
 
 describe('Compose value converters', () => {
@@ -103,6 +107,12 @@ describe('Compose value converters', () => {
     [['CMD', 'wget', '-qO-', 'http://localhost/'], { path: '/' }],
     [['CMD-SHELL', 'pg_isready -U postgres'], undefined],
     [['CMD', 'curl', '-f', 'http://example.com/health'], undefined],
+    [
+      ['CMD-SHELL', "curl -s --noproxy localhost localhost:3000/health | grep -q 'OK' || exit 1"],
+      { port: 3000, path: '/health' },
+    ],
+    ['wget -q -O /dev/null 127.0.0.1:4000/api/v1/health', { port: 4000, path: '/api/v1/health' }],
+    [['CMD', 'curl', '--noproxy', 'localhost', 'example.com:3000/health'], undefined],
   ])('httpHealthCheck(%j)', (test, expected) => {
     expect(httpHealthCheck(test)).toEqual(expected);
   });
@@ -207,6 +217,12 @@ describe('nginx upstreams', () => {
       { path: '/v1', host: 'api', port: 8000, websocket: false, rewritesPath: true },
     ]);
     expect(routes.skipped).toEqual(['location ~ \\.php$']);
+    expect(routes.files).toEqual([{ path: '/static/', from: 'root /srv' }]);
+    const notes: string[] = [];
+    routesFromProxy('nginx', 'nginx.conf', routes, new Map([['api', 'api']]), notes);
+    expect(notes).toContainEqual(
+      expect.stringContaining("serves /static/ from files in the proxy's container (root /srv)"),
+    );
   });
 });
 
@@ -228,6 +244,37 @@ describe('which service is the app', () => {
     [[svc('docs', 'acme/docs:1', [4000]), svc('frontend', 'acme/fe:1', [3000])], 'frontend'],
     [[svc('mail', 'axllent/mailpit:1', [8025])], undefined],
   ])('chooses among %j', (candidates, expected) => {
+    expect(chooseApp(candidates, undefined)?.service).toBe(expected);
+  });
+
+  it.each([
+    [
+      [svc('git', 'gitea/gitea:1', [3000, 22])],
+      'the only service that publishes a web port (3000)',
+    ],
+    [
+      [svc('kong', 'kong:2.8', [8000, 8443]), svc('logs', 'acme/logs:1', [4000])],
+      'it publishes 8000, the most likely web port among kong, logs',
+    ],
+  ])('says which port made the choice among %j', (candidates, why) => {
+    expect(chooseApp(candidates, undefined)?.why).toBe(why);
+  });
+
+  // Files written for a reverse proxy on the host bind everything to loopback.
+  const local = (service: string, image: string, port: number) => ({
+    ...svc(service, image, [], port),
+    loopbackPorts: [port],
+  });
+  it.each([
+    [[local('db', 'postgres:16', 5432), local('app', 'acme/analytics:2', 8000)], 'app'],
+    [
+      [local('events', 'acme/events:1', 8123), local('streaming', 'acme/stream:4', 4000)],
+      'streaming',
+    ],
+    [[local('db', 'postgres:16', 5432), local('cache', 'redis:7', 6379)], undefined],
+    [[local('admin', 'dpage/pgadmin4:8', 80)], undefined],
+    [[local('web', 'acme/web:1', 3000), svc('api', 'acme/api:1', [8000])], 'api'],
+  ])('falls back to a loopback web port among %j', (candidates, expected) => {
     expect(chooseApp(candidates, undefined)?.service).toBe(expected);
   });
 
@@ -282,6 +329,47 @@ describe('importCompose', () => {
       env: { A: '1', B: 'x' },
     });
     expect(out.other?.image).toBe('shop/other:{{sha}}');
+  });
+
+  it('reports that a one-shot run as a prestart task does not wait for a healthy dependency', () => {
+    const imported = importCompose(
+      {
+        compose: {
+          services: {
+            db: { image: 'postgres:16' },
+            migrate: {
+              image: 'acme/app:1',
+              command: 'migrate',
+              depends_on: { db: { condition: 'service_healthy' } },
+            },
+            web: {
+              image: 'acme/app:1',
+              ports: ['8000:8000'],
+              depends_on: { migrate: { condition: 'service_completed_successfully' } },
+            },
+          },
+        },
+      },
+      options,
+    );
+    expect(imported.dropped).toContainEqual({
+      path: 'services.migrate.depends_on.condition',
+      reason: expect.stringContaining('a prestart task starts with its group') as string,
+    });
+  });
+
+  it('takes the port others reach a service on, not one the service names itself', () => {
+    const out = services({
+      kafka: {
+        image: 'confluentinc/cp-kafka:7.6.1',
+        environment: {
+          KAFKA_ADVERTISED_LISTENERS: 'INTERNAL://kafka:9093,EXTERNAL://kafka:9092',
+        },
+      },
+      consumer: { image: 'acme/consumer:1', environment: { BROKERS: 'kafka:9092' } },
+    });
+    expect(out.kafka?.port).toBe(9092);
+    expect(out.consumer?.env).toEqual({ BROKERS: '{{service.kafka}}' });
   });
 
   it('runs a chain of one-shot services before the service at its end', () => {

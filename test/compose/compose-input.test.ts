@@ -115,6 +115,58 @@ describe('Compose interpolation (compose-spec "Interpolation")', () => {
   });
 });
 
+describe('environment entries without a value', () => {
+  // Compose takes `FOO` (list) or `FOO:` (map) from the shell or the environment files
+  // (.env, --env-file); a variable none of them sets is left for the shell.
+  it.each([
+    [
+      'list',
+      ['RETENTION_DAYS', 'API_TOKEN', 'FROM_SHELL', 'MODE=x'],
+      ['RETENTION_DAYS=90', 'API_TOKEN={{secret.API_TOKEN}}', 'FROM_SHELL', 'MODE=x'],
+    ],
+    [
+      'map',
+      { RETENTION_DAYS: null, API_TOKEN: null, FROM_SHELL: null, MODE: 'x' },
+      {
+        RETENTION_DAYS: '90',
+        API_TOKEN: '{{secret.API_TOKEN}}',
+        FROM_SHELL: null,
+        MODE: 'x',
+      },
+    ],
+  ])('take their value from .env in a %s', (_, environment, expected) => {
+    const result = interpolateCompose(
+      { services: { a: { image: 'a', environment } } },
+      { RETENTION_DAYS: '90', API_TOKEN: 'tok-123' },
+    );
+    expect(
+      (result.value as { services: { a: { environment: unknown } } }).services.a.environment,
+    ).toEqual(expected);
+    expect(JSON.stringify(result.value)).not.toContain('tok-123');
+    expect(result.secretRefs).toEqual([
+      { service: 'a', key: 'API_TOKEN', variable: 'API_TOKEN', why: 'secret-name' },
+    ]);
+  });
+});
+
+describe('extension fields', () => {
+  it('are not reported as unset where they are only the source of an anchor', () => {
+    const result = interpolateCompose(
+      {
+        'x-app': { image: 'a', command: 'run ${FLAG}', environment: { SECRET_KEY: '${KEY}' } },
+        services: {
+          a: { image: 'a', command: 'run ${FLAG}', environment: { SECRET_KEY: '${KEY}' } },
+        },
+      },
+      {},
+    );
+    expect(result.unset).toEqual([{ path: ['services', 'a', 'command'], variable: 'FLAG' }]);
+    expect(result.secretRefs).toEqual([
+      { service: 'a', key: 'SECRET_KEY', variable: 'KEY', why: 'secret-name' },
+    ]);
+  });
+});
+
 describe('values from .env that hold a password', () => {
   it('are read at run time even when the name does not say secret', () => {
     const result = interpolateCompose(

@@ -114,7 +114,7 @@ describe('prenv init --from-compose', () => {
     expect(report.services).toEqual(['api', 'worker']);
     expect(report.dropped).toEqual([
       {
-        key: 'ports',
+        key: 'ports.1',
         services: ['api'],
         reason: expect.stringContaining('a prenv service has one port') as string,
       },
@@ -206,6 +206,61 @@ describe('prenv init --from-compose', () => {
         key: 'env_file',
         services: ['worker'],
         reason: 'gone.env: not found beside the Compose file; its variables are missing',
+      },
+    ]);
+  });
+
+  it('routes an app bound to loopback for a host proxy, and lists each port key once', async () => {
+    const dir = tempDir();
+    const compose = path.join(dir, 'docker-compose.yml');
+    writeFileSync(
+      compose,
+      `services:
+  db:
+    image: postgres:16
+    ports: ["127.0.0.1:5432:5432"]
+  analytics:
+    image: acme/analytics:2
+    ports: ["127.0.0.1:8000:8000"]
+    environment:
+      DATABASE_URL: postgres://db:5432/analytics
+      S3_URL: http://minio:9000
+  minio:
+    image: minio/minio:RELEASE.2024-06-13T22-53-53Z
+    ports: ["9000:9000", "9001:9001"]
+`,
+    );
+    const run = await runCli([
+      'init',
+      '--from-compose',
+      compose,
+      '--out',
+      path.join(dir, 'p.yml'),
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      routes: { service: string; path: string; why: string }[];
+      dropped: { key: string; services: string[]; reason: string }[];
+    };
+    expect(report.routes).toEqual([
+      {
+        service: 'analytics',
+        path: '/',
+        why: expect.stringContaining('publishes 8000 to loopback') as string,
+      },
+    ]);
+    expect(report.dropped).toEqual([
+      { key: 'ports', services: ['db'], reason: expect.stringContaining('loopback') as string },
+      {
+        key: 'ports',
+        services: ['minio'],
+        reason: expect.stringContaining('not the app') as string,
+      },
+      {
+        key: 'ports.1',
+        services: ['minio'],
+        reason: expect.stringContaining('one port') as string,
       },
     ]);
   });

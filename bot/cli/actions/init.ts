@@ -7,6 +7,7 @@ import {
   readServiceEnvFiles,
   readVariables,
 } from '../../adapters/compose/read-compose.js';
+import { readIncluded } from '../../adapters/compose/read-included.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import { formatProblem, renderAndValidate } from '../../adapters/render/render-and-validate.js';
 import { findTool } from '../../adapters/system/tool-probe.js';
@@ -76,7 +77,15 @@ async function initFromCompose(opts: InitOptions, ctx: CliContext) {
   for (const f of envFiles) Object.assign(variables, parseDotEnv(f.text, variables));
   const interpolated = interpolateCompose(raw, variables);
   failAt(source, interpolated.problems);
-  const compose = interpolated.value as Record<string, unknown>;
+  const brought = await readIncluded(
+    composeFile,
+    interpolated.value as Record<string, unknown>,
+    variables,
+  );
+  if (brought.errors.length > 0) throw new CliError(brought.errors.join('\n'), ExitCode.config);
+  interpolated.secretRefs.push(...brought.secretRefs);
+  interpolated.unset.push(...brought.unset);
+  const compose = brought.doc;
   failAt(source, composeSchemaProblems(compose, loadComposeSchema()), 'Compose specification: ');
 
   const project = prenvName(
