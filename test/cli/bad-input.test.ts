@@ -52,6 +52,21 @@ const configs: Record<string, string> = {
   'syntax.yml': 'project: [aipacto\n',
   'list.yml': '- project\n- aipacto\n',
   'env-placeholder.yml': edit('NODE_ENV: production', "NODE_ENV: '{{service.nope}}'"),
+  // Values of the right form that no key can use: a reconciler period of 0 (or past Node's
+  // 24.8-day timer limit) spins, a TTL of 0 destroys every preview at once, a size of 0 or
+  // past int64 breaks Caddy, a port or CIDR out of range reaches Caddy or Terraform.
+  'ttl-0.yml': edit('ttl: 72h', 'ttl: 0s'),
+  'ttl-huge.yml': edit('ttl: 72h', 'ttl: 99999999999999999999h'),
+  'reconcile-0.yml': `${base}reconcile: { every: 0s }\n`,
+  'reconcile-30d.yml': `${base}reconcile: { every: 30d }\n`,
+  'timeout-0.yml': edit('route: { path: /api }', 'route: { path: /api, timeout: 0s }'),
+  'max-body-0.yml': edit('route: { path: /api }', 'route: { path: /api, max_body: 0MB }'),
+  'max-body-huge.yml': edit(
+    'route: { path: /api }',
+    'route: { path: /api, max_body: 9999999999GiB }',
+  ),
+  'dns-port.yml': `${base}consul: { dns: '127.0.0.1:99999' }\n`,
+  'cidr.yml': edit('server_type: cx22', "server_type: cx22\n  ssh_allowed_cidrs: ['999.1.1.1/99']"),
 };
 
 interface Case {
@@ -89,6 +104,15 @@ const cases: Case[] = [
   { args: render('cron-fruit.yml'), code: 3, names: /:\d+:\d+: jobs\.backup\.cron: minute/ },
   { args: render('cron-99.yml'), code: 3, names: /:\d+:\d+: jobs\.backup\.cron: minute/ },
   { args: render('cron-midnight.yml'), code: 3, names: /jobs\.backup\.cron: "@midnight"/ },
+  { args: render('ttl-0.yml'), code: 3, names: /:15:\d+: previews\.ttl: must be between 1m/ },
+  { args: render('ttl-huge.yml'), code: 3, names: /:15:\d+: previews\.ttl: must be between/ },
+  { args: render('reconcile-0.yml'), code: 3, names: /reconcile\.every: must be between 10s/ },
+  { args: render('reconcile-30d.yml'), code: 3, names: /reconcile\.every: must be between/ },
+  { args: render('timeout-0.yml'), code: 3, names: /route\.0\.timeout: must be between 1s/ },
+  { args: render('max-body-0.yml'), code: 3, names: /route\.0\.max_body: must be more than 0/ },
+  { args: render('max-body-huge.yml'), code: 3, names: /route\.0\.max_body: must be more/ },
+  { args: render('dns-port.yml'), code: 3, names: /consul\.dns: must be host:port/ },
+  { args: render('cidr.yml'), code: 3, names: /:11:\d+: hetzner\.ssh_allowed_cidrs\.0: / },
   { args: render('syntax.yml'), code: 3, names: /syntax\.yml:\d+:\d+: / },
   { args: render('list.yml'), code: 3, names: /list\.yml:1:1: expected a mapping, got a list/ },
   { args: render('missing.yml'), code: 3, names: /missing\.yml:1:1: file not found/ },
