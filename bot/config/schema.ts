@@ -40,6 +40,25 @@ const size = z
     const bytes = sizeBytes(s);
     return bytes >= 1 && bytes <= 1024 ** 4;
   }, 'must be more than 0 and at most 1024GiB');
+/**
+ * An image reference in the grammar of distribution/reference (Docker's `reference.go`):
+ * `[host[:port]/]path[:tag][@digest]`, each `{{placeholder}}` standing for a tag-like word
+ * (placeholders are checked by the renderer). Anything else only fails when Docker pulls it.
+ */
+const IMAGE_REFERENCE = (() => {
+  const domain = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
+  const host = `${domain}(?:\\.${domain})*(?::[0-9]+)?`;
+  const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+  const tag = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}';
+  const digest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
+  return new RegExp(`^(?:${host}/)?${component}(?:/${component})*(?::${tag})?(?:@${digest})?$`);
+})();
+const image = z
+  .string()
+  .refine(
+    (v) => IMAGE_REFERENCE.test(v.replace(/\{\{[^{}]*\}\}/g, 'x')),
+    'must be an image reference such as ghcr.io/acme/web:{{sha}} or postgres:16 (no spaces, quotes or capitals in the name)',
+  );
 const urlPath = z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/, 'must be a URL path starting with "/"');
 const envName = z.string().regex(ENV_NAME, 'must be an environment variable name');
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
@@ -81,7 +100,7 @@ const route = z.strictObject({
  * allocation (Nomad `lifecycle { hook = "prestart", sidecar = false }`): migrations, init.
  */
 const prestartTask = z.strictObject({
-  image: z.string().min(1),
+  image,
   entrypoint: z.array(z.string()).optional(),
   command: z.string().min(1).optional(),
   args: z.array(z.string()).default([]),
@@ -91,7 +110,7 @@ const prestartTask = z.strictObject({
 });
 
 export const serviceSchema = z.strictObject({
-  image: z.string().min(1),
+  image,
   port: z.number().int().min(1).max(65_535).optional(),
   health: urlPath.optional(),
   /** One route, or a list when several paths go to this service; always a list once parsed. */
@@ -120,7 +139,7 @@ const nomadCron = z.string().superRefine((text, ctx) => {
 
 export const periodicJobSchema = z.strictObject({
   cron: nomadCron,
-  image: z.string().min(1),
+  image,
   command: z.string().min(1),
   args: z.array(z.string()).default([]),
   env: z.record(envName, scalar).default({}),

@@ -12,6 +12,7 @@ import { runCli } from './run-cli.js';
 
 const base = readFileSync(path.join(repoRoot, 'examples/aipacto/prenv.yml'), 'utf8');
 const ASK = 'ask: http://127.0.0.1:8080/tls/ask';
+const WEB_IMAGE = "image: 'developeraipacto/aipacto-web:{{sha}}'";
 const PREVIEW_HOST = "host: 'pr-{{number}}.pr.aipacto.com'";
 
 /** The example with `from` replaced by `to` (which must occur). */
@@ -66,6 +67,11 @@ const configs: Record<string, string> = {
     'route: { path: /api, max_body: 9999999999GiB }',
   ),
   'dns-port.yml': `${base}consul: { dns: '127.0.0.1:99999' }\n`,
+  // An image Docker cannot pull fails only at deploy time; its reference grammar is known.
+  'image-space.yml': edit(WEB_IMAGE, "image: 'developeraipacto/aipacto web:{{sha}}'"),
+  'image-quote.yml': edit(WEB_IMAGE, `image: 'a"b\${x}:{{sha}}'`),
+  'image-newline.yml': edit(WEB_IMAGE, 'image: "acme/web\\n:{{sha}}"'),
+  'image-upper.yml': edit(WEB_IMAGE, "image: 'Acme/Web:{{sha}}'"),
   'cidr.yml': edit('server_type: cx22', "server_type: cx22\n  ssh_allowed_cidrs: ['999.1.1.1/99']"),
 };
 
@@ -112,6 +118,18 @@ const cases: Case[] = [
   { args: render('max-body-0.yml'), code: 3, names: /route\.0\.max_body: must be more than 0/ },
   { args: render('max-body-huge.yml'), code: 3, names: /route\.0\.max_body: must be more/ },
   { args: render('dns-port.yml'), code: 3, names: /consul\.dns: must be host:port/ },
+  {
+    args: render('image-space.yml'),
+    code: 3,
+    names: /:35:\d+: services\.web\.image: must be an image/,
+  },
+  {
+    args: render('image-quote.yml'),
+    code: 3,
+    names: /:35:\d+: services\.web\.image: must be an image/,
+  },
+  { args: render('image-newline.yml'), code: 3, names: /:35:\d+: services\.web\.image: must be/ },
+  { args: render('image-upper.yml'), code: 3, names: /:35:\d+: services\.web\.image: must be/ },
   { args: render('cidr.yml'), code: 3, names: /:11:\d+: hetzner\.ssh_allowed_cidrs\.0: / },
   { args: render('syntax.yml'), code: 3, names: /syntax\.yml:\d+:\d+: / },
   { args: render('list.yml'), code: 3, names: /list\.yml:1:1: expected a mapping, got a list/ },
