@@ -1,4 +1,14 @@
-import { isMap, isSeq, LineCounter, parseDocument, type Node, type Document } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Node,
+  type Document,
+} from 'yaml';
 import type { z } from 'zod';
 import { configSchema } from './schema.js';
 import { knownKeysAt } from './known-keys.js';
@@ -91,6 +101,8 @@ function toPlainValue(
   file: string,
   at: Pos,
 ): { ok: true; value: unknown } | { ok: false; problems: ConfigProblem[] } {
+  const unresolved = unresolvedAlias(doc, file, at);
+  if (unresolved) return { ok: false, problems: [unresolved] };
   try {
     return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (err) {
@@ -119,6 +131,28 @@ function toPlainValue(
       ],
     };
   }
+}
+
+/** The first alias with no anchor before it (yaml's parser leaves these to `toJS`). */
+function unresolvedAlias(doc: Document, file: string, at: Pos): ConfigProblem | undefined {
+  let problem: ConfigProblem | undefined;
+  visit(doc, {
+    Alias(_, node, ancestors) {
+      if (node.resolve(doc)) return undefined;
+      const path = ancestors
+        .filter(isPair)
+        .map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key))
+        .join('.');
+      problem = {
+        file,
+        ...(node.range ? at(node.range[0]) : { line: 1, column: 1 }),
+        path,
+        message: `YAML alias *${node.source} has no anchor &${node.source} before it; set the anchor first or write the value out`,
+      };
+      return visit.BREAK;
+    },
+  });
+  return problem;
 }
 
 function describeIssue(

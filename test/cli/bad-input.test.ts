@@ -72,6 +72,7 @@ const configs: Record<string, string> = {
   'image-quote.yml': edit(WEB_IMAGE, `image: 'a"b\${x}:{{sha}}'`),
   'image-newline.yml': edit(WEB_IMAGE, 'image: "acme/web\\n:{{sha}}"'),
   'image-upper.yml': edit(WEB_IMAGE, "image: 'Acme/Web:{{sha}}'"),
+  'alias-unknown.yml': edit('max: 15', 'max: *nope'),
   'cidr.yml': edit('server_type: cx22', "server_type: cx22\n  ssh_allowed_cidrs: ['999.1.1.1/99']"),
 };
 
@@ -130,6 +131,11 @@ const cases: Case[] = [
   },
   { args: render('image-newline.yml'), code: 3, names: /:35:\d+: services\.web\.image: must be/ },
   { args: render('image-upper.yml'), code: 3, names: /:35:\d+: services\.web\.image: must be/ },
+  {
+    args: render('alias-unknown.yml'),
+    code: 3,
+    names: /alias-unknown\.yml:13:8: previews\.max: YAML alias \*nope has no anchor &nope/,
+  },
   { args: render('cidr.yml'), code: 3, names: /:11:\d+: hetzner\.ssh_allowed_cidrs\.0: / },
   { args: render('syntax.yml'), code: 3, names: /syntax\.yml:\d+:\d+: / },
   { args: render('list.yml'), code: 3, names: /list\.yml:1:1: expected a mapping, got a list/ },
