@@ -186,6 +186,8 @@ function messageOf(issue: z.core.$ZodIssue, doc: Document, path: PathKey[]): str
     return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   if (issue.code === 'too_small') return `must be at least ${String(issue.minimum)}`;
   if (issue.code === 'too_big') return `must be at most ${String(issue.maximum)}`;
+  // A record's key (an env name, a service name): the key's own check says what it must be.
+  if (issue.code === 'invalid_key') return issue.issues[0]?.message ?? issue.message;
   if (issue.code === 'invalid_union')
     return 'has the wrong shape (see the documentation of this key)';
   return issue.message;
@@ -200,6 +202,8 @@ const EXPECTED: Readonly<Record<string, string>> = {
 
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${value}, past any number`;
+  if (value instanceof Uint8Array) return 'binary data (!!binary)';
   // Document.getIn gives the collection node itself for a list or a mapping.
   if (isSeq(value)) return 'a list';
   if (isMap(value)) return 'a mapping';

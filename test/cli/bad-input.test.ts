@@ -73,6 +73,9 @@ const configs: Record<string, string> = {
   'image-newline.yml': edit(WEB_IMAGE, 'image: "acme/web\\n:{{sha}}"'),
   'image-upper.yml': edit(WEB_IMAGE, "image: 'Acme/Web:{{sha}}'"),
   'alias-unknown.yml': edit('max: 15', 'max: *nope'),
+  'env-key-space.yml': edit('NODE_ENV: production', "'NODE ENV': production"),
+  'max-infinite.yml': edit('max: 15', 'max: 1e400'),
+  'max-binary.yml': edit('max: 15', 'max: !!binary aGVsbG8='),
   'cidr.yml': edit('server_type: cx22', "server_type: cx22\n  ssh_allowed_cidrs: ['999.1.1.1/99']"),
 };
 
@@ -136,6 +139,13 @@ const cases: Case[] = [
     code: 3,
     names: /alias-unknown\.yml:13:8: previews\.max: YAML alias \*nope has no anchor &nope/,
   },
+  {
+    args: render('env-key-space.yml'),
+    code: 3,
+    names: /:29:\d+: services\.server\.env\.NODE ENV: must be an environment variable name/,
+  },
+  { args: render('max-infinite.yml'), code: 3, names: /previews\.max: .*Infinity, past any/ },
+  { args: render('max-binary.yml'), code: 3, names: /previews\.max: .*binary data/ },
   { args: render('cidr.yml'), code: 3, names: /:11:\d+: hetzner\.ssh_allowed_cidrs\.0: / },
   { args: render('syntax.yml'), code: 3, names: /syntax\.yml:\d+:\d+: / },
   { args: render('list.yml'), code: 3, names: /list\.yml:1:1: expected a mapping, got a list/ },
