@@ -214,6 +214,25 @@ const cases: Case[] = [
     code: 3,
     names: /PRENV_TF_PRODUCTION_OUTPUTS=no-such-vars\.json: cannot read it \(ENOENT\)/,
   },
+  ...(
+    [
+      ['PRENV_NOMAD_ADDR', 'nota_url'],
+      ['PRENV_CONSUL_ADDR', 'ftp://127.0.0.1:8500'],
+      ['PRENV_CADDY_ADMIN', '127.0.0.1:2019'],
+      ['PRENV_HCLOUD_API_URL', 'not a url'],
+    ] as const
+  ).map(([name, value]): Case => ({
+    args: ['plan', 'pr', '7', '--sha', 'abc1234', '--config', 'good.yml'],
+    env: { [name]: value },
+    code: 3,
+    names: new RegExp(`${name} must be an http\\(s\\) URL`),
+  })),
+  {
+    args: ['plan', 'staging', '--sha', 'abc1234', '--config', 'good.yml'],
+    env: { PRENV_STAGING_NOMAD_ADDR: 'nota_url' },
+    code: 3,
+    names: /PRENV_STAGING_NOMAD_ADDR must be an http\(s\) URL/,
+  },
   {
     args: ['list', '--config', 'good.yml'],
     env: { PRENV_STATE: '.' },
