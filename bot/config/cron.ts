@@ -14,6 +14,10 @@ import { Cron } from 'croner';
  * - per entry: `*`, `?`, `v`, `v-v`, `*\/n`, `v/n`, `v-v/n`; in day-of-month also `L`, `LW`,
  *   `vW`; in day-of-week also `vL` (last such weekday) and `v#k` (k-th, 1–5).
  *
+ * Two cronexpr quirks are refused rather than followed, since Nomad would run something other
+ * than what is written: a day of week `01`-`07` (Sunday there) and a day-of-week range ending
+ * on Sunday (`5-7` stops on Saturday there).
+ *
  * croner computes the schedule (value ranges, impossible dates, next runs). Its grammar is a
  * superset of cronexpr's (`#L`, `L-2`, years past 2099, steps wider than the field), so the
  * entry grammar below mirrors cronexpr's layouts first: Nomad, not croner, is the authority
@@ -75,12 +79,28 @@ const YEAR = field('year', '19[789][0-9]|20[0-9]{2}', 2099);
 
 const SEVEN_FIELDS = [SECOND, MINUTE, HOUR, DOM, MONTH, DOW, YEAR];
 
+/**
+ * cronexpr finds fields with Go's `\S+`, whose spaces are ASCII `[\t\n\f\r ]` only: a
+ * no-break space or a vertical tab is part of a field there, not a separator.
+ */
+const GO_SPACE = /[\t\n\f\r ]+/;
+const GO_SPACE_EDGES = /^[\t\n\f\r ]+|[\t\n\f\r ]+$/g;
+
+/** cronexpr reads a step with `numberTokens`: 0-59, 00-09 and 1970-2099, anything else is 0. */
+const STEP_TOKEN = /^(0?[0-9]|[1-5][0-9]|19[789][0-9]|20[0-9]{2})$/;
+
+/** Days of week written `01`…`07`: cronexpr's `dowTokens` lacks them, so they read as Sunday. */
+const DOW_ZERO_PADDED = /(^|-)0[1-7](?=$|[-#/l])/;
+
+/** A day-of-week range ending on Sunday: cronexpr ends it on Saturday instead. */
+const DOW_RANGE_TO_SUNDAY = /^[^-]+-(0?0|0?7|sun|sunday)(\/|$)/;
+
 const FORMS =
   'Nomad accepts "min hour dom month dow" (e.g. "0 3 * * *"), an optional year after it, an optional second before it, or @hourly, @daily, @weekly, @monthly, @yearly';
 
 /** Parses one `jobs.*.cron` value; `message` says what is wrong and what Nomad accepts. */
 export function parseNomadCron(source: string): NomadCronResult {
-  const text = source.trim();
+  const text = source.replace(GO_SPACE_EDGES, '');
   if (text.startsWith('@')) {
     const pattern = PREDEFINED[text];
     if (pattern) return { ok: true, cron: { source, pattern } };
@@ -89,7 +109,15 @@ export function parseNomadCron(source: string): NomadCronResult {
       message: `${JSON.stringify(text)} is not one of Nomad's predefined schedules: @yearly, @annually, @monthly, @weekly, @daily, @hourly`,
     };
   }
-  const fields = text === '' ? [] : text.split(/\s+/);
+  const odd = /[^\x21-\x7e\t\n\f\r ]/.exec(text);
+  if (odd) {
+    const code = `U+${odd[0].codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}`;
+    return {
+      ok: false,
+      message: `has the character ${code} at column ${odd.index + 1}; Nomad reads ASCII only, with fields apart by spaces or tabs`,
+    };
+  }
+  const fields = text === '' ? [] : text.split(GO_SPACE);
   if (fields.length < 5 || fields.length > 7) {
     return { ok: false, message: `has ${fields.length} fields; ${FORMS}` };
   }
@@ -151,8 +179,18 @@ function entryProblem(text: string, f: Field): string | undefined {
       return `${f.name} field: ${JSON.stringify(entry)} is not a ${f.name} Nomad accepts (${allowedOf(f)})`;
     }
     const step = /\/(\d+)$/.exec(lower)?.[1];
-    if (step !== undefined && (Number(step) < 1 || Number(step) > f.maxStep)) {
-      return `${f.name} field: step "/${step}" must be between 1 and ${f.maxStep}`;
+    if (
+      step !== undefined &&
+      (!STEP_TOKEN.test(step) || Number(step) < 1 || Number(step) > f.maxStep)
+    ) {
+      const most = Math.min(f.maxStep, 59);
+      return `${f.name} field: step "/${step}" must be between 1 and ${most}, without extra leading zeros`;
+    }
+    if (f === DOW && DOW_ZERO_PADDED.test(lower)) {
+      return `day-of-week field: ${JSON.stringify(entry)}: Nomad reads a day written 01-07 as Sunday; write it without the leading zero`;
+    }
+    if (f === DOW && DOW_RANGE_TO_SUNDAY.test(lower)) {
+      return `day-of-week field: ${JSON.stringify(entry)}: Nomad ends a range that ends on Sunday (7, 0 or sun) on Saturday instead; end it on 6 and list Sunday apart, e.g. "5-6,0"`;
     }
   }
   return undefined;
@@ -175,15 +213,33 @@ function allowedOf(f: Field): string {
   }
 }
 
-/** Full month and day names and cronexpr's `5L` into croner's spelling. */
+/**
+ * cronexpr's spelling into croner's: `5L` (also `friL`, `fridayL`) becomes `5#L`, full month
+ * and day names their first three letters, and `*\/n` the field's range over `n`, because
+ * cronexpr counts such steps from the field's minimum (years from 1970) and croner from 0.
+ */
 function toCroner(entry: string, index: number): string {
-  const short = entry.replace(/[a-z]{4,}/g, (name) => name.slice(0, 3));
-  if (SEVEN_FIELDS[index] !== DOW) return short;
-  return short
+  const f = SEVEN_FIELDS[index] as Field;
+  return entry
     .split(',')
-    .map((e) => e.replace(/^(.+)l$/, '$1#L'))
+    .map((e) => {
+      const last = f === DOW ? e.replace(/^(.+)l$/, '$1#L') : e;
+      const short = last.replace(/[a-z]{4,}/g, (name) => name.slice(0, 3));
+      return short.replace(/^\*\//, `${RANGE[f.name]}/`);
+    })
     .join(',');
 }
+
+/** cronexpr's `min-max` of each field (its field descriptors). */
+const RANGE: Readonly<Record<string, string>> = {
+  second: '0-59',
+  minute: '0-59',
+  hour: '0-23',
+  'day-of-month': '1-31',
+  month: '1-12',
+  'day-of-week': '0-6',
+  year: '1970-2099',
+};
 
 function croneMessage(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);

@@ -1,4 +1,14 @@
-import { isMap, isSeq, LineCounter, parseDocument, type Node, type Document } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Node,
+  type Document,
+} from 'yaml';
 import type { z } from 'zod';
 import { configSchema } from './schema.js';
 import { knownKeysAt } from './known-keys.js';
@@ -91,6 +101,8 @@ function toPlainValue(
   file: string,
   at: Pos,
 ): { ok: true; value: unknown } | { ok: false; problems: ConfigProblem[] } {
+  const unresolved = unresolvedAlias(doc, file, at);
+  if (unresolved) return { ok: false, problems: [unresolved] };
   try {
     return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (err) {
@@ -119,6 +131,28 @@ function toPlainValue(
       ],
     };
   }
+}
+
+/** The first alias with no anchor before it (yaml's parser leaves these to `toJS`). */
+function unresolvedAlias(doc: Document, file: string, at: Pos): ConfigProblem | undefined {
+  let problem: ConfigProblem | undefined;
+  visit(doc, {
+    Alias(_, node, ancestors) {
+      if (node.resolve(doc)) return undefined;
+      const path = ancestors
+        .filter(isPair)
+        .map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key))
+        .join('.');
+      problem = {
+        file,
+        ...(node.range ? at(node.range[0]) : { line: 1, column: 1 }),
+        path,
+        message: `YAML alias *${node.source} has no anchor &${node.source} before it; set the anchor first or write the value out`,
+      };
+      return visit.BREAK;
+    },
+  });
+  return problem;
 }
 
 function describeIssue(
@@ -152,6 +186,8 @@ function messageOf(issue: z.core.$ZodIssue, doc: Document, path: PathKey[]): str
     return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   if (issue.code === 'too_small') return `must be at least ${String(issue.minimum)}`;
   if (issue.code === 'too_big') return `must be at most ${String(issue.maximum)}`;
+  // A record's key (an env name, a service name): the key's own check says what it must be.
+  if (issue.code === 'invalid_key') return issue.issues[0]?.message ?? issue.message;
   if (issue.code === 'invalid_union')
     return 'has the wrong shape (see the documentation of this key)';
   return issue.message;
@@ -166,6 +202,8 @@ const EXPECTED: Readonly<Record<string, string>> = {
 
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${value}, past any number`;
+  if (value instanceof Uint8Array) return 'binary data (!!binary)';
   // Document.getIn gives the collection node itself for a list or a mapping.
   if (isSeq(value)) return 'a list';
   if (isMap(value)) return 'a mapping';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseNomadCron } from './cron.js';
 import { durationMs } from './duration.js';
+import { sizeBytes } from './size.js';
 
 const DURATION = /^(\d+)(s|m|h|d)$/;
 const SIZE = /^(\d+)(B|KB|MB|GB|KiB|MiB|GiB)$/;
@@ -20,7 +21,44 @@ const name = z
   );
 const hostname = z.string().regex(HOSTNAME, 'must be a lowercase DNS name such as example.com');
 const duration = z.string().regex(DURATION, 'must be a duration such as 90s, 30m, 72h or 7d');
-const size = z.string().regex(SIZE, 'must be a size such as 512MB or 2GB');
+/**
+ * A duration between `min` and `max` (themselves durations): 0s or 99999h is a form, not a
+ * value any of these keys can use (a reconciler period must also fit Node's timers, < 24.8d).
+ */
+const durationIn = (min: string, max: string) =>
+  duration.refine((d) => {
+    if (!DURATION.test(d)) return true; // the form's own message says it
+    const ms = durationMs(d);
+    return ms >= durationMs(min) && ms <= durationMs(max);
+  }, `must be between ${min} and ${max}`);
+/** Caddy's request_body max_size is an int64 of bytes; 0 would mean no limit at all. */
+const size = z
+  .string()
+  .regex(SIZE, 'must be a size such as 512MB or 2GB')
+  .refine((s) => {
+    if (!SIZE.test(s)) return true; // the form's own message says it
+    const bytes = sizeBytes(s);
+    return bytes >= 1 && bytes <= 1024 ** 4;
+  }, 'must be more than 0 and at most 1024GiB');
+/**
+ * An image reference in the grammar of distribution/reference (Docker's `reference.go`):
+ * `[host[:port]/]path[:tag][@digest]`, each `{{placeholder}}` standing for a tag-like word
+ * (placeholders are checked by the renderer). Anything else only fails when Docker pulls it.
+ */
+const IMAGE_REFERENCE = (() => {
+  const domain = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
+  const host = `${domain}(?:\\.${domain})*(?::[0-9]+)?`;
+  const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+  const tag = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}';
+  const digest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
+  return new RegExp(`^(?:${host}/)?${component}(?:/${component})*(?::${tag})?(?:@${digest})?$`);
+})();
+const image = z
+  .string()
+  .refine(
+    (v) => IMAGE_REFERENCE.test(v.replace(/\{\{[^{}]*\}\}/g, 'x')),
+    'must be an image reference such as ghcr.io/acme/web:{{sha}} or postgres:16 (no spaces, quotes or capitals in the name)',
+  );
 const urlPath = z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/, 'must be a URL path starting with "/"');
 const envName = z.string().regex(ENV_NAME, 'must be an environment variable name');
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
@@ -53,7 +91,7 @@ const volume = z.strictObject({
 const route = z.strictObject({
   path: urlPath,
   websocket: z.boolean().default(false),
-  timeout: duration.optional(),
+  timeout: durationIn('1s', '24h').optional(),
   max_body: size.optional(),
 });
 
@@ -62,7 +100,7 @@ const route = z.strictObject({
  * allocation (Nomad `lifecycle { hook = "prestart", sidecar = false }`): migrations, init.
  */
 const prestartTask = z.strictObject({
-  image: z.string().min(1),
+  image,
   entrypoint: z.array(z.string()).optional(),
   command: z.string().min(1).optional(),
   args: z.array(z.string()).default([]),
@@ -72,7 +110,7 @@ const prestartTask = z.strictObject({
 });
 
 export const serviceSchema = z.strictObject({
-  image: z.string().min(1),
+  image,
   port: z.number().int().min(1).max(65_535).optional(),
   health: urlPath.optional(),
   /** One route, or a list when several paths go to this service; always a list once parsed. */
@@ -101,7 +139,7 @@ const nomadCron = z.string().superRefine((text, ctx) => {
 
 export const periodicJobSchema = z.strictObject({
   cron: nomadCron,
-  image: z.string().min(1),
+  image,
   command: z.string().min(1),
   args: z.array(z.string()).default([]),
   env: z.record(envName, scalar).default({}),
@@ -140,7 +178,7 @@ export const configSchema = z.strictObject({
           z
             .string()
             .regex(
-              /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/,
+              /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/,
               'must be an IPv4 CIDR block such as 203.0.113.4/32',
             ),
         )
@@ -159,7 +197,7 @@ export const configSchema = z.strictObject({
         .optional(),
       max: z.number().int().min(1).max(100).default(15),
       forks: z.enum(['maintainer-deploy-only', 'never']).default('maintainer-deploy-only'),
-      ttl: duration.default('72h'),
+      ttl: durationIn('1m', '365d').default('72h'),
     })
     .default({ max: 15, forks: 'maintainer-deploy-only', ttl: '72h' }),
   environments: z
@@ -184,7 +222,11 @@ export const configSchema = z.strictObject({
     .strictObject({
       dns: z
         .string()
-        .regex(/^[\w.-]+:\d+$/, 'must be host:port')
+        .regex(/^[\w.-]+:([1-9]\d{0,4})$/, 'must be host:port')
+        .refine(
+          (v) => !(Number(v.split(':')[1]) > 65_535),
+          'must be host:port, the port at most 65535',
+        )
         .default('127.0.0.1:8600'),
       kv_prefix: z
         .string()
@@ -195,7 +237,9 @@ export const configSchema = z.strictObject({
         .optional(),
     })
     .default({ dns: '127.0.0.1:8600' }),
-  reconcile: z.strictObject({ every: duration.default('5m') }).default({ every: '5m' }),
+  reconcile: z
+    .strictObject({ every: durationIn('10s', '24h').default('5m') })
+    .default({ every: '5m' }),
   /**
    * Where the data of stateful services (those with `volumes`) lives. `pinned`: Nomad host
    * volumes on one server, and every group or job that mounts one is constrained to that
@@ -229,9 +273,7 @@ export const configSchema = z.strictObject({
       }),
       // The prune runs right after each upload: shorter than a day, it deletes the dumps a
       // nightly job just made (0d deletes the one it uploaded).
-      retention: duration
-        .refine((v) => !DURATION.test(v) || durationMs(v) >= 86_400_000, 'must be at least 1d')
-        .default('30d'),
+      retention: durationIn('1d', '3650d').default('30d'),
       postgres: z
         .record(
           name,

@@ -64,6 +64,27 @@ const PASS_TO_TERRAFORM = [
   'AWS_SESSION_TOKEN',
 ];
 
+/** Settings that are base URLs of an HTTP API; anything else failed later as an unexpected error. */
+const URL_SETTINGS = [
+  'PRENV_NOMAD_ADDR',
+  'PRENV_CONSUL_ADDR',
+  'PRENV_STAGING_NOMAD_ADDR',
+  'PRENV_STAGING_CONSUL_ADDR',
+  'PRENV_STAGING_CADDY_ADMIN',
+  'PRENV_STAGING_CADDY_HTTP',
+  'PRENV_CADDY_ADMIN',
+  'PRENV_CADDY_HTTP',
+  'PRENV_GITHUB_API_URL',
+  'PRENV_GITHUB_WEB_URL',
+  'PRENV_HCLOUD_API_URL',
+];
+
+function isHttpUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const { protocol } = new URL(text);
+  return protocol === 'http:' || protocol === 'https:';
+}
+
 function number(
   env: Record<string, string | undefined>,
   name: string,
@@ -144,6 +165,11 @@ export function readRuntimeSettings(
         'outputs. Unset it; set PRENV_TF_PRODUCTION_OUTPUTS to a saved `terraform output -json` ' +
         "of production only if the bot cannot read production's state.",
     );
+  for (const name of URL_SETTINGS) {
+    const raw = env[name];
+    if (raw !== undefined && !isHttpUrl(raw))
+      errors.push(`${name} must be an http(s) URL such as http://127.0.0.1:4646, got "${raw}"`);
+  }
   if (errors.length > 0) return { ok: false, errors };
   const secrets = [
     hcloudToken,

@@ -1,6 +1,7 @@
 import type { Config } from '../../bot/config/config.js';
 import { consulDnsName, envHost, envName, type EnvContext } from '../env-context.js';
 import { compare } from '../resolve.js';
+import { sizeBytes } from '../../bot/config/size.js';
 
 /** One routed service of an env, as both the Caddyfile and the JSON route use it. */
 export interface ProxyRoute {
@@ -27,25 +28,7 @@ export interface EnvRoutes {
   notFoundFallback: boolean;
 }
 
-const SIZE_UNITS: Record<string, number> = {
-  B: 1,
-  KB: 1e3,
-  MB: 1e6,
-  GB: 1e9,
-  KiB: 1024,
-  MiB: 1024 ** 2,
-  GiB: 1024 ** 3,
-};
-
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
-
-/** Bytes of a size such as `2GB`, with the units Caddy's Caddyfile parser uses (GB = 10^9). */
-export function sizeBytes(text: string): number {
-  const m = /^(\d+)([A-Za-z]+)$/.exec(text);
-  const unit = m?.[2] ? SIZE_UNITS[m[2]] : undefined;
-  if (!m?.[1] || unit === undefined) throw new Error(`not a size: ${text}`);
-  return Number(m[1]) * unit;
-}
 
 export function durationNanos(text: string): number {
   const m = /^(\d+)([smhd])$/.exec(text);

@@ -12,6 +12,7 @@ import { runCli } from './run-cli.js';
 
 const base = readFileSync(path.join(repoRoot, 'examples/aipacto/prenv.yml'), 'utf8');
 const ASK = 'ask: http://127.0.0.1:8080/tls/ask';
+const WEB_IMAGE = "image: 'developeraipacto/aipacto-web:{{sha}}'";
 const PREVIEW_HOST = "host: 'pr-{{number}}.pr.aipacto.com'";
 
 /** The example with `from` replaced by `to` (which must occur). */
@@ -52,6 +53,30 @@ const configs: Record<string, string> = {
   'syntax.yml': 'project: [aipacto\n',
   'list.yml': '- project\n- aipacto\n',
   'env-placeholder.yml': edit('NODE_ENV: production', "NODE_ENV: '{{service.nope}}'"),
+  // Values of the right form that no key can use: a reconciler period of 0 (or past Node's
+  // 24.8-day timer limit) spins, a TTL of 0 destroys every preview at once, a size of 0 or
+  // past int64 breaks Caddy, a port or CIDR out of range reaches Caddy or Terraform.
+  'ttl-0.yml': edit('ttl: 72h', 'ttl: 0s'),
+  'ttl-huge.yml': edit('ttl: 72h', 'ttl: 99999999999999999999h'),
+  'reconcile-0.yml': `${base}reconcile: { every: 0s }\n`,
+  'reconcile-30d.yml': `${base}reconcile: { every: 30d }\n`,
+  'timeout-0.yml': edit('route: { path: /api }', 'route: { path: /api, timeout: 0s }'),
+  'max-body-0.yml': edit('route: { path: /api }', 'route: { path: /api, max_body: 0MB }'),
+  'max-body-huge.yml': edit(
+    'route: { path: /api }',
+    'route: { path: /api, max_body: 9999999999GiB }',
+  ),
+  'dns-port.yml': `${base}consul: { dns: '127.0.0.1:99999' }\n`,
+  // An image Docker cannot pull fails only at deploy time; its reference grammar is known.
+  'image-space.yml': edit(WEB_IMAGE, "image: 'developeraipacto/aipacto web:{{sha}}'"),
+  'image-quote.yml': edit(WEB_IMAGE, `image: 'a"b\${x}:{{sha}}'`),
+  'image-newline.yml': edit(WEB_IMAGE, 'image: "acme/web\\n:{{sha}}"'),
+  'image-upper.yml': edit(WEB_IMAGE, "image: 'Acme/Web:{{sha}}'"),
+  'alias-unknown.yml': edit('max: 15', 'max: *nope'),
+  'env-key-space.yml': edit('NODE_ENV: production', "'NODE ENV': production"),
+  'max-infinite.yml': edit('max: 15', 'max: 1e400'),
+  'max-binary.yml': edit('max: 15', 'max: !!binary aGVsbG8='),
+  'cidr.yml': edit('server_type: cx22', "server_type: cx22\n  ssh_allowed_cidrs: ['999.1.1.1/99']"),
 };
 
 interface Case {
@@ -89,6 +114,39 @@ const cases: Case[] = [
   { args: render('cron-fruit.yml'), code: 3, names: /:\d+:\d+: jobs\.backup\.cron: minute/ },
   { args: render('cron-99.yml'), code: 3, names: /:\d+:\d+: jobs\.backup\.cron: minute/ },
   { args: render('cron-midnight.yml'), code: 3, names: /jobs\.backup\.cron: "@midnight"/ },
+  { args: render('ttl-0.yml'), code: 3, names: /:15:\d+: previews\.ttl: must be between 1m/ },
+  { args: render('ttl-huge.yml'), code: 3, names: /:15:\d+: previews\.ttl: must be between/ },
+  { args: render('reconcile-0.yml'), code: 3, names: /reconcile\.every: must be between 10s/ },
+  { args: render('reconcile-30d.yml'), code: 3, names: /reconcile\.every: must be between/ },
+  { args: render('timeout-0.yml'), code: 3, names: /route\.0\.timeout: must be between 1s/ },
+  { args: render('max-body-0.yml'), code: 3, names: /route\.0\.max_body: must be more than 0/ },
+  { args: render('max-body-huge.yml'), code: 3, names: /route\.0\.max_body: must be more/ },
+  { args: render('dns-port.yml'), code: 3, names: /consul\.dns: must be host:port/ },
+  {
+    args: render('image-space.yml'),
+    code: 3,
+    names: /:35:\d+: services\.web\.image: must be an image/,
+  },
+  {
+    args: render('image-quote.yml'),
+    code: 3,
+    names: /:35:\d+: services\.web\.image: must be an image/,
+  },
+  { args: render('image-newline.yml'), code: 3, names: /:35:\d+: services\.web\.image: must be/ },
+  { args: render('image-upper.yml'), code: 3, names: /:35:\d+: services\.web\.image: must be/ },
+  {
+    args: render('alias-unknown.yml'),
+    code: 3,
+    names: /alias-unknown\.yml:13:8: previews\.max: YAML alias \*nope has no anchor &nope/,
+  },
+  {
+    args: render('env-key-space.yml'),
+    code: 3,
+    names: /:29:\d+: services\.server\.env\.NODE ENV: must be an environment variable name/,
+  },
+  { args: render('max-infinite.yml'), code: 3, names: /previews\.max: .*Infinity, past any/ },
+  { args: render('max-binary.yml'), code: 3, names: /previews\.max: .*binary data/ },
+  { args: render('cidr.yml'), code: 3, names: /:11:\d+: hetzner\.ssh_allowed_cidrs\.0: / },
   { args: render('syntax.yml'), code: 3, names: /syntax\.yml:\d+:\d+: / },
   { args: render('list.yml'), code: 3, names: /list\.yml:1:1: expected a mapping, got a list/ },
   { args: render('missing.yml'), code: 3, names: /missing\.yml:1:1: file not found/ },
@@ -155,6 +213,25 @@ const cases: Case[] = [
     env: { PRENV_TF_PRODUCTION_OUTPUTS: 'no-such-vars.json' },
     code: 3,
     names: /PRENV_TF_PRODUCTION_OUTPUTS=no-such-vars\.json: cannot read it \(ENOENT\)/,
+  },
+  ...(
+    [
+      ['PRENV_NOMAD_ADDR', 'nota_url'],
+      ['PRENV_CONSUL_ADDR', 'ftp://127.0.0.1:8500'],
+      ['PRENV_CADDY_ADMIN', '127.0.0.1:2019'],
+      ['PRENV_HCLOUD_API_URL', 'not a url'],
+    ] as const
+  ).map(([name, value]): Case => ({
+    args: ['plan', 'pr', '7', '--sha', 'abc1234', '--config', 'good.yml'],
+    env: { [name]: value },
+    code: 3,
+    names: new RegExp(`${name} must be an http\\(s\\) URL`),
+  })),
+  {
+    args: ['plan', 'staging', '--sha', 'abc1234', '--config', 'good.yml'],
+    env: { PRENV_STAGING_NOMAD_ADDR: 'nota_url' },
+    code: 3,
+    names: /PRENV_STAGING_NOMAD_ADDR must be an http\(s\) URL/,
   },
   {
     args: ['list', '--config', 'good.yml'],

@@ -35,6 +35,14 @@ const valid: [string, string, string][] = [
   // Day of month and day of week both restricted: either matches (cronexpr, Vixie cron).
   ['0 3 1 * mon', '2026-11-23T03:00:00.000Z', '2026-11-30T03:00:00.000Z'],
   ['  0 3 * * *  ', '2026-11-23T03:00:00.000Z', '2026-11-24T03:00:00.000Z'],
+  ['\t0 3 * * *\n', '2026-11-23T03:00:00.000Z', '2026-11-24T03:00:00.000Z'],
+  // `vL` with a day's name: the last such weekday, as with a number.
+  ['0 3 * * friL', '2026-11-27T03:00:00.000Z', '2026-12-25T03:00:00.000Z'],
+  ['0 3 * * FridayL', '2026-11-27T03:00:00.000Z', '2026-12-25T03:00:00.000Z'],
+  // cronexpr counts `*\/n` from the field's minimum: years 1970, 1977, … 2026, 2033.
+  ['0 3 1 1 * */7', '2033-01-01T03:00:00.000Z', '2040-01-01T03:00:00.000Z'],
+  // A step is read as a number (`05` is 5), unlike a day of week.
+  ['0 3 * * */05', '2026-11-27T03:00:00.000Z', '2026-11-29T03:00:00.000Z'],
 ];
 
 // Each expression Nomad refuses (or that can never run), and a part of the message.
@@ -66,6 +74,22 @@ const invalid: [string, string][] = [
   ['30-10 * * * *', 'larger than'],
   ['0 0 31 2 *', 'never matches a date'],
   ['0 3 * * * ; rm -rf /', 'has 9 fields'],
+  // cronexpr reads a step through its number tokens: `005` and `100` are not among them.
+  ['*/005 * * * *', 'step "/005" must be between 1 and 59'],
+  ['0 3 * * * */100', 'step "/100"'],
+  // cronexpr's day-of-week tokens have no `01`-`07` (they read as Sunday), and a range that
+  // ends on Sunday ends on Saturday there (`5-7` is Friday and Saturday, `0-0` every day).
+  ['0 3 * * 05', 'Nomad reads a day written 01-07 as Sunday'],
+  ['0 3 * * 01-05', 'Nomad reads a day written 01-07 as Sunday'],
+  ['0 3 * * 05L', 'Nomad reads a day written 01-07 as Sunday'],
+  ['0 3 * * 5-7', 'ends on Sunday'],
+  ['0 3 * * sat-sun', 'ends on Sunday'],
+  ['0 3 * * 0-0', 'ends on Sunday'],
+  ['0 3 * * 1-7/2', 'ends on Sunday'],
+  // Go's `\S+` splits fields at ASCII spaces only.
+  ['0 3 * *\u00a0*', 'U+00A0 at column 8'],
+  ['\u00a00 3 * * *', 'U+00A0 at column 1'],
+  ['0\v3 * * *', 'U+000B'],
 ];
 
 describe('parseNomadCron', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { caddyAdapt, caddyValidate } from '../../bot/adapters/caddy/cli.js';
 import { caddyBaseConfig, caddyRoute } from '../../generators/caddy/route-json.js';
-import { envRoutes, sizeBytes } from '../../generators/caddy/routes.js';
+import { sizeBytes } from '../../bot/config/size.js';
+import { envRoutes } from '../../generators/caddy/routes.js';
 import { renderEnvironment } from '../../generators/render-environment.js';
 import { requireTool } from '../support/tools.js';
 import { configFromYaml, repoTemplates } from './render-support.js';
