@@ -49,7 +49,7 @@ describe('backup retention and folders', () => {
     const result = parseConfig(withRetention(retention), 'prenv.yml');
     expect(result.ok).toBe(false);
     expect(JSON.stringify(result)).toContain('backups.retention');
-    expect(JSON.stringify(result)).toContain('at least 1d');
+    expect(JSON.stringify(result)).toContain('between 1d and 3650d');
   });
 
   it.each(['1d', '24h', '30d'])('accepts a retention of %s', (retention) => {
