@@ -77,3 +77,48 @@ export const REASONS = {
   envName: 'not a valid environment variable name for Nomad (letters, digits and "_")',
   unsupported: 'not supported by prenv',
 } as const;
+
+/** Service keys the import carries (or reports itself); every other key is listed as dropped. */
+export const HANDLED_SERVICE_KEYS = new Set([
+  'env_file',
+  'image',
+  'build',
+  'ports',
+  'expose',
+  'environment',
+  'command',
+  'entrypoint',
+  'healthcheck',
+  'deploy',
+  'volumes',
+  'tmpfs',
+  'depends_on',
+  'profiles',
+  'scale',
+  'mem_limit',
+  'cpus',
+]);
+/** Why a service key is not carried; unlisted keys get `REASONS.unsupported`. */
+export const SERVICE_REASONS: Record<string, string> = {
+  restart: REASONS.restart,
+  container_name: REASONS.containerName,
+  hostname: REASONS.containerName,
+  networks: REASONS.networks,
+  links: REASONS.links,
+  external_links: REASONS.links,
+  logging: REASONS.logging,
+  labels: REASONS.labels,
+  configs: REASONS.configsSecrets,
+  secrets: REASONS.configsSecrets,
+  extends: REASONS.extends,
+  network_mode: REASONS.networks,
+  volumes_from: REASONS.volumesFrom,
+};
+/** Why a top-level key is not carried; unlisted keys get `REASONS.unsupported`. */
+export const TOP_LEVEL_REASONS: Record<string, string> = {
+  version: REASONS.version,
+  networks: REASONS.networks,
+  include: REASONS.include,
+  configs: REASONS.configsSecrets,
+  secrets: REASONS.configsSecrets,
+};

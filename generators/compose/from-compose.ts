@@ -1,27 +1,26 @@
 import { httpHealthCheck, prenvName } from './compose-values.js';
-import {
-  convertEnvironment,
-  environmentEntries,
-  hostRefs,
-  type AddressBook,
-} from './compose-env.js';
-import { isLoopback, isPublicTcp, parseExpose, parsePort, type PortSpec } from './compose-ports.js';
-import { chooseApp, routesFromProxy, traefikLabels, type ChosenRoute } from './compose-routes.js';
+import { convertEnvironment, type AddressBook } from './compose-env.js';
+import { isLoopback, isPublicTcp, type PortSpec } from './compose-ports.js';
+import { chooseApp, routesFromProxy, type ChosenRoute } from './compose-routes.js';
 import { convertVolumes, parseVolume } from './compose-volumes.js';
-import { REASONS, type DroppedKey } from './dropped-keys.js';
+import {
+  HANDLED_SERVICE_KEYS,
+  REASONS,
+  SERVICE_REASONS,
+  TOP_LEVEL_REASONS,
+  type DroppedKey,
+} from './dropped-keys.js';
+import { serviceAddresses } from './compose-addresses.js';
 import type { SecretRef } from './interpolate-compose.js';
-import { nginxRoutes } from './nginx-upstreams.js';
 import {
   asList,
   builtImages,
   commandOf,
   conditions,
-  defaultPort,
   dependsOn,
   healthTest,
   imageOf,
   isProxy,
-  networkAliases,
   oneShotServices,
   resolveExtends,
   resourcesOf,
@@ -65,48 +64,6 @@ export interface ComposeImport {
 
 /** What prenv.yml accepts as a route or health path (bot/config/schema.ts). */
 const URL_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
-const HANDLED = new Set([
-  'env_file',
-  'image',
-  'build',
-  'ports',
-  'expose',
-  'environment',
-  'command',
-  'entrypoint',
-  'healthcheck',
-  'deploy',
-  'volumes',
-  'tmpfs',
-  'depends_on',
-  'profiles',
-  'scale',
-  'mem_limit',
-  'cpus',
-]);
-const SERVICE_REASONS: Record<string, string> = {
-  restart: REASONS.restart,
-  container_name: REASONS.containerName,
-  hostname: REASONS.containerName,
-  networks: REASONS.networks,
-  links: REASONS.links,
-  external_links: REASONS.links,
-  logging: REASONS.logging,
-  labels: REASONS.labels,
-  configs: REASONS.configsSecrets,
-  secrets: REASONS.configsSecrets,
-  extends: REASONS.extends,
-  network_mode: REASONS.networks,
-  volumes_from: REASONS.volumesFrom,
-};
-const TOP_LEVEL_REASONS: Record<string, string> = {
-  version: REASONS.version,
-  networks: REASONS.networks,
-  include: REASONS.include,
-  configs: REASONS.configsSecrets,
-  secrets: REASONS.configsSecrets,
-};
-
 /**
  * Turns a Compose document into a prenv.yml document and a truthful report: every key not
  * carried is in `dropped` once with its reason, what was carried differently is in `notes`,
@@ -150,66 +107,15 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
   );
   if (result.problems.length > 0) return result;
 
-  // Host names other containers use for a service: its name, container_name, hostname, aliases.
-  const hosts = new Map<string, string>();
-  for (const n of carried) {
-    const svc = svcOf(n);
-    const name = names.get(n) as string;
-    for (const alias of [n, svc.container_name, svc.hostname, ...networkAliases(svc.networks)]) {
-      if (typeof alias === 'string' && alias !== '') hosts.set(alias, name);
-    }
-  }
-
-  // Ports other services (and the proxy) reach each service on decide its one prenv port.
-  const nginx = new Map(
-    proxies.map((p) => [
-      p,
-      (input.proxyConfigs?.[p] ?? []).map((f) => ({ file: f.file, routes: nginxRoutes(f.text) })),
-    ]),
-  );
-  const reached = new Map<string, number[]>();
-  const reach = (host: string, port: number | undefined) => {
-    const name = hosts.get(host);
-    if (name && port !== undefined) reached.set(name, [...(reached.get(name) ?? []), port]);
-  };
-  for (const n of active) {
-    for (const [, value] of environmentEntries(svcOf(n).environment)) {
-      // A service naming itself (Kafka's advertised listeners) says nothing of how others reach it.
-      const others = hostRefs(value ?? '', hosts).filter((r) => hosts.get(r.host) !== names.get(n));
-      others.forEach((r) => reach(r.host, r.port));
-    }
-  }
-  for (const files of nginx.values()) {
-    files.forEach((f) => f.routes.locations.forEach((l) => reach(l.host, l.port)));
-  }
-  const traefik = new Map(
-    carried.flatMap((n) => {
-      const t = traefikLabels(svcOf(n).labels);
-      return t ? [[n, t] as const] : [];
-    }),
-  );
-  for (const [n, t] of traefik) reach(n, t.port);
-
-  const specs = new Map<string, PortSpec[]>();
-  const ports = new Map<string, number>();
-  for (const n of carried) {
-    const svc = svcOf(n);
-    const list = [
-      ...asList(svc.ports).map(parsePort),
-      ...asList(svc.expose).map(parseExpose),
-    ].filter((p): p is PortSpec => p !== undefined);
-    specs.set(n, list);
-    const name = names.get(n) as string;
-    const tcp = list.filter((p) => p.protocol === 'tcp');
-    const port =
-      reached.get(name)?.[0] ??
-      tcp.find(isPublicTcp)?.target ??
-      tcp[0]?.target ??
-      httpHealthCheck(healthTest(svc))?.port ??
-      defaultPort(svc);
-    if (port !== undefined) ports.set(name, port);
-  }
-  const book: AddressBook = { hosts, ports };
+  const { book, specs, nginx, traefik } = serviceAddresses({
+    all,
+    active,
+    carried,
+    proxies,
+    names,
+    proxyConfigs: input.proxyConfigs,
+  });
+  const { hosts, ports } = book;
 
   // Routes: the proxy's config when it is readable, else the service a user would expect.
   const routes: ChosenRoute[] = [];
@@ -377,7 +283,7 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
 
     if (traefik.has(n)) dropped.push({ path: `${at}.labels`, reason: REASONS.traefikLabels });
     for (const key of Object.keys(svc)) {
-      if (HANDLED.has(key) || key.startsWith('x-')) continue;
+      if (HANDLED_SERVICE_KEYS.has(key) || key.startsWith('x-')) continue;
       if (key === 'labels' && traefik.has(n)) continue;
       dropped.push({ path: `${at}.${key}`, reason: SERVICE_REASONS[key] ?? REASONS.unsupported });
     }
