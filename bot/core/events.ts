@@ -119,7 +119,7 @@ function isBot(user: unknown, appLogin: string): boolean {
   return (
     str(user, 'type') === 'Bot' ||
     login.endsWith('[bot]') ||
-    login.toLowerCase() === appLogin.toLowerCase()
+    sameAsciiName(login, appLogin)
   );
 }
 
