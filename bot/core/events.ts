@@ -116,11 +116,7 @@ function mapIssueComment(payload: unknown, options: MapOptions): DomainEvent {
 function isBot(user: unknown, appLogin: string): boolean {
   if (!user) return false;
   const login = str(user, 'login') ?? '';
-  return (
-    str(user, 'type') === 'Bot' ||
-    login.endsWith('[bot]') ||
-    sameAsciiName(login, appLogin)
-  );
+  return str(user, 'type') === 'Bot' || login.endsWith('[bot]') || sameAsciiName(login, appLogin);
 }
 
 /** The PR fields we use, checked: throws `PayloadFieldError` naming the first field that is off. */
