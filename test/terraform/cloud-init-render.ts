@@ -53,6 +53,7 @@ export const commonValues = {
   nomad_version: '1.9.2',
   consul_version: '1.20.1',
   consul_encrypt_key: '',
+  consul_agent_token: '',
 };
 
 /** The node roles the module creates, with what servers.tf passes for each. */
@@ -66,6 +67,7 @@ export const roles = {
       bootstrap_expect: 3,
       entry: true,
       node_pool: 'default',
+      preview: false,
     },
   },
   stagingServer: {
@@ -77,6 +79,7 @@ export const roles = {
       bootstrap_expect: 1,
       entry: true,
       node_pool: 'default',
+      preview: false,
     },
   },
   productionClient: {
@@ -88,6 +91,7 @@ export const roles = {
       bootstrap_expect: 0,
       entry: false,
       node_pool: 'default',
+      preview: false,
     },
   },
   previewClient: {
@@ -99,6 +103,8 @@ export const roles = {
       bootstrap_expect: 0,
       entry: false,
       node_pool: 'previews',
+      preview: true,
+      consul_agent_token: '6a1f2f9e-3c55-4c1e-9d4b-0c7f1e2d3a4b',
     },
   },
 } as const satisfies Record<

@@ -19,6 +19,8 @@ locals {
     nomad_version      = var.nomad_version
     consul_version     = var.consul_version
     consul_encrypt_key = var.consul_encrypt_key
+    consul_agent_token = var.consul_agent_token
+    preview            = local.is_preview
   }
 }
 
