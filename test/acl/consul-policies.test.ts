@@ -14,11 +14,11 @@ const prDir = path.join(repoRoot, 'terraform', 'environments', 'pr');
 const master = 'b1c4d8e2-0f3a-4b5c-8d9e-7a6b5c4d3e2f';
 const consul = useConsul({ aclMasterToken: master });
 
-interface Prefixes {
+type Prefixes = {
   node_prefix: string;
   service_prefix: string;
   key_prefix: string;
-}
+};
 
 /** What environments/pr passes to the policy template, evaluated by Terraform itself. */
 async function previewPrefixes(project: string, pr: number): Promise<Prefixes> {

@@ -8,7 +8,7 @@ terraform {
     }
     consul = {
       source  = "hashicorp/consul"
-      version = "~> 2.21"
+      version = "~> 2.21.0"
     }
   }
 }
