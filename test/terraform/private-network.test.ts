@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { requireTool } from '../support/tools.js';
+import { terraformEvaluate, terraformTemplatefile } from '../support/terraform-cli.js';
+import { repoRoot, requireTool } from '../support/tools.js';
 import {
   networkIpRange,
   privateAddressLocals,
@@ -116,6 +117,86 @@ describe('the rendered files, run for real', () => {
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toContain(`no address in ${networkIpRange}`);
   });
+
+  it("a preview node's rendered Consul agent joins an ACL server, and its token registers its PR's services at its private address", async () => {
+    const consul = requireTool('consul');
+    const master = 'b1c4d8e2-0f3a-4b5c-8d9e-7a6b5c4d3e2f';
+    const nodeToken = '6a1f2f9e-3c55-4c1e-9d4b-0c7f1e2d3a4b';
+    const policy = await terraformTemplatefile(
+      path.join(repoRoot, 'terraform', 'acl', 'consul', 'preview-node.hcl.tftpl'),
+      (await terraformEvaluate(
+        [path.join(repoRoot, 'terraform', 'environments', 'pr', 'acl-names.tf')],
+        { project: 'aipacto', pr_number: '7' },
+        'local.preview_acl_prefixes',
+      )) as Record<string, unknown>,
+    );
+    // The server sits outside network_ip_range: on a real preview node the private address is
+    // the only one in it, and this namespace holds both agents.
+    const { file } = await renderCloudInit('previewClient', {
+      consul_agent_token: nodeToken,
+      join_ips: ['10.1.0.10'],
+    });
+    const dir = mkdtempSync(path.join(scratch, 'join-'));
+    writeFileSync(path.join(dir, 'client.hcl'), file('/etc/consul.d/consul.hcl'));
+    writeFileSync(
+      path.join(dir, 'policy.json'),
+      JSON.stringify({ Name: 'pr-7-aipacto', Rules: policy }),
+    );
+    writeFileSync(
+      path.join(dir, 'token.json'),
+      JSON.stringify({ SecretID: nodeToken, Policies: [{ Name: 'pr-7-aipacto' }] }),
+    );
+    for (const name of ['aipacto-pr-7-web', 'aipacto-production-web'])
+      writeFileSync(path.join(dir, `${name}.json`), JSON.stringify({ Name: name, Port: 25000 }));
+    const server = 'http://10.1.0.10:8500';
+    const acl = `acl { enabled = true, default_policy = "deny", tokens { master = "${master}", agent = "${master}" } }`;
+    const m = `-H 'X-Consul-Token: ${master}'`;
+    const r = await inNetns(
+      ['10.1.0.10/24', '10.0.1.7/24', '95.216.0.7/32'],
+      [
+        `${consul} agent -dev -node=server-1 -bind=10.1.0.10 -client=10.1.0.10 -hcl='${acl}' > ${dir}/server.log 2>&1 &`,
+        'spid=$!',
+        'for i in $(seq 1 100); do',
+        `  curl -sf ${m} ${server}/v1/acl/policies > /dev/null 2>&1 && break`,
+        '  sleep 0.2',
+        'done',
+        `curl -sf -X PUT ${m} --data @${dir}/policy.json ${server}/v1/acl/policy > /dev/null`,
+        `curl -sf -X PUT ${m} --data @${dir}/token.json ${server}/v1/acl/token > /dev/null`,
+        `${consul} agent -config-file=${dir}/client.hcl -data-dir=${dir}/data -node=pr-7-aipacto-client-1 > ${dir}/client.log 2>&1 &`,
+        'cpid=$!',
+        'for i in $(seq 1 100); do',
+        `  curl -sf ${m} ${server}/v1/catalog/node/pr-7-aipacto-client-1 | grep -q 10.0.1.7 && break`,
+        '  sleep 0.2',
+        'done',
+        `echo "node $(curl -s ${m} ${server}/v1/catalog/node/pr-7-aipacto-client-1 | tr -d '\\n')"`,
+        'for name in aipacto-pr-7-web aipacto-production-web; do',
+        `  echo "register $name $(curl -s -o /dev/null -w '%{http_code}' -X PUT -H 'X-Consul-Token: ${nodeToken}' --data @${dir}/$name.json http://127.0.0.1:8500/v1/agent/service/register)"`,
+        'done',
+        'for i in $(seq 1 50); do',
+        `  curl -sf ${m} ${server}/v1/catalog/service/aipacto-pr-7-web | grep -q 10.0.1.7 && break`,
+        '  sleep 0.2',
+        'done',
+        `echo "service $(curl -s ${m} ${server}/v1/catalog/service/aipacto-pr-7-web | tr -d '\\n')"`,
+        'kill $spid $cpid; wait',
+        `tail -n 20 ${dir}/client.log ${dir}/server.log >&2`,
+      ].join('\n'),
+      60_000,
+    );
+    const line = (prefix: string) =>
+      r.stdout
+        .split('\n')
+        .find((l) => l.startsWith(`${prefix} `))
+        ?.slice(prefix.length + 1) ?? '';
+    const node = JSON.parse(line('node') || 'null') as { Node: { Address: string } } | null;
+    expect(node?.Node.Address, r.stdout + r.stderr).toBe('10.0.1.7');
+    expect(line('register aipacto-pr-7-web')).toBe('200');
+    expect(line('register aipacto-production-web')).toBe('403');
+    const services = JSON.parse(line('service') || '[]') as {
+      Address: string;
+      ServicePort: number;
+    }[];
+    expect(services.map((s) => [s.Address, s.ServicePort])).toEqual([['10.0.1.7', 25000]]);
+  }, 90_000);
 
   it('the real Consul binds, advertises and serves HTTP on the private address only', async () => {
     const consul = requireTool('consul');
