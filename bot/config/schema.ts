@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseNomadCron } from './cron.js';
-import { DURATION_FORM, durationMs } from './duration.js';
+import { DURATION_FORM, durationMs, parseDurationMs } from './duration.js';
 import { sizeBytes } from './size.js';
 
 const SIZE = /^(\d+)(B|KB|MB|GB|KiB|MiB|GiB)$/;
@@ -26,8 +26,8 @@ const duration = z.string().regex(DURATION_FORM, 'must be a duration such as 90s
  */
 const durationIn = (min: string, max: string) =>
   duration.refine((d) => {
-    if (!DURATION_FORM.test(d)) return true; // the form's own message says it
-    const ms = durationMs(d);
+    const ms = parseDurationMs(d);
+    if (ms === undefined) return true; // the form's own message says it
     return ms >= durationMs(min) && ms <= durationMs(max);
   }, `must be between ${min} and ${max}`);
 /** Caddy's request_body max_size is an int64 of bytes; 0 would mean no limit at all. */
