@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { parseNomadCron } from './cron.js';
-import { durationMs } from './duration.js';
+import { DURATION_FORM, durationMs, parseDurationMs } from './duration.js';
 import { sizeBytes } from './size.js';
 
-const DURATION = /^(\d+)(s|m|h|d)$/;
 const SIZE = /^(\d+)(B|KB|MB|GB|KiB|MiB|GiB)$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NAME = /^[a-z][a-z0-9-]{0,29}$/;
@@ -20,15 +19,15 @@ const name = z
     'must be lowercase letters, digits and "-", starting with a letter, at most 30 characters',
   );
 const hostname = z.string().regex(HOSTNAME, 'must be a lowercase DNS name such as example.com');
-const duration = z.string().regex(DURATION, 'must be a duration such as 90s, 30m, 72h or 7d');
+const duration = z.string().regex(DURATION_FORM, 'must be a duration such as 90s, 30m, 72h or 7d');
 /**
  * A duration between `min` and `max` (themselves durations): 0s or 99999h is a form, not a
  * value any of these keys can use (a reconciler period must also fit Node's timers, < 24.8d).
  */
 const durationIn = (min: string, max: string) =>
   duration.refine((d) => {
-    if (!DURATION.test(d)) return true; // the form's own message says it
-    const ms = durationMs(d);
+    const ms = parseDurationMs(d);
+    if (ms === undefined) return true; // the form's own message says it
     return ms >= durationMs(min) && ms <= durationMs(max);
   }, `must be between ${min} and ${max}`);
 /** Caddy's request_body max_size is an int64 of bytes; 0 would mean no limit at all. */

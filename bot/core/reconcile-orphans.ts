@@ -1,4 +1,5 @@
 import type { World } from './model.js';
+import { parsePrNumber } from './pr-number.js';
 
 /** A Hetzner server as an adapter lists it (filtered by the `project` label). */
 export interface LabelledServer {
@@ -34,12 +35,6 @@ export interface OrphanInput {
   terraformStates: number[];
 }
 
-/** PR numbers in labels and meta are strings; anything but a positive integer is not ours. */
-function prNumber(text: string | undefined): number | null {
-  if (text === undefined || !/^[1-9]\d{0,8}$/.test(text)) return null;
-  return Number(text);
-}
-
 /** Preview infrastructure of this project whose PR has no record or an absent one. */
 export function findOrphans(input: OrphanInput, project: string): DestroyOrphanStep[] {
   const byPr = new Map<number, DestroyOrphanStep>();
@@ -53,12 +48,12 @@ export function findOrphans(input: OrphanInput, project: string): DestroyOrphanS
   };
   for (const server of input.servers) {
     const { labels } = server;
-    const pr = prNumber(labels.pr);
+    const pr = parsePrNumber(labels.pr);
     if (labels.project !== project || labels.environment !== 'pr' || pr === null) continue;
     entry(pr).servers.push(server.name);
   }
   for (const job of input.nomadJobs) {
-    const pr = prNumber(job.meta.prenv_pr);
+    const pr = parsePrNumber(job.meta.prenv_pr);
     if (job.meta.prenv_project !== project || pr === null || job.meta.prenv_env !== `pr-${pr}`)
       continue;
     entry(pr).nomadJobs.push(job.id);

@@ -1,6 +1,6 @@
 import type { Action, PlanEvent } from '../core/actions.js';
 import { isRunAction } from '../core/actions.js';
-import { retryDelay, type RetryPolicy } from '../core/backoff.js';
+import { retriesLeft, retryDelay, type RetryPolicy } from '../core/backoff.js';
 import type { DomainEvent } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
 import { lookAhead, holdReason, type LookAhead } from '../core/lookahead.js';
@@ -51,11 +51,15 @@ const LOOKAHEAD_LIMIT = 1_000;
 
 const STOP_DEFER_MS = 1_000;
 
-/** 8 attempts over about 10 minutes (5 s doubling, at most 5 min apart): a GitHub outage passes. */
+/**
+ * 8 attempts over about 10 minutes (5 s doubling, at most 5 min apart, each wait up to a fifth
+ * shorter at random so deliveries that failed together spread out): a GitHub outage passes.
+ */
 export const DEFAULT_DELIVERY_RETRY: RetryPolicy = {
   baseMs: 5_000,
   maxMs: 5 * 60_000,
   maxAttempts: 8,
+  jitter: 0.2,
 };
 
 /**
@@ -230,7 +234,7 @@ export class Engine {
     const error = (err as Error).message ?? String(err);
     const now = Date.now();
     const fields = { delivery: delivery.id, event: delivery.name, attempts, error };
-    if (attempts >= policy.maxAttempts) {
+    if (!retriesLeft(attempts, policy)) {
       await this.options.store.fail(delivery.id, error, null, now);
       this.options.logger.error(
         `delivery dead-lettered after ${attempts} attempts; replay it with \`prenv retry ${delivery.id}\``,

@@ -1,5 +1,5 @@
 import type { Action } from '../core/actions.js';
-import { retryDelay, type RetryPolicy } from '../core/backoff.js';
+import { retriesLeft, retryDelay, type RetryPolicy } from '../core/backoff.js';
 import { renderSticky, stickyMarker } from '../core/comment.js';
 import type { Logger } from '../core/logger.js';
 import type { GitHubPort } from '../adapters/github/github-port.js';
@@ -52,8 +52,16 @@ interface Lane {
 /** Default debounce of queue-position edits: GitHub asks integrators to keep content writes slow. */
 export const DEFAULT_QUEUE_EDIT_DEBOUNCE_MS = 10_000;
 
-/** 6 writes over about 5 minutes (10 s doubling, at most 2 min apart): a GitHub outage passes. */
-export const REPORT_RETRY: RetryPolicy = { baseMs: 10_000, maxMs: 2 * 60_000, maxAttempts: 6 };
+/**
+ * 6 writes over about 5 minutes (10 s doubling, at most 2 min apart, each wait up to a fifth
+ * shorter at random): a GitHub outage passes.
+ */
+export const REPORT_RETRY: RetryPolicy = {
+  baseMs: 10_000,
+  maxMs: 2 * 60_000,
+  maxAttempts: 6,
+  jitter: 0.2,
+};
 
 /**
  * Carries the planner's reporting actions to GitHub off the engine's critical path: `submit`
@@ -190,7 +198,7 @@ export class GitHubReporter {
     const replaced = lane.jobs.some((j) =>
       action.kind === 'report' ? j.action.kind === 'report' : supersedes(j.action, action),
     );
-    if (replaced || failures >= policy.maxAttempts) {
+    if (replaced || !retriesLeft(failures, policy)) {
       if (!replaced)
         this.options.logger.error('GitHub report given up', { pr: action.pr, action: action.kind });
       return;

@@ -1,4 +1,5 @@
 import type { PullRequestRef, World } from '../core/model.js';
+import { parsePrNumber } from '../core/pr-number.js';
 import type { LabelledServer, PrenvJob, ReconcileInput } from '../core/reconcile.js';
 import type { GitHubPort } from '../adapters/github/github-port.js';
 import type { HetznerApi, HetznerServer } from '../adapters/hetzner/index.js';
@@ -29,9 +30,6 @@ export interface Gathered {
 }
 
 export type GatherStep = (what: string) => void;
-
-const prLabel = (text: string | undefined) =>
-  text !== undefined && /^[1-9]\d{0,8}$/.test(text) ? Number(text) : null;
 
 /**
  * Reads the desired state (open PRs on GitHub) and the actual one (the world, the project's
@@ -145,11 +143,11 @@ function candidates(
 ): number[] {
   const prs = new Set<number>();
   for (const s of servers) {
-    const pr = prLabel(s.labels.pr);
+    const pr = parsePrNumber(s.labels.pr);
     if (s.labels.project === project && s.labels.environment === 'pr' && pr !== null) prs.add(pr);
   }
   for (const j of jobs) {
-    const pr = prLabel(j.meta.prenv_pr);
+    const pr = parsePrNumber(j.meta.prenv_pr);
     if (j.meta.prenv_project === project && pr !== null) prs.add(pr);
   }
   return [...prs]

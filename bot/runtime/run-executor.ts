@@ -4,6 +4,7 @@ import {
   type RunAction,
   type RunFinishedEvent,
 } from '../core/actions.js';
+import { realSleep } from '../adapters/retry.js';
 import type { Logger } from '../core/logger.js';
 import type { MetricsRecorder } from '../core/metrics.js';
 import { redact } from '../core/redact.js';
@@ -179,18 +180,10 @@ export class RunExecutor {
   }
 }
 
+/** Rejects with an AbortError when the run is cancelled meanwhile. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(abortError());
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+  return realSleep(ms, signal).catch(() => {
+    throw abortError();
   });
 }
 

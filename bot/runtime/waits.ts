@@ -1,12 +1,11 @@
 import type { NomadApi, NomadJob } from '../adapters/nomad/index.js';
+import { realSleep as sleep } from '../adapters/retry.js';
 
 export interface WaitOptions {
   timeoutMs: number;
   pollMs: number;
   signal?: AbortSignal;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function checkAborted(signal: AbortSignal | undefined): void {
   if (!signal?.aborted) return;

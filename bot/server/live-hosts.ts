@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import type { World } from '../core/model.js';
 import { asciiLowerCase } from '../core/ascii-case.js';
+import { parsePrNumber } from '../core/pr-number.js';
 
 const SERVING = new Set(['deploying', 'live', 'redeploying']);
 
@@ -24,7 +25,7 @@ export function canonicalHost(host: string): string {
 export function allowCertificateFor(config: Config, world: () => Promise<World>) {
   const template = canonicalHost(config.previews.host);
   const pattern = new RegExp(
-    `^${template.split('{{number}}').map(escapeRegExp).join('([1-9][0-9]{0,15})')}$`,
+    `^${template.split('{{number}}').map(escapeRegExp).join('([0-9]+)')}$`,
   );
   const fixed = new Set(
     [config.environments.production.host, config.environments.staging.host].map(canonicalHost),
@@ -35,8 +36,8 @@ export function allowCertificateFor(config: Config, world: () => Promise<World>)
     if (fixed.has(host)) return true;
     const match = pattern.exec(host);
     if (!match) return false;
-    const pr = Number(match[1]);
-    if (!Number.isSafeInteger(pr) || hostOf(pr) !== host) return false;
+    const pr = parsePrNumber(match[1]);
+    if (pr === null || hostOf(pr) !== host) return false;
     const env = (await world()).envs[pr];
     return env !== undefined && SERVING.has(env.phase);
   };

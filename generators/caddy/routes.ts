@@ -1,6 +1,7 @@
 import type { Config } from '../../bot/config/config.js';
 import { consulDnsName, envHost, envName, type EnvContext } from '../env-context.js';
 import { compare } from '../resolve.js';
+import { durationMs } from '../../bot/config/duration.js';
 import { sizeBytes } from '../../bot/config/size.js';
 
 /** One routed service of an env, as both the Caddyfile and the JSON route use it. */
@@ -28,15 +29,6 @@ export interface EnvRoutes {
   notFoundFallback: boolean;
 }
 
-const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
-
-export function durationNanos(text: string): number {
-  const m = /^(\d+)([smhd])$/.exec(text);
-  const unit = m?.[2] ? DURATION_UNITS[m[2]] : undefined;
-  if (!m?.[1] || unit === undefined) throw new Error(`not a duration: ${text}`);
-  return Number(m[1]) * unit * 1e9;
-}
-
 function matchPaths(path: string): string[] | null {
   if (path === '/') return null;
   return path.endsWith('/') ? [`${path}*`] : [path, `${path}/*`];
@@ -53,7 +45,7 @@ export function envRoutes(config: Config, ctx: EnvContext): EnvRoutes {
         matchPaths: matchPaths(path),
         upstream: consulDnsName(config, ctx, service),
         maxBody: maxBody === undefined ? null : { text: maxBody, bytes: sizeBytes(maxBody) },
-        timeout: timeout === undefined ? null : { text: timeout, nanos: durationNanos(timeout) },
+        timeout: timeout === undefined ? null : { text: timeout, nanos: durationMs(timeout) * 1e6 },
         websocket,
       });
     }

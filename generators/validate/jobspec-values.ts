@@ -1,5 +1,5 @@
 /** Type, enum, range and pattern checks for one attribute value. */
-import { durationNanos, parseGoDuration } from './duration.js';
+import { durationNanos, parseGoDuration } from '../../bot/config/go-duration.js';
 import { quote } from './jobspec-messages.js';
 import type { AttributeSchema, AttributeType } from './jobspec-schema.js';
 

@@ -86,7 +86,7 @@ describe('prenv plan', () => {
 
   it('shows elapsed time per step on a terminal, and never the Hetzner token', async () => {
     const run = await cli(['plan', '7', '--sha', 'abc1234def'], true);
-    expect(run.stderr).toMatch(/^\[ *\d+s\] terraform plan pr-7$/m);
+    expect(run.stderr).toMatch(/^✔ terraform plan pr-7 \(\d+\.\ds\)$/m);
     expect(run.stdout + run.stderr).not.toContain('hcloud-secret-token-for-plan');
   });
 

@@ -158,7 +158,7 @@ describe('plan and register', () => {
     const retrying = createNomadClient({
       baseUrl: nomad.url,
       fetch,
-      retry: { attempts: 3, delayMs: () => 0 },
+      retry: { baseMs: 0, maxMs: 0, maxAttempts: 3 },
     });
     const job = await retrying.parseJob(previewJobHcl({ pr: 7 }));
     await retrying.registerJob(job, { enforceIndex: 0 });

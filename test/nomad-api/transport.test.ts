@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createNomadClient,
-  exponentialBackoff,
   goDurationToNs,
   msToNs,
   NomadError,
@@ -56,7 +55,7 @@ describe('transport', () => {
       baseUrl: `http://127.0.0.1:${port}`,
       fetch,
       token: TOKEN,
-      retry: exponentialBackoff(3, 100, 1_000),
+      retry: { baseMs: 100, maxMs: 1_000, maxAttempts: 3 },
       sleep: async (ms) => {
         delays.push(ms);
       },
@@ -75,7 +74,7 @@ describe('transport', () => {
     let calls = 0;
     const api = createNomadClient({
       baseUrl: 'http://nomad.test:4646',
-      retry: { attempts: 3, delayMs: () => 0 },
+      retry: { baseMs: 0, maxMs: 0, maxAttempts: 3 },
       sleep: async () => {},
       fetch: async () => {
         calls += 1;
@@ -92,7 +91,7 @@ describe('transport', () => {
     let calls = 0;
     const api = createNomadClient({
       baseUrl: 'http://nomad.test:4646',
-      retry: { attempts: 3, delayMs: () => 0 },
+      retry: { baseMs: 0, maxMs: 0, maxAttempts: 3 },
       sleep: async () => {},
       fetch: async () => {
         calls += 1;

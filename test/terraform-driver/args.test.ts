@@ -3,13 +3,13 @@ import {
   applyArgs,
   automationEnv,
   destroyArgs,
-  goDuration,
   initArgs,
   outputArgs,
   planArgs,
   planExitMeaning,
   versionArgs,
 } from '../../bot/adapters/terraform/args.js';
+import { goDuration } from '../../bot/config/go-duration.js';
 import { collectSecrets } from '../../bot/adapters/terraform/secrets.js';
 import { dataDir, stateKey, targetName } from '../../bot/adapters/terraform/state-key.js';
 import type { TfTarget } from '../../bot/adapters/terraform/types.js';

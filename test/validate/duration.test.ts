@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationNanos, parseGoDuration } from '../../generators/validate/duration.js';
+import { durationNanos, parseGoDuration } from '../../bot/config/go-duration.js';
 
 describe('parseGoDuration (Go time.ParseDuration)', () => {
   it.each([

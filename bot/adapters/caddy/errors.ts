@@ -1,3 +1,5 @@
+import { HttpAdapterError, unreachableDetails, type HttpErrorDetails } from '../adapter-error.js';
+
 export type CaddyErrorKind =
   /** No answer from the admin endpoint. */
   | 'unreachable'
@@ -10,29 +12,21 @@ export type CaddyErrorKind =
   /** Caddy answered something this adapter cannot read. */
   | 'bad_response';
 
-export interface CaddyErrorDetails {
-  kind: CaddyErrorKind;
-  message: string;
-  status?: number;
-  /** What was asked, as "METHOD /path". */
-  request?: string;
+export interface CaddyErrorDetails extends HttpErrorDetails<CaddyErrorKind> {
   /** Caddy's own error text. */
   caddyText?: string;
 }
 
-/** Every failure of the Caddy admin adapter surfaces as this one error type. */
-export class CaddyError extends Error {
-  readonly kind: CaddyErrorKind;
-  readonly status: number | undefined;
-  readonly request: string | undefined;
+/**
+ * Every failure of the Caddy admin adapter surfaces as this one error type. Only `unreachable`
+ * is worth sending again as it was; a `conflict` needs a fresh read first.
+ */
+export class CaddyError extends HttpAdapterError<CaddyErrorKind> {
   readonly caddyText: string | undefined;
 
   constructor(details: CaddyErrorDetails) {
-    super(details.message);
+    super('caddy', details, details.kind === 'unreachable');
     this.name = 'CaddyError';
-    this.kind = details.kind;
-    this.status = details.status;
-    this.request = details.request;
     this.caddyText = details.caddyText;
   }
 }
@@ -83,15 +77,14 @@ export function errorFromResponse(status: number, body: string, request: string)
 }
 
 export function unreachableError(request: string, baseUrl: string, cause: unknown): CaddyError {
-  const code = (cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  const reason =
-    typeof code === 'string' ? code : cause instanceof Error ? cause.message : String(cause);
-  return new CaddyError({
-    kind: 'unreachable',
-    request,
-    message:
-      `Cannot reach Caddy's admin API at ${baseUrl} for ${request} (${reason}). ` +
-      'Check that Caddy runs and that its `admin.listen` address matches PRENV_CADDY_ADMIN ' +
-      '(PRENV_STAGING_CADDY_ADMIN for staging).',
-  });
+  return new CaddyError(
+    unreachableDetails(
+      request,
+      cause,
+      (reason) =>
+        `Cannot reach Caddy's admin API at ${baseUrl} for ${request} (${reason}). ` +
+        'Check that Caddy runs and that its `admin.listen` address matches PRENV_CADDY_ADMIN ' +
+        '(PRENV_STAGING_CADDY_ADMIN for staging).',
+    ),
+  );
 }

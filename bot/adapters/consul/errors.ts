@@ -1,29 +1,20 @@
+import { HttpAdapterError, unreachableDetails, type HttpErrorDetails } from '../adapter-error.js';
+
 export type ConsulErrorKind =
   'unreachable' | 'forbidden' | 'not_found' | 'bad_request' | 'server' | 'bad_response';
 
-export interface ConsulErrorDetails {
-  kind: ConsulErrorKind;
-  message: string;
-  status?: number;
-  /** What was asked, as "METHOD /v1/path" (no query string, never a token). */
-  request?: string;
+export interface ConsulErrorDetails extends HttpErrorDetails<ConsulErrorKind> {
   /** Consul's own error text. */
   consulText?: string;
 }
 
 /** Every failure of the Consul adapter surfaces as this one error type. */
-export class ConsulError extends Error {
-  readonly kind: ConsulErrorKind;
-  readonly status: number | undefined;
-  readonly request: string | undefined;
+export class ConsulError extends HttpAdapterError<ConsulErrorKind> {
   readonly consulText: string | undefined;
 
   constructor(details: ConsulErrorDetails) {
-    super(details.message);
+    super('consul', details, details.kind === 'unreachable' || details.kind === 'server');
     this.name = 'ConsulError';
-    this.kind = details.kind;
-    this.status = details.status;
-    this.request = details.request;
     this.consulText = details.consulText;
   }
 }
@@ -71,15 +62,14 @@ export function errorFromResponse(status: number, body: string, request: string)
 }
 
 export function unreachableError(request: string, baseUrl: string, cause: unknown): ConsulError {
-  const code = (cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  const reason =
-    typeof code === 'string' ? code : cause instanceof Error ? cause.message : String(cause);
-  return new ConsulError({
-    kind: 'unreachable',
-    request,
-    message:
-      `Cannot reach Consul at ${baseUrl} for ${request} (${reason}). ` +
-      'Check PRENV_CONSUL_ADDR (PRENV_STAGING_CONSUL_ADDR for staging) and that the local ' +
-      'Consul agent is running.',
-  });
+  return new ConsulError(
+    unreachableDetails(
+      request,
+      cause,
+      (reason) =>
+        `Cannot reach Consul at ${baseUrl} for ${request} (${reason}). ` +
+        'Check PRENV_CONSUL_ADDR (PRENV_STAGING_CONSUL_ADDR for staging) and that the local ' +
+        'Consul agent is running.',
+    ),
+  );
 }

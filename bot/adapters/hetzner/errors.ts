@@ -1,3 +1,5 @@
+import { HttpAdapterError, unreachableDetails, type HttpErrorDetails } from '../adapter-error.js';
+
 export type HetznerErrorKind =
   /** 401: the token is missing, wrong or revoked. */
   | 'unauthorized'
@@ -13,33 +15,28 @@ export type HetznerErrorKind =
   /** An answer this adapter cannot read. */
   | 'bad_response';
 
-export interface HetznerErrorDetails {
-  kind: HetznerErrorKind;
-  message: string;
+export interface HetznerErrorDetails extends HttpErrorDetails<HetznerErrorKind> {
   /** Hetzner's own `error.code`, e.g. `rate_limit_exceeded`, `locked`. */
   code?: string;
-  status?: number;
-  /** What was asked, as "METHOD /path". */
-  request?: string;
   /** When the rate limit refills (epoch ms), from the `RateLimit-Reset` header. */
   resetAt?: number;
 }
 
-/** Every failure of the Hetzner Cloud adapter; never carries the API token. */
-export class HetznerError extends Error {
-  readonly kind: HetznerErrorKind;
+/**
+ * Every failure of the Hetzner Cloud adapter; never carries the API token. Retryable: no
+ * answer, a used-up rate limit (after `resetAt`) and Hetzner's own 5xx answers.
+ */
+export class HetznerError extends HttpAdapterError<HetznerErrorKind> {
   readonly code: string | undefined;
-  readonly status: number | undefined;
-  readonly request: string | undefined;
   readonly resetAt: number | undefined;
 
   constructor(details: HetznerErrorDetails) {
-    super(details.message);
+    const { kind, status } = details;
+    const retryable =
+      kind === 'unreachable' || kind === 'rate_limit_exceeded' || (status ?? 0) >= 500;
+    super('hetzner', details, retryable);
     this.name = 'HetznerError';
-    this.kind = details.kind;
     this.code = details.code;
-    this.status = details.status;
-    this.request = details.request;
     this.resetAt = details.resetAt;
   }
 }
@@ -111,12 +108,12 @@ export function errorFromResponse(
 }
 
 export function unreachableError(request: string, baseUrl: string, cause: unknown): HetznerError {
-  const code = (cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  const reason =
-    typeof code === 'string' ? code : cause instanceof Error ? cause.message : String(cause);
-  return new HetznerError({
-    kind: 'unreachable',
-    request,
-    message: `Cannot reach the Hetzner Cloud API at ${baseUrl} for ${request} (${reason}). Check the network, or PRENV_HCLOUD_API_URL.`,
-  });
+  return new HetznerError(
+    unreachableDetails(
+      request,
+      cause,
+      (reason) =>
+        `Cannot reach the Hetzner Cloud API at ${baseUrl} for ${request} (${reason}). Check the network, or PRENV_HCLOUD_API_URL.`,
+    ),
+  );
 }

@@ -1,33 +1,26 @@
+import { HttpAdapterError, type HttpErrorDetails } from '../adapter-error.js';
+
 export type NomadErrorKind =
   'unreachable' | 'not_found' | 'conflict' | 'not_owned' | 'bad_request' | 'forbidden' | 'server';
 
-export interface NomadErrorDetails {
-  kind: NomadErrorKind;
-  message: string;
-  /** The HTTP status, when Nomad answered at all. */
-  status?: number;
-  /** What was asked, as "METHOD /v1/path" (no query string, never a token). */
-  request?: string;
+export interface NomadErrorDetails extends HttpErrorDetails<NomadErrorKind> {
   /** Nomad's own error text, trimmed. */
   nomadText?: string;
   /** For `conflict`: the JobModifyIndex Nomad holds, when its message gives it. */
   currentIndex?: number;
 }
 
-/** Every failure of the Nomad adapter surfaces as this one error type. */
-export class NomadError extends Error {
-  readonly kind: NomadErrorKind;
-  readonly status: number | undefined;
-  readonly request: string | undefined;
+/**
+ * Every failure of the Nomad adapter surfaces as this one error type. Retryable: no answer and
+ * server errors; a validation error Nomad also answers with 500 is a `bad_request`.
+ */
+export class NomadError extends HttpAdapterError<NomadErrorKind> {
   readonly nomadText: string | undefined;
   readonly currentIndex: number | undefined;
 
   constructor(details: NomadErrorDetails) {
-    super(details.message);
+    super('nomad', details, details.kind === 'unreachable' || details.kind === 'server');
     this.name = 'NomadError';
-    this.kind = details.kind;
-    this.status = details.status;
-    this.request = details.request;
     this.nomadText = details.nomadText;
     this.currentIndex = details.currentIndex;
   }
@@ -106,6 +99,7 @@ export function unreachableError(request: string, baseUrl: string, cause: unknow
   return new NomadError({
     kind: 'unreachable',
     request,
+    cause,
     message: `Cannot reach Nomad at ${baseUrl} for ${request} (${reason}). Check PRENV_NOMAD_ADDR (PRENV_STAGING_NOMAD_ADDR for staging) and that the Nomad servers are up.`,
   });
 }
@@ -120,5 +114,5 @@ function causeCode(err: Error): string | undefined {
 
 /** Whether a failed attempt may be tried again. */
 export function isRetryable(err: NomadError): boolean {
-  return err.kind === 'unreachable' || err.kind === 'server';
+  return err.retryable;
 }

@@ -2,8 +2,14 @@ import type { Logger } from '../../core/logger.js';
 import { silentLogger } from '../../core/logger.js';
 import { redact } from '../../core/redact.js';
 import { errorFromResponse, isRetryable, NomadError, unreachableError } from './errors.js';
-import type { RetryPolicy, Sleep } from './retry.js';
-import { exponentialBackoff, realSleep } from './retry.js';
+import type { Random, RetryPolicy } from '../../core/backoff.js';
+import { withRetries, type Sleep } from '../retry.js';
+
+/**
+ * 4 attempts 250 ms, 500 ms, 1 s apart (at most 5 s), each wait up to half shorter at random:
+ * a Nomad leader election passes, and runs that failed together do not retry together.
+ */
+export const NOMAD_RETRY: RetryPolicy = { baseMs: 250, maxMs: 5_000, maxAttempts: 4, jitter: 0.5 };
 
 export interface NomadHttpOptions {
   /** e.g. "http://10.0.0.2:4646" */
@@ -13,8 +19,10 @@ export interface NomadHttpOptions {
   token?: string;
   namespace?: string;
   region?: string;
+  /** Default `NOMAD_RETRY`. */
   retry?: RetryPolicy;
   sleep?: Sleep;
+  random?: Random;
   logger?: Logger;
   /** Per attempt. */
   requestTimeoutMs?: number;
@@ -34,37 +42,39 @@ export type NomadResult<T> = { ok: true; value: T } | { ok: false; error: NomadE
 /** The only place that talks HTTP to Nomad: adds token, namespace and region; retries; types errors. */
 export class NomadHttp {
   private readonly base: URL;
-  private readonly retry: RetryPolicy;
-  private readonly sleep: Sleep;
   private readonly logger: Logger;
 
   constructor(private readonly options: NomadHttpOptions) {
     this.base = new URL(options.baseUrl);
-    this.retry = options.retry ?? exponentialBackoff();
-    this.sleep = options.sleep ?? realSleep;
     this.logger = options.logger ?? silentLogger;
   }
 
   /** Performs the request; throws NomadError on any failure. */
   async send<T>(req: NomadRequest): Promise<T> {
     const label = `${req.method} ${req.path}`;
-    let attempt = 0;
-    for (;;) {
-      attempt += 1;
-      const result = await this.once<T>(req, label);
-      if (result.ok) return result.value;
-      const error = result.error;
-      if (!isRetryable(error) || attempt >= this.retry.attempts) throw error;
-      const delay = this.retry.delayMs(attempt);
-      this.logger.warn('nomad request failed, retrying', {
-        request: label,
-        kind: error.kind,
-        status: error.status,
-        attempt,
-        delayMs: delay,
-      });
-      await this.sleep(delay);
-    }
+    return withRetries(
+      async () => {
+        const result = await this.once<T>(req, label);
+        if (result.ok) return result.value;
+        throw result.error;
+      },
+      {
+        policy: this.options.retry ?? NOMAD_RETRY,
+        retryable: (err) => err instanceof NomadError && isRetryable(err),
+        ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+        ...(this.options.random ? { random: this.options.random } : {}),
+        onRetry: (err, attempt, delayMs) => {
+          const error = err as NomadError;
+          this.logger.warn('nomad request failed, retrying', {
+            request: label,
+            kind: error.kind,
+            status: error.status,
+            attempt,
+            delayMs,
+          });
+        },
+      },
+    );
   }
 
   private async once<T>(req: NomadRequest, label: string): Promise<NomadResult<T>> {

@@ -1,7 +1,6 @@
 import type { NomadApi } from './client.js';
 import { bexprString } from './client.js';
-import type { Sleep } from './retry.js';
-import { realSleep } from './retry.js';
+import { realSleep, type Sleep } from '../retry.js';
 import type { NomadNode } from './types.js';
 
 export const PREVIEW_NODE_POOL = 'previews';

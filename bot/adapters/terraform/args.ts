@@ -1,3 +1,4 @@
+import { goDuration } from '../../config/go-duration.js';
 import { stateKey } from './state-key.js';
 import type { TfTarget } from './types.js';
 
@@ -37,17 +38,7 @@ export function initArgs(
   ];
 }
 
-/**
- * A duration as Go's `time.ParseDuration` reads it (`600s`, `1500ms`), for `-lock-timeout`:
- * how long Terraform retries taking the state lock before it gives up.
- */
-export function goDuration(ms: number): string {
-  if (!Number.isSafeInteger(ms) || ms < 0) {
-    throw new Error(`A duration must be a whole, non-negative number of ms, got ${ms}`);
-  }
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}
-
+/** How long Terraform retries taking the state lock before it gives up, as a Go duration. */
 const lockTimeout = (ms: number) => `-lock-timeout=${goDuration(ms)}`;
 
 export function planArgs(varFile: string, lockTimeoutMs: number, out?: string): string[] {

@@ -1,3 +1,4 @@
+import { AdapterError } from '../adapter-error.js';
 import type { TfCommand } from './types.js';
 
 /**
@@ -32,8 +33,14 @@ export type TerraformFailure =
 
 export type TerraformFailureKind = TerraformFailure['kind'];
 
-/** A failed Terraform command: the typed failure plus what ran and how it ended. */
-export class TerraformError extends Error {
+/** Failures a second run of the same command may get past: the network, Hetzner's rate limit. */
+const RETRYABLE = new Set<TerraformFailureKind>(['network', 'rate_limited', 'timeout']);
+
+/**
+ * A failed Terraform command: the typed failure plus what ran and how it ended. `kind` is the
+ * failure's, `operation` the command (`init`, `plan`, `apply`, …).
+ */
+export class TerraformError extends AdapterError<TerraformFailureKind> {
   readonly failure: TerraformFailure;
   readonly command: TfCommand;
   /** The argument list as run (it never holds variable values). */
@@ -49,17 +56,18 @@ export class TerraformError extends Error {
     exitCode: number | undefined;
     stderrTail: string;
   }) {
-    super(input.failure.message);
+    super('terraform', {
+      kind: input.failure.kind,
+      message: input.failure.message,
+      operation: input.command,
+      retryable: RETRYABLE.has(input.failure.kind),
+    });
     this.name = 'TerraformError';
     this.failure = input.failure;
     this.command = input.command;
     this.args = input.args;
     this.exitCode = input.exitCode;
     this.stderrTail = input.stderrTail;
-  }
-
-  get kind(): TerraformFailureKind {
-    return this.failure.kind;
   }
 }
 

@@ -72,15 +72,17 @@ export async function action({
         nomad,
         templates: await loadTemplates(),
         schema: loadJobspecSchema(),
-        step: progress.step,
+        step: (name) => progress.start(name),
       },
       envCtx,
       { dir, vars, display: path.relative(ctx.cwd, dir) || '.' },
     );
   } catch (err) {
+    progress.endAll('failed');
     if (!(err instanceof RenderError)) throw err;
     throw new CliError(`cannot render ${envCtx.kind}: ${err.message}`, ExitCode.config);
   }
+  progress.endAll(report.terraform.ok && report.nomad.ok ? 'ok' : 'failed');
   const safe = redactDeep(report, settings.secrets);
   ctx.stdout(opts.json ? `${JSON.stringify(safe, null, 2)}\n` : renderPlan(safe));
   return safe.terraform.ok && safe.nomad.ok ? ExitCode.ok : ExitCode.failure;

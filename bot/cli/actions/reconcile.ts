@@ -44,15 +44,17 @@ export async function action({
   });
   try {
     const outcome = await reconciler
-      .run({ dryRun: opts.dryRun === true, step: progress.step })
+      .run({ dryRun: opts.dryRun === true, step: (what) => progress.start(what) })
       .catch((err: unknown) => {
+        progress.endAll('failed');
         const reason = redact((err as Error).message, settings.secrets);
         throw new CliError(`reconcile stopped, nothing was changed: ${reason}`);
       });
     if (!outcome.dryRun && outcome.fed > 0) {
-      progress.step('waiting for the runs the engine started');
+      progress.start('waiting for the runs the engine started');
       await engine.idle();
     }
+    progress.endAll('ok');
     const cap = config.previews.max;
     const text = opts.json
       ? `${JSON.stringify(reconcileJson(outcome, cap), null, 2)}\n`

@@ -1,3 +1,5 @@
+import { redact } from '../../core/redact.js';
+
 export interface StepReport {
   name: string;
   seconds: number;
@@ -11,18 +13,32 @@ interface OpenStep {
   notes: string[];
 }
 
+export interface ProgressOutput {
+  write: (text: string) => void;
+  tty: boolean;
+  /** Epoch ms. */
+  now: () => number;
+  /** Values never written (tokens): replaced by `[REDACTED]` in every line. */
+  secrets?: string[];
+}
+
 /**
- * Progress of a deploy or destroy on stderr. On a terminal one line per finished step with its
- * time (`✔ terraform apply (12.3s)`); otherwise a plain `step …` line as each step starts.
- * Several runs may report at once (the next queued PR starting), so steps are kept per lane.
+ * The progress of every long command (deploy, destroy, plan, reconcile) on stderr, so stdout
+ * stays machine-readable. On a terminal one line per finished step with its time
+ * (`✔ terraform apply (12.3s)`, as README.md shows); otherwise a plain `step …` line as each
+ * step starts. Several runs may report at once (the next queued PR starting), so steps are
+ * kept per lane.
  */
 export class Progress {
   readonly steps: StepReport[] = [];
   private readonly open = new Map<string, OpenStep>();
+  private readonly out: ProgressOutput;
 
-  constructor(
-    private readonly out: { write: (text: string) => void; tty: boolean; now: () => number },
-  ) {}
+  constructor(out: ProgressOutput) {
+    const secrets = out.secrets ?? [];
+    this.out =
+      secrets.length === 0 ? out : { ...out, write: (text) => out.write(redact(text, secrets)) };
+  }
 
   start(name: string, lane = ''): void {
     this.end('ok', lane);
@@ -35,6 +51,11 @@ export class Progress {
     const lines = text.split('\n').filter((l) => l.trim() !== '');
     if (step) step.notes.push(...lines);
     if (!this.out.tty || !step) for (const line of lines) this.out.write(`  ${line}\n`);
+  }
+
+  /** A warning, written at once on its own line whatever the output. */
+  warn(text: string): void {
+    this.out.write(`warning: ${text}\n`);
   }
 
   /** Closes the lane's open step, if any. */

@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import type { Config } from '../../config/config.js';
+import { parsePrNumber } from '../../core/pr-number.js';
 import { checkSha } from '../../../generators/resolve.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 
@@ -12,13 +13,14 @@ export function parseTarget(
   number: string | undefined,
 ): CliTarget {
   if (env === 'pr') {
-    if (number === undefined || !/^[1-9]\d{0,8}$/.test(number)) {
+    const pr = parsePrNumber(number);
+    if (pr === null) {
       throw new CliError(
         `\`prenv ${command} pr\` needs the pull request number, e.g. \`prenv ${command} pr 7\``,
         ExitCode.usage,
       );
     }
-    return { kind: 'pr', pr: Number(number) };
+    return { kind: 'pr', pr };
   }
   if (env !== 'production' && env !== 'staging') {
     throw new CliError(

@@ -3,6 +3,7 @@ import { durationMs } from '../../config/duration.js';
 import { costReport } from '../../core/cost.js';
 import type { EnvRecord, Phase, RunKind, StepRecord } from '../../core/model.js';
 import { envName } from '../../core/model.js';
+import { parsePrNumber } from '../../core/pr-number.js';
 import { holdsSlot, isCapacityBlocked, queueOrder, queuePositions } from '../../core/slots.js';
 import type { FixedEnv, ViewInput } from './view-support.js';
 import { fixedNodeNames, fixedUrl, iso, previewNodeName, previewUrl } from './view-support.js';
@@ -12,8 +13,7 @@ export type StatusTarget = FixedEnv | number;
 /** `production`, `staging`, `pr-7` or `7`; null for anything else. */
 export function parseStatusTarget(text: string): StatusTarget | null {
   if (text === 'production' || text === 'staging') return text;
-  const match = /^(?:pr-)?([1-9]\d{0,8})$/.exec(text);
-  return match ? Number(match[1]) : null;
+  return parsePrNumber(text.startsWith('pr-') ? text.slice('pr-'.length) : text);
 }
 
 /**

@@ -1,4 +1,10 @@
-/** Go's time.ParseDuration, which Nomad's jobspec2 uses for every duration attribute. */
+/**
+ * Go's time.ParseDuration, which Nomad's jobspec2 uses for every duration attribute: an
+ * optional sign, then one or more decimal numbers (`1`, `1.5`, `.5`, `1.`) each with a unit,
+ * `ns`, `us` (`µs`, `μs`), `ms`, `s`, `m` or `h`; a lone `0` needs no unit. The one Go-duration
+ * grammar of prenv (the jobspec validator, the Nomad adapter, Terraform's `-lock-timeout`);
+ * prenv.yml's own is `./duration.ts`.
+ */
 
 const unitNanos: Record<string, number> = {
   ns: 1,
@@ -13,8 +19,17 @@ const unitNanos: Record<string, number> = {
 
 const part = /^(\d*)(?:\.(\d*))?([^\d.]+)/;
 
+export interface GoDurationOptions {
+  /**
+   * Also read an integer without unit (`42`, `-42`) as nanoseconds, the way Nomad's API JSON
+   * writes a time.Duration; Go's parser itself refuses it.
+   */
+  bareNanos?: boolean;
+}
+
 /** Nanoseconds, or undefined when Go would reject the text. */
-export function parseGoDuration(text: string): number | undefined {
+export function parseGoDuration(text: string, options: GoDurationOptions = {}): number | undefined {
+  if (options.bareNanos && /^-?\d+$/.test(text)) return Number(text);
   let rest = text;
   let sign = 1;
   if (rest.startsWith('-') || rest.startsWith('+')) {
@@ -35,6 +50,17 @@ export function parseGoDuration(text: string): number | undefined {
     rest = rest.slice(whole.length);
   }
   return sign * total;
+}
+
+/**
+ * Whole milliseconds as a Go duration text (`600s`, `1500ms`, `0s`) that `parseGoDuration`
+ * and Terraform's `-lock-timeout` read back; throws on a negative or fractional number.
+ */
+export function goDuration(ms: number): string {
+  if (!Number.isSafeInteger(ms) || ms < 0) {
+    throw new Error(`A duration must be a whole, non-negative number of ms, got ${ms}`);
+  }
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 /** A duration value as hcl2json or API JSON gives it: a Go duration string or nanoseconds. */
