@@ -2,6 +2,13 @@ import type { Action, PlanEvent, StickyView } from './actions.js';
 import type { EnvRecord, World } from './model.js';
 import { cloneEnv, cloneWorld } from './model.js';
 import type { Draft, PlanContext } from './plan-context.js';
+import {
+  onBranchPushed,
+  onChecksChanged,
+  onChecksReported,
+  onClusterDeployTick,
+  onEnvironmentRunFinished,
+} from './planner-branch-deploy.js';
 import { onClosedOrDrafted } from './planner-close.js';
 import { onCommand } from './planner-command.js';
 import { markDirty } from './planner-converge.js';
@@ -56,7 +63,16 @@ function handle(d: Draft, event: PlanEvent): void {
       return onCommand(d, event);
     case 'run_finished':
       return onRunFinished(d, event);
+    case 'branch_pushed':
+      return onBranchPushed(d, event);
+    case 'checks_changed':
+      return onChecksChanged(d, event);
+    case 'checks_reported':
+      return onChecksReported(d, event);
+    case 'environment_run_finished':
+      return onEnvironmentRunFinished(d, event);
     case 'tick':
+      onClusterDeployTick(d);
       return onTick(d);
   }
 }

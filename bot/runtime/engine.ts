@@ -1,5 +1,5 @@
 import type { Action, PlanEvent } from '../core/actions.js';
-import { isRunAction } from '../core/actions.js';
+import { isRunAction, type RunAction } from '../core/actions.js';
 import { retryDelay, type RetryPolicy } from '../core/backoff.js';
 import type { DomainEvent } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
@@ -116,7 +116,7 @@ export class Engine {
   /** Restarts the runs the saved world has in flight (after a crash or a restart), then drains. */
   async start(): Promise<void> {
     const { world } = await this.options.store.loadWorld();
-    const resumed: Action[] = [];
+    const resumed: RunAction[] = [];
     for (const env of Object.values(world.envs)) {
       if (!env.run) continue;
       const { id: runId, kind, sha } = env.run;
@@ -336,7 +336,8 @@ export class Engine {
       if (!isReportAction(action)) continue;
       const replaceable = action.kind === 'report' || action.kind === 'mark_deployment';
       const defer = this.options.stopDeferMs ?? STOP_DEFER_MS;
-      this.reporter.submit(action, replaceable && stops.has(action.pr) ? defer : 0);
+      const stopping = action.pr !== null && stops.has(action.pr);
+      this.reporter.submit(action, replaceable && stopping ? defer : 0);
     }
   }
 }
