@@ -70,7 +70,7 @@ export class DeploymentWriter {
       deploymentId: cur.id,
       state: action.state,
       ...(action.url ? { environmentUrl: action.url } : {}),
-      description: statusDescription(action.description ?? `${environment}: ${action.state}`),
+      description: action.description ?? `${environment}: ${action.state}`,
     });
   }
 
@@ -84,9 +84,4 @@ export class DeploymentWriter {
       });
     }
   }
-}
-
-/** GitHub keeps at most 140 characters of a deployment status's description (REST docs). */
-function statusDescription(text: string): string {
-  return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
 }
