@@ -159,7 +159,7 @@ const branch = z
   .min(1)
   .max(255)
   .refine(
-    (b) => !/[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{|\/\/|^[-./]|[/.]$|\.lock$|\/\./.test(b) && b !== '@',
+    (b) => !/[\p{Cc} ~^:?*[\\]|\.\.|@\{|\/\/|^[-./]|[/.]$|\.lock$|\/\./u.test(b) && b !== '@',
     'must be a git branch name such as main or release/2 (no spaces, "..", "~^:?*[\\" or a trailing "/" or ".lock")',
   );
 
