@@ -1,6 +1,7 @@
 import type { Action, ChecksReportedEvent, EnvironmentRunFinishedEvent } from '../core/actions.js';
 import { checksVerdict } from '../core/commit-checks.js';
 import type { Logger } from '../core/logger.js';
+import type { MetricsRecorder } from '../core/metrics.js';
 import type { ClusterEnvironment } from '../core/model.js';
 import { redact } from '../core/redact.js';
 import type { GitHubPort } from '../adapters/github/github-port.js';
@@ -22,6 +23,8 @@ export interface ClusterDeployExecutorOptions {
   secrets: string[];
   /** Called once per `check_commit` read and once per deploy when it ends. */
   onEvent: (event: ChecksReportedEvent | EnvironmentRunFinishedEvent) => void;
+  /** Times each deploy as run kind `deploy_production` or `deploy_staging`. */
+  metrics?: MetricsRecorder;
 }
 
 /**
@@ -80,7 +83,9 @@ export class ClusterDeployExecutor {
     const log = this.options.logger.child({ environment, run: runId, sha: sha.slice(0, 7) });
     const controller = new AbortController();
     this.controllers.set(runId, controller);
-    const finished = (outcome: EnvironmentRunFinishedEvent['outcome'], error?: string) =>
+    const startedAt = performance.now();
+    const finished = (outcome: EnvironmentRunFinishedEvent['outcome'], error?: string) => {
+      this.options.metrics?.run(`deploy_${environment}`, outcome, performance.now() - startedAt);
       this.options.onEvent({
         kind: 'environment_run_finished',
         environment,
@@ -88,6 +93,7 @@ export class ClusterDeployExecutor {
         outcome,
         ...(error ? { error } : {}),
       });
+    };
     try {
       const { deployer } = this.options;
       if (!deployer) throw new Error(`this bot is not set up to deploy ${environment}`);

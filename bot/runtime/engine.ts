@@ -88,6 +88,7 @@ export class Engine {
     });
     this.clusterDeploys = new ClusterDeployExecutor({
       deployer: options.clusterDeployer ?? null,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
       github: options.github,
       logger: options.logger,
       secrets: options.secrets ?? [],

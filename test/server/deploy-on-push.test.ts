@@ -146,6 +146,10 @@ describe('prenv serve: deploy on push', { timeout: 120_000 }, () => {
       run: null,
       next: null,
     });
+    const metrics = await (await fetch(`http://127.0.0.1:${serve.port}/metrics`)).text();
+    expect(metrics).toMatch(
+      /prenv_run_duration_seconds_count\{kind="deploy_production",outcome="succeeded"\} 1/,
+    );
     expect(serve.logs()).not.toContain('ghp_deploy_on_push_test');
     expect(Object.keys((await world()).envs)).toEqual([]);
   });
