@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { durationMs } from '../config/duration.js';
 import type { Logger } from '../core/logger.js';
@@ -13,7 +12,7 @@ import { loadTemplates } from '../adapters/templates/load-templates.js';
 import { CADDY_SERVER_NAME } from '../../generators/caddy/route-json.js';
 import type { ClusterDeployer } from '../runtime/cluster-deploy-executor.js';
 import { clusterOps } from '../runtime/cluster-ops.js';
-import type { ClusterEndpoints, RuntimeSettings } from './serve-settings.js';
+import { clusterModuleDir, type ClusterEndpoints, type RuntimeSettings } from './serve-settings.js';
 import type { Ports } from './wiring.js';
 
 /** How often a commit whose checks are pending is read again on ticks, at most (ms). */
@@ -87,7 +86,7 @@ export function clusterDeployer(input: {
         templates: await loadTemplates(),
         schema: loadJobspecSchema(),
         terraform: ports.terraform,
-        terraformDir: path.resolve(cwd, path.dirname(settings.terraform.dir), environment),
+        terraformDir: clusterModuleDir(cwd, settings, environment),
         nomad,
         caddy,
         consul: consul.services,

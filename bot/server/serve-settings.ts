@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   githubAuthFromEnv,
   privateKeyProblem,
@@ -246,4 +247,13 @@ function stagingEndpoints(env: Record<string, string | undefined>): ClusterEndpo
     caddyAdminUrl: env.PRENV_STAGING_CADDY_ADMIN ?? 'http://127.0.0.1:2019',
     ...(env.PRENV_STAGING_CADDY_HTTP ? { caddyHttpUrl: env.PRENV_STAGING_CADDY_HTTP } : {}),
   };
+}
+
+/** `terraform/environments/<env>` of production or staging: a sibling of the PR module folder. */
+export function clusterModuleDir(
+  cwd: string,
+  settings: Pick<RuntimeSettings, 'terraform'>,
+  env: 'production' | 'staging',
+): string {
+  return path.resolve(cwd, path.dirname(settings.terraform.dir), env);
 }
