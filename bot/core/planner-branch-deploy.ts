@@ -4,6 +4,7 @@ import type {
   EnvironmentRunFinishedEvent,
 } from './actions.js';
 import type { BranchPushedEvent, ChecksChangedEvent } from './events.js';
+import { formatDuration } from './format.js';
 import type { ClusterDeploy, ClusterEnvironment } from './model.js';
 import { CLUSTER_ENVIRONMENTS, shortSha } from './model.js';
 import type { DeployOnPush, Draft } from './plan-context.js';
@@ -98,7 +99,7 @@ export function onClusterDeployTick(d: Draft): void {
     if (next?.checks !== 'pending') continue;
     if (now - next.pushedAt >= config.checksTimeoutMs) {
       next.checks = 'failure';
-      const waited = `${Math.round(config.checksTimeoutMs / 60_000)}m`;
+      const waited = formatDuration(config.checksTimeoutMs);
       next.detail = `checks did not pass within ${waited} (${next.detail ?? 'none reported'})`;
       advance(d, deploy);
     } else if (next.checkedAt === null || now - next.checkedAt >= config.checkEveryMs) {

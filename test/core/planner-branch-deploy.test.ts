@@ -229,7 +229,7 @@ describe('deploy on push: checks that never finish', () => {
     const actions = run.apply({ kind: 'tick' });
     expect(brief(actions)).toEqual([`production ${s(1)} failure`]);
     expect((actions[0] as { description: string }).description).toBe(
-      'not deployed: checks did not pass within 10m (waiting for build)',
+      'not deployed: checks did not pass within 10m 00s (waiting for build)',
     );
     expect(run.world.deploys?.production?.next).toBeNull();
   });
