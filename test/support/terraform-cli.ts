@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -80,6 +80,42 @@ export async function terraformTemplatefile(
     const encoded = /"([A-Za-z0-9+/=]*)"/.exec(r.stdout)?.[1];
     if (encoded === undefined) throw new Error(`unexpected terraform console output: ${r.stdout}`);
     return Buffer.from(encoded, 'base64').toString('utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Evaluates `expression` with `terraform console` over copies of `tfFiles` (files of locals
+ * only: nothing that needs a provider), declaring each of `vars` as a string variable set
+ * with `-var`. Returns the value decoded from `jsonencode(expression)`.
+ */
+export async function terraformEvaluate(
+  tfFiles: string[],
+  vars: Record<string, string>,
+  expression: string,
+): Promise<unknown> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'prenv-tfeval-'));
+  try {
+    for (const file of tfFiles) copyFileSync(file, path.join(dir, path.basename(file)));
+    const declarations = Object.keys(vars)
+      .map((name) => `variable ${JSON.stringify(name)} {\n  type = string\n}\n`)
+      .join('');
+    writeFileSync(path.join(dir, 'prenv-test-variables.tf'), declarations);
+    const r = await execa(
+      requireTerraform(),
+      ['console', ...Object.entries(vars).map(([k, v]) => `-var=${k}=${v}`)],
+      {
+        cwd: dir,
+        input: `base64encode(jsonencode(${expression}))\n`,
+        reject: false,
+        env: tfEnv(),
+      },
+    );
+    const encoded = /"([A-Za-z0-9+/=]*)"/.exec(r.stdout)?.[1];
+    if (r.exitCode !== 0 || encoded === undefined)
+      throw new Error(`terraform console failed: ${r.stderr || r.stdout}`);
+    return JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as unknown;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

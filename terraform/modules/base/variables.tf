@@ -235,3 +235,10 @@ variable "consul_encrypt_key" {
   default     = ""
   sensitive   = true
 }
+
+variable "consul_agent_token" {
+  type        = string
+  description = "Consul ACL token of the nodes' Consul agent and Nomad client (preview nodes: their own, from environments/pr/acl.tf); empty: set on the node after the ACL bootstrap (README, \"Deploying for real\")."
+  default     = ""
+  sensitive   = true
+}
