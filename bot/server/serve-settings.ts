@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ClusterEnvironment } from '../core/model.js';
 import {
   githubAuthFromEnv,
   privateKeyProblem,
@@ -257,7 +258,7 @@ function stagingEndpoints(env: Record<string, string | undefined>): ClusterEndpo
 export function clusterModuleDir(
   cwd: string,
   settings: Pick<RuntimeSettings, 'terraform'>,
-  env: 'production' | 'staging',
+  env: ClusterEnvironment,
 ): string {
   return path.resolve(cwd, path.dirname(settings.terraform.dir), env);
 }
