@@ -1,4 +1,5 @@
 import { formatAppliedReconcile, formatReconcilePlan } from '../core/reconcile-format.js';
+import { isRunAction } from '../core/actions.js';
 import { envName } from '../core/model.js';
 import { queueOrder, slotsUsed } from '../core/slots.js';
 import type { ReconcileOutcome } from '../runtime/reconciler.js';
@@ -24,7 +25,7 @@ export function reconcileJson(outcome: ReconcileOutcome, cap: number): unknown {
       events: f.events.map((e) => e.kind),
     })),
     actions: applied.actions
-      .filter((a) => ['provision', 'deploy', 'redeploy', 'destroy', 'cancel_run'].includes(a.kind))
+      .flatMap((a) => (isRunAction(a) || a.kind === 'cancel_run' ? [a] : []))
       .map((a) => ({
         env: envName(a.pr),
         kind: a.kind,

@@ -87,6 +87,13 @@ export function crossFieldProblems(config: ParsedConfig): CrossFieldProblem[] {
       message: `staging runs exactly 1 server (terraform/environments/staging is a one-server cluster), got ${staging}`,
     });
   }
+  const { production: productionBranch, staging: stagingBranch } = config.deploy_on_push;
+  if (stagingBranch !== false && stagingBranch === productionBranch) {
+    problems.push({
+      path: ['deploy_on_push', 'staging'],
+      message: `branch "${stagingBranch}" already deploys production; give staging a branch of its own or false`,
+    });
+  }
   const servers = (env: 'production' | 'staging') => config.environments[env]?.servers;
   for (const env of ['production', 'staging'] as const) {
     const count = servers(env) ?? (env === 'production' ? 3 : 1);

@@ -148,6 +148,33 @@ export const periodicJobSchema = z.strictObject({
   environments: z.array(environmentName).min(1).default(['production']),
 });
 
+/**
+ * A branch name as `git check-ref-format --branch` accepts it (git-check-ref-format(1)): no
+ * spaces, control characters, `~^:?*[\\`, `..`, `@{`, no leading `-`/`.`, no trailing `/`, `.`
+ * or `.lock`.
+ */
+const branch = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine(
+    (b) => !/[\p{Cc} ~^:?*[\\]|\.\.|@\{|\/\/|^[-./]|[/.]$|\.lock$|\/\./u.test(b) && b !== '@',
+    'must be a git branch name such as main or release/2 (no spaces, "..", "~^:?*[\\" or a trailing "/" or ".lock")',
+  );
+
+/**
+ * Deploys on push (the bot): a push to `production`'s branch deploys production, one to
+ * `staging`'s deploys staging, once the commit's checks pass. `production` defaults to the
+ * repository's default branch (from the push); `false` turns an environment's deploys off.
+ */
+const deployOnPush = z.strictObject({
+  production: z.union([branch, z.literal(false)]).optional(),
+  staging: z.union([branch, z.literal(false)]).default('staging'),
+  /** Check runs and commit statuses (by name) that must succeed; absent: every one on the commit. */
+  checks: z.array(z.string().min(1).max(255)).optional(),
+  checks_timeout: durationIn('1m', '24h').default('30m'),
+});
+
 const environment = z.strictObject({
   servers: z.number().int().min(1).max(9),
   host: hostname,
@@ -205,6 +232,7 @@ export const configSchema = z.strictObject({
       staging: environment.optional(),
     })
     .default({}),
+  deploy_on_push: deployOnPush.default({ staging: 'staging', checks_timeout: '30m' }),
   tls: z
     .strictObject({
       mode: z.enum(['auto', 'on_demand', 'internal', 'off']).default('on_demand'),

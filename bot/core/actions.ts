@@ -1,5 +1,5 @@
 import type { CommentCommandEvent, DomainEvent } from './events.js';
-import type { EnvRecord, PullRequestRef } from './model.js';
+import type { ClusterEnvironment, EnvRecord, PullRequestRef } from './model.js';
 
 /** GitHub's repository permission of the commenter, looked up by an adapter. */
 export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
@@ -31,13 +31,37 @@ export interface RunFinishedEvent {
   error?: string;
 }
 
+/** What the executor read of a commit's checks, for the environment that asked (`check_commit`). */
+export interface ChecksReportedEvent {
+  kind: 'checks_reported';
+  environment: ClusterEnvironment;
+  sha: string;
+  verdict: 'pending' | 'success' | 'failure';
+  /** Which checks wait or failed, in a few words. */
+  detail: string;
+}
+
+/** The executor finished a production or staging deploy it was given (`deploy_environment`). */
+export interface EnvironmentRunFinishedEvent {
+  kind: 'environment_run_finished';
+  environment: ClusterEnvironment;
+  runId: string;
+  outcome: 'succeeded' | 'failed' | 'cancelled';
+  error?: string;
+}
+
 /** Time passed: retries that are due, idle envs, capacity waits. */
 export interface TickEvent {
   kind: 'tick';
 }
 
 export type PlanEvent =
-  Exclude<DomainEvent, CommentCommandEvent> | CommandEvent | RunFinishedEvent | TickEvent;
+  | Exclude<DomainEvent, CommentCommandEvent>
+  | CommandEvent
+  | RunFinishedEvent
+  | ChecksReportedEvent
+  | EnvironmentRunFinishedEvent
+  | TickEvent;
 
 export type Reaction = 'eyes' | '-1' | 'confused';
 
@@ -76,15 +100,34 @@ export type Action =
   /** Abort a superseded run; the executor stops it at the next safe point. */
   | { kind: 'cancel_run'; pr: number; runId: string }
   | { kind: 'report'; pr: number; view: StickyView }
+  /** Read the checks of `sha` and answer with `checks_reported`; `required`: null means all. */
+  | {
+      kind: 'check_commit';
+      pr?: never;
+      environment: ClusterEnvironment;
+      sha: string;
+      required: string[] | null;
+    }
+  /** Deploy production or staging at `sha` (the cluster pipeline); answer `environment_run_finished`. */
+  | {
+      kind: 'deploy_environment';
+      pr?: never;
+      environment: ClusterEnvironment;
+      runId: string;
+      sha: string;
+    }
   | { kind: 'react'; pr: number; commentId: number; reaction: Reaction }
   | { kind: 'reply'; pr: number; inReplyTo: number | null; reason: ReplyReason; body: string }
   | {
       kind: 'mark_deployment';
-      pr: number;
+      /** The PR of env `pr-N`; null for production and staging. */
+      pr: number | null;
       environment: string;
       sha: string | null;
       state: DeploymentState;
       url: string | null;
+      /** The deployment status's description; default `<environment>: <state>`. */
+      description?: string;
     };
 
 export function isRunAction(action: Action): action is RunAction {

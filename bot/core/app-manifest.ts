@@ -15,10 +15,22 @@ export const APP_PERMISSIONS = {
   deployments: 'write',
   /** Every App with repository access has it; the collaborator permission check needs it. */
   metadata: 'read',
+  /** `push` webhooks: a push to production's or staging's branch deploys it. */
+  contents: 'read',
+  /** `check_suite` webhooks and the commit's check runs, read before a deploy on push. */
+  checks: 'read',
+  /** `status` webhooks and the commit's combined status, read before a deploy on push. */
+  statuses: 'read',
 } as const;
 
 /** Webhook events the bot acts on (`mapWebhook` in events.ts ignores every other). */
-export const APP_EVENTS = ['pull_request', 'issue_comment'] as const;
+export const APP_EVENTS = [
+  'pull_request',
+  'issue_comment',
+  'push',
+  'check_suite',
+  'status',
+] as const;
 
 export interface AppManifestOptions {
   /** The App's name on GitHub (unique across GitHub, at most 34 characters). */

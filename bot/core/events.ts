@@ -13,7 +13,24 @@ export type DomainEvent =
   | { kind: 'pr_closed'; pull: PullRequestRef }
   | { kind: 'pr_drafted'; pull: PullRequestRef }
   | CommentCommandEvent
+  | BranchPushedEvent
+  | ChecksChangedEvent
   | { kind: 'ignored'; reason: string };
+
+/** A push to a branch of the repository (GitHub's `push` event; tags and deletions are ignored). */
+export interface BranchPushedEvent {
+  kind: 'branch_pushed';
+  branch: string;
+  sha: string;
+  /** The repository's default branch, which deploys production unless the config names one. */
+  defaultBranch: string;
+}
+
+/** A commit's checks moved (`check_suite` completed, or a `status` that is not `pending`). */
+export interface ChecksChangedEvent {
+  kind: 'checks_changed';
+  sha: string;
+}
 
 /**
  * A command found in a PR comment. An adapter completes it (the PR itself and the commenter's
@@ -53,19 +70,57 @@ export function mapWebhook(
   payload: unknown,
   options: MapOptions,
 ): DomainEvent | InvalidDelivery {
-  if (name !== 'pull_request' && name !== 'issue_comment')
-    return ignored(`${name} events are not handled`);
+  if (!HANDLED_EVENTS.has(name)) return ignored(`${name} events are not handled`);
   const repository = field.repositoryName(payload);
   if (repository === undefined) return ignored(`${name}: the delivery names no repository`);
   if (!sameAsciiName(repository, options.repository))
     return ignored(`${name}: repository ${repository} is not ${options.repository}`);
   try {
-    return name === 'pull_request' ? mapPullRequest(payload) : mapIssueComment(payload, options);
+    switch (name) {
+      case 'pull_request':
+        return mapPullRequest(payload);
+      case 'issue_comment':
+        return mapIssueComment(payload, options);
+      case 'push':
+        return mapPush(payload);
+      case 'check_suite':
+        return mapCheckSuite(payload);
+      default:
+        return mapStatus(payload);
+    }
   } catch (err) {
     if (err instanceof PayloadFieldError)
       return { kind: 'invalid', field: err.field, message: err.message };
     throw err;
   }
+}
+
+const HANDLED_EVENTS = new Set(['pull_request', 'issue_comment', 'push', 'check_suite', 'status']);
+
+/** GitHub's `push` webhook: `ref`, `after`, `deleted` and `repository.default_branch`. */
+function mapPush(payload: unknown): DomainEvent {
+  const ref = field.nonEmptyString(payload, 'ref');
+  if (!ref.startsWith('refs/heads/')) return ignored(`push of ${ref}, not a branch`);
+  const branch = ref.slice('refs/heads/'.length);
+  if (field.flag(payload, 'deleted', false)) return ignored(`push deleted branch ${branch}`);
+  return {
+    kind: 'branch_pushed',
+    branch,
+    sha: field.commitSha(payload, 'after'),
+    defaultBranch: field.nonEmptyString(payload, 'repository.default_branch'),
+  };
+}
+
+function mapCheckSuite(payload: unknown): DomainEvent {
+  const action = field.action(payload, 'check_suite');
+  if (action !== 'completed') return ignored(`check_suite.${action} is not handled`);
+  return { kind: 'checks_changed', sha: field.commitSha(payload, 'check_suite.head_sha') };
+}
+
+function mapStatus(payload: unknown): DomainEvent {
+  const state = field.oneOf(payload, 'state', ['pending', 'success', 'failure', 'error'] as const);
+  if (state === 'pending') return ignored('status: pending changes nothing');
+  return { kind: 'checks_changed', sha: field.commitSha(payload, 'sha') };
 }
 
 function mapPullRequest(payload: unknown): DomainEvent {

@@ -105,9 +105,41 @@ export interface EnvRecord {
   lastActivityAt: number;
 }
 
+/** The long-lived environments a push to their branch deploys (`deploy_on_push`). */
+export type ClusterEnvironment = 'production' | 'staging';
+
+export const CLUSTER_ENVIRONMENTS: readonly ClusterEnvironment[] = ['production', 'staging'];
+
+/** The newest commit pushed to an environment's branch that is not deployed yet. */
+export interface PendingCommit {
+  sha: string;
+  branch: string;
+  pushedAt: number;
+  /** The commit's checks as last read; a deploy starts only on `success`. */
+  checks: 'pending' | 'success' | 'failure';
+  /** What the checks said (which ones wait or failed), for the deployment's description. */
+  detail: string | null;
+  /** When the checks were last asked for; null: not yet. */
+  checkedAt: number | null;
+}
+
+/**
+ * Deploys of production or staging on push. One runs at a time per environment; a newer push
+ * replaces `next` (the superseded commit is never deployed), never the run in flight.
+ */
+export interface ClusterDeploy {
+  environment: ClusterEnvironment;
+  next: PendingCommit | null;
+  run: { id: string; sha: string; startedAt: number } | null;
+  deployedSha: string | null;
+  lastError: string | null;
+}
+
 /** Everything the planner reads and writes: all envs, because slots are shared. */
 export interface World {
   envs: Record<number, EnvRecord>;
+  /** Production and staging deploys on push; they take no PR slot. Absent in older states. */
+  deploys?: Partial<Record<ClusterEnvironment, ClusterDeploy>>;
   /** Counter for queue tickets and run ids, so plans are deterministic. */
   seq: number;
   /** Hetzner answered `resource_limit_exceeded`: start nothing new before this time. */
@@ -171,5 +203,14 @@ export function cloneEnv(env: EnvRecord): EnvRecord {
 export function cloneWorld(world: World): World {
   const envs: Record<number, EnvRecord> = {};
   for (const env of Object.values(world.envs)) envs[env.pr] = cloneEnv(env);
-  return { ...world, envs };
+  if (!world.deploys) return { ...world, envs };
+  const deploys: World['deploys'] = {};
+  for (const d of Object.values(world.deploys)) {
+    deploys[d.environment] = {
+      ...d,
+      next: d.next && { ...d.next },
+      run: d.run && { ...d.run },
+    };
+  }
+  return { ...world, envs, deploys };
 }

@@ -45,6 +45,9 @@ export const KNOWN_ACTIONS: Readonly<Record<string, readonly string[]>> = {
     'unlocked',
   ],
   issue_comment: ['created', 'deleted', 'edited'],
+  // GitHub's webhook docs, "check_suite": `requested` and `rerequested` come to the App that
+  // makes the checks; `completed` to every App subscribed.
+  check_suite: ['completed', 'requested', 'rerequested'],
 };
 
 const SHA = /^[0-9a-f]{40}$/;

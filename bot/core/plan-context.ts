@@ -1,7 +1,7 @@
 import type { Action } from './actions.js';
 import type { RetryPolicy } from './backoff.js';
 import { DEFAULT_RETRY } from './backoff.js';
-import type { World } from './model.js';
+import type { ClusterEnvironment, World } from './model.js';
 import { DEFAULT_CAP } from './slots.js';
 
 export interface PlanContext {
@@ -23,6 +23,22 @@ export interface PlanContext {
    * already received (see `lookAhead`); the next PR in the queue starts instead.
    */
   held?: ReadonlySet<number>;
+  /** Production and staging deploys on push (`deploy_on_push`); absent: pushes change nothing. */
+  deployOnPush?: DeployOnPush;
+}
+
+export interface DeployOnPush {
+  /** The branch that deploys production; null: the repository's default branch; false: none. */
+  production: string | null | false;
+  staging: string | false;
+  /** Names of the check runs and commit statuses that must succeed; null: every one reported. */
+  checks: string[] | null;
+  /** How long a pushed commit may wait for its checks before its deploy is reported failed (ms). */
+  checksTimeoutMs: number;
+  /** Least time between two reads of a pending commit's checks on ticks (ms). */
+  checkEveryMs: number;
+  /** Public URL of production or staging (GitHub's `environment_url`). */
+  url: (environment: ClusterEnvironment) => string;
 }
 
 export type PlanContextInput = Pick<PlanContext, 'now' | 'previewUrl'> & Partial<PlanContext>;

@@ -1,11 +1,21 @@
 import type { Action, PlanEvent, StickyView } from './actions.js';
-import type { EnvRecord, PullRequestRef, World } from './model.js';
+import type { EnvRecord, World } from './model.js';
 import { cloneEnv, cloneWorld } from './model.js';
 import type { Draft, PlanContext } from './plan-context.js';
-import { onCommand } from './planner-commands.js';
-import { onRunFinished, onTick } from './planner-runs.js';
-import { converge, ensureEnv, markDirty, wants } from './planner-steps.js';
-import * as msg from './messages.js';
+import {
+  onBranchPushed,
+  onChecksChanged,
+  onChecksReported,
+  onClusterDeployTick,
+  onEnvironmentRunFinished,
+} from './planner-branch-deploy.js';
+import { onClosedOrDrafted } from './planner-close.js';
+import { onCommand } from './planner-command.js';
+import { markDirty } from './planner-converge.js';
+import { onOpened } from './planner-open.js';
+import { onPushed } from './planner-push.js';
+import { onRunFinished } from './planner-run-finished.js';
+import { onTick } from './planner-tick.js';
 import { isCapacityBlocked, queueOrder, queuePositions } from './slots.js';
 
 export interface PlanResult {
@@ -37,6 +47,7 @@ export function plan(world: World, event: PlanEvent, ctx: PlanContext): PlanResu
   return { world: d.world, actions: d.actions };
 }
 
+/** Each kind of event is one life-cycle transition, owned by one file. */
 function handle(d: Draft, event: PlanEvent): void {
   switch (event.kind) {
     case 'ignored':
@@ -44,53 +55,26 @@ function handle(d: Draft, event: PlanEvent): void {
     case 'pr_opened':
       return onOpened(d, event.pull);
     case 'pr_updated':
-      return onUpdated(d, event.pull);
+      return onPushed(d, event.pull);
     case 'pr_closed':
     case 'pr_drafted':
-      // A close is kept even for a PR never seen, so that a late open cannot bring it back.
-      if (event.kind === 'pr_drafted' && !d.world.envs[event.pull.number]) return;
-      return converge(d, ensureEnv(d, event.pull));
+      return onClosedOrDrafted(d, event);
     case 'command':
       return onCommand(d, event);
     case 'run_finished':
       return onRunFinished(d, event);
+    case 'branch_pushed':
+      return onBranchPushed(d, event);
+    case 'checks_changed':
+      return onChecksChanged(d, event);
+    case 'checks_reported':
+      return onChecksReported(d, event);
+    case 'environment_run_finished':
+      return onEnvironmentRunFinished(d, event);
     case 'tick':
+      onClusterDeployTick(d);
       return onTick(d);
   }
-}
-
-function onOpened(d: Draft, pull: PullRequestRef): void {
-  const env = ensureEnv(d, pull);
-  env.lastActivityAt = d.ctx.now;
-  if (!pull.fork) env.desiredSha = pull.headSha;
-  else if (env.approvedSha !== null) env.desiredSha = env.approvedSha;
-  if (pull.fork && !wants(env, d.ctx) && env.phase === 'absent' && !pull.draft) {
-    const never = d.ctx.forks === 'never';
-    d.actions.push({
-      kind: 'reply',
-      pr: pull.number,
-      inReplyTo: null,
-      reason: never ? 'fork_never' : 'fork',
-      body: never ? msg.FORK_NEVER : msg.FORK_NOTICE,
-    });
-    markDirty(d, env);
-  }
-  converge(d, env);
-}
-
-/** New head commit. Forks keep the approved SHA: new fork code runs only when a maintainer asks. */
-function onUpdated(d: Draft, pull: PullRequestRef): void {
-  const env = ensureEnv(d, pull);
-  env.lastActivityAt = d.ctx.now;
-  if (env.manualOverride?.reason === 'idle_ttl') env.manualOverride = null;
-  if (pull.fork) {
-    if (env.phase !== 'absent') markDirty(d, env);
-    return converge(d, env);
-  }
-  const changed = env.desiredSha !== pull.headSha;
-  env.desiredSha = pull.headSha;
-  converge(d, env, { retryFailed: changed });
-  if (changed && env.phase !== 'absent') markDirty(d, env);
 }
 
 /** What the sticky comment of `env` shows right now. */

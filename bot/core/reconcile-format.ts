@@ -60,7 +60,8 @@ export function formatAppliedReconcile(applied: AppliedReconcile, cap: number): 
   const counts = { report: 0, mark_deployment: 0, other: 0 };
   for (const action of applied.actions) {
     const text = describeAction(action);
-    if (text) lines.push(`  ${envName(action.pr).padEnd(7)}  ${text}`);
+    if (text && typeof action.pr === 'number')
+      lines.push(`  ${envName(action.pr).padEnd(7)}  ${text}`);
     else if (action.kind === 'report' || action.kind === 'mark_deployment') counts[action.kind]++;
     else counts.other++;
   }

@@ -70,7 +70,7 @@ export class DeploymentWriter {
       deploymentId: cur.id,
       state: action.state,
       ...(action.url ? { environmentUrl: action.url } : {}),
-      description: `${environment}: ${action.state}`,
+      description: action.description ?? `${environment}: ${action.state}`,
     });
   }
 

@@ -1,5 +1,5 @@
 import type { Action, PlanEvent } from '../core/actions.js';
-import { isRunAction } from '../core/actions.js';
+import { isRunAction, type RunAction } from '../core/actions.js';
 import { retriesLeft, retryDelay, type RetryPolicy } from '../core/backoff.js';
 import type { DomainEvent } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
@@ -15,6 +15,7 @@ import {
   GitHubReporter,
   isReportAction,
 } from './github-reporter.js';
+import { ClusterDeployExecutor, type ClusterDeployer } from './cluster-deploy-executor.js';
 import type { EnvironmentOps } from './environment-ops.js';
 import { RunExecutor } from './run-executor.js';
 import { Serial } from './serial.js';
@@ -43,6 +44,8 @@ export interface EngineOptions {
   metrics?: MetricsRecorder;
   /** How a failed sticky-comment or deployment write is tried again (see `GitHubReporter`). */
   reportRetry?: RetryPolicy;
+  /** Deploys production and staging on push; absent: those deploys fail saying so. */
+  clusterDeployer?: ClusterDeployer;
 }
 
 const MAX_CAS_ATTEMPTS = 20;
@@ -70,6 +73,7 @@ export const DEFAULT_DELIVERY_RETRY: RetryPolicy = {
 export class Engine {
   private readonly serial = new Serial();
   private readonly executor: RunExecutor;
+  private readonly clusterDeploys: ClusterDeployExecutor;
   private readonly reporter: GitHubReporter;
   private draining: Promise<void> | null = null;
   private stopped = false;
@@ -85,6 +89,23 @@ export class Engine {
       logger: options.logger,
       queueEditDebounceMs: options.queueEditDebounceMs ?? DEFAULT_QUEUE_EDIT_DEBOUNCE_MS,
       ...(options.reportRetry ? { retry: options.reportRetry } : {}),
+    });
+    this.clusterDeploys = new ClusterDeployExecutor({
+      deployer: options.clusterDeployer ?? null,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+      github: options.github,
+      logger: options.logger,
+      secrets: options.secrets ?? [],
+      onEvent: (event) => {
+        if (this.stopped) return;
+        this.handle(event).catch((err: unknown) =>
+          options.logger.error('could not plan a deploy on push', {
+            environment: event.environment,
+            event: event.kind,
+            error: (err as Error).message,
+          }),
+        );
+      },
     });
     this.executor = new RunExecutor({
       ops: options.ops,
@@ -120,7 +141,7 @@ export class Engine {
   /** Restarts the runs the saved world has in flight (after a crash or a restart), then drains. */
   async start(): Promise<void> {
     const { world } = await this.options.store.loadWorld();
-    const resumed: Action[] = [];
+    const resumed: RunAction[] = [];
     for (const env of Object.values(world.envs)) {
       if (!env.run) continue;
       const { id: runId, kind, sha } = env.run;
@@ -130,9 +151,20 @@ export class Engine {
           : { kind, pr: env.pr, runId },
       );
     }
-    if (resumed.length > 0) this.options.logger.info('resuming runs', { runs: resumed.length });
-    this.reporter.recover(resumed.map((r) => envName(r.pr)));
+    // Production's and staging's deploys on push in flight run again (the pipeline is idempotent).
+    const clusterRuns = Object.values(world.deploys ?? {}).flatMap((d) =>
+      d.run ? [{ environment: d.environment, runId: d.run.id, sha: d.run.sha }] : [],
+    );
+    const runs = resumed.length + clusterRuns.length;
+    if (runs > 0) this.options.logger.info('resuming runs', { runs });
+    this.reporter.recover([
+      ...resumed.map((r) => envName(r.pr)),
+      ...clusterRuns.map((r) => r.environment),
+    ]);
     this.executor.submit(resumed);
+    this.clusterDeploys.submit(
+      clusterRuns.map((r) => ({ kind: 'deploy_environment' as const, ...r })),
+    );
     await this.drain();
   }
 
@@ -295,10 +327,12 @@ export class Engine {
       await this.drain();
       await this.serial.run(async () => undefined);
       await this.executor.idle();
+      await this.clusterDeploys.idle();
       await this.serial.run(async () => undefined);
       await this.reporter.idle();
     } while (
       this.executor.busy ||
+      this.clusterDeploys.busy ||
       this.serial.size > 0 ||
       (await this.options.store.pending(1, Date.now())).length > 0
     );
@@ -309,6 +343,7 @@ export class Engine {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.executor.stop();
+    await this.clusterDeploys.stop();
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
       this.reporter.flush(),
@@ -336,11 +371,13 @@ export class Engine {
   private carryOut(actions: Action[], stops: ReadonlySet<number>): void {
     const runs = actions.filter((a) => isRunAction(a) || a.kind === 'cancel_run');
     this.executor.submit(runs);
+    this.clusterDeploys.submit(actions);
     for (const action of actions) {
       if (!isReportAction(action)) continue;
       const replaceable = action.kind === 'report' || action.kind === 'mark_deployment';
       const defer = this.options.stopDeferMs ?? STOP_DEFER_MS;
-      this.reporter.submit(action, replaceable && stops.has(action.pr) ? defer : 0);
+      const stopping = action.pr !== null && stops.has(action.pr);
+      this.reporter.submit(action, replaceable && stopping ? defer : 0);
     }
   }
 }

@@ -73,7 +73,8 @@ export const REPORT_RETRY: RetryPolicy = {
  * thrown: a PR comment that could not be written must not undo a deploy.
  */
 export class GitHubReporter {
-  private readonly lanes = new Map<number, Lane>();
+  /** Writes of a PR share its lane; production's and staging's deployments have their own. */
+  private readonly lanes = new Map<number | string, Lane>();
   private readonly deployments: DeploymentWriter;
   private readonly clock: () => number;
   private readonly waiters = new Set<() => void>();
@@ -99,7 +100,8 @@ export class GitHubReporter {
    * newer state is known to be coming: the PR's close is already received) so it can be replaced.
    */
   submit(action: ReportAction, deferMs = 0): void {
-    const lane = this.lane(action.pr);
+    const key = laneOf(action);
+    const lane = this.lane(key);
     const now = this.clock();
     const deferred = deferMs > 0 ? now + deferMs : 0;
     if (action.kind === 'report') {
@@ -117,7 +119,7 @@ export class GitHubReporter {
     } else {
       lane.jobs.push({ action, notBefore: 0 });
     }
-    this.pump(action.pr, lane);
+    this.pump(key, lane);
   }
 
   /** Resolves when nothing is being written and nothing is due (debounced edits may wait). */
@@ -143,16 +145,16 @@ export class GitHubReporter {
     return true;
   }
 
-  private lane(pr: number): Lane {
-    let lane = this.lanes.get(pr);
+  private lane(key: number | string): Lane {
+    let lane = this.lanes.get(key);
     if (!lane) {
       lane = { jobs: [], busy: false, timer: null, stickyPhase: null, lastStickyWriteAt: 0 };
-      this.lanes.set(pr, lane);
+      this.lanes.set(key, lane);
     }
     return lane;
   }
 
-  private pump(pr: number, lane: Lane): void {
+  private pump(pr: number | string, lane: Lane): void {
     if (lane.busy) return;
     if (lane.timer) clearTimeout(lane.timer);
     lane.timer = null;
@@ -237,6 +239,10 @@ export class GitHubReporter {
       return false;
     }
   }
+}
+
+function laneOf(action: ReportAction): number | string {
+  return action.pr ?? (action as Extract<ReportAction, { kind: 'mark_deployment' }>).environment;
 }
 
 /**

@@ -24,6 +24,8 @@ export async function toPlanEvent(
   sources: PlanEventSources,
 ): Promise<PlanEvent | null> {
   if (event.kind === 'ignored') return null;
+  // Branch pushes and checks carry all the planner needs; their checks are read on its demand.
+  if (event.kind === 'branch_pushed' || event.kind === 'checks_changed') return event;
   const { github, logger } = sources;
   if (event.kind !== 'comment_command') {
     const known = (await sources.store.loadWorld()).world.envs[event.pull.number]?.pull;

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import type { HetznerApi } from '../adapters/hetzner/index.js';
 import { removeStaleRunDirs } from '../adapters/terraform/index.js';
 import { startReconcileLoop } from '../runtime/reconcile-loop.js';
+import { clusterDeployer, deployOnPushContext } from './cluster-deployer.js';
 import { checkHealth } from './health.js';
 import { allowCertificateFor } from './live-hosts.js';
 import { close, createBotHttpServer, listen } from './http-server.js';
@@ -54,6 +55,7 @@ export async function startBotApp(input: {
     ...(input.overrides ? { overrides: input.overrides } : {}),
   });
   const { store } = ports;
+  const deployOnPush = deployOnPushContext(config);
   // Before listening: a state that cannot be read stops the bot here, with what to do.
   await store.loadWorld();
   const engine = new Engine({
@@ -64,7 +66,9 @@ export async function startBotApp(input: {
     secrets: settings.secrets,
     settleMs: settings.settleMs,
     queueEditDebounceMs: settings.queueEditDebounceMs,
-    context: ports.context,
+    // Pushes to production's and staging's branches deploy them (`deploy_on_push`).
+    context: () => ({ ...ports.context(), deployOnPush }),
+    clusterDeployer: clusterDeployer({ config, settings, ports, cwd: input.cwd, logger }),
     metrics: metrics.recorder,
   });
   const wake = () =>

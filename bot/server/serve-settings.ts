@@ -1,3 +1,5 @@
+import path from 'node:path';
+import type { ClusterEnvironment } from '../core/model.js';
 import {
   githubAuthFromEnv,
   privateKeyProblem,
@@ -44,6 +46,19 @@ export interface RuntimeSettings {
   reconcile: boolean;
   /** Every secret value, to redact from logs and comments. */
   secrets: string[];
+  /**
+   * Staging's own cluster (`PRENV_STAGING_NOMAD_ADDR`, `…_CONSUL_ADDR`, `…_CADDY_ADMIN`,
+   * `…_CADDY_HTTP` and tokens), for the bot's deploys of staging on push; absent: staging is
+   * reached at the same addresses as production.
+   */
+  stagingCluster?: ClusterEndpoints;
+}
+
+export interface ClusterEndpoints {
+  nomad: { url: string; token?: string };
+  consul: { url: string; token?: string };
+  caddyAdminUrl: string;
+  caddyHttpUrl?: string;
 }
 
 export interface ServeSettings extends RuntimeSettings {
@@ -182,6 +197,8 @@ export function readRuntimeSettings(
     env.PRENV_NOMAD_TOKEN,
     env.PRENV_CONSUL_TOKEN,
     env.AWS_SECRET_ACCESS_KEY,
+    env.PRENV_STAGING_NOMAD_TOKEN,
+    env.PRENV_STAGING_CONSUL_TOKEN,
   ].filter((s): s is string => !!s);
   return {
     ok: true,
@@ -219,6 +236,29 @@ export function readRuntimeSettings(
       stallMs,
       reconcile: reconcile !== 'off',
       secrets,
+      ...(env.PRENV_STAGING_NOMAD_ADDR ? { stagingCluster: stagingEndpoints(env) } : {}),
     },
   };
+}
+
+function stagingEndpoints(env: Record<string, string | undefined>): ClusterEndpoints {
+  const token = (name: string) => (env[name] ? { token: env[name] } : {});
+  return {
+    nomad: { url: env.PRENV_STAGING_NOMAD_ADDR!, ...token('PRENV_STAGING_NOMAD_TOKEN') },
+    consul: {
+      url: env.PRENV_STAGING_CONSUL_ADDR ?? 'http://127.0.0.1:8500',
+      ...token('PRENV_STAGING_CONSUL_TOKEN'),
+    },
+    caddyAdminUrl: env.PRENV_STAGING_CADDY_ADMIN ?? 'http://127.0.0.1:2019',
+    ...(env.PRENV_STAGING_CADDY_HTTP ? { caddyHttpUrl: env.PRENV_STAGING_CADDY_HTTP } : {}),
+  };
+}
+
+/** `terraform/environments/<env>` of production or staging: a sibling of the PR module folder. */
+export function clusterModuleDir(
+  cwd: string,
+  settings: Pick<RuntimeSettings, 'terraform'>,
+  env: ClusterEnvironment,
+): string {
+  return path.resolve(cwd, path.dirname(settings.terraform.dir), env);
 }

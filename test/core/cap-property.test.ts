@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Permission, PlanEvent } from '../../bot/core/actions.js';
 import { COMMAND_NAMES } from '../../bot/core/commands.js';
 import type { PullRequestRef, World } from '../../bot/core/model.js';
-import { wants } from '../../bot/core/planner-steps.js';
+import { wants } from '../../bot/core/planner-converge.js';
 import {
   assertCapHeld,
   freeSlots,

@@ -121,9 +121,9 @@ describe('mapWebhook: pull_request', () => {
   });
 
   it('ignores other events', () => {
-    expect(mapWebhook('push', {}, options)).toEqual({
+    expect(mapWebhook('release', {}, options)).toEqual({
       kind: 'ignored',
-      reason: 'push events are not handled',
+      reason: 'release events are not handled',
     });
   });
 });

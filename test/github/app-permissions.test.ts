@@ -50,12 +50,17 @@ const ENDPOINT_NEEDS: Record<string, Need[]> = {
   ],
   'GET /repos/{owner}/{repo}/pulls': [{ permission: 'pull_requests', level: 'read' }],
   'GET /repos/{owner}/{repo}/pulls/{pull_number}': [{ permission: 'pull_requests', level: 'read' }],
+  'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': [{ permission: 'checks', level: 'read' }],
+  'GET /repos/{owner}/{repo}/commits/{ref}/status': [{ permission: 'statuses', level: 'read' }],
 };
 
 /** Webhook events and the permission an App needs to receive them (GitHub's webhook docs). */
 const EVENT_NEEDS: Record<string, Need> = {
   pull_request: { permission: 'pull_requests', level: 'read' },
   issue_comment: { permission: 'issues', level: 'read' },
+  push: { permission: 'contents', level: 'read' },
+  check_suite: { permission: 'checks', level: 'read' },
+  status: { permission: 'statuses', level: 'read' },
 };
 
 const granted = APP_PERMISSIONS as Record<string, Level>;

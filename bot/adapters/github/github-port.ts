@@ -1,4 +1,5 @@
 import type { Permission } from '../../core/actions.js';
+import type { CommitCheck } from '../../core/commit-checks.js';
 
 /** GitHub's repository permission of a user; the core's own type, since the planner decides with it. */
 export type RepoPermission = Permission;
@@ -55,4 +56,6 @@ export interface GitHubPort {
   listOpenPullRequests(): Promise<OpenPullRequest[]>;
   /** One pull request with its current head; undefined when it does not exist. */
   getPullRequest(pr: number): Promise<PullRequestDetails | undefined>;
+  /** The check runs and commit statuses reported on commit `sha` (the newest of each name). */
+  commitChecks(sha: string): Promise<CommitCheck[]>;
 }

@@ -7,6 +7,7 @@ import type {
   ReactionContent,
   RepoPermission,
 } from './github-port.js';
+import type { CommitCheck } from '../../core/commit-checks.js';
 import { toGitHubError } from './github-error.js';
 
 export interface RepoRef {
@@ -279,4 +280,45 @@ export class OctokitGitHub implements GitHubPort {
       return pulls.map(toOpenPullRequest);
     });
   }
+
+  /**
+   * `GET /repos/{owner}/{repo}/commits/{ref}/check-runs` (the latest run of each name; paged by
+   * `total_count`) and `GET …/commits/{ref}/status` (the newest status of each context). A check
+   * run passes when it completed with `success`, `neutral` or `skipped`, as GitHub's branch
+   * protection counts it; a status with `success`; `pending` waits; anything else failed.
+   */
+  async commitChecks(sha: string): Promise<CommitCheck[]> {
+    return this.call('commit checks', async () => {
+      const checks: CommitCheck[] = [];
+      for (let page = 1; page <= MAX_PAGES; page++) {
+        const { data } = await this.octokit.rest.checks.listForRef({
+          ...this.repo,
+          ref: sha,
+          filter: 'latest',
+          per_page: PAGE,
+          page,
+        });
+        for (const run of data.check_runs) checks.push({ name: run.name, state: runState(run) });
+        if (page * PAGE >= data.total_count || data.check_runs.length < PAGE) break;
+      }
+      const { data: combined } = await this.octokit.rest.repos.getCombinedStatusForRef({
+        ...this.repo,
+        ref: sha,
+        per_page: PAGE,
+      });
+      for (const status of combined.statuses) {
+        const state =
+          status.state === 'success' || status.state === 'pending' ? status.state : 'failure';
+        checks.push({ name: status.context, state });
+      }
+      return checks;
+    });
+  }
+}
+
+const PASSING_CONCLUSIONS = new Set(['success', 'neutral', 'skipped']);
+
+function runState(run: { status: string; conclusion: string | null }): CommitCheck['state'] {
+  if (run.status !== 'completed') return 'pending';
+  return PASSING_CONCLUSIONS.has(run.conclusion ?? '') ? 'success' : 'failure';
 }

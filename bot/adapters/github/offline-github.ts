@@ -30,5 +30,6 @@ export function offlineGitHub(logger: Logger): GitHubPort {
     unfinishedDeployments: async () => [],
     listOpenPullRequests: missing,
     getPullRequest: missing,
+    commitChecks: missing,
   };
 }

@@ -66,7 +66,7 @@ export function createPrometheusMetrics(input: {
   });
   const runs = new Histogram({
     name: 'prenv_run_duration_seconds',
-    help: 'Runs (provision, deploy, redeploy, destroy) by kind and outcome, and how long they took.',
+    help: 'Runs (provision, deploy, redeploy, destroy; deploy_production and deploy_staging on push) by kind and outcome, and how long they took.',
     labelNames: ['kind', 'outcome'] as const,
     buckets: RUN_BUCKETS_S,
     registers,

@@ -2,7 +2,11 @@ import path from 'node:path';
 import type { Config } from '../../config/config.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
 import { pinoLogger } from '../../adapters/log/pino-logger.js';
-import { readRuntimeSettings, type RuntimeSettings } from '../../server/serve-settings.js';
+import {
+  clusterModuleDir,
+  readRuntimeSettings,
+  type RuntimeSettings,
+} from '../../server/serve-settings.js';
 import { checkSettingFiles } from '../cli-ports.js';
 import { wirePorts, type Ports } from '../../server/wiring.js';
 import { requireConfig } from '../config-file.js';
@@ -86,5 +90,5 @@ export function clusterTerraformDir(
   settings: RuntimeSettings,
   env: 'production' | 'staging',
 ): string {
-  return path.resolve(ctx.cwd, path.dirname(settings.terraform.dir), env);
+  return clusterModuleDir(ctx.cwd, settings, env);
 }

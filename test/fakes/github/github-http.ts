@@ -88,6 +88,23 @@ export async function startGitHubHttpFake(botLogin = 'prenv[bot]'): Promise<GitH
         ),
       ];
     }
+    // A check named `status:<context>` is served as a commit status, any other as a check run.
+    if (method === 'GET' && (r = /^commits\/([0-9a-f]{40})\/check-runs$/.exec(rest))) {
+      const runs = (await state.commitChecks(r[1]!)).filter((c) => !c.name.startsWith('status:'));
+      const checkRuns = runs.map((c, i) => ({
+        id: i + 1,
+        name: c.name,
+        status: c.state === 'pending' ? 'in_progress' : 'completed',
+        conclusion: c.state === 'pending' ? null : c.state,
+      }));
+      return [200, { total_count: checkRuns.length, check_runs: pageOf(checkRuns) }];
+    }
+    if (method === 'GET' && (r = /^commits\/([0-9a-f]{40})\/status$/.exec(rest))) {
+      const statuses = (await state.commitChecks(r[1]!))
+        .filter((c) => c.name.startsWith('status:'))
+        .map((c) => ({ context: c.name.slice('status:'.length), state: c.state }));
+      return [200, { state: 'pending', sha: r[1], total_count: statuses.length, statuses }];
+    }
     if (method === 'GET' && (r = /^pulls\/(\d+)$/.exec(rest))) {
       const p = await state.getPullRequest(Number(r[1]));
       return p ? [200, pullJson(p, repo)] : [404, { message: 'Not Found' }];

@@ -6,6 +6,7 @@ import type {
   ReactionContent,
   RepoPermission,
 } from '../../../bot/adapters/github/github-port.js';
+import type { CommitCheck } from '../../../bot/core/commit-checks.js';
 
 export interface CommentRecord {
   id: number;
@@ -34,6 +35,8 @@ export class MemoryGitHub implements GitHubPort {
   }[] = [];
   readonly pulls = new Map<number, PullRequestDetails>();
   readonly permissions = new Map<string, RepoPermission>();
+  /** Check runs and statuses by commit SHA, as `setChecks` left them. */
+  readonly checks = new Map<string, CommitCheck[]>();
   private nextId = 1000;
 
   /** The bot's own login: the author of every comment it writes. */
@@ -128,6 +131,17 @@ export class MemoryGitHub implements GitHubPort {
   async getPullRequest(pr: number): Promise<PullRequestDetails | undefined> {
     await this.mirror?.getPullRequest(pr);
     return this.pulls.get(pr);
+  }
+
+  /** CI reports on commit `sha`: a check of the same name replaces the older one. */
+  setChecks(sha: string, ...checks: CommitCheck[]): void {
+    const kept = (this.checks.get(sha) ?? []).filter((c) => !checks.some((n) => n.name === c.name));
+    this.checks.set(sha, [...kept, ...checks]);
+  }
+
+  async commitChecks(sha: string): Promise<CommitCheck[]> {
+    await this.mirror?.commitChecks(sha);
+    return (this.checks.get(sha) ?? []).map((c) => ({ ...c }));
   }
 
   sticky(pr: number): CommentRecord | undefined {

@@ -4,16 +4,14 @@ import type { EnvRecord, RunRef } from './model.js';
 import type { Draft } from './plan-context.js';
 import {
   announceQueued,
-  beginDestroy,
   closeStep,
+  converge,
   fillSlots,
-  finishDestroy,
   markDeployment,
   markDirty,
-  retry,
   startRun,
   wants,
-} from './planner-steps.js';
+} from './planner-converge.js';
 
 /** A run reported back by the executor. Results of superseded runs are ignored. */
 export function onRunFinished(d: Draft, event: RunFinishedEvent): void {
@@ -52,6 +50,20 @@ function succeeded(d: Draft, env: EnvRecord, run: RunRef): void {
   }
 }
 
+/** The env is gone: its slot is free for the next queued PR (or for itself if still wanted). */
+function finishDestroy(d: Draft, env: EnvRecord): void {
+  env.phase = 'absent';
+  env.run = null;
+  env.deployedSha = null;
+  env.ticket = null;
+  env.failure = null;
+  d.world.capacityBlockedUntil = null;
+  markDeployment(d, env, 'inactive');
+  markDirty(d, env);
+  converge(d, env);
+  fillSlots(d);
+}
+
 /** Hetzner's server limit: the PR waits at the head of the queue; nothing new starts for a while. */
 function backToQueue(d: Draft, env: EnvRecord): void {
   env.phase = 'queued';
@@ -73,26 +85,4 @@ function fail(d: Draft, env: EnvRecord, run: RunRef, event: RunFinishedEvent): v
   env.phase = 'failed';
   if (run.kind !== 'destroy') markDeployment(d, env, 'failure');
   markDirty(d, env);
-}
-
-/** Time-driven work: idle TTL, retries that are due, the end of a capacity wait. */
-export function onTick(d: Draft): void {
-  const { now, ttlMs } = d.ctx;
-  if (d.world.capacityBlockedUntil !== null && now >= d.world.capacityBlockedUntil)
-    d.world.capacityBlockedUntil = null;
-  const envs = Object.values(d.world.envs).sort((a, b) => a.pr - b.pr);
-  for (const env of envs) {
-    const idle = ttlMs !== null && now - env.lastActivityAt >= ttlMs;
-    if (idle && (env.phase === 'live' || env.phase === 'failed') && wants(env, d.ctx)) {
-      env.manualOverride = { reason: 'idle_ttl', by: null, at: now };
-      beginDestroy(d, env);
-      continue;
-    }
-    const due = env.failure?.nextRetryAt;
-    if (env.phase === 'failed' && due != null && due <= now) {
-      if (wants(env, d.ctx)) retry(d, env);
-      else beginDestroy(d, env);
-    }
-  }
-  fillSlots(d);
 }

@@ -5,11 +5,15 @@ import type { Draft } from './plan-context.js';
 import { checkApproval } from './fork-approval.js';
 import * as msg from './messages.js';
 import { mergePull } from './pull-facts.js';
-import { converge, ensureEnv, markDirty } from './planner-steps.js';
+import { converge, ensureEnv, markDirty } from './planner-converge.js';
 
 /** Refusals a user should read: the command is answered with 👎 and a reply saying why. */
 type Refusal = { reason: ReplyReason; body: string };
 
+/**
+ * `command` (a comment or the maintainer CLI): refused with a reason, or carried out by setting
+ * what the env should run and converging.
+ */
 export function onCommand(d: Draft, event: CommandEvent): void {
   const { command, actor, permission } = event;
   const text = command.kind === 'command' ? `/${command.name}` : `/${command.word}`;

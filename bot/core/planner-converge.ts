@@ -5,6 +5,13 @@ import type { Draft, PlanContext } from './plan-context.js';
 import { mergePull } from './pull-facts.js';
 import { holdsSlot, queuePositions, startable } from './slots.js';
 
+/**
+ * The step every transition ends in: `converge` moves one env toward what `wants` says, and the
+ * record keeping around it (steps, deployment marks, sticky-comment refreshes). The transition
+ * files (`planner-open`, `planner-push`, `planner-close`, `planner-command`,
+ * `planner-run-finished`, `planner-tick`) each own one kind of event and import only this file.
+ */
+
 const MAX_STEPS = 10;
 
 export function markDirty(d: Draft, env: EnvRecord): void {
@@ -115,20 +122,6 @@ export function beginDestroy(d: Draft, env: EnvRecord): void {
   if (!holdsSlot(env.phase) || env.phase === 'destroying') return;
   env.phase = 'destroying';
   startRun(d, env, 'destroy');
-}
-
-/** The env is gone: its slot is free for the next queued PR (or for itself if still wanted). */
-export function finishDestroy(d: Draft, env: EnvRecord): void {
-  env.phase = 'absent';
-  env.run = null;
-  env.deployedSha = null;
-  env.ticket = null;
-  env.failure = null;
-  d.world.capacityBlockedUntil = null;
-  markDeployment(d, env, 'inactive');
-  markDirty(d, env);
-  if (wants(env, d.ctx)) request(d, env);
-  fillSlots(d);
 }
 
 /** Repeats the failed stage (a failed destroy of a wanted env provisions again). */
