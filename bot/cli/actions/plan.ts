@@ -7,10 +7,7 @@ import { createNomadClient } from '../../adapters/nomad/index.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
 import type { TfVars } from '../../adapters/terraform/index.js';
-import {
-  productionFactsReader,
-  terraformFromSettings,
-} from '../../server/terraform-from-settings.js';
+import { productionFactsReader, terraformFromSettings } from '../../wiring/terraform.js';
 import { ProductionOutputsError } from '../../../generators/terraform/production-outputs.js';
 import { loadTemplates } from '../../adapters/templates/load-templates.js';
 import { redactDeep } from '../../core/redact.js';
@@ -23,7 +20,7 @@ import { readFixedDeployments } from '../fixed-deployments.js';
 import { planEnvironment, renderPlan } from '../plan-run.js';
 import type { ActionInput } from '../command-spec.js';
 import { createProgress, progressLogger } from '../progress.js';
-import type { RuntimeSettings } from '../../server/serve-settings.js';
+import type { RuntimeSettings } from '../../wiring/settings.js';
 
 interface PlanOptions {
   sha?: string;
