@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { EnvContext } from '../../../generators/env-context.js';
 import { RenderError } from '../../../generators/errors.js';
-import { terraformVariables } from '../../../generators/terraform/tfvars.js';
+import { deployPlan } from '../../../generators/deploy-plan.js';
 import { createNomadClient } from '../../adapters/nomad/index.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
@@ -51,33 +51,34 @@ export async function action({
   const prDir = path.resolve(ctx.cwd, settings.terraform.dir);
   const dir = typeof target === 'number' ? prDir : path.join(path.dirname(prDir), target);
   const terraform = terraformFromSettings(settings, ctx.cwd, logger);
-  const vars: TfVars = {
-    ...(terraformVariables(config, envCtx) as TfVars),
-    ...(typeof target === 'number'
+  // A PR's facts from production's outputs; the plan holds the variables prenv owns.
+  const facts: TfVars =
+    typeof target === 'number'
       ? await productionFactsReader(settings, ctx.cwd, terraform)().catch((err: unknown) => {
           if (err instanceof ProductionOutputsError) throw new CliError(err.message);
           throw err;
         })
-      : {}),
-  };
-  let report;
+      : {};
+  let plan;
   try {
-    report = await planEnvironment(
-      {
-        config,
-        terraform,
-        nomad,
-        templates: await loadTemplates(),
-        schema: loadJobspecSchema(),
-        step: progress.step,
-      },
-      envCtx,
-      { dir, vars, display: path.relative(ctx.cwd, dir) || '.' },
-    );
+    // Everything a deploy would do; Terraform's plan says which servers exist already.
+    plan = deployPlan({
+      config,
+      templates: await loadTemplates(),
+      env: envCtx,
+      exists: false,
+      checks: { health: false, probe: false },
+    });
   } catch (err) {
     if (!(err instanceof RenderError)) throw err;
     throw new CliError(`cannot render ${envCtx.kind}: ${err.message}`, ExitCode.config);
   }
+  const report = await planEnvironment(
+    { config, terraform, nomad, schema: loadJobspecSchema(), step: progress.step },
+    plan,
+    sha,
+    { dir, vars: facts, display: path.relative(ctx.cwd, dir) || '.' },
+  );
   const safe = redactDeep(report, settings.secrets);
   ctx.stdout(opts.json ? `${JSON.stringify(safe, null, 2)}\n` : renderPlan(safe));
   return safe.terraform.ok && safe.nomad.ok ? ExitCode.ok : ExitCode.failure;
