@@ -16,61 +16,19 @@ const ENVS: Record<'production' | 'staging' | 'pr', EnvContext> = {
   pr: { kind: 'pr', number: 7, sha: SHA, branch: 'feature/login', title: 'Add the login page' },
 };
 
+const RELEASE = ['submit-job…', 'caddy-route', 'wait-healthy…', 'probe'];
+/** Production and staging always converge through Terraform, behind the server gate. */
+const CLUSTER = ['check-jobs', 'terraform-apply', 'wait-cluster-nodes', ...RELEASE];
+const PR_RELEASE = ['check-jobs', 'wait-preview-node', ...RELEASE];
+
 /** The order every deploy follows, as the kinds of its steps (`kind…`: one or more in a row). */
 const SHAPES: Record<string, string[]> = {
-  'production exists': [
-    'check-jobs',
-    'terraform-apply',
-    'wait-cluster-nodes',
-    'submit-job…',
-    'caddy-route',
-    'wait-healthy…',
-    'probe',
-  ],
-  'production new': [
-    'check-jobs',
-    'terraform-apply',
-    'wait-cluster-nodes',
-    'submit-job…',
-    'caddy-route',
-    'wait-healthy…',
-    'probe',
-  ],
-  'staging exists': [
-    'check-jobs',
-    'terraform-apply',
-    'wait-cluster-nodes',
-    'submit-job…',
-    'caddy-route',
-    'wait-healthy…',
-    'probe',
-  ],
-  'staging new': [
-    'check-jobs',
-    'terraform-apply',
-    'wait-cluster-nodes',
-    'submit-job…',
-    'caddy-route',
-    'wait-healthy…',
-    'probe',
-  ],
-  'pr exists': [
-    'check-jobs',
-    'wait-preview-node',
-    'submit-job…',
-    'caddy-route',
-    'wait-healthy…',
-    'probe',
-  ],
-  'pr new': [
-    'terraform-apply',
-    'check-jobs',
-    'wait-preview-node',
-    'submit-job…',
-    'caddy-route',
-    'wait-healthy…',
-    'probe',
-  ],
+  'production exists': CLUSTER,
+  'production new': CLUSTER,
+  'staging exists': CLUSTER,
+  'staging new': CLUSTER,
+  'pr exists': PR_RELEASE,
+  'pr new': ['terraform-apply', ...PR_RELEASE],
 };
 
 const REPEATED = new Set(['submit-job', 'wait-healthy']);
