@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { EnvContext } from '../../../generators/env-context.js';
 import { RenderError } from '../../../generators/errors.js';
-import { deployPlan } from '../../../generators/deploy-plan.js';
+import { deployPlan, describeStep, type DeployPlan } from '../../../generators/deploy-plan.js';
+import type { EnvRecord, Phase } from '../../core/model.js';
 import { createNomadClient } from '../../adapters/nomad/index.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
@@ -25,6 +26,7 @@ import type { RuntimeSettings } from '../../wiring/settings.js';
 interface PlanOptions {
   sha?: string;
   json?: boolean;
+  steps?: boolean;
 }
 
 export async function action({
@@ -45,9 +47,28 @@ export async function action({
     logger,
     ...(settings.nomad.token ? { token: settings.nomad.token } : {}),
   });
-  const sha = opts.sha ?? (await defaultSha(target, settings, ctx, nomad, config.project));
+  const prEnv = typeof target === 'number' ? await readPrEnv(settings, ctx, target) : undefined;
+  const sha = opts.sha ?? (await defaultSha(target, prEnv, nomad, config.project));
   const envCtx: EnvContext & { sha: string } =
     typeof target === 'number' ? { kind: 'pr', number: target, sha } : { kind: target, sha };
+  const templates = await loadTemplates();
+  const planFor = (exists: boolean, checks: { health: boolean; probe: boolean }) => {
+    try {
+      return deployPlan({ config, templates, env: envCtx, exists, checks });
+    } catch (err) {
+      if (!(err instanceof RenderError)) throw err;
+      throw new CliError(`cannot render ${envCtx.kind}: ${err.message}`, ExitCode.config);
+    }
+  };
+  if (opts.steps) {
+    // The steps `prenv deploy` (or the bot) would run now; nothing is asked of Terraform.
+    const exists = prEnv ? PROVISIONED.has(prEnv.phase) : typeof target !== 'number';
+    const plan = planFor(exists, { health: true, probe: settings.caddyHttpUrl !== undefined });
+    ctx.stdout(
+      opts.json ? `${JSON.stringify(stepsJson(plan, sha), null, 2)}\n` : stepsText(plan, sha),
+    );
+    return ExitCode.ok;
+  }
   const prDir = path.resolve(ctx.cwd, settings.terraform.dir);
   const dir = typeof target === 'number' ? prDir : path.join(path.dirname(prDir), target);
   const terraform = terraformFromSettings(settings, ctx.cwd, logger);
@@ -59,20 +80,8 @@ export async function action({
           throw err;
         })
       : {};
-  let plan;
-  try {
-    // Everything a deploy would do; Terraform's plan says which servers exist already.
-    plan = deployPlan({
-      config,
-      templates: await loadTemplates(),
-      env: envCtx,
-      exists: false,
-      checks: { health: false, probe: false },
-    });
-  } catch (err) {
-    if (!(err instanceof RenderError)) throw err;
-    throw new CliError(`cannot render ${envCtx.kind}: ${err.message}`, ExitCode.config);
-  }
+  // Everything a deploy would do; Terraform's plan says which servers exist already.
+  const plan = planFor(false, { health: false, probe: false });
   const report = await planEnvironment(
     { config, terraform, nomad, schema: loadJobspecSchema(), step: progress.step },
     plan,
@@ -84,25 +93,52 @@ export async function action({
   return safe.terraform.ok && safe.nomad.ok ? ExitCode.ok : ExitCode.failure;
 }
 
-async function defaultSha(
-  target: number | 'production' | 'staging',
+/** Phases of a PR env whose preview node exists: a deploy only releases on it. */
+const PROVISIONED = new Set<Phase>(['deploying', 'live', 'redeploying']);
+
+/** `prenv plan --steps`: the deploy plan, one line a step. */
+function stepsText(plan: DeployPlan, sha: string): string {
+  const lines = [
+    `Steps to deploy ${plan.env} at ${sha.slice(0, 12)} (${plan.url}); nothing was run.`,
+    '',
+  ];
+  plan.steps.forEach((step, i) =>
+    lines.push(`${String(i + 1).padStart(3)}. ${describeStep(step)}`),
+  );
+  return lines.join('\n') + '\n';
+}
+
+/** `prenv plan --steps --json`: `env`, `sha`, `url`, `steps` [{kind, description}]. */
+function stepsJson(plan: DeployPlan, sha: string) {
+  const steps = plan.steps.map((step) => ({ kind: step.kind, description: describeStep(step) }));
+  return { env: plan.env, sha, url: plan.url, steps };
+}
+
+/** The PR's record in the state file, when there is one. */
+async function readPrEnv(
   settings: RuntimeSettings,
   ctx: CliContext,
+  pr: number,
+): Promise<EnvRecord | undefined> {
+  const file = path.resolve(ctx.cwd, settings.statePath);
+  if (!existsSync(file)) return undefined;
+  const store = openSqliteStore(file);
+  try {
+    return (await store.loadWorld()).world.envs[pr];
+  } finally {
+    await store.close();
+  }
+}
+
+async function defaultSha(
+  target: number | 'production' | 'staging',
+  prEnv: EnvRecord | undefined,
   nomad: ReturnType<typeof createNomadClient>,
   project: string,
 ): Promise<string> {
   if (typeof target === 'number') {
-    const file = path.resolve(ctx.cwd, settings.statePath);
-    if (existsSync(file)) {
-      const store = openSqliteStore(file);
-      try {
-        const env = (await store.loadWorld()).world.envs[target];
-        const sha = env?.desiredSha ?? env?.deployedSha ?? null;
-        if (sha) return sha;
-      } finally {
-        await store.close();
-      }
-    }
+    const sha = prEnv?.desiredSha ?? prEnv?.deployedSha ?? null;
+    if (sha) return sha;
     throw new CliError(
       `pr-${target} has no commit to plan in the state: pass --sha <commit>`,
       ExitCode.usage,
