@@ -34,7 +34,7 @@ import type { World } from '../bot/core/model.js';
 import { slotsUsed } from '../bot/core/slots.js';
 import type { EnvironmentOps } from '../bot/runtime/environment-ops.js';
 import { startBotApp, type BotApp } from '../bot/server/bot-app.js';
-import { readServeSettings } from '../bot/server/serve-settings.js';
+import { readServeSettings } from '../bot/wiring/settings.js';
 import { CountingGitHub } from '../test/fakes/github/counting-github.js';
 import { startLocalStack, type LocalStack } from '../test/support/local-stack.js';
 import { inRepository, realPayload, signedDelivery } from '../test/support/webhook-examples.js';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { loadConfigOrThrow } from '../bot/config/load.js';
 import { silentLogger } from '../bot/core/logger.js';
 import { startBotApp } from '../bot/server/bot-app.js';
-import { readServeSettings } from '../bot/server/serve-settings.js';
+import { readServeSettings } from '../bot/wiring/settings.js';
 import { MemoryGitHub } from '../test/fakes/github/memory-github.js';
 import { startLocalStack } from '../test/support/local-stack.js';
 import { repoRoot } from '../test/support/tools.js';

@@ -5,8 +5,8 @@ import type { Command } from 'commander';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../core/logger.js';
 import { StateStoreError } from '../adapters/store/store-error.js';
-import { readRuntimeSettings, type RuntimeSettings } from '../server/serve-settings.js';
-import type { Ports } from '../server/wiring.js';
+import { readRuntimeSettings, type RuntimeSettings } from '../wiring/settings.js';
+import type { Ports } from '../wiring/ports.js';
 import { createNomadClient, noRetry, type NomadApi } from '../adapters/nomad/index.js';
 import { openSqliteStore } from '../adapters/store/sqlite-store.js';
 import type { StateStore } from '../adapters/store/state-store.js';
@@ -89,7 +89,7 @@ export async function openCliPorts(
   const { config, settings } = await loadCliSettings(program, ctx);
   if (options.requireState) requireStateFile(ctx, settings);
   // Every adapter, Octokit and the deploy pipeline: loaded only by the commands that change things.
-  const { wirePorts } = await import('../server/wiring.js');
+  const { wirePorts } = await import('../wiring/ports.js');
   const ports = await wirePorts({ config, settings, logger, cwd: ctx.cwd }).catch(
     (err: unknown) => {
       throw asCliError(err);

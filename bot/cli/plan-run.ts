@@ -1,8 +1,5 @@
 import type { Config } from '../config/config.js';
-import type { EnvContext } from '../../generators/env-context.js';
-import { envName } from '../../generators/env-context.js';
-import { renderEnvironment } from '../../generators/render-environment.js';
-import type { TemplateSources } from '../../generators/templates.js';
+import type { DeployPlan } from '../../generators/deploy-plan.js';
 import { checkJobFile } from '../../generators/validate/job-file.js';
 import type { JobspecSchema } from '../../generators/validate/jobspec.js';
 import {
@@ -24,7 +21,6 @@ export interface PlanDeps {
   config: Config;
   terraform: TerraformRunner;
   nomad: NomadApi;
-  templates: TemplateSources;
   schema: JobspecSchema;
   step: (what: string) => void;
 }
@@ -55,16 +51,20 @@ export interface PlanReport {
   changes: boolean;
 }
 
-/** Terraform plan and Nomad plan of one environment; neither changes anything. */
+/**
+ * Terraform plan and Nomad plan of what the deploy plan (generators/deploy-plan.ts) of one
+ * environment would apply and submit; neither changes anything. `tf.vars` are added to the
+ * plan's own Terraform variables (a PR's facts from production's outputs).
+ */
 export async function planEnvironment(
   deps: PlanDeps,
-  ctx: EnvContext & { sha: string },
+  plan: DeployPlan,
+  sha: string,
   tf: { dir: string; vars: TfVars; display: string },
 ): Promise<PlanReport> {
-  const target: TfTarget =
-    ctx.kind === 'pr'
-      ? { environment: 'pr', pr: ctx.number, dir: tf.dir }
-      : { environment: ctx.kind, dir: tf.dir };
+  const apply = plan.steps.find((s) => s.kind === 'terraform-apply');
+  if (!apply) throw new Error(`the deploy plan of ${plan.env} has no Terraform step`);
+  const target: TfTarget = { ...apply.target, dir: tf.dir };
   const terraform: PlanReport['terraform'] = {
     dir: tf.display,
     stateKey: stateKey(target),
@@ -75,25 +75,29 @@ export async function planEnvironment(
     error: null,
   };
   try {
-    deps.step(`terraform init ${envName(ctx)}`);
+    deps.step(`terraform init ${plan.env}`);
     await deps.terraform.init(target);
-    deps.step(`terraform plan ${envName(ctx)}`);
-    const summary = await deps.terraform.plan(target, tf.vars, {
-      onProgress: (e) => {
-        if (e.type === 'planned_change' && e.resource)
-          terraform.resources.push({ address: e.resource, action: e.action ?? 'change' });
+    deps.step(`terraform plan ${plan.env}`);
+    const summary = await deps.terraform.plan(
+      target,
+      { ...apply.vars, ...tf.vars },
+      {
+        onProgress: (e) => {
+          if (e.type === 'planned_change' && e.resource)
+            terraform.resources.push({ address: e.resource, action: e.action ?? 'change' });
+        },
       },
-    });
+    );
     terraform.hasChanges = summary.hasChanges;
     terraform.changes = summary.changes;
   } catch (err) {
     terraform.ok = false;
     terraform.error = (err as Error).message;
   }
-  const nomad = await planJobs(deps, ctx);
+  const nomad = await planJobs(deps, plan, sha);
   return {
-    env: envName(ctx),
-    sha: ctx.sha,
+    env: plan.env,
+    sha,
     terraform,
     nomad,
     changes: terraform.hasChanges || nomad.jobs.some((j) => j.change !== 'none'),
@@ -102,22 +106,24 @@ export async function planEnvironment(
 
 async function planJobs(
   deps: PlanDeps,
-  ctx: EnvContext & { sha: string },
+  plan: DeployPlan,
+  sha: string,
 ): Promise<PlanReport['nomad']> {
   const out: PlanReport['nomad'] = { ok: true, jobs: [], text: [], error: null };
-  const owner = {
-    project: deps.config.project,
-    env: envName(ctx),
-    ...(ctx.kind === 'pr' ? { pr: ctx.number } : {}),
-    sha: ctx.sha,
-  };
+  const apply = plan.steps.find((s) => s.kind === 'terraform-apply');
+  const pr = apply?.target.environment === 'pr' ? { pr: apply.target.pr } : {};
+  const owner = { project: deps.config.project, env: plan.env, ...pr, sha };
   try {
-    const files = renderEnvironment(deps.config, ctx, deps.templates);
-    for (const file of files.filter((f) => f.kind === 'nomad-job')) {
-      const check = await checkJobFile(file.path, file.content, deps.schema);
-      if (!check.ok) throw new Error(check.message);
-      deps.step(`nomad plan ${file.path}`);
-      const job = withOwnerMeta(await deps.nomad.parseJob(file.content), owner);
+    for (const step of plan.steps) {
+      if (step.kind === 'check-jobs') {
+        for (const file of step.files) {
+          const check = await checkJobFile(file.path, file.content, deps.schema);
+          if (!check.ok) throw new Error(check.message);
+        }
+      }
+      if (step.kind !== 'submit-job') continue;
+      deps.step(`nomad plan ${step.file.path}`);
+      const job = withOwnerMeta(await deps.nomad.parseJob(step.file.content), owner);
       assertOwned(await deps.nomad.readJob(job.ID ?? ''), owner);
       const { text, ...summary } = summarizePlan(await deps.nomad.planJob(job));
       out.jobs.push(summary);

@@ -1,19 +1,14 @@
 import type { Config } from '../config/config.js';
-import type { EnvContext } from '../../generators/env-context.js';
-import { consulServiceName, envHost, envName } from '../../generators/env-context.js';
-import { terraformVariables } from '../../generators/terraform/tfvars.js';
-import { renderEnvironment, type RenderedFile } from '../../generators/render-environment.js';
+import { deployPlan, destroyPlan, provisionPlan } from '../../generators/deploy-plan.js';
 import type { TemplateSources } from '../../generators/templates.js';
-import { checkJobFile } from '../../generators/validate/job-file.js';
 import type { JobspecSchema } from '../../generators/validate/jobspec.js';
 import type { CaddyAdminClient } from '../adapters/caddy/admin-client.js';
 import type { ConsulServices } from '../adapters/consul/client.js';
-import { listOwnedJobs, submitJob, waitForNode, type NomadApi } from '../adapters/nomad/index.js';
-import { waitForAnswer, waitForJobDeployment } from './waits.js';
-import type { TerraformRunner, TfTarget, TfVars } from '../adapters/terraform/index.js';
+import type { NomadApi } from '../adapters/nomad/index.js';
+import type { TerraformRunner, TfVars } from '../adapters/terraform/index.js';
+import type { MetricsRecorder } from '../core/metrics.js';
+import { executePlan, type ExecutorDeps, type StepRun } from './deploy-executor.js';
 import type { EnvironmentOps, RunContext } from './environment-ops.js';
-import { noMetrics, type MetricsRecorder } from '../core/metrics.js';
-import { stepTimer } from './step-timer.js';
 
 export interface PreviewOpsDeps {
   config: Config;
@@ -41,146 +36,70 @@ export interface PreviewOpsDeps {
 
 const DEFAULT_TIMEOUTS = { terraformMs: 20 * 60_000, nodeMs: 10 * 60_000, healthMs: 5 * 60_000 };
 
-/** The real pipelines of a PR environment: Terraform → Nomad → Caddy → Consul health. */
+/**
+ * The bot's PR pipelines: the deploy plan (generators/deploy-plan.ts) of `pr-N`, run by the
+ * one executor. Provision runs its Terraform step, deploy the release steps; the planner
+ * decides which the environment needs.
+ */
 export function previewOps(deps: PreviewOpsDeps): EnvironmentOps {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
-  const timed = stepTimer(deps.metrics ?? noMetrics);
-  const target = (pr: number): TfTarget => ({ environment: 'pr', pr, dir: deps.terraformDir });
-
-  const render = async (
-    pr: number,
-    sha: string,
-  ): Promise<{ ctx: EnvContext; files: RenderedFile[] }> => {
-    const about = await deps.describePull(pr);
-    const ctx: EnvContext = { kind: 'pr', number: pr, sha, ...about };
-    return { ctx, files: renderEnvironment(deps.config, ctx, deps.templates) };
-  };
-
-  const terraformVars = async (pr: number): Promise<TfVars> => ({
-    ...(terraformVariables(deps.config, { kind: 'pr', number: pr }) as TfVars),
-    ...(await deps.productionFacts()),
-  });
-
-  const tfOptions = (run: RunContext) => ({
-    signal: run.signal,
-    timeoutMs: timeouts.terraformMs,
-    onProgress: (e: { type: string; message: string }) => {
-      if (e.type === 'apply_complete' || e.type === 'change_summary' || e.type === 'diagnostic')
-        run.step(e.message);
+  const executor = (pr: number, sha?: string): ExecutorDeps => ({
+    config: deps.config,
+    schema: deps.schema,
+    terraform: deps.terraform,
+    terraformDir: deps.terraformDir,
+    productionFacts: deps.productionFacts,
+    nomad: deps.nomad,
+    caddy: deps.caddy,
+    consul: deps.consul,
+    ...(deps.probe ? { probe: deps.probe } : {}),
+    owner: { pr, ...(sha ? { sha } : {}) },
+    timeouts: {
+      terraformMs: timeouts.terraformMs,
+      nodesMs: timeouts.nodeMs,
+      deploymentMs: timeouts.healthMs,
+      healthMs: timeouts.healthMs,
+      answerMs: timeouts.healthMs,
     },
+    poll: { nodeMs: 2_000, deploymentMs: 500, answerMs: 250 },
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
 
   return {
     async provision(pr, run) {
-      run.step(`terraform apply pr-${pr}`);
-      await timed('terraform', 'init', () => deps.terraform.init(target(pr), tfOptions(run)));
-      const vars = await terraformVars(pr);
-      await timed('terraform', 'apply', () =>
-        deps.terraform.apply(target(pr), vars, tfOptions(run)),
-      );
+      const plan = provisionPlan(deps.config, { kind: 'pr', number: pr });
+      await executePlan(plan, executor(pr), stepRun(run));
     },
 
     async deploy(pr, sha, run) {
-      const { ctx, files } = await render(pr, sha);
-      run.step(`waiting for the preview node of pr-${pr} in Nomad`);
-      const node = await timed(
-        'nomad',
-        'wait_node',
-        () =>
-          waitForNode(deps.nomad, pr, {
-            timeoutMs: timeouts.nodeMs,
-            intervalMs: 2_000,
-            signal: run.signal,
-          }),
-        (n) => n.ready,
-      );
-      if (!node.ready)
-        throw new Error(
-          `the preview node of pr-${pr} did not become ready in Nomad (${node.reason})`,
-        );
-      const owner = { project: deps.config.project, env: envName(ctx), pr, sha };
-      for (const file of files.filter((f) => f.kind === 'nomad-job')) {
-        const check = await checkJobFile(file.path, file.content, deps.schema);
-        if (!check.ok) throw new Error(check.message);
-        run.step(`submitting ${file.path}`);
-        const job = await timed('nomad', 'submit', async () => {
-          const parsed = await deps.nomad.parseJob(file.content);
-          await submitJob(deps.nomad, parsed, owner);
-          return parsed;
-        });
-        if (job.Type === undefined || job.Type === 'service') {
-          run.step(`waiting for the Nomad deployment of ${job.ID ?? file.path}`);
-          const deployment = await timed(
-            'nomad',
-            'wait_deployment',
-            () =>
-              waitForJobDeployment(deps.nomad, job.ID ?? '', {
-                timeoutMs: timeouts.healthMs,
-                pollMs: 500,
-                signal: run.signal,
-              }),
-            (d) => d.status !== 'failed',
-          );
-          if (deployment.status === 'failed') {
-            throw new Error(
-              `the Nomad deployment of ${job.ID ?? file.path} failed: ${deployment.description}`,
-            );
-          }
-        }
-      }
-      const route = files.find((f) => f.kind === 'caddy-route');
-      if (route) {
-        run.step('adding the Caddy route');
-        await timed('caddy', 'add_route', () =>
-          deps.caddy.addRoute(envName(ctx), JSON.parse(route.content) as Record<string, unknown>),
-        );
-      }
-      for (const [name, svc] of Object.entries(deps.config.services)) {
-        if (svc.port === undefined || svc.count.pr === 0) continue;
-        const service = consulServiceName(deps.config, ctx, name);
-        run.step(`waiting for ${service} to pass its health check`);
-        const health = await timed(
-          'consul',
-          'wait_healthy',
-          () => deps.consul.waitHealthy(service, { timeoutMs: timeouts.healthMs }),
-          (h) => h.healthy,
-        );
-        if (!health.healthy)
-          throw new Error(
-            `${service} did not pass its Consul health check within ${timeouts.healthMs / 1000}s`,
-          );
-      }
-      if (deps.probe) {
-        const host = envHost(deps.config, ctx);
-        run.step(`requesting http://${host}/ through Caddy`);
-        await timed('probe', 'answer', () =>
-          waitForAnswer(() => deps.probe!(host), host, {
-            timeoutMs: timeouts.healthMs,
-            pollMs: 250,
-            signal: run.signal,
-          }),
-        );
-      }
+      const about = await deps.describePull(pr);
+      const plan = deployPlan({
+        config: deps.config,
+        templates: deps.templates,
+        env: { kind: 'pr', number: pr, sha, ...about },
+        exists: true,
+        checks: { health: true, probe: deps.probe !== undefined },
+      });
+      await executePlan(plan, executor(pr, sha), stepRun(run));
     },
 
     async destroy(pr, run) {
-      const ctx: EnvContext = { kind: 'pr', number: pr };
-      run.step('removing the Caddy route');
-      await timed('caddy', 'remove_route', () => deps.caddy.removeRoute(envName(ctx)));
-      const jobs = await listOwnedJobs(deps.nomad, {
-        project: deps.config.project,
-        env: envName(ctx),
-      });
-      for (const job of jobs) {
-        run.step(`stopping ${job.ID}`);
-        await timed('nomad', 'stop', () => deps.nomad.stopJob(job.ID, { purge: true }));
-      }
-      run.step(`terraform destroy pr-${pr}`);
-      await timed('terraform', 'init', () => deps.terraform.init(target(pr), tfOptions(run)));
-      const vars = await terraformVars(pr);
-      await timed('terraform', 'destroy', () =>
-        deps.terraform.destroy(target(pr), vars, tfOptions(run)),
+      await executePlan(
+        destroyPlan(deps.config, { kind: 'pr', number: pr }),
+        executor(pr),
+        stepRun(run),
       );
+    },
+  };
+}
+
+/** A PR run shows Terraform's own lines as steps of its log; the rest of the detail is not shown. */
+function stepRun(run: RunContext): StepRun {
+  return {
+    signal: run.signal,
+    step: run.step,
+    note: (text, kind) => {
+      if (kind !== 'detail') run.step(text);
     },
   };
 }

@@ -1,32 +1,21 @@
-import type { Config } from '../config/config.js';
 import type { Logger } from '../core/logger.js';
-import type { HetznerApi } from '../adapters/hetzner/index.js';
-import { durationMs } from '../config/duration.js';
-import type { RuntimeSettings } from '../server/serve-settings.js';
-import type { Ports } from '../server/wiring.js';
-import type { Engine } from './engine.js';
-import { createReconciler } from './reconcile-wiring.js';
-import type { ReconcileOutcome } from './reconciler.js';
+import type { ReconcileOutcome, Reconciler } from './reconciler.js';
 
 export interface ReconcileLoop {
   stop(): Promise<void>;
 }
 
 /**
- * The bot's reconciler: one pass at start, then one every `reconcile.every`. A pass still
- * running when the next is due is not doubled: that turn is skipped.
+ * The bot's reconciler: one pass at start, then one every `everyMs` (prenv.yml's
+ * `reconcile.every`). A pass still running when the next is due is not doubled: that turn is
+ * skipped. `logger` is the reconciler's own (component `reconciler`).
  */
 export function startReconcileLoop(input: {
-  config: Config;
-  settings: RuntimeSettings;
-  ports: Ports;
-  engine: Engine;
+  reconciler: Reconciler;
+  everyMs: number;
   logger: Logger;
-  cwd: string;
-  hetzner?: HetznerApi | null;
 }): ReconcileLoop {
-  const logger = input.logger.child({ component: 'reconciler' });
-  const reconciler = createReconciler({ ...input, logger });
+  const { reconciler, logger } = input;
   let current: Promise<unknown> | null = null;
   const turn = () => {
     if (reconciler.busy) {
@@ -39,7 +28,7 @@ export function startReconcileLoop(input: {
       .catch((err: unknown) => logger.error('reconcile pass failed', { error: String(err) }));
   };
   turn();
-  const timer = setInterval(turn, durationMs(input.config.reconcile.every));
+  const timer = setInterval(turn, input.everyMs);
   return {
     stop: async () => {
       clearInterval(timer);

@@ -7,13 +7,15 @@ import type { HetznerApi } from '../adapters/hetzner/index.js';
 import { removeStaleRunDirs } from '../adapters/terraform/index.js';
 import { startReconcileLoop } from '../runtime/reconcile-loop.js';
 import { clusterDeployer, deployOnPushContext } from './cluster-deployer.js';
+import { durationMs } from '../config/duration.js';
+import { createReconciler } from '../wiring/reconciler.js';
 import { checkHealth } from './health.js';
 import { allowCertificateFor } from './live-hosts.js';
 import { close, createBotHttpServer, listen } from './http-server.js';
-import type { ServeSettings } from './serve-settings.js';
+import type { ServeSettings } from '../wiring/settings.js';
 import { serveMetrics } from './serve-metrics.js';
 import { countedScreen, createWebhookHandler } from './webhook-handler.js';
-import { wirePorts, type PortOverrides, type Ports } from './wiring.js';
+import { wirePorts, type PortOverrides, type Ports } from '../wiring/ports.js';
 
 export interface BotApp {
   port: number;
@@ -100,15 +102,20 @@ export async function startBotApp(input: {
   const port = await listen(server, input.port, input.host);
   logger.info('listening', { port, host: input.host, webhook: '/webhooks/github' });
   await engine.start();
+  const reconcileLogger = logger.child({ component: 'reconciler' });
   const reconcileLoop = settings.reconcile
     ? startReconcileLoop({
-        config,
-        settings,
-        ports,
-        engine,
-        logger,
-        cwd: input.cwd,
-        ...(input.hetzner !== undefined ? { hetzner: input.hetzner } : {}),
+        reconciler: createReconciler({
+          config,
+          settings,
+          ports,
+          engine,
+          logger: reconcileLogger,
+          cwd: input.cwd,
+          ...(input.hetzner !== undefined ? { hetzner: input.hetzner } : {}),
+        }),
+        everyMs: durationMs(config.reconcile.every),
+        logger: reconcileLogger,
       })
     : null;
   const ticker = setInterval(() => {

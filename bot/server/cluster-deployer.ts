@@ -12,8 +12,12 @@ import { loadTemplates } from '../adapters/templates/load-templates.js';
 import { CADDY_SERVER_NAME } from '../../generators/caddy/route-json.js';
 import type { ClusterDeployer } from '../runtime/cluster-deploy-executor.js';
 import { clusterOps } from '../runtime/cluster-ops.js';
-import { clusterModuleDir, type ClusterEndpoints, type RuntimeSettings } from './serve-settings.js';
-import type { Ports } from './wiring.js';
+import {
+  clusterModuleDir,
+  type ClusterEndpoints,
+  type RuntimeSettings,
+} from '../wiring/settings.js';
+import type { Ports } from '../wiring/ports.js';
 
 /** How often a commit whose checks are pending is read again on ticks, at most (ms). */
 const CHECK_EVERY_MS = 30_000;

@@ -1,7 +1,7 @@
 import { environmentEntries } from './compose-env.js';
 import type { ComposeService } from './compose-service.js';
 import { REASONS, type DroppedKey } from './dropped-keys.js';
-import type { ComposeInput } from './from-compose.js';
+import type { ComposeInput } from './compose-input.js';
 import { isSecretVariable, type SecretRef } from './interpolate-compose.js';
 
 /**

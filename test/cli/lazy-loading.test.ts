@@ -60,7 +60,7 @@ describe('the compiled CLI loads modules on demand', () => {
     expect(own.filter((f) => f.startsWith('bot/cli/actions/'))).toEqual([
       'bot/cli/actions/list.js',
     ]);
-    expect(own).not.toContain('bot/server/wiring.js');
+    expect(own).not.toContain('bot/wiring/ports.js');
     expect(own).not.toContain('bot/runtime/engine.js');
     for (const heavy of [
       '@octokit/rest',

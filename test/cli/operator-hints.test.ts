@@ -58,7 +58,7 @@ const files = [
   ...sources(path.join(repoRoot, 'generators')),
 ].filter((f) => !TASK_SCRIPTS.includes(f));
 const { read, named } = scan(files);
-/** Variables prenv passes to Terraform by name (serve-settings PASS_TO_TERRAFORM). */
+/** Variables prenv passes to Terraform by name (bot/wiring/settings.ts PASS_TO_TERRAFORM). */
 const PASSED_THROUGH = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
 /** PRENV_<TOOL>_BIN, read by a computed name in tool-probe.ts. */
 const TOOL_BINS = ['PRENV_TERRAFORM_BIN', 'PRENV_NOMAD_BIN', 'PRENV_CONSUL_BIN', 'PRENV_CADDY_BIN'];

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +69,33 @@ describe('prenv plan', () => {
       (f) => f.name.endsWith('.tfstate'),
     );
     expect(states).toEqual([]);
+  });
+
+  it('prints the steps a deploy would run with --steps, and runs none of them', async () => {
+    const text = await cli(['plan', 'production', '--steps', '--sha', 'abc1234def']);
+    expect(text.code).toBe(0);
+    expect(text.stdout.split('\n').slice(0, 6)).toEqual([
+      'Steps to deploy production at abc1234def (https://aipacto.com); nothing was run.',
+      '',
+      '  1. check aipacto-production.nomad.hcl',
+      '  2. terraform apply production (saved plan, server changes refused)',
+      '  3. wait for the production nodes in Nomad',
+      '  4. submit aipacto-production.nomad.hcl',
+    ]);
+    expect(text.stderr).not.toContain('terraform');
+    // No state record: a PR's plan starts with its preview node.
+    const json = await cli(['plan', 'pr', '9', '--steps', '--sha', 'abc1234def', '--json']);
+    expect(json.code).toBe(0);
+    const plan = JSON.parse(json.stdout) as { env: string; steps: { kind: string }[] };
+    expect(plan.env).toBe('pr-9');
+    expect(plan.steps.slice(0, 3).map((s) => s.kind)).toEqual([
+      'terraform-apply',
+      'check-jobs',
+      'wait-preview-node',
+    ]);
+    expect([...nomad.cluster.jobs.keys()]).toEqual([]);
+    const files = existsSync(stateDir) ? readdirSync(stateDir, { recursive: true }) : [];
+    expect(files.filter((f) => String(f).includes('/9.'))).toEqual([]);
   });
 
   it('plans production from its own Terraform folder next to the PR one', async () => {

@@ -13,7 +13,7 @@ import {
 } from '../../generators/nomad/bot-job.js';
 import { parseHcl } from '../../generators/validate/hcl.js';
 import { checkJobFile } from '../../generators/validate/job-file.js';
-import { readServeSettings } from '../../bot/server/serve-settings.js';
+import { readServeSettings } from '../../bot/wiring/settings.js';
 import { exampleConfig, repoTemplates } from './render-support.js';
 import { runCli } from '../cli/run-cli.js';
 

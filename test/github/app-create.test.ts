@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startManifestFlow } from '../../bot/adapters/github/app-manifest-flow.js';
 import { APP_EVENTS, APP_PERMISSIONS, appManifest } from '../../bot/core/app-manifest.js';
-import { readServeSettings } from '../../bot/server/serve-settings.js';
+import { readServeSettings } from '../../bot/wiring/settings.js';
 import { runCli } from '../cli/run-cli.js';
 import { startPrism, type PrismServer } from '../support/prism.js';
 import { repoRoot } from '../support/tools.js';

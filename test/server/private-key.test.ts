@@ -3,7 +3,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { githubAuthFromEnv } from '../../bot/adapters/github/github-auth.js';
-import { readRuntimeSettings, readServeSettings } from '../../bot/server/serve-settings.js';
+import { readRuntimeSettings, readServeSettings } from '../../bot/wiring/settings.js';
 import { repoRoot } from '../support/tools.js';
 import { runCli } from '../cli/run-cli.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readRuntimeSettings } from '../../bot/server/serve-settings.js';
+import { readRuntimeSettings } from '../../bot/wiring/settings.js';
 
 describe('PRENV_* settings', () => {
   it.each([

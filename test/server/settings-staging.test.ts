@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readRuntimeSettings } from '../../bot/server/serve-settings.js';
+import { readRuntimeSettings } from '../../bot/wiring/settings.js';
 
 /** The bot's deploys of staging on push reach staging's own cluster through PRENV_STAGING_*. */
 describe('PRENV_STAGING_* settings of the bot', () => {

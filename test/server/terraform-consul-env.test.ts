@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readRuntimeSettings } from '../../bot/server/serve-settings.js';
+import { readRuntimeSettings } from '../../bot/wiring/settings.js';
 
 // environments/pr creates the preview node's Consul ACL token with the consul provider, which
 // reads CONSUL_HTTP_ADDR and CONSUL_HTTP_TOKEN: they must be the bot's own Consul settings.

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTerraformRunner } from '../../bot/adapters/terraform/index.js';
 import { VariableOverrideError } from '../../bot/adapters/terraform/operator-vars.js';
-import { readRuntimeSettings } from '../../bot/server/serve-settings.js';
+import { readRuntimeSettings } from '../../bot/wiring/settings.js';
 import { serverChangeRefusal } from '../../bot/runtime/server-changes.js';
 import {
   previewFactsFromOutputs,

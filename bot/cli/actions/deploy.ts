@@ -6,21 +6,12 @@ import {
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { ActionInput } from '../command-spec.js';
-import { runClusterCommand } from '../deploy/cluster-run.js';
 import { confirmChange } from '../deploy/confirm.js';
 import { refuseDirtyTree } from '../deploy/dirty-tree.js';
-import { Progress } from '../deploy/progress.js';
-import { runPrCommand } from '../deploy/pr-run.js';
-import { needsSha, resolvePrTarget } from '../deploy/pr-target.js';
-import { printReport } from '../deploy/report.js';
-import { loadConfigFile, openRuntime } from '../deploy/runtime.js';
-import {
-  checkShaOption,
-  cliActor,
-  parseTarget,
-  usesSha,
-  type CliTarget,
-} from '../deploy/target-args.js';
+import { needsSha } from '../deploy/pr-target.js';
+import { runTargetCommand } from '../deploy/run-target.js';
+import { loadConfigFile } from '../deploy/runtime.js';
+import { checkShaOption, parseTarget, usesSha, type CliTarget } from '../deploy/target-args.js';
 
 interface DeployOptions {
   sha?: string;
@@ -73,45 +64,13 @@ async function deploy(
       });
     }
   }
-  const progress = new Progress({
-    write: ctx.stderr,
-    tty: ctx.isTTY,
-    now: () => ctx.now().getTime(),
+  return runTargetCommand({
+    ctx,
+    loaded,
+    target,
+    command: 'deploy',
+    sha: opts.sha,
+    json: !!opts.json,
+    allowServerChanges: !!opts.allowServerChanges,
   });
-  const runtime = await openRuntime(ctx, loaded, target.kind);
-  try {
-    if (target.kind === 'pr') {
-      const prTarget = await resolvePrTarget({
-        config: runtime.config,
-        pr: target.pr,
-        command: 'deploy',
-        sha: opts.sha,
-        github: runtime.settings.github ? runtime.ports.github : null,
-        known: (await runtime.ports.store.loadWorld()).world.envs[target.pr]?.pull,
-      });
-      const result = await runPrCommand({
-        runtime,
-        target: prTarget,
-        command: 'deploy',
-        actor: cliActor(ctx.env),
-        progress,
-      });
-      progress.endAll(result.outcome === 'failed' ? 'failed' : 'ok');
-      const report = { env: `pr-${target.pr}`, command: 'deploy' as const, sha: prTarget.sha };
-      return printReport(ctx, { ...report, result, steps: progress.steps }, !!opts.json);
-    }
-    const result = await runClusterCommand({
-      ctx,
-      runtime,
-      env: target.kind,
-      command: 'deploy',
-      sha: opts.sha,
-      progress,
-      allowServerChanges: !!opts.allowServerChanges,
-    });
-    const report = { env: target.kind, command: 'deploy' as const, sha: opts.sha ?? null };
-    return printReport(ctx, { ...report, result, steps: progress.steps }, !!opts.json);
-  } finally {
-    await runtime.close();
-  }
 }

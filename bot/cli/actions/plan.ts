@@ -2,15 +2,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { EnvContext } from '../../../generators/env-context.js';
 import { RenderError } from '../../../generators/errors.js';
-import { terraformVariables } from '../../../generators/terraform/tfvars.js';
+import { deployPlan, describeStep, type DeployPlan } from '../../../generators/deploy-plan.js';
+import type { EnvRecord, Phase } from '../../core/model.js';
 import { createNomadClient } from '../../adapters/nomad/index.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
 import type { TfVars } from '../../adapters/terraform/index.js';
-import {
-  productionFactsReader,
-  terraformFromSettings,
-} from '../../server/terraform-from-settings.js';
+import { productionFactsReader, terraformFromSettings } from '../../wiring/terraform.js';
 import { ProductionOutputsError } from '../../../generators/terraform/production-outputs.js';
 import { loadTemplates } from '../../adapters/templates/load-templates.js';
 import { redactDeep } from '../../core/redact.js';
@@ -23,11 +21,12 @@ import { readFixedDeployments } from '../fixed-deployments.js';
 import { planEnvironment, renderPlan } from '../plan-run.js';
 import type { ActionInput } from '../command-spec.js';
 import { createProgress, progressLogger } from '../progress.js';
-import type { RuntimeSettings } from '../../server/serve-settings.js';
+import type { RuntimeSettings } from '../../wiring/settings.js';
 
 interface PlanOptions {
   sha?: string;
   json?: boolean;
+  steps?: boolean;
 }
 
 export async function action({
@@ -48,21 +47,41 @@ export async function action({
     logger,
     ...(settings.nomad.token ? { token: settings.nomad.token } : {}),
   });
-  const sha = opts.sha ?? (await defaultSha(target, settings, ctx, nomad, config.project));
+  const prEnv = typeof target === 'number' ? await readPrEnv(settings, ctx, target) : undefined;
+  const sha = opts.sha ?? (await defaultSha(target, prEnv, nomad, config.project));
   const envCtx: EnvContext & { sha: string } =
     typeof target === 'number' ? { kind: 'pr', number: target, sha } : { kind: target, sha };
+  const templates = await loadTemplates();
+  const planFor = (exists: boolean, checks: { health: boolean; probe: boolean }) => {
+    try {
+      return deployPlan({ config, templates, env: envCtx, exists, checks });
+    } catch (err) {
+      if (!(err instanceof RenderError)) throw err;
+      throw new CliError(`cannot render ${envCtx.kind}: ${err.message}`, ExitCode.config);
+    }
+  };
+  if (opts.steps) {
+    // The steps `prenv deploy` (or the bot) would run now; nothing is asked of Terraform.
+    const exists = prEnv ? PROVISIONED.has(prEnv.phase) : typeof target !== 'number';
+    const plan = planFor(exists, { health: true, probe: settings.caddyHttpUrl !== undefined });
+    ctx.stdout(
+      opts.json ? `${JSON.stringify(stepsJson(plan, sha), null, 2)}\n` : stepsText(plan, sha),
+    );
+    return ExitCode.ok;
+  }
   const prDir = path.resolve(ctx.cwd, settings.terraform.dir);
   const dir = typeof target === 'number' ? prDir : path.join(path.dirname(prDir), target);
   const terraform = terraformFromSettings(settings, ctx.cwd, logger);
-  const vars: TfVars = {
-    ...(terraformVariables(config, envCtx) as TfVars),
-    ...(typeof target === 'number'
+  // A PR's facts from production's outputs; the plan holds the variables prenv owns.
+  const facts: TfVars =
+    typeof target === 'number'
       ? await productionFactsReader(settings, ctx.cwd, terraform)().catch((err: unknown) => {
           if (err instanceof ProductionOutputsError) throw new CliError(err.message);
           throw err;
         })
-      : {}),
-  };
+      : {};
+  // Everything a deploy would do; Terraform's plan says which servers exist already.
+  const plan = planFor(false, { health: false, probe: false });
   let report;
   try {
     report = await planEnvironment(
@@ -70,17 +89,16 @@ export async function action({
         config,
         terraform,
         nomad,
-        templates: await loadTemplates(),
         schema: loadJobspecSchema(),
         step: (name) => progress.start(name),
       },
-      envCtx,
-      { dir, vars, display: path.relative(ctx.cwd, dir) || '.' },
+      plan,
+      sha,
+      { dir, vars: facts, display: path.relative(ctx.cwd, dir) || '.' },
     );
   } catch (err) {
     progress.endAll('failed');
-    if (!(err instanceof RenderError)) throw err;
-    throw new CliError(`cannot render ${envCtx.kind}: ${err.message}`, ExitCode.config);
+    throw err;
   }
   progress.endAll(report.terraform.ok && report.nomad.ok ? 'ok' : 'failed');
   const safe = redactDeep(report, settings.secrets);
@@ -88,25 +106,52 @@ export async function action({
   return safe.terraform.ok && safe.nomad.ok ? ExitCode.ok : ExitCode.failure;
 }
 
-async function defaultSha(
-  target: number | 'production' | 'staging',
+/** Phases of a PR env whose preview node exists: a deploy only releases on it. */
+const PROVISIONED = new Set<Phase>(['deploying', 'live', 'redeploying']);
+
+/** `prenv plan --steps`: the deploy plan, one line a step. */
+function stepsText(plan: DeployPlan, sha: string): string {
+  const lines = [
+    `Steps to deploy ${plan.env} at ${sha.slice(0, 12)} (${plan.url}); nothing was run.`,
+    '',
+  ];
+  plan.steps.forEach((step, i) =>
+    lines.push(`${String(i + 1).padStart(3)}. ${describeStep(step)}`),
+  );
+  return lines.join('\n') + '\n';
+}
+
+/** `prenv plan --steps --json`: `env`, `sha`, `url`, `steps` [{kind, description}]. */
+function stepsJson(plan: DeployPlan, sha: string) {
+  const steps = plan.steps.map((step) => ({ kind: step.kind, description: describeStep(step) }));
+  return { env: plan.env, sha, url: plan.url, steps };
+}
+
+/** The PR's record in the state file, when there is one. */
+async function readPrEnv(
   settings: RuntimeSettings,
   ctx: CliContext,
+  pr: number,
+): Promise<EnvRecord | undefined> {
+  const file = path.resolve(ctx.cwd, settings.statePath);
+  if (!existsSync(file)) return undefined;
+  const store = openSqliteStore(file);
+  try {
+    return (await store.loadWorld()).world.envs[pr];
+  } finally {
+    await store.close();
+  }
+}
+
+async function defaultSha(
+  target: number | 'production' | 'staging',
+  prEnv: EnvRecord | undefined,
   nomad: ReturnType<typeof createNomadClient>,
   project: string,
 ): Promise<string> {
   if (typeof target === 'number') {
-    const file = path.resolve(ctx.cwd, settings.statePath);
-    if (existsSync(file)) {
-      const store = openSqliteStore(file);
-      try {
-        const env = (await store.loadWorld()).world.envs[target];
-        const sha = env?.desiredSha ?? env?.deployedSha ?? null;
-        if (sha) return sha;
-      } finally {
-        await store.close();
-      }
-    }
+    const sha = prEnv?.desiredSha ?? prEnv?.deployedSha ?? null;
+    if (sha) return sha;
     throw new CliError(
       `pr-${target} has no commit to plan in the state: pass --sha <commit>`,
       ExitCode.usage,

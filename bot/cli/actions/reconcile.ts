@@ -1,5 +1,5 @@
 import { Engine } from '../../runtime/engine.js';
-import { createReconciler } from '../../runtime/reconcile-wiring.js';
+import { createReconciler } from '../../wiring/reconciler.js';
 import { redact } from '../../core/redact.js';
 import { openCliPorts } from '../cli-ports.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';

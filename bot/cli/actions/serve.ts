@@ -1,7 +1,7 @@
 import { pinoLogger } from '../../adapters/log/pino-logger.js';
 import { StateStoreError } from '../../adapters/store/store-error.js';
 import { startBotApp } from '../../server/bot-app.js';
-import { readServeSettings } from '../../server/serve-settings.js';
+import { readServeSettings } from '../../wiring/settings.js';
 import { checkSettingFiles } from '../cli-ports.js';
 import { requireConfig } from '../config-file.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';

@@ -13,6 +13,10 @@ export const planCommand: CommandSpec = {
       flags: '--sha <sha>',
       description: 'commit to plan (default: the one deployed, or the PR env’s desired one)',
     },
+    {
+      flags: '--steps',
+      description: 'print the steps a deploy would run, without a Terraform or Nomad plan',
+    },
     { flags: '--json', description: 'print the plan as JSON' },
   ],
   load: () => import('../actions/plan.js'),

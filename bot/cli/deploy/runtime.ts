@@ -6,9 +6,9 @@ import {
   clusterModuleDir,
   readRuntimeSettings,
   type RuntimeSettings,
-} from '../../server/serve-settings.js';
+} from '../../wiring/settings.js';
 import { checkSettingFiles } from '../cli-ports.js';
-import { wirePorts, type Ports } from '../../server/wiring.js';
+import { wirePorts, type Ports } from '../../wiring/ports.js';
 import { requireConfig } from '../config-file.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';

@@ -3,10 +3,10 @@ import type { Config } from '../config/config.js';
 import type { Logger } from '../core/logger.js';
 import type { PlanContext } from '../core/plan-context.js';
 import { createHetznerClient, type HetznerApi } from '../adapters/hetzner/index.js';
-import type { Ports } from '../server/wiring.js';
-import type { RuntimeSettings } from '../server/serve-settings.js';
-import { terraformStateProbe } from './reconcile-cleanup.js';
-import { Reconciler, type ReconcilerDeps } from './reconciler.js';
+import type { Ports } from './ports.js';
+import type { RuntimeSettings } from './settings.js';
+import { terraformStateProbe } from '../runtime/reconcile-cleanup.js';
+import { Reconciler, type ReconcilerDeps } from '../runtime/reconciler.js';
 
 /** The Hetzner client from the settings; null without a token. */
 export function hetznerFromSettings(settings: RuntimeSettings, logger: Logger): HetznerApi | null {

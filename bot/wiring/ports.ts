@@ -22,8 +22,8 @@ import { CADDY_SERVER_NAME } from '../../generators/caddy/route-json.js';
 import type { EnvironmentOps } from '../runtime/environment-ops.js';
 import { previewOps } from '../runtime/preview-ops.js';
 import { durationMs } from '../config/duration.js';
-import { productionFactsReader, terraformFromSettings } from './terraform-from-settings.js';
-import type { RuntimeSettings } from './serve-settings.js';
+import { productionFactsReader, terraformFromSettings } from './terraform.js';
+import type { RuntimeSettings } from './settings.js';
 
 /** Every adapter prenv talks to the world through, built once from config and settings. */
 export interface Ports {

@@ -8,7 +8,7 @@ import {
   type TfVars,
 } from '../adapters/terraform/index.js';
 import { previewFactsFromOutputs } from '../../generators/terraform/production-outputs.js';
-import type { RuntimeSettings } from './serve-settings.js';
+import type { RuntimeSettings } from './settings.js';
 
 /** The Terraform runner the settings describe (binary, environment, secrets, backend file). */
 export function terraformFromSettings(
