@@ -20,7 +20,8 @@ import type {
 } from '../adapters/terraform/index.js';
 import { loadEnvRoute } from './caddy-entry.js';
 import { serverChangeRefusal, serverChanges, ServerChangeRefused } from './server-changes.js';
-import { waitForAnswer, waitForJobDeployment, waitForNamedNodes } from './waits.js';
+import { waitForJobDeployment, waitForNamedNodes, waitForRoute } from './waits.js';
+import type { RouteProbe } from './route-probe.js';
 
 export type ClusterEnv = 'production' | 'staging';
 
@@ -42,8 +43,8 @@ export interface ClusterOpsDeps {
   caddy: CaddyAdminClient;
   /** When set, a deploy also waits until each service passes its Consul health check. */
   consul?: ConsulServices;
-  /** GET through Caddy with a Host header, returning the status; when set, a deploy waits for it. */
-  probe?: (host: string) => Promise<number>;
+  /** Requests the env's route through Caddy (route-probe.ts); when set, a deploy waits for it. */
+  probe?: RouteProbe;
   timeouts?: Partial<typeof DEFAULT_TIMEOUTS>;
   pollMs?: number;
 }
@@ -182,10 +183,10 @@ export function clusterOps(deps: ClusterOpsDeps) {
       }
       const host = envHost(deps.config, ctx);
       if (deps.probe) {
-        run.step(`requesting http://${host}/ through Caddy`);
+        run.step(`requesting ${host} through Caddy`);
         const probe = deps.probe;
-        const status = await waitForAnswer(() => probe(host), host, wait(timeouts.answerMs, run));
-        run.note(`answered ${status}`);
+        const verdict = await waitForRoute(() => probe(ctx), wait(timeouts.answerMs, run));
+        run.note(verdict.text);
       }
       return { url: `https://${host}`, jobs, route: routeOutcome } satisfies ClusterDeployResult;
     },

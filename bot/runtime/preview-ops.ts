@@ -9,7 +9,8 @@ import type { JobspecSchema } from '../../generators/validate/jobspec.js';
 import type { CaddyAdminClient } from '../adapters/caddy/admin-client.js';
 import type { ConsulServices } from '../adapters/consul/client.js';
 import { listOwnedJobs, submitJob, waitForNode, type NomadApi } from '../adapters/nomad/index.js';
-import { waitForAnswer, waitForJobDeployment } from './waits.js';
+import { waitForJobDeployment, waitForRoute } from './waits.js';
+import type { RouteProbe } from './route-probe.js';
 import type { TerraformRunner, TfTarget, TfVars } from '../adapters/terraform/index.js';
 import type { EnvironmentOps, RunContext } from './environment-ops.js';
 import { noMetrics, type MetricsRecorder } from '../core/metrics.js';
@@ -30,8 +31,8 @@ export interface PreviewOpsDeps {
   nomad: NomadApi;
   caddy: CaddyAdminClient;
   consul: ConsulServices;
-  /** GET through Caddy with a Host header, returning the status; when set, a deploy ends only once it answers. */
-  probe?: (host: string) => Promise<number>;
+  /** Requests the env's route through Caddy (route-probe.ts); when set, a deploy ends only once it answers as it must. */
+  probe?: RouteProbe;
   /** Branch and title of the PR, for job meta; undefined when unknown. */
   describePull: (pr: number) => Promise<{ branch?: string; title?: string }>;
   timeouts?: { terraformMs?: number; nodeMs?: number; healthMs?: number };
@@ -151,10 +152,10 @@ export function previewOps(deps: PreviewOpsDeps): EnvironmentOps {
           );
       }
       if (deps.probe) {
-        const host = envHost(deps.config, ctx);
-        run.step(`requesting http://${host}/ through Caddy`);
+        const probe = deps.probe;
+        run.step(`requesting ${envHost(deps.config, ctx)} through Caddy`);
         await timed('probe', 'answer', () =>
-          waitForAnswer(() => deps.probe!(host), host, {
+          waitForRoute(() => probe(ctx), {
             timeoutMs: timeouts.healthMs,
             pollMs: 250,
             signal: run.signal,

@@ -58,7 +58,7 @@ describe('prenv deploy production against the local stack', () => {
       'step loading the Caddy route',
       'step waiting for aipacto-production-server to pass its health check',
       'step waiting for aipacto-production-web to pass its health check',
-      'step requesting http://aipacto.com/ through Caddy',
+      'step requesting aipacto.com through Caddy',
     ]);
 
     const servers = ['1', '2', '3'].map((n) => `aipacto-production-server-${n}`);

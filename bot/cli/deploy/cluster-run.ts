@@ -1,6 +1,6 @@
 import { RenderError } from '../../../generators/errors.js';
 import { redact } from '../../core/redact.js';
-import { probeThroughCaddy } from '../../adapters/caddy/probe.js';
+import { routeProbe } from '../../runtime/route-probe.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import { loadCliTemplates } from '../cli-templates.js';
 import { clusterOps, DeploymentFailedError, type ClusterEnv } from '../../runtime/cluster-ops.js';
@@ -33,7 +33,7 @@ export async function runClusterCommand(input: {
     nomad: ports.nomad,
     caddy: ports.caddy,
     consul: ports.consul.services,
-    ...(caddyHttp ? { probe: (host: string) => probeThroughCaddy(caddyHttp, host) } : {}),
+    ...(caddyHttp ? { probe: routeProbe({ config, entry: caddyHttp }) } : {}),
     pollMs: 500,
   });
   const run = {
