@@ -18,6 +18,11 @@ export interface RuntimeSettings {
   nomad: { url: string; token?: string };
   consul: { url: string; token?: string };
   caddyAdminUrl: string;
+  /**
+   * `PRENV_CADDY_SERVICE`: the Consul service under which every entry node registers its Caddy's
+   * admin API; set, route changes go to every passing instance instead of `caddyAdminUrl`.
+   */
+  caddyService?: string;
   /** Hetzner Cloud API, for the reconciler's server listing; no token: servers are not checked. */
   hcloud: { apiUrl: string; token?: string };
   /** Caddy's HTTP listener, for the final request of a deploy; none skips it. */
@@ -170,6 +175,13 @@ export function readRuntimeSettings(
     if (raw !== undefined && !isHttpUrl(raw))
       errors.push(`${name} must be an http(s) URL such as http://127.0.0.1:4646, got "${raw}"`);
   }
+  if (
+    env.PRENV_CADDY_SERVICE !== undefined &&
+    !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(env.PRENV_CADDY_SERVICE)
+  )
+    errors.push(
+      `PRENV_CADDY_SERVICE must be a Consul service name such as caddy-admin, got "${env.PRENV_CADDY_SERVICE}"`,
+    );
   if (errors.length > 0) return { ok: false, errors };
   const secrets = [
     hcloudToken,
@@ -195,6 +207,7 @@ export function readRuntimeSettings(
         ...(env.PRENV_CONSUL_TOKEN ? { token: env.PRENV_CONSUL_TOKEN } : {}),
       },
       caddyAdminUrl: env.PRENV_CADDY_ADMIN ?? 'http://127.0.0.1:2019',
+      ...(env.PRENV_CADDY_SERVICE ? { caddyService: env.PRENV_CADDY_SERVICE } : {}),
       hcloud: {
         apiUrl: env.PRENV_HCLOUD_API_URL ?? 'https://api.hetzner.cloud/v1',
         ...(hcloudToken ? { token: hcloudToken } : {}),

@@ -20,6 +20,7 @@ import { loadTemplates } from '../adapters/templates/load-templates.js';
 import { CADDY_SERVER_NAME } from '../../generators/caddy/route-json.js';
 import type { EnvironmentOps } from '../runtime/environment-ops.js';
 import { previewOps } from '../runtime/preview-ops.js';
+import { consulCaddies, createCaddyFleet } from '../runtime/caddy-fleet.js';
 import { routeProbe } from '../runtime/route-probe.js';
 import { durationMs } from '../config/duration.js';
 import { productionFactsReader, terraformFromSettings } from './terraform-from-settings.js';
@@ -90,10 +91,19 @@ export async function wirePorts(input: {
     logger,
     ...tokenOf(settings.nomad),
   });
-  const caddy = createCaddyAdminClient({
-    baseUrl: settings.caddyAdminUrl,
-    fetch,
-    server: CADDY_SERVER_NAME,
+  const caddyService = settings.caddyService;
+  const caddy = createCaddyFleet({
+    config,
+    members: caddyService
+      ? consulCaddies(consul.services, caddyService)
+      : async () => [{ adminUrl: settings.caddyAdminUrl }],
+    client: (member) =>
+      createCaddyAdminClient({
+        baseUrl: member.adminUrl,
+        fetch,
+        server: CADDY_SERVER_NAME,
+        logger,
+      }),
     logger,
   });
   const terraform = terraformFromSettings(settings, cwd, logger, input.leftRuns);
