@@ -208,7 +208,7 @@ export const configSchema = z.strictObject({
     .default({}),
   tls: z
     .strictObject({
-      mode: z.enum(['auto', 'on_demand', 'internal', 'off']).default('on_demand'),
+      mode: z.enum(['auto', 'on_demand', 'internal', 'off', 'load_balancer']).default('on_demand'),
       ask: z
         .string()
         .refine(

@@ -8,6 +8,7 @@ import { removeStaleRunDirs } from '../adapters/terraform/index.js';
 import { startReconcileLoop } from '../runtime/reconcile-loop.js';
 import { checkHealth } from './health.js';
 import { allowCertificateFor } from './live-hosts.js';
+import { defaultWebhookHost } from '../../generators/nomad/bot-job.js';
 import { close, createBotHttpServer, listen } from './http-server.js';
 import type { ServeSettings } from './serve-settings.js';
 import { serveMetrics } from './serve-metrics.js';
@@ -84,7 +85,9 @@ export async function startBotApp(input: {
     }),
     screenWebhook: countedScreen(metrics.recorder),
     metrics: metrics.scrape,
-    allowCertificate: allowCertificateFor(config, async () => (await store.loadWorld()).world),
+    allowCertificate: allowCertificateFor(config, async () => (await store.loadWorld()).world, [
+      settings.webhookHost ?? defaultWebhookHost(config),
+    ]),
     health: () =>
       checkHealth({
         store,

@@ -53,6 +53,8 @@ export interface RuntimeSettings {
 
 export interface ServeSettings extends RuntimeSettings {
   webhookSecret: string;
+  /** `PRENV_WEBHOOK_HOST`: the bot's own public host, approved for a certificate by `/tls/ask`. */
+  webhookHost?: string;
   github: GitHubAuth;
 }
 
@@ -131,6 +133,7 @@ export function readServeSettings(given: Record<string, string | undefined>): Se
     settings: {
       ...runtime.settings,
       webhookSecret,
+      ...(env.PRENV_WEBHOOK_HOST ? { webhookHost: env.PRENV_WEBHOOK_HOST } : {}),
       github,
       secrets: [webhookSecret, ...runtime.settings.secrets],
     },

@@ -63,11 +63,13 @@ export function caddyRoute(env: EnvRoutes): CaddyJson {
  */
 export function caddyBaseConfig(config: Config, routes: CaddyJson[], listen?: string[]): CaddyJson {
   const mode = config.tls.mode;
+  // Behind the load balancer TLS ends there: Caddy serves plain HTTP and requests no certificate.
+  const plain = mode === 'off' || mode === 'load_balancer';
   const server: CaddyJson = {
-    listen: listen ?? (mode === 'off' ? [':80'] : [':443']),
+    listen: listen ?? (plain ? [':80'] : [':443']),
     routes: [...routes, notFound()],
   };
-  if (mode === 'off') server.automatic_https = { disable: true };
+  if (plain) server.automatic_https = { disable: true };
   const apps: CaddyJson = { http: { servers: { [CADDY_SERVER_NAME]: server } } };
   if (mode === 'on_demand') {
     apps.tls = {
