@@ -84,3 +84,29 @@ export async function terraformTemplatefile(
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Evaluates `expressions` with Terraform's own `terraform console` in a configuration holding
+ * only `source` (variables with defaults, locals): returns their values, JSON-decoded.
+ */
+export async function terraformEvaluate(source: string, expressions: string[]): Promise<unknown[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'prenv-tfeval-'));
+  try {
+    writeFileSync(path.join(dir, 'main.tf'), source);
+    const expr = `base64encode(jsonencode([${expressions.join(', ')}]))`;
+    const r = await execa(requireTerraform(), ['console'], {
+      cwd: dir,
+      input: `${expr}\n`,
+      reject: false,
+      env: tfEnv(),
+    });
+    // eslint-disable-next-line no-control-regex -- Terraform's colour codes
+    const plain = (r.stderr || r.stdout).replace(/\u001b\[[0-9;]*m/g, '');
+    if (r.exitCode !== 0) throw new Error(`terraform console failed: ${plain}`);
+    const encoded = /"([A-Za-z0-9+/=]*)"/.exec(r.stdout)?.[1];
+    if (encoded === undefined) throw new Error(`unexpected terraform console output: ${r.stdout}`);
+    return JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as unknown[];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { CADDY_ADMIN_SERVICE } from '../../generators/nomad/bot-job.js';
+import { CADDY_VERSION_META } from '../../bot/runtime/caddy-fleet.js';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -38,6 +41,7 @@ const values = {
   nomad_version: '1.9.2',
   consul_version: '1.20.1',
   consul_encrypt_key: '',
+  caddy_version: '2.10.2',
 };
 
 /** Rendered by Terraform's own templatefile(), with exactly the variables the resource passes. */
@@ -94,8 +98,38 @@ describe('cloud-init template', () => {
 
     const bootstrap = file('/usr/local/sbin/prenv-bootstrap');
     expect(bootstrap).toContain('nomad=1.9.2-1 consul=1.20.1-1');
-    expect(bootstrap).toContain('packages="$packages caddy"');
+    expect(bootstrap).toContain('packages="$packages caddy=2.10.2"');
     expect(bootstrap).toContain('systemctl enable --now caddy-api');
+    expect(bootstrap.indexOf('/usr/local/sbin/prenv-caddy-admin')).toBeLessThan(
+      bootstrap.indexOf('systemctl enable --now caddy-api'),
+    );
+  });
+
+  it("opens each entry node's Caddy admin API to the servers only and registers it in Consul", async () => {
+    const { file } = await render('server', productionServer);
+    const script = file('/usr/local/sbin/prenv-caddy-admin');
+    expect(execFileSync('sh', ['-n'], { input: script }).toString()).toBe('');
+    expect(script).toContain('{"admin":{"listen":"%s:2019"}}');
+    expect(script).toContain(
+      'tcp dport 2019 ip saddr != { 127.0.0.1, 10.0.1.10, 10.0.1.11, 10.0.1.12 } drop',
+    );
+    const service = /cat > \/etc\/consul\.d\/caddy-admin\.hcl <<EOF\n([^]*?)\nEOF/.exec(
+      script,
+    )?.[1];
+    const parsed = await parseHcl(
+      'caddy-admin.hcl',
+      (service ?? '').replaceAll('$version', '2.10.2').replaceAll('$ip', '10.0.1.10'),
+    );
+    expect(at(parsed, 'service', 0)).toMatchObject({
+      name: CADDY_ADMIN_SERVICE,
+      port: 2019,
+      meta: { [CADDY_VERSION_META]: '2.10.2' },
+      check: [{ http: 'http://10.0.1.10:2019/config/' }],
+    });
+    const preview = await render('client', previewClient);
+    expect(preview.doc.write_files.map((f) => f.path)).not.toContain(
+      '/usr/local/sbin/prenv-caddy-admin',
+    );
   });
 
   it('renders a preview client in node pool previews with meta pr and host volumes', async () => {

@@ -17,6 +17,7 @@ locals {
     nomad_version      = var.nomad_version
     consul_version     = var.consul_version
     consul_encrypt_key = var.consul_encrypt_key
+    caddy_version      = var.caddy_version
   }
 }
 
