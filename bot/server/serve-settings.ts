@@ -23,6 +23,13 @@ export interface RuntimeSettings {
    * admin API; set, route changes go to every passing instance instead of `caddyAdminUrl`.
    */
   caddyService?: string;
+  /**
+   * `PRENV_WEBHOOK_HOST`: the bot's own public host (default `prenv.<domain>`), approved for a
+   * certificate by `/tls/ask` and routed by `prenv deploy production`.
+   */
+  webhookHost?: string;
+  /** `PRENV_BOT_IMAGE`: set, `prenv deploy production` also deploys the bot's job with it. */
+  botImage?: string;
   /** Hetzner Cloud API, for the reconciler's server listing; no token: servers are not checked. */
   hcloud: { apiUrl: string; token?: string };
   /** Caddy's HTTP listener, for the final request of a deploy; none skips it. */
@@ -53,8 +60,6 @@ export interface RuntimeSettings {
 
 export interface ServeSettings extends RuntimeSettings {
   webhookSecret: string;
-  /** `PRENV_WEBHOOK_HOST`: the bot's own public host, approved for a certificate by `/tls/ask`. */
-  webhookHost?: string;
   github: GitHubAuth;
 }
 
@@ -133,7 +138,6 @@ export function readServeSettings(given: Record<string, string | undefined>): Se
     settings: {
       ...runtime.settings,
       webhookSecret,
-      ...(env.PRENV_WEBHOOK_HOST ? { webhookHost: env.PRENV_WEBHOOK_HOST } : {}),
       github,
       secrets: [webhookSecret, ...runtime.settings.secrets],
     },
@@ -211,6 +215,8 @@ export function readRuntimeSettings(
       },
       caddyAdminUrl: env.PRENV_CADDY_ADMIN ?? 'http://127.0.0.1:2019',
       ...(env.PRENV_CADDY_SERVICE ? { caddyService: env.PRENV_CADDY_SERVICE } : {}),
+      ...(env.PRENV_WEBHOOK_HOST ? { webhookHost: env.PRENV_WEBHOOK_HOST } : {}),
+      ...(env.PRENV_BOT_IMAGE ? { botImage: env.PRENV_BOT_IMAGE } : {}),
       hcloud: {
         apiUrl: env.PRENV_HCLOUD_API_URL ?? 'https://api.hetzner.cloud/v1',
         ...(hcloudToken ? { token: hcloudToken } : {}),
