@@ -63,6 +63,8 @@ async function onEach<T>(
   );
   if (failed.length > 0) {
     const first = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    // One Caddy: its own error says everything.
+    if (members.length === 1) throw first.reason;
     throw new CaddyError({
       kind: isCaddyError(first.reason) ? first.reason.kind : 'rejected',
       message: `Could not ${what} on ${failed.length} of ${members.length} Caddies: ${failed.join('; ')}`,
