@@ -49,12 +49,12 @@ export function terraformVariables(config: Config, ctx: EnvContext): TerraformVa
   }
   const common = {
     project: config.project,
-    tls_domains: certificateDomains(config, ctx.kind),
     // production wants the apex domain, staging its own host name (see their variables.tf).
     domain: ctx.kind === 'production' ? config.domain : envHost(config, ctx),
     server_type: serverType,
     location,
     network_zone: NETWORK_ZONES[location],
+    tls_domains: certificateDomains(config, ctx.kind),
   };
   return ctx.kind === 'production'
     ? {
