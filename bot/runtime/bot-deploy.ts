@@ -7,6 +7,7 @@ import type { AddRouteOutcome, CaddyAdminClient } from '../adapters/caddy/admin-
 import { requestThroughEntry, type EntryAnswer } from '../adapters/caddy/probe.js';
 import { submitJob, type NomadApi } from '../adapters/nomad/index.js';
 import type { ClusterRun } from './cluster-ops.js';
+import { entryFor } from './route-probe.js';
 import { waitForJobDeployment, waitForRoute, type WaitOptions } from './waits.js';
 
 export interface BotDeployDeps {
@@ -64,7 +65,7 @@ export async function deployBot(
   run.note(`route prenv-bot: ${route}`);
 
   if (deps.entry) {
-    const entry = deps.entry;
+    const entry = entryFor(deps.entry, input.host);
     const send = deps.request ?? requestThroughEntry;
     run.step(`requesting ${input.host}/healthz through Caddy`);
     const verdict = await waitForRoute(

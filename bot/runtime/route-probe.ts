@@ -11,13 +11,17 @@ import {
   type EntryRequest,
 } from '../adapters/caddy/probe.js';
 import type { ProbeVerdict } from './waits.js';
+import { PROBE_BY_DNS } from '../../generators/nomad/bot-job.js';
 
 /** The last check of a deploy: requests the env's route and says whether it answers as it must. */
 export type RouteProbe = (ctx: EnvContext) => Promise<ProbeVerdict>;
 
 export interface RouteProbeOptions {
   config: Config;
-  /** `PRENV_CADDY_HTTP`: Caddy's HTTPS listener, or a plain-HTTP one without automatic HTTPS. */
+  /**
+   * `PRENV_CADDY_HTTP`: Caddy's HTTPS listener, a plain-HTTP one without automatic HTTPS, or
+   * `dns` for the environment's own `https://<host>` (through the load balancer).
+   */
   entry: string;
   ca?: string;
   timeoutMs?: number;
@@ -76,19 +80,25 @@ export function routeProbe(options: RouteProbeOptions): RouteProbe {
   const send = options.request ?? requestThroughEntry;
   return async (ctx) => {
     const host = envHost(options.config, ctx);
+    const entry = entryFor(options.entry, host);
     const texts: string[] = [];
     for (const target of probeTargets(options.config, ctx)) {
       const answer = await send({
-        entry: options.entry,
+        entry,
         host,
         path: target.path,
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
         ...(options.ca ? { ca: options.ca } : {}),
       });
-      const verdict = judge(options.entry, host, target, answer);
+      const verdict = judge(entry, host, target, answer);
       if (!verdict.ok) return verdict;
       texts.push(verdict.text);
     }
     return { ok: true, text: texts.join('; ') || `${host}: nothing routed` };
   };
+}
+
+/** The entry to request `host` through: `dns` is where a browser goes, the host's own address. */
+export function entryFor(entry: string, host: string): string {
+  return entry === PROBE_BY_DNS ? `https://${host}` : entry;
 }

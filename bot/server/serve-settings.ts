@@ -179,6 +179,7 @@ export function readRuntimeSettings(
     );
   for (const name of URL_SETTINGS) {
     const raw = env[name];
+    if (raw === 'dns' && name.endsWith('CADDY_HTTP')) continue;
     if (raw !== undefined && !isHttpUrl(raw))
       errors.push(`${name} must be an http(s) URL such as http://127.0.0.1:4646, got "${raw}"`);
   }

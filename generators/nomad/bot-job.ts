@@ -52,6 +52,21 @@ export const BOT_PUBLIC_PATHS = ['/webhooks/github', '/healthz'] as const;
 /** The Consul service every entry node registers its Caddy admin API under (cloud-init). */
 export const CADDY_ADMIN_SERVICE = 'caddy-admin';
 
+/**
+ * Where the bot's last check of a deploy reaches Caddy (PRENV_CADDY_HTTP, route-probe.ts).
+ * Behind a TLS-terminating load balancer every Caddy serves plain HTTP and holds every route:
+ * the node's own. When Caddy holds the certificates only the load balancer's target may be
+ * asked for one (a handshake with another Caddy would make it request its own): `dns`, the
+ * environment's public URL. With Caddy's internal CA no client trusts the certificate: none.
+ */
+export function probeEntry(mode: Config['tls']['mode']): string {
+  if (mode === 'off' || mode === 'load_balancer') return 'http://127.0.0.1:80';
+  return mode === 'internal' ? '' : PROBE_BY_DNS;
+}
+
+/** PRENV_CADDY_HTTP value that sends the last check to the environment's own URL. */
+export const PROBE_BY_DNS = 'dns';
+
 /** The webhook host when none is given: `prenv.<domain>`. */
 export function defaultWebhookHost(config: Config): string {
   return `prenv.${config.domain}`;
@@ -96,13 +111,12 @@ export function renderBotJob(
   const port = options.port ?? 8080;
   if (!Number.isInteger(port) || port < 1 || port > 65_535)
     throw new Error(`the bot's port must be 1-65535, got ${port}`);
-  const plainHttp = config.tls.mode === 'off' || config.tls.mode === 'load_balancer';
+  const mode = config.tls.mode;
   const view: BotJobView = {
     name,
     webhookHost: options.host,
     caddyService: CADDY_ADMIN_SERVICE,
-    // Caddy's plain listener redirects to HTTPS when Caddy holds the certificates.
-    caddyEntry: plainHttp ? 'http://127.0.0.1:80' : 'https://127.0.0.1:443',
+    caddyEntry: probeEntry(mode),
     meta: aligned([
       { name: 'prenv_project', value: config.project },
       { name: 'prenv_role', value: 'bot' },

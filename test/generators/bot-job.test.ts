@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WEBHOOK_PATH } from '../../bot/server/http-server.js';
+import { readRuntimeSettings } from '../../bot/server/serve-settings.js';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from './support/consul-template-mini.js';
 import { envparse } from './support/envparse.js';
@@ -117,8 +118,8 @@ describe("the bot's Nomad job", () => {
 
 describe("the bot's settings in its job", () => {
   it.each([
-    ['on_demand', 'https://127.0.0.1:443'],
-    ['auto', 'https://127.0.0.1:443'],
+    ['on_demand', 'dns'],
+    ['auto', 'dns'],
     ['load_balancer', 'http://127.0.0.1:80'],
     ['off', 'http://127.0.0.1:80'],
   ] as const)(
@@ -138,8 +139,18 @@ describe("the bot's settings in its job", () => {
         PRENV_CADDY_HTTP: entry,
         PRENV_WEBHOOK_HOST: 'prenv.aipacto.com',
       });
+      expect(readRuntimeSettings(env as Record<string, string>).ok).toBe(true);
     },
   );
+
+  it("sets no probe with Caddy's internal CA, which no client trusts", async () => {
+    const text = renderBotJob(
+      { ...config, tls: { ...config.tls, mode: 'internal' } },
+      options,
+      await repoTemplates(),
+    );
+    expect(text).not.toContain('PRENV_CADDY_HTTP');
+  });
 });
 
 describe("the bot's Caddy route", () => {
