@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import { envHost, type EnvContext } from '../../generators/env-context.js';
 import {
+  PROBE_BY_DNS,
   probeAccepts,
   probeTargets,
   type ProbeTarget,
@@ -11,7 +12,6 @@ import {
   type EntryRequest,
 } from '../adapters/caddy/probe.js';
 import type { ProbeVerdict } from './waits.js';
-import { PROBE_BY_DNS } from '../../generators/nomad/bot-job.js';
 
 /** The last check of a deploy: requests the env's route and says whether it answers as it must. */
 export type RouteProbe = (ctx: EnvContext) => Promise<ProbeVerdict>;

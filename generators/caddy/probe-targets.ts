@@ -15,6 +15,9 @@ export interface ProbeTarget {
   expect: 'health' | 'answer';
 }
 
+/** PRENV_CADDY_HTTP value that sends the last check to the environment's own `https://<host>`. */
+export const PROBE_BY_DNS = 'dns';
+
 /** Caddy's `path` matcher: a pattern ending in `*` is a prefix, anything else exact. */
 function pathMatches(pattern: string, path: string): boolean {
   return pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : pattern === path;

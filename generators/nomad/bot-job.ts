@@ -4,6 +4,7 @@
  */
 import type { Config } from '../../bot/config/config.js';
 import { caddyRoute, type CaddyJson } from '../caddy/route-json.js';
+import { PROBE_BY_DNS } from '../caddy/probe-targets.js';
 import { rendererFor, type TemplateSources } from '../templates.js';
 import { envLine } from './runtime-env.js';
 import { aligned, type MetaEntry } from './views.js';
@@ -63,9 +64,6 @@ export function probeEntry(mode: Config['tls']['mode']): string {
   if (mode === 'off' || mode === 'load_balancer') return 'http://127.0.0.1:80';
   return mode === 'internal' ? '' : PROBE_BY_DNS;
 }
-
-/** PRENV_CADDY_HTTP value that sends the last check to the environment's own URL. */
-export const PROBE_BY_DNS = 'dns';
 
 /** The webhook host when none is given: `prenv.<domain>`. */
 export function defaultWebhookHost(config: Config): string {
