@@ -118,6 +118,21 @@ describe('every entry Caddy serves every route', () => {
     expect(await fleet.removeRoute('pr-7')).toBe('absent');
   });
 
+  it('sends each Caddy only what its version accepts: 2.6.2 refuses stream_close_delay', async () => {
+    const claiming = (version: string) =>
+      createCaddyFleet({
+        config,
+        members: async () => [{ adminUrl: caddies[1]!().adminUrl, node: 'entry-2', version }],
+        client: (m) => createCaddyAdminClient({ baseUrl: m.adminUrl, fetch, server: 'prenv' }),
+      });
+    // The Caddy here is 2.6.2: told it is 2.7, prenv adds a field this Caddy does not know.
+    await expect(claiming('2.7.0').addRoute('pr-10', route(10))).rejects.toThrow(
+      /stream_close_delay/,
+    );
+    expect(await claiming('2.6.2').addRoute('pr-10', route(10))).toBe('added');
+    expect(await claiming('2.6.2').removeRoute('pr-10')).toBe('removed');
+  });
+
   it('names the Caddy it could not reach, after changing the others', async () => {
     const broken = createCaddyFleet({
       config,
