@@ -155,6 +155,10 @@ export function readRuntimeSettings(
     PASS_TO_TERRAFORM.map((k) => [k, env[k]]),
   );
   if (hcloudToken) terraformEnv.HCLOUD_TOKEN = hcloudToken;
+  // environments/pr's consul provider creates each preview node's ACL policy and token
+  // (terraform/environments/pr/acl.tf); it reads the address and token from these.
+  terraformEnv.CONSUL_HTTP_ADDR = env.PRENV_CONSUL_ADDR ?? 'http://127.0.0.1:8500';
+  if (env.PRENV_CONSUL_TOKEN) terraformEnv.CONSUL_HTTP_TOKEN = env.PRENV_CONSUL_TOKEN;
   for (const [key, value] of Object.entries(env)) {
     if (key.startsWith('PRENV_FAKE_TF_')) terraformEnv[key] = value;
   }

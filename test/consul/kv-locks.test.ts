@@ -44,6 +44,7 @@ describe('Consul ACL token', () => {
     expect(err).toBeInstanceOf(ConsulError);
     expect(err).toMatchObject({ kind: 'forbidden', status: 403 });
     expect(err.message).toContain('PRENV_CONSUL_TOKEN');
+    expect(err.message).toContain('terraform/acl/consul/bot.hcl');
   });
 
   it('is sent with every request and never reaches the logs', async () => {

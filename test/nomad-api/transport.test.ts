@@ -125,6 +125,7 @@ describe('transport', () => {
     const api = createNomadClient({ baseUrl: nomad.url, fetch, token: TOKEN, retry: noRetry });
     const denied = await failure(api.readJob('pr-7-web'));
     expect(denied.kind).toBe('forbidden');
+    expect(denied.message).toContain('terraform/acl/nomad/deployer.hcl');
     expect(nomad.requests[0]?.headers['x-nomad-token']).toBe(TOKEN);
 
     const echoing = createNomadClient({

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -86,26 +86,36 @@ export async function terraformTemplatefile(
 }
 
 /**
- * Evaluates `expressions` with Terraform's own `terraform console` in a configuration holding
- * only `source` (variables with defaults, locals): returns their values, JSON-decoded.
+ * Evaluates `expression` with `terraform console` over copies of `tfFiles` (files of locals
+ * only: nothing that needs a provider), declaring each of `vars` as a string variable set
+ * with `-var`. Returns the value decoded from `jsonencode(expression)`.
  */
-export async function terraformEvaluate(source: string, expressions: string[]): Promise<unknown[]> {
+export async function terraformEvaluate(
+  tfFiles: string[],
+  vars: Record<string, string>,
+  expression: string,
+): Promise<unknown> {
   const dir = mkdtempSync(path.join(tmpdir(), 'prenv-tfeval-'));
   try {
-    writeFileSync(path.join(dir, 'main.tf'), source);
-    const expr = `base64encode(jsonencode([${expressions.join(', ')}]))`;
-    const r = await execa(requireTerraform(), ['console'], {
-      cwd: dir,
-      input: `${expr}\n`,
-      reject: false,
-      env: tfEnv(),
-    });
-    // eslint-disable-next-line no-control-regex -- Terraform's colour codes
-    const plain = (r.stderr || r.stdout).replace(/\u001b\[[0-9;]*m/g, '');
-    if (r.exitCode !== 0) throw new Error(`terraform console failed: ${plain}`);
+    for (const file of tfFiles) copyFileSync(file, path.join(dir, path.basename(file)));
+    const declarations = Object.keys(vars)
+      .map((name) => `variable ${JSON.stringify(name)} {\n  type = string\n}\n`)
+      .join('');
+    writeFileSync(path.join(dir, 'prenv-test-variables.tf'), declarations);
+    const r = await execa(
+      requireTerraform(),
+      ['console', ...Object.entries(vars).map(([k, v]) => `-var=${k}=${v}`)],
+      {
+        cwd: dir,
+        input: `base64encode(jsonencode(${expression}))\n`,
+        reject: false,
+        env: tfEnv(),
+      },
+    );
     const encoded = /"([A-Za-z0-9+/=]*)"/.exec(r.stdout)?.[1];
-    if (encoded === undefined) throw new Error(`unexpected terraform console output: ${r.stdout}`);
-    return JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as unknown[];
+    if (r.exitCode !== 0 || encoded === undefined)
+      throw new Error(`terraform console failed: ${r.stderr || r.stdout}`);
+    return JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as unknown;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

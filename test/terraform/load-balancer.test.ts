@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { terraformEvaluate } from '../support/terraform-cli.js';
@@ -29,17 +30,32 @@ async function counts(inputs: {
   const vars = Object.entries(inputs)
     .map(([k, v]) => `variable "${k}" {\n  default = ${JSON.stringify(v)}\n}`)
     .join('\n');
-  const [lb, network, cert, targets, https, tcp] = (await terraformEvaluate(
-    `${vars}\n${locals}\n`,
-    [
-      expr(resource('hcloud_load_balancer', 'entry').count),
-      expr(resource('hcloud_load_balancer_network', 'entry').count),
-      expr(resource('hcloud_managed_certificate', 'entry').count),
-      expr(resource('hcloud_load_balancer_target', 'entry').count),
-      expr(resource('hcloud_load_balancer_service', 'https').count),
-      expr(resource('hcloud_load_balancer_service', 'tcp').for_each),
-    ],
-  )) as [number, number, number, number, number, string[]];
+  // The variables with these values and the file's locals: nothing that needs a provider.
+  const dir = mkdtempSync(path.join(tmpdir(), 'prenv-lb-'));
+  const file = path.join(dir, 'entry.tf');
+  writeFileSync(file, `${vars}\n${locals}\n`);
+  const expressions = [
+    expr(resource('hcloud_load_balancer', 'entry').count),
+    expr(resource('hcloud_load_balancer_network', 'entry').count),
+    expr(resource('hcloud_managed_certificate', 'entry').count),
+    expr(resource('hcloud_load_balancer_target', 'entry').count),
+    expr(resource('hcloud_load_balancer_service', 'https').count),
+    expr(resource('hcloud_load_balancer_service', 'tcp').for_each),
+  ];
+  let values: unknown;
+  try {
+    values = await terraformEvaluate([file], {}, `[${expressions.join(', ')}]`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const [lb, network, cert, targets, https, tcp] = values as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    string[],
+  ];
   return { lb, network, cert, targets, https, tcp };
 }
 

@@ -45,7 +45,8 @@ export function errorFromResponse(status: number, body: string, request: string)
       message:
         `Consul refused ${request} (${status} ${consulText}). Check that the Consul ACL token ` +
         '(PRENV_CONSUL_TOKEN; PRENV_STAGING_CONSUL_TOKEN for staging) is set and that its ' +
-        'policy allows this key, session or service.',
+        'policy allows this key, session or service (the bot and CI: terraform/acl/consul/bot.hcl; ' +
+        'README, "Deploying for real", step 2).',
     });
   }
   if (status === 404) {

@@ -72,7 +72,7 @@ export function errorFromResponse(status: number, body: string, request: string)
     return new NomadError({
       ...base,
       kind: 'forbidden',
-      message: `Nomad refused ${request} (${status} ${text}). Check that the Nomad ACL token (PRENV_NOMAD_TOKEN; PRENV_STAGING_NOMAD_TOKEN for staging) is set and has the needed policy (submit-job, read-job, node:read).`,
+      message: `Nomad refused ${request} (${status} ${text}). Check that the Nomad ACL token (PRENV_NOMAD_TOKEN; PRENV_STAGING_NOMAD_TOKEN for staging) is set and has the policy terraform/acl/nomad/deployer.hcl (README, "Deploying for real", step 2).`,
     });
   }
   if (status >= 400 && status < 500) {

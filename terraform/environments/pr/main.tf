@@ -6,6 +6,10 @@ terraform {
       source  = "hetznercloud/hcloud"
       version = "~> 1.49.0"
     }
+    consul = {
+      source  = "hashicorp/consul"
+      version = "~> 2.21.0"
+    }
   }
 }
 
@@ -13,6 +17,9 @@ terraform {
 provider "hcloud" {
   token = var.hcloud_token
 }
+
+# Address and token from CONSUL_HTTP_ADDR and CONSUL_HTTP_TOKEN (see acl.tf).
+provider "consul" {}
 
 # One preview node for one pull request: a Nomad client in node pool
 # "previews" with node meta pr = "<pr_number>" and a Consul client agent,
@@ -39,4 +46,5 @@ module "preview" {
   ssh_allowed_cidrs  = var.ssh_allowed_cidrs
   ssh_key_names      = var.ssh_key_names
   consul_encrypt_key = var.consul_encrypt_key
+  consul_agent_token = data.consul_acl_token_secret_id.preview.secret_id
 }

@@ -1,23 +1,9 @@
-# Hetzner Cloud firewalls filter the public interfaces only; traffic inside the
-# private network is not filtered by them. Nomad and Consul are kept private by
-# binding them to the private address (see cloud-init/) and by opening nothing
-# but SSH (and 80/443 on entry nodes) on the public side. The cluster rules
-# below state the intended reach and take effect should Hetzner extend
-# firewalls to private networks.
-locals {
-  cluster_tcp_ports = {
-    "4646-4648" = "Nomad HTTP, RPC, Serf"
-    "8300-8302" = "Consul RPC, Serf LAN, Serf WAN"
-    "8500"      = "Consul HTTP"
-    "8600"      = "Consul DNS"
-  }
-  cluster_udp_ports = {
-    "4648"      = "Nomad Serf"
-    "8301-8302" = "Consul Serf LAN, Serf WAN"
-    "8600"      = "Consul DNS"
-  }
-}
-
+# What crosses the public interfaces, and nothing else: SSH from
+# ssh_allowed_cidrs (closed when empty), ICMP (ping and path MTU discovery),
+# and 80/443 on entry nodes. Hetzner Cloud firewalls filter the public
+# interfaces only; the private network (Nomad 4646-4648, Consul 8300-8302,
+# 8500, 8600, and every task port) is not filtered by them, which is why
+# cloud-init pins Consul, Nomad and task ports to the private address.
 resource "hcloud_firewall" "nodes" {
   name   = "${local.name_prefix}-nodes"
   labels = local.labels
@@ -39,30 +25,6 @@ resource "hcloud_firewall" "nodes" {
     direction   = "in"
     protocol    = "icmp"
     source_ips  = ["0.0.0.0/0", "::/0"]
-  }
-
-  dynamic "rule" {
-    for_each = local.cluster_tcp_ports
-
-    content {
-      description = "${rule.value} (TCP) from the private network only"
-      direction   = "in"
-      protocol    = "tcp"
-      port        = rule.key
-      source_ips  = [var.network_ip_range]
-    }
-  }
-
-  dynamic "rule" {
-    for_each = local.cluster_udp_ports
-
-    content {
-      description = "${rule.value} (UDP) from the private network only"
-      direction   = "in"
-      protocol    = "udp"
-      port        = rule.key
-      source_ips  = [var.network_ip_range]
-    }
   }
 }
 

@@ -9,6 +9,8 @@ resource "hcloud_placement_group" "servers" {
 locals {
   cloud_init_common = {
     network_ip_range   = var.network_ip_range
+    private_address    = local.private_address
+    private_interface  = local.private_interface
     datacenter         = var.datacenter
     join_ips           = local.join_ips
     environment        = var.environment
@@ -18,6 +20,8 @@ locals {
     consul_version     = var.consul_version
     consul_encrypt_key = var.consul_encrypt_key
     caddy_version      = var.caddy_version
+    consul_agent_token = var.consul_agent_token
+    preview            = local.is_preview
   }
 }
 

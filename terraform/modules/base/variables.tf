@@ -269,3 +269,10 @@ variable "caddy_version" {
     error_message = "The caddy_version must look like 2.10.2."
   }
 }
+
+variable "consul_agent_token" {
+  type        = string
+  description = "Consul ACL token of the nodes' Consul agent and Nomad client (preview nodes: their own, from environments/pr/acl.tf); empty: set on the node after the ACL bootstrap (README, \"Deploying for real\")."
+  default     = ""
+  sensitive   = true
+}
