@@ -36,8 +36,8 @@ export type DeployStep =
   | { kind: 'caddy-route'; name: string; route: Record<string, unknown>; mode: 'add' | 'load' }
   /** A Consul service passing its health check. */
   | { kind: 'wait-healthy'; service: string }
-  /** `GET http://<host>/` through Caddy answering. */
-  | { kind: 'probe'; host: string }
+  /** The env's route requested through Caddy, answering as its health path must (route-probe.ts). */
+  | { kind: 'probe'; host: string; env: EnvContext }
   | { kind: 'remove-route'; name: string }
   /** Stop and purge every Nomad job prenv owns for the env (job meta `prenv_env`). */
   | { kind: 'stop-jobs'; env: string }
@@ -138,7 +138,7 @@ export function releaseSteps(input: Omit<DeployPlanInput, 'exists'>): DeployStep
       steps.push({ kind: 'wait-healthy', service: consulServiceName(config, env, name) });
     }
   }
-  if (input.checks.probe) steps.push({ kind: 'probe', host: envHost(config, env) });
+  if (input.checks.probe) steps.push({ kind: 'probe', host: envHost(config, env), env });
   return steps;
 }
 
@@ -174,7 +174,7 @@ export function describeStep(step: DeployStep): string {
     case 'wait-healthy':
       return `wait for ${step.service} to pass its health check`;
     case 'probe':
-      return `request http://${step.host}/ through Caddy`;
+      return `request ${step.host} through Caddy`;
     case 'remove-route':
       return `remove the Caddy route prenv-${step.name}`;
     case 'stop-jobs':

@@ -133,6 +133,18 @@ export function crossFieldProblems(config: ParsedConfig): CrossFieldProblem[] {
       message: `must be a host under the domain "${config.domain}"`,
     });
   }
+  // The load balancer's certificate covers the pull requests' hosts with one wildcard, which
+  // stands for exactly one label.
+  if (
+    config.tls.mode === 'load_balancer' &&
+    config.previews.host?.split('.')[0]?.includes('{{number}}') === false
+  ) {
+    problems.push({
+      path: ['previews', 'host'],
+      message:
+        'with tls.mode load_balancer, {{number}} must be in the first label (pr-{{number}}.pr.example.com), so one wildcard certificate covers every pull request',
+    });
+  }
   return problems;
 }
 

@@ -235,7 +235,7 @@ export const configSchema = z.strictObject({
   deploy_on_push: deployOnPush.default({ staging: 'staging', checks_timeout: '30m' }),
   tls: z
     .strictObject({
-      mode: z.enum(['auto', 'on_demand', 'internal', 'off']).default('on_demand'),
+      mode: z.enum(['auto', 'on_demand', 'internal', 'off', 'load_balancer']).default('on_demand'),
       ask: z
         .string()
         .refine(

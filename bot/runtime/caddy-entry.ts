@@ -5,6 +5,7 @@ import {
   caddyBaseConfig,
   type CaddyJson,
 } from '../../generators/caddy/route-json.js';
+import { forCaddyVersion } from '../../generators/caddy/caddy-version.js';
 
 type Servers = Record<string, unknown>;
 
@@ -15,17 +16,24 @@ function serversOf(config: unknown): Servers | undefined {
 
 /**
  * Puts the env's route into Caddy. A Caddy without prenv's server (a fresh node) first gets
- * prenv's base config merged into what it runs, so its admin settings and other apps stay.
+ * prenv's base config, for a Caddy of `target.version` (caddy-version.ts) and listening where
+ * `target.listen` says (default :443, or :80 without TLS), merged into what it runs,
+ * so its admin settings and other apps stay. The Caddy fleet (caddy-fleet.ts) does this on each
+ * of its Caddies.
  */
 export async function loadEnvRoute(
   caddy: CaddyAdminClient,
   config: Config,
   env: string,
   route: CaddyJson,
+  target: { version?: string; listen?: string[] } = {},
 ): Promise<AddRouteOutcome | 'loaded'> {
+  if ('members' in caddy) return caddy.addRoute(env, route);
   const current = (await caddy.getConfig()) as CaddyJson | null;
   if (serversOf(current)?.[CADDY_SERVER_NAME] !== undefined) return caddy.addRoute(env, route);
-  const base = caddyBaseConfig(config, [route]) as { apps: CaddyJson };
+  const base = forCaddyVersion(caddyBaseConfig(config, [route], target.listen), target.version) as {
+    apps: CaddyJson;
+  };
   const apps = (current?.apps ?? {}) as CaddyJson;
   const http = (apps.http ?? {}) as CaddyJson;
   const merged = {

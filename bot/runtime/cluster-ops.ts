@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import type { RouteProbe } from './route-probe.js';
 import { deployPlan, destroyPlan, type DeployPlan } from '../../generators/deploy-plan.js';
 import type { TemplateSources } from '../../generators/templates.js';
 import type { JobspecSchema } from '../../generators/validate/jobspec.js';
@@ -31,7 +32,7 @@ export interface ClusterOpsDeps {
   /** When set, a deploy also waits until each service passes its Consul health check. */
   consul?: ConsulServices;
   /** GET through Caddy with a Host header, returning the status; when set, a deploy waits for it. */
-  probe?: (host: string) => Promise<number>;
+  probe?: RouteProbe;
   timeouts?: Partial<typeof DEFAULT_TIMEOUTS>;
   pollMs?: number;
 }

@@ -20,7 +20,8 @@ import { noMetrics, type MetricsRecorder } from '../core/metrics.js';
 import { loadEnvRoute } from './caddy-entry.js';
 import { serverChangeRefusal, serverChanges, ServerChangeRefused } from './server-changes.js';
 import { stepTimer } from './step-timer.js';
-import { waitForAnswer, waitForJobDeployment, waitForNamedNodes } from './waits.js';
+import { waitForJobDeployment, waitForNamedNodes, waitForRoute } from './waits.js';
+import type { RouteProbe } from './route-probe.js';
 
 /**
  * What a step tells while it runs, beside starting: `terraform` Terraform's plan and apply
@@ -48,8 +49,8 @@ export interface ExecutorDeps {
   caddy: CaddyAdminClient;
   /** Needed by `wait-healthy` steps. */
   consul?: ConsulServices;
-  /** GET through Caddy with a Host header, returning the status; needed by `probe` steps. */
-  probe?: (host: string) => Promise<number>;
+  /** Requests the env's route through Caddy (route-probe.ts); needed by `probe` steps. */
+  probe?: RouteProbe;
   /** Owner meta of submitted jobs (`prenv_sha`, `prenv_pr`). */
   owner: { pr?: number; sha?: string };
   timeouts: ExecutorTimeouts;
@@ -260,15 +261,11 @@ export async function executePlan(
 
     probe: async (step: Extract<DeployStep, { kind: 'probe' }>) => {
       const probe = required(deps.probe, 'a probe through Caddy', step);
-      run.step(`requesting http://${step.host}/ through Caddy`);
-      const status = await timed('probe', 'answer', () =>
-        waitForAnswer(
-          () => probe(step.host),
-          step.host,
-          wait(deps.timeouts.answerMs, deps.poll.answerMs),
-        ),
+      run.step(`requesting ${step.host} through Caddy`);
+      const verdict = await timed('probe', 'answer', () =>
+        waitForRoute(() => probe(step.env), wait(deps.timeouts.answerMs, deps.poll.answerMs)),
       );
-      run.note(`answered ${status}`, 'detail');
+      run.note(verdict.text, 'detail');
     },
 
     'remove-route': async (step: Extract<DeployStep, { kind: 'remove-route' }>) => {

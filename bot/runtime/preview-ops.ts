@@ -8,6 +8,7 @@ import type { NomadApi } from '../adapters/nomad/index.js';
 import type { TerraformRunner, TfVars } from '../adapters/terraform/index.js';
 import type { MetricsRecorder } from '../core/metrics.js';
 import { executePlan, type ExecutorDeps, type StepRun } from './deploy-executor.js';
+import type { RouteProbe } from './route-probe.js';
 import type { EnvironmentOps, RunContext } from './environment-ops.js';
 
 export interface PreviewOpsDeps {
@@ -26,7 +27,7 @@ export interface PreviewOpsDeps {
   caddy: CaddyAdminClient;
   consul: ConsulServices;
   /** GET through Caddy with a Host header, returning the status; when set, a deploy ends only once it answers. */
-  probe?: (host: string) => Promise<number>;
+  probe?: RouteProbe;
   /** Branch and title of the PR, for job meta; undefined when unknown. */
   describePull: (pr: number) => Promise<{ branch?: string; title?: string }>;
   timeouts?: { terraformMs?: number; nodeMs?: number; healthMs?: number };

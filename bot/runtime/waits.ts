@@ -111,22 +111,27 @@ export async function waitForJobDeployment(
   }
 }
 
-/** Polls a GET through Caddy until it answers with something other than 404 or a 5xx. */
-export async function waitForAnswer(
-  probe: () => Promise<number>,
-  host: string,
+/** What the last check of a deploy found: `ok`, and a sentence saying what answered what. */
+export interface ProbeVerdict {
+  ok: boolean;
+  text: string;
+}
+
+/**
+ * Polls the env's route until the probe says it answers as it must (see route-probe.ts); returns
+ * that verdict, or throws the last failing one once `timeoutMs` has passed.
+ */
+export async function waitForRoute(
+  probe: () => Promise<ProbeVerdict>,
   options: WaitOptions,
-): Promise<number> {
+): Promise<ProbeVerdict> {
   const deadline = Date.now() + options.timeoutMs;
-  let status = 0;
   for (;;) {
     checkAborted(options.signal);
-    status = await probe();
-    if (status >= 200 && status < 500 && status !== 404) return status;
+    const verdict = await probe();
+    if (verdict.ok) return verdict;
     if (Date.now() > deadline)
-      throw new Error(
-        `http://${host}/ answered ${status || 'nothing'} through Caddy for ${options.timeoutMs / 1000}s`,
-      );
+      throw new Error(`${verdict.text} (still so after ${options.timeoutMs / 1000}s)`);
     await sleep(options.pollMs);
   }
 }

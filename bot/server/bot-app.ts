@@ -11,6 +11,7 @@ import { durationMs } from '../config/duration.js';
 import { createReconciler } from '../wiring/reconciler.js';
 import { checkHealth } from './health.js';
 import { allowCertificateFor } from './live-hosts.js';
+import { defaultWebhookHost } from '../../generators/nomad/bot-job.js';
 import { close, createBotHttpServer, listen } from './http-server.js';
 import type { ServeSettings } from '../wiring/settings.js';
 import { serveMetrics } from './serve-metrics.js';
@@ -90,7 +91,9 @@ export async function startBotApp(input: {
     }),
     screenWebhook: countedScreen(metrics.recorder),
     metrics: metrics.scrape,
-    allowCertificate: allowCertificateFor(config, async () => (await store.loadWorld()).world),
+    allowCertificate: allowCertificateFor(config, async () => (await store.loadWorld()).world, [
+      settings.webhookHost ?? defaultWebhookHost(config),
+    ]),
     health: () =>
       checkHealth({
         store,

@@ -4,7 +4,6 @@ import type { Logger } from '../core/logger.js';
 import type { ClusterEnvironment } from '../core/model.js';
 import type { DeployOnPush } from '../core/plan-context.js';
 import { createCaddyAdminClient } from '../adapters/caddy/admin-client.js';
-import { probeThroughCaddy } from '../adapters/caddy/probe.js';
 import { createConsulClient } from '../adapters/consul/client.js';
 import { createNomadClient } from '../adapters/nomad/index.js';
 import { loadJobspecSchema } from '../adapters/nomad/jobspec-schema-file.js';
@@ -12,6 +11,7 @@ import { loadTemplates } from '../adapters/templates/load-templates.js';
 import { CADDY_SERVER_NAME } from '../../generators/caddy/route-json.js';
 import type { ClusterDeployer } from '../runtime/cluster-deploy-executor.js';
 import { clusterOps } from '../runtime/cluster-ops.js';
+import { routeProbe } from '../runtime/route-probe.js';
 import {
   clusterModuleDir,
   type ClusterEndpoints,
@@ -94,7 +94,7 @@ export function clusterDeployer(input: {
         nomad,
         caddy,
         consul: consul.services,
-        ...(http ? { probe: (host: string) => probeThroughCaddy(http, host) } : {}),
+        ...(http ? { probe: routeProbe({ config, entry: http }) } : {}),
       });
       return ops.deploy(environment, sha, run);
     },

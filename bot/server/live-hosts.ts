@@ -18,17 +18,23 @@ export function canonicalHost(host: string): string {
 /**
  * Caddy's on-demand TLS asks before it gets a certificate, and that answer is the only gate
  * before Let's Encrypt (50 certificates per registered domain per week): yes for the production
- * and staging hosts, and for the exact host of a PR environment that exists now (`pr-7…`, never
+ * and staging hosts and `alsoAllowed` (the bot's own webhook host), and for the exact host of a PR environment that exists now (`pr-7…`, never
  * `pr-07…` or `pr-7.0…`: the number is read back and the host rebuilt from it); no for
  * anything else.
  */
-export function allowCertificateFor(config: Config, world: () => Promise<World>) {
+export function allowCertificateFor(
+  config: Config,
+  world: () => Promise<World>,
+  alsoAllowed: readonly string[] = [],
+) {
   const template = canonicalHost(config.previews.host);
   const pattern = new RegExp(
     `^${template.split('{{number}}').map(escapeRegExp).join('([0-9]+)')}$`,
   );
   const fixed = new Set(
-    [config.environments.production.host, config.environments.staging.host].map(canonicalHost),
+    [config.environments.production.host, config.environments.staging.host, ...alsoAllowed].map(
+      canonicalHost,
+    ),
   );
   const hostOf = (pr: number) => template.replaceAll('{{number}}', String(pr));
   return async (asked: string): Promise<boolean> => {

@@ -5,7 +5,6 @@ import type { Logger } from '../core/logger.js';
 import type { MetricsRecorder } from '../core/metrics.js';
 import { planContext, type PlanContext } from '../core/plan-context.js';
 import { createCaddyAdminClient, type CaddyAdminClient } from '../adapters/caddy/admin-client.js';
-import { probeThroughCaddy } from '../adapters/caddy/probe.js';
 import { createConsulClient, type ConsulClient } from '../adapters/consul/client.js';
 import type { GitHubPort } from '../adapters/github/github-port.js';
 import { createOctokit } from '../adapters/github/octokit-factory.js';
@@ -21,6 +20,8 @@ import { loadTemplates } from '../adapters/templates/load-templates.js';
 import { CADDY_SERVER_NAME } from '../../generators/caddy/route-json.js';
 import type { EnvironmentOps } from '../runtime/environment-ops.js';
 import { previewOps } from '../runtime/preview-ops.js';
+import { consulCaddies, createCaddyFleet } from '../runtime/caddy-fleet.js';
+import { routeProbe } from '../runtime/route-probe.js';
 import { durationMs } from '../config/duration.js';
 import { productionFactsReader, terraformFromSettings } from './terraform.js';
 import type { RuntimeSettings } from './settings.js';
@@ -90,10 +91,19 @@ export async function wirePorts(input: {
     logger,
     ...tokenOf(settings.nomad),
   });
-  const caddy = createCaddyAdminClient({
-    baseUrl: settings.caddyAdminUrl,
-    fetch,
-    server: CADDY_SERVER_NAME,
+  const caddyService = settings.caddyService;
+  const caddy = createCaddyFleet({
+    config,
+    members: caddyService
+      ? consulCaddies(consul.services, caddyService)
+      : async () => [{ adminUrl: settings.caddyAdminUrl }],
+    client: (member) =>
+      createCaddyAdminClient({
+        baseUrl: member.adminUrl,
+        fetch,
+        server: CADDY_SERVER_NAME,
+        logger,
+      }),
     logger,
   });
   const terraform = terraformFromSettings(settings, cwd, logger, input.leftRuns);
@@ -112,7 +122,7 @@ export async function wirePorts(input: {
       caddy,
       consul: consul.services,
       ...(input.metrics ? { metrics: input.metrics } : {}),
-      ...(caddyHttp ? { probe: (host: string) => probeThroughCaddy(caddyHttp, host) } : {}),
+      ...(caddyHttp ? { probe: routeProbe({ config, entry: caddyHttp }) } : {}),
       describePull: async (pr) => {
         const env = (await store.loadWorld()).world.envs[pr];
         return env ? { branch: env.pull.headRef, title: env.pull.title } : {};

@@ -20,6 +20,18 @@ export interface RuntimeSettings {
   nomad: { url: string; token?: string };
   consul: { url: string; token?: string };
   caddyAdminUrl: string;
+  /**
+   * `PRENV_CADDY_SERVICE`: the Consul service under which every entry node registers its Caddy's
+   * admin API; set, route changes go to every passing instance instead of `caddyAdminUrl`.
+   */
+  caddyService?: string;
+  /**
+   * `PRENV_WEBHOOK_HOST`: the bot's own public host (default `prenv.<domain>`), approved for a
+   * certificate by `/tls/ask` and routed by `prenv deploy production`.
+   */
+  webhookHost?: string;
+  /** `PRENV_BOT_IMAGE`: set, `prenv deploy production` also deploys the bot's job with it. */
+  botImage?: string;
   /** Hetzner Cloud API, for the reconciler's server listing; no token: servers are not checked. */
   hcloud: { apiUrl: string; token?: string };
   /** Caddy's HTTP listener, for the final request of a deploy; none skips it. */
@@ -186,9 +198,17 @@ export function readRuntimeSettings(
     );
   for (const name of URL_SETTINGS) {
     const raw = env[name];
+    if (raw === 'dns' && name.endsWith('CADDY_HTTP')) continue;
     if (raw !== undefined && !isHttpUrl(raw))
       errors.push(`${name} must be an http(s) URL such as http://127.0.0.1:4646, got "${raw}"`);
   }
+  if (
+    env.PRENV_CADDY_SERVICE !== undefined &&
+    !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(env.PRENV_CADDY_SERVICE)
+  )
+    errors.push(
+      `PRENV_CADDY_SERVICE must be a Consul service name such as caddy-admin, got "${env.PRENV_CADDY_SERVICE}"`,
+    );
   if (errors.length > 0) return { ok: false, errors };
   const secrets = [
     hcloudToken,
@@ -216,6 +236,9 @@ export function readRuntimeSettings(
         ...(env.PRENV_CONSUL_TOKEN ? { token: env.PRENV_CONSUL_TOKEN } : {}),
       },
       caddyAdminUrl: env.PRENV_CADDY_ADMIN ?? 'http://127.0.0.1:2019',
+      ...(env.PRENV_CADDY_SERVICE ? { caddyService: env.PRENV_CADDY_SERVICE } : {}),
+      ...(env.PRENV_WEBHOOK_HOST ? { webhookHost: env.PRENV_WEBHOOK_HOST } : {}),
+      ...(env.PRENV_BOT_IMAGE ? { botImage: env.PRENV_BOT_IMAGE } : {}),
       hcloud: {
         apiUrl: env.PRENV_HCLOUD_API_URL ?? 'https://api.hetzner.cloud/v1',
         ...(hcloudToken ? { token: hcloudToken } : {}),

@@ -16,7 +16,7 @@ export function caddyfileView(config: Config, env: EnvRoutes): CaddyfileView {
   const mode = config.tls.mode;
   return {
     onDemandAsk: mode === 'on_demand' ? config.tls.ask : null,
-    siteAddress: mode === 'off' ? `http://${env.host}` : env.host,
+    siteAddress: mode === 'off' || mode === 'load_balancer' ? `http://${env.host}` : env.host,
     tlsOnDemand: mode === 'on_demand',
     tlsInternal: mode === 'internal',
     routes: env.routes.map((r) => ({ ...r, resolver: env.resolver })),

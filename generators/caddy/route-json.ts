@@ -61,13 +61,15 @@ export function caddyRoute(env: EnvRoutes): CaddyJson {
  * A whole Caddy config with the given env routes and a final catch-all 404 (Caddy answers an
  * empty 200 for a host without a route). It is the base config that env routes are added to.
  */
-export function caddyBaseConfig(config: Config, routes: CaddyJson[]): CaddyJson {
+export function caddyBaseConfig(config: Config, routes: CaddyJson[], listen?: string[]): CaddyJson {
   const mode = config.tls.mode;
+  // Behind the load balancer TLS ends there: Caddy serves plain HTTP and requests no certificate.
+  const plain = mode === 'off' || mode === 'load_balancer';
   const server: CaddyJson = {
-    listen: mode === 'off' ? [':80'] : [':443'],
+    listen: listen ?? (plain ? [':80'] : [':443']),
     routes: [...routes, notFound()],
   };
-  if (mode === 'off') server.automatic_https = { disable: true };
+  if (plain) server.automatic_https = { disable: true };
   const apps: CaddyJson = { http: { servers: { [CADDY_SERVER_NAME]: server } } };
   if (mode === 'on_demand') {
     apps.tls = {

@@ -4,6 +4,7 @@
  */
 import type { Config } from '../../bot/config/config.js';
 import { caddyRoute, type CaddyJson } from '../caddy/route-json.js';
+import { PROBE_BY_DNS } from '../caddy/probe-targets.js';
 import { rendererFor, type TemplateSources } from '../templates.js';
 import { envLine } from './runtime-env.js';
 import { aligned, type MetaEntry } from './views.js';
@@ -42,11 +43,42 @@ export const BOT_FILE_ITEMS = ['prenv_yml', 'backend_hcl'] as const;
 
 export const BOT_SERVICE_NAME = 'prenv-bot';
 
+/**
+ * The only paths of the bot that its public route passes on: GitHub's deliveries (the server's
+ * WEBHOOK_PATH) and `/healthz` for uptime checks. `/metrics` and `/tls/ask` answer only on the
+ * private network (Caddy asks `tls.ask` on the node itself); every other path is a 404 at Caddy.
+ */
+export const BOT_PUBLIC_PATHS = ['/webhooks/github', '/healthz'] as const;
+
+/** The Consul service every entry node registers its Caddy admin API under (cloud-init). */
+export const CADDY_ADMIN_SERVICE = 'caddy-admin';
+
+/**
+ * Where the bot's last check of a deploy reaches Caddy (PRENV_CADDY_HTTP, route-probe.ts).
+ * Behind a TLS-terminating load balancer every Caddy serves plain HTTP and holds every route:
+ * the node's own. When Caddy holds the certificates only the load balancer's target may be
+ * asked for one (a handshake with another Caddy would make it request its own): `dns`, the
+ * environment's public URL. With Caddy's internal CA no client trusts the certificate: none.
+ */
+export function probeEntry(mode: Config['tls']['mode']): string {
+  if (mode === 'off' || mode === 'load_balancer') return 'http://127.0.0.1:80';
+  return mode === 'internal' ? '' : PROBE_BY_DNS;
+}
+
+/** The webhook host when none is given: `prenv.<domain>`. */
+export function defaultWebhookHost(config: Config): string {
+  return `prenv.${config.domain}`;
+}
+
 /** GitHub sends webhook payloads of at most 25 MB (docs.github.com, "Webhook events and payloads"). */
 const WEBHOOK_MAX_BYTES = 25 * 1024 * 1024;
 
 interface BotJobView {
   name: string;
+  webhookHost: string;
+  caddyService: string;
+  /** Where the last check of a deploy reaches Caddy on the bot's node (route-probe.ts). */
+  caddyEntry: string;
   meta: MetaEntry[];
   image: string;
   port: number;
@@ -77,8 +109,12 @@ export function renderBotJob(
   const port = options.port ?? 8080;
   if (!Number.isInteger(port) || port < 1 || port > 65_535)
     throw new Error(`the bot's port must be 1-65535, got ${port}`);
+  const mode = config.tls.mode;
   const view: BotJobView = {
     name,
+    webhookHost: options.host,
+    caddyService: CADDY_ADMIN_SERVICE,
+    caddyEntry: probeEntry(mode),
     meta: aligned([
       { name: 'prenv_project', value: config.project },
       { name: 'prenv_role', value: 'bot' },
@@ -97,8 +133,9 @@ export function renderBotJob(
 }
 
 /**
- * The Caddy route (`@id` `prenv-bot`) that sends the webhook host to the bot's Consul service,
- * found by SRV like every environment's services; added with the same admin call.
+ * The Caddy route (`@id` `prenv-bot`) that sends the webhook host's public paths
+ * (BOT_PUBLIC_PATHS) to the bot's Consul service, found by SRV like every environment's
+ * services, and answers 404 for every other path; added with the same admin call.
  */
 export function botRoute(config: Config, host: string): CaddyJson {
   return caddyRoute({
@@ -109,14 +146,14 @@ export function botRoute(config: Config, host: string): CaddyJson {
       {
         service: BOT_SERVICE_NAME,
         matcher: BOT_SERVICE_NAME,
-        path: '/',
-        matchPaths: null,
+        path: BOT_PUBLIC_PATHS[0],
+        matchPaths: [...BOT_PUBLIC_PATHS],
         upstream: `${BOT_SERVICE_NAME}.service.consul`,
         maxBody: { text: '25MiB', bytes: WEBHOOK_MAX_BYTES },
         timeout: null,
         websocket: false,
       },
     ],
-    notFoundFallback: false,
+    notFoundFallback: true,
   });
 }

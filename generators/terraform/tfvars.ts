@@ -54,6 +54,7 @@ export function terraformVariables(config: Config, ctx: EnvContext): TerraformVa
     server_type: serverType,
     location,
     network_zone: NETWORK_ZONES[location],
+    tls_domains: certificateDomains(config, ctx.kind),
   };
   return ctx.kind === 'production'
     ? {
@@ -63,6 +64,19 @@ export function terraformVariables(config: Config, ctx: EnvContext): TerraformVa
         ...ssh,
       }
     : { ...common, host_volumes, ...ssh };
+}
+
+/**
+ * The names of the load balancer's managed certificate with `tls.mode: load_balancer` (none
+ * otherwise): the env's host and, for production, a wildcard for the pull requests' hosts and
+ * the bot's webhook host. A wildcard covers one label, so `previews.host` must have its
+ * `{{number}}` in the first label (`pr-{{number}}.pr.example.com` → `*.pr.example.com`).
+ */
+export function certificateDomains(config: Config, env: 'production' | 'staging'): string[] {
+  if (config.tls.mode !== 'load_balancer') return [];
+  const host = envHost(config, { kind: env });
+  if (env === 'staging') return [host];
+  return [host, `*.${previewDomain(config.previews.host)}`, `prenv.${config.domain}`];
 }
 
 /** `pr-{{number}}.pr.example.com` → `pr.example.com`: the labels after the one with the number. */

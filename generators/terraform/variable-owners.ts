@@ -52,6 +52,12 @@ export const TERRAFORM_VARIABLES: readonly VariableRow[] = [
     source: '`environments.production.servers`',
   },
   {
+    name: 'tls_domains',
+    environments: CLUSTERS,
+    owner: 'prenv.yml',
+    source: "with `tls.mode: load_balancer`, the certificate's names (see Entry)",
+  },
+  {
     name: 'host_volumes',
     environments: ALL,
     owner: 'prenv.yml',

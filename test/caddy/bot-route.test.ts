@@ -47,13 +47,22 @@ describe("the bot's webhook route in the real Caddy", () => {
       ...config,
       consul: { ...config.consul, dns: `127.0.0.1:${consulProcess().dnsPort}` },
     };
-    const get = (host: string) =>
-      getWithHost(`http://127.0.0.1:${caddyProcess().httpPort}/webhooks/github`, host);
+    const get = (host: string, path = '/webhooks/github') =>
+      getWithHost(`http://127.0.0.1:${caddyProcess().httpPort}${path}`, host);
 
     expect((await get(botHost)).status).toBe(404);
     expect(await caddy.addRoute('bot', botRoute(dns, botHost))).toBe('added');
     expect(await get(botHost)).toEqual({ status: 200, body: 'the bot' });
+    expect(await get(botHost, '/healthz')).toEqual({ status: 200, body: 'the bot' });
     expect((await caddy.listPrenvRoutes()).map((r) => r.env)).toEqual(['bot']);
     expect((await get('pr-1.pr.aipacto.test')).status).toBe(404);
   });
+
+  it.each(['/metrics', '/tls/ask?domain=evil.example', '/', '/webhooks/github/x', '/webhooks'])(
+    'answers 404 at Caddy for %s on the webhook host: only the public paths reach the bot',
+    async (path) => {
+      const res = await getWithHost(`http://127.0.0.1:${caddyProcess().httpPort}${path}`, botHost);
+      expect(res).toEqual({ status: 404, body: '' });
+    },
+  );
 });

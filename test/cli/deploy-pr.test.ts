@@ -87,7 +87,7 @@ describe('prenv deploy pr / destroy pr against the local stack', () => {
       '  Plan: 1 to add, 0 to change, 0 to destroy.',
       expect.stringMatching(/^ {2}module\.preview\.hcloud_server\.client\[0\]: Creation complete/),
     ]);
-    expect(lines.at(-1)).toBe('✔ requesting http://pr-8.pr.aipacto.com/ through Caddy (1.5s)');
+    expect(lines.at(-1)).toBe('✔ requesting pr-8.pr.aipacto.com through Caddy (1.5s)');
     const steps = lines.filter((l) => !l.startsWith('  '));
     expect(steps).toHaveLength(8);
     expect(steps.every((l) => /^✔ .+ \(\d+\.\ds\)$/.test(l))).toBe(true);

@@ -58,7 +58,7 @@ describe('prenv deploy production against the local stack', () => {
       'step loading the Caddy route',
       'step waiting for aipacto-production-server to pass its health check',
       'step waiting for aipacto-production-web to pass its health check',
-      'step requesting http://aipacto.com/ through Caddy',
+      'step requesting aipacto.com through Caddy',
     ]);
 
     const servers = ['1', '2', '3'].map((n) => `aipacto-production-server-${n}`);
@@ -100,6 +100,41 @@ describe('prenv deploy production against the local stack', () => {
     );
     const caddy = report.steps.find((s) => s.name === 'loading the Caddy route');
     expect(caddy?.notes).toEqual(['route prenv-production: unchanged']);
+  }, 60_000);
+
+  it("deploys the bot's job with the application and routes its webhook host", async () => {
+    const run = await runCli(
+      ['--config', tryIt.configFile, 'deploy', 'production', '--sha', SHA, '--yes'],
+      {
+        env: {
+          PATH: process.env.PATH,
+          USER: 'alice',
+          ...tryIt.env,
+          PRENV_TF_PRODUCTION_OUTPUTS: '',
+          PRENV_BOT_IMAGE: 'ghcr.io/aipacto/prenv:0.1.0',
+          PRENV_WEBHOOK_HOST: 'prenv.aipacto.com',
+        },
+      },
+    );
+    expect([run.code, run.stdout]).toEqual([
+      0,
+      `production is live at https://aipacto.com (${SHA})\n`,
+    ]);
+    expect(
+      run.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('step '))
+        .slice(-4),
+    ).toEqual([
+      'step submitting prenv-bot.nomad.hcl',
+      'step waiting for the Nomad deployment of prenv-bot',
+      'step routing prenv.aipacto.com to the bot',
+      'step requesting prenv.aipacto.com/healthz through Caddy',
+    ]);
+    const job = tryIt.stack.nomad.cluster.jobs.get('prenv-bot');
+    expect(job?.Meta).toMatchObject({ prenv_project: 'aipacto', prenv_env: 'bot' });
+    expect(await route('bot')).toMatchObject({ match: [{ host: ['prenv.aipacto.com'] }] });
+    expect((await tryIt.stack.get('prenv.aipacto.com', '/metrics')).status).toBe(404);
   }, 60_000);
 
   it('deploys staging the same way, without asking', async () => {

@@ -52,7 +52,7 @@ describe('prenv deploy pr when the cap is reached', () => {
     expect(destroy.code).toBe(0);
     expect(destroy.stderr).toMatch(/^step terraform destroy pr-7$/m);
     expect(destroy.stderr).toMatch(/^step pr-8: terraform apply pr-8$/m);
-    expect(destroy.stderr).toMatch(/^step pr-8: requesting http:\/\/pr-8\.pr\.aipacto\.com\/ /m);
+    expect(destroy.stderr).toMatch(/^step pr-8: requesting pr-8\.pr\.aipacto\.com through Caddy$/m);
     expect(await tryIt.stack.get('pr-8.pr.aipacto.com')).toEqual({
       status: 200,
       body: `aipacto-pr-8-web ${SHA}`,

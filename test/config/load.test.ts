@@ -135,3 +135,19 @@ services:
     ]);
   });
 });
+
+describe('tls.mode load_balancer', () => {
+  const yaml = (host: string) =>
+    `project: shop\ngithub: { owner: a, repo: b }\ndomain: shop.test\ntls: { mode: load_balancer }\n` +
+    `previews: { host: '${host}' }\nservices:\n  web: { image: w, port: 80, route: { path: / } }\n`;
+
+  it('takes a preview host whose first label holds the number', () => {
+    expect(parseConfig(yaml('pr-{{number}}.pr.shop.test'), 'prenv.yml').ok).toBe(true);
+  });
+
+  it('refuses one a wildcard certificate cannot cover, at the key', () => {
+    const result = parseConfig(yaml('app.pr-{{number}}.shop.test'), 'prenv.yml');
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).toContain('{{number}} must be in the first label');
+  });
+});

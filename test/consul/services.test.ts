@@ -42,6 +42,7 @@ describe('Consul services', () => {
           address: '127.0.0.1',
           port: web.port,
           tags: ['prenv'],
+          meta: { pr: '7' },
         },
       ],
     });

@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { WEBHOOK_PATH } from '../../bot/server/http-server.js';
+import { readRuntimeSettings } from '../../bot/wiring/settings.js';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from './support/consul-template-mini.js';
 import { envparse } from './support/envparse.js';
@@ -9,6 +11,8 @@ import {
   BOT_FILE_ITEMS,
   BOT_VARIABLE_ITEMS,
   botRoute,
+  BOT_PUBLIC_PATHS,
+  CADDY_ADMIN_SERVICE,
   renderBotJob,
 } from '../../generators/nomad/bot-job.js';
 import { parseHcl } from '../../generators/validate/hcl.js';
@@ -112,11 +116,54 @@ describe("the bot's Nomad job", () => {
   });
 });
 
+describe("the bot's settings in its job", () => {
+  it.each([
+    ['on_demand', 'dns'],
+    ['auto', 'dns'],
+    ['load_balancer', 'http://127.0.0.1:80'],
+    ['off', 'http://127.0.0.1:80'],
+  ] as const)(
+    'tls.mode %s: Caddy fleet from Consul, webhook host, probe through %s',
+    async (mode, entry) => {
+      const text = renderBotJob(
+        { ...config, tls: { ...config.tls, mode } },
+        options,
+        await repoTemplates(),
+      );
+      const parsed = await parseHcl('prenv-bot.nomad.hcl', text);
+      if (!parsed.ok) throw new Error(parsed.message);
+      const job = labelled(parsed.json.job, 'prenv-bot');
+      const env = first(labelled(labelled(job.group, 'bot').task, 'prenv').env);
+      expect(env).toMatchObject({
+        PRENV_CADDY_SERVICE: CADDY_ADMIN_SERVICE,
+        PRENV_CADDY_HTTP: entry,
+        PRENV_WEBHOOK_HOST: 'prenv.aipacto.com',
+      });
+      expect(readRuntimeSettings(env as Record<string, string>).ok).toBe(true);
+    },
+  );
+
+  it("sets no probe with Caddy's internal CA, which no client trusts", async () => {
+    const text = renderBotJob(
+      { ...config, tls: { ...config.tls, mode: 'internal' } },
+      options,
+      await repoTemplates(),
+    );
+    expect(text).not.toContain('PRENV_CADDY_HTTP');
+  });
+});
+
 describe("the bot's Caddy route", () => {
   it('sends the webhook host to the prenv-bot service by Consul SRV', () => {
     const route = botRoute(config, 'prenv.aipacto.com');
     expect(route['@id']).toBe('prenv-bot');
     expect(route.match).toEqual([{ host: ['prenv.aipacto.com'] }]);
+    const subroutes = (route.handle as { routes: Obj[] }[])[0]!.routes;
+    expect(subroutes.map((r) => r.match ?? null)).toEqual([
+      [{ path: [...BOT_PUBLIC_PATHS] }],
+      null,
+    ]);
+    expect(BOT_PUBLIC_PATHS[0]).toBe(WEBHOOK_PATH);
     expect(JSON.stringify(route)).toContain('"name":"prenv-bot.service.consul"');
   });
 });

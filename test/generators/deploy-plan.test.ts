@@ -123,7 +123,7 @@ describe('deployPlan', () => {
       'load the Caddy route prenv-production',
       'wait for aipacto-production-server to pass its health check',
       'wait for aipacto-production-web to pass its health check',
-      'request http://aipacto.com/ through Caddy',
+      'request aipacto.com through Caddy',
     ]);
   });
 

@@ -93,3 +93,27 @@ describe('the ownership table', () => {
     }
   });
 });
+
+describe("the load balancer certificate's names", () => {
+  const config = exampleConfig('aipacto');
+  const behind = { ...config, tls: { ...config.tls, mode: 'load_balancer' as const } };
+
+  it('cover production, every pull request host and the webhook host with one wildcard', () => {
+    expect(terraformVariables(behind, { kind: 'production' }).tls_domains).toEqual([
+      'aipacto.com',
+      '*.pr.aipacto.com',
+      'prenv.aipacto.com',
+    ]);
+    expect(terraformVariables(behind, { kind: 'staging' }).tls_domains).toEqual([
+      'staging.aipacto.com',
+    ]);
+  });
+
+  it.each(['on_demand', 'auto', 'internal', 'off'] as const)(
+    'are none with tls.mode %s: Caddy on the first entry node holds the certificates',
+    (mode) => {
+      const other = { ...config, tls: { ...config.tls, mode } };
+      expect(terraformVariables(other, { kind: 'production' }).tls_domains).toEqual([]);
+    },
+  );
+});

@@ -17,8 +17,10 @@ function world(phases: Record<number, Phase>): World {
   return w;
 }
 
-const allow = allowCertificateFor(config, async () =>
-  world({ 72: 'live', 8: 'queued', 9: 'failed', 10: 'destroying', 11: 'deploying' }),
+const allow = allowCertificateFor(
+  config,
+  async () => world({ 72: 'live', 8: 'queued', 9: 'failed', 10: 'destroying', 11: 'deploying' }),
+  ['prenv.aipacto.com'],
 );
 
 describe('/tls/ask allows only the exact host of a live environment', () => {
@@ -31,6 +33,8 @@ describe('/tls/ask allows only the exact host of a live environment', () => {
     'AIPACTO.COM.',
     'staging.aipacto.com',
     'Staging.Aipacto.Com.',
+    'prenv.aipacto.com',
+    'PRENV.aipacto.com.',
   ])('allows %s', async (host) => {
     expect(await allow(host)).toBe(true);
   });

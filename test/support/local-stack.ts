@@ -11,6 +11,7 @@ import { createTerraformRunner } from '../../bot/adapters/terraform/index.js';
 import { loadTemplates } from '../../bot/adapters/templates/load-templates.js';
 import type { EnvironmentOps } from '../../bot/runtime/environment-ops.js';
 import { previewOps } from '../../bot/runtime/preview-ops.js';
+import { routeProbe } from '../../bot/runtime/route-probe.js';
 import { SimulatedCloud } from '../fakes/cloud/simulated-cloud.js';
 import { startFakeNomad, type FakeNomad } from '../fakes/nomad-api/server.js';
 import { startCaddy, type CaddyProcess } from './caddy-process.js';
@@ -88,7 +89,7 @@ export async function startLocalStack(
     caddy: createCaddyAdminClient({ baseUrl: caddy.adminUrl, fetch, server: caddy.serverName }),
     consul: consulClient.services,
     describePull: async () => ({}),
-    probe: async (host) => (await getWithHost(caddy.httpPort, host, '/')).status,
+    probe: routeProbe({ config, entry: `http://127.0.0.1:${caddy.httpPort}` }),
     timeouts: { nodeMs: 10_000, healthMs: 15_000 },
   });
   return {

@@ -54,6 +54,7 @@ export const commonValues = {
   consul_version: '1.20.1',
   consul_encrypt_key: '',
   consul_agent_token: '',
+  caddy_version: '2.10.2',
 };
 
 /** The node roles the module creates, with what servers.tf passes for each. */

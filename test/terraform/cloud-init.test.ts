@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { parse as parseHcl } from '@cdktf/hcl2json';
 import { describe, expect, it } from 'vitest';
+import { CADDY_VERSION_META } from '../../bot/runtime/caddy-fleet.js';
+import { CADDY_ADMIN_SERVICE } from '../../generators/nomad/bot-job.js';
 import { terraformTemplatefile } from '../support/terraform-cli.js';
 import { commonValues as values, renderCloudInit, templateFile } from './cloud-init-render.js';
 import { at } from './terraform-tree.js';
@@ -26,8 +30,38 @@ describe('cloud-init template', () => {
 
     const bootstrap = file('/usr/local/sbin/prenv-bootstrap');
     expect(bootstrap).toContain('nomad=1.9.2-1 consul=1.20.1-1');
-    expect(bootstrap).toContain('packages="$packages caddy"');
+    expect(bootstrap).toContain('packages="$packages caddy=2.10.2"');
     expect(bootstrap).toContain('systemctl enable --now caddy-api');
+    expect(bootstrap.indexOf('/usr/local/sbin/prenv-caddy-admin')).toBeLessThan(
+      bootstrap.indexOf('systemctl enable --now caddy-api'),
+    );
+  });
+
+  it("opens each entry node's Caddy admin API to the servers only and registers it in Consul", async () => {
+    const { file } = await renderCloudInit('productionEntryServer');
+    const script = file('/usr/local/sbin/prenv-caddy-admin');
+    expect(execFileSync('sh', ['-n'], { input: script }).toString()).toBe('');
+    expect(script).toContain('{"admin":{"listen":"%s:2019"}}');
+    expect(script).toContain(
+      'tcp dport 2019 ip saddr != { 127.0.0.1, 10.0.1.10, 10.0.1.11, 10.0.1.12 } drop',
+    );
+    const service = /cat > \/etc\/consul\.d\/caddy-admin\.hcl <<EOF\n([^]*?)\nEOF/.exec(
+      script,
+    )?.[1];
+    const parsed = await parseHcl(
+      'caddy-admin.hcl',
+      (service ?? '').replaceAll('$version', '2.10.2').replaceAll('$ip', '10.0.1.10'),
+    );
+    expect(at(parsed, 'service', 0)).toMatchObject({
+      name: CADDY_ADMIN_SERVICE,
+      port: 2019,
+      meta: { [CADDY_VERSION_META]: '2.10.2' },
+      check: [{ http: 'http://10.0.1.10:2019/config/' }],
+    });
+    const preview = await renderCloudInit('previewClient');
+    expect(preview.doc.write_files.map((f) => f.path)).not.toContain(
+      '/usr/local/sbin/prenv-caddy-admin',
+    );
   });
 
   it('renders a preview client in node pool previews with meta pr and host volumes', async () => {

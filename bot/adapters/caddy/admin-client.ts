@@ -64,7 +64,7 @@ export function insertionIndex(routes: readonly unknown[]): number {
 }
 
 /** JSON with object keys sorted, to compare configs as Caddy re-serializes them. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))

@@ -11,6 +11,8 @@ export interface ServiceInstance {
   address: string;
   port: number;
   tags: string[];
+  /** The service's meta (`Meta` of the registration). */
+  meta: Record<string, string>;
 }
 
 export interface ServiceRegistration {
@@ -50,6 +52,7 @@ const healthEntry = z.object({
     Address: z.string(),
     Port: z.number(),
     Tags: z.array(z.string()).nullable(),
+    Meta: z.record(z.string(), z.string()).nullable().optional(),
   }),
 });
 
@@ -92,6 +95,7 @@ export function createConsulServices(http: ConsulHttp): ConsulServices {
       address: e.Service.Address || e.Node.Address,
       port: e.Service.Port,
       tags: e.Service.Tags ?? [],
+      meta: e.Service.Meta ?? {},
     }));
     return { instances, index: res.index };
   };

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import { loadTemplates } from '../../adapters/templates/load-templates.js';
 import type { Config } from '../../config/config.js';
-import { botJobName, botRoute, renderBotJob } from '../../../generators/nomad/bot-job.js';
+import {
+  botJobName,
+  botRoute,
+  defaultWebhookHost,
+  renderBotJob,
+} from '../../../generators/nomad/bot-job.js';
 import { checkJobFile } from '../../../generators/validate/job-file.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -30,7 +35,7 @@ export async function renderBot(
       "`prenv render bot` needs --image, the image built from prenv's Dockerfile (e.g. ghcr.io/acme/prenv:0.1.0)",
       ExitCode.usage,
     );
-  const host = opts.host ?? `prenv.${config.domain}`;
+  const host = opts.host ?? defaultWebhookHost(config);
   const options = { image: opts.image, host };
   const name = botJobName(options);
   const job = {

@@ -1,6 +1,8 @@
 import { RenderError } from '../../../generators/errors.js';
 import { redact } from '../../core/redact.js';
-import { probeThroughCaddy } from '../../adapters/caddy/probe.js';
+import { routeProbe } from '../../runtime/route-probe.js';
+import { deployBot } from '../../runtime/bot-deploy.js';
+import { defaultWebhookHost } from '../../../generators/nomad/bot-job.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import { loadCliTemplates } from '../cli-templates.js';
 import { clusterOps, DeploymentFailedError, type ClusterEnv } from '../../runtime/cluster-ops.js';
@@ -24,16 +26,18 @@ export async function runClusterCommand(input: {
   const { ctx, runtime, env, progress } = input;
   const { config, settings, ports } = runtime;
   const caddyHttp = settings.caddyHttpUrl;
+  const templates = await loadCliTemplates(ctx);
+  const schema = loadJobspecSchema();
   const ops = clusterOps({
     config,
-    templates: await loadCliTemplates(ctx),
-    schema: loadJobspecSchema(),
+    templates,
+    schema,
     terraform: ports.terraform,
     terraformDir: clusterTerraformDir(ctx, settings, env),
     nomad: ports.nomad,
     caddy: ports.caddy,
     consul: ports.consul.services,
-    ...(caddyHttp ? { probe: (host: string) => probeThroughCaddy(caddyHttp, host) } : {}),
+    ...(caddyHttp ? { probe: routeProbe({ config, entry: caddyHttp }) } : {}),
     pollMs: 500,
   });
   const run = {
@@ -49,6 +53,21 @@ export async function runClusterCommand(input: {
     const result = await ops.deploy(env, input.sha, run, {
       allowServerChanges: input.allowServerChanges ?? false,
     });
+    if (env === 'production' && settings.botImage) {
+      await deployBot(
+        {
+          config,
+          templates,
+          schema,
+          nomad: ports.nomad,
+          caddy: ports.caddy,
+          ...(caddyHttp ? { entry: caddyHttp } : {}),
+          wait: { timeoutMs: 5 * 60_000, pollMs: 500 },
+        },
+        { image: settings.botImage, host: settings.webhookHost ?? defaultWebhookHost(config) },
+        run,
+      );
+    }
     progress.endAll('ok');
     return { outcome: 'deployed', url: result.url };
   } catch (err) {

@@ -65,3 +65,8 @@ output "consul_encrypt_key" {
   value       = var.consul_encrypt_key
   sensitive   = true
 }
+
+output "load_balancer_ip" {
+  description = "Public IPv4 of the entry's Hetzner Load Balancer; the DNS records point here."
+  value       = module.cluster.load_balancer_ip
+}

@@ -32,4 +32,8 @@ module "cluster" {
   ssh_public_key     = var.ssh_public_key
   ssh_key_names      = var.ssh_key_names
   consul_encrypt_key = var.consul_encrypt_key
+
+  # Every entry node behind one load balancer (modules/base/load-balancer.tf).
+  load_balancer       = true
+  certificate_domains = var.tls_domains
 }

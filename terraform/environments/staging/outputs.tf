@@ -32,3 +32,8 @@ output "environment_url" {
   description = "Public URL of the staging application."
   value       = "https://${var.domain}"
 }
+
+output "load_balancer_ip" {
+  description = "Public IPv4 of the entry's Hetzner Load Balancer; the DNS records point here."
+  value       = module.cluster.load_balancer_ip
+}

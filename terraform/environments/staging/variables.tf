@@ -97,3 +97,9 @@ variable "consul_encrypt_key" {
   default     = ""
   sensitive   = true
 }
+
+variable "tls_domains" {
+  type        = list(string)
+  description = "Set by prenv from prenv.yml (tls.mode load_balancer): the names of the load balancer's managed certificate; empty: TCP passthrough to the first entry node's Caddy."
+  default     = []
+}

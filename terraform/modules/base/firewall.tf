@@ -28,8 +28,9 @@ resource "hcloud_firewall" "nodes" {
   }
 }
 
+# Behind the load balancer, HTTP(S) reaches the entry nodes over the private network only.
 resource "hcloud_firewall" "entry" {
-  count = var.entry ? 1 : 0
+  count = var.entry && !var.load_balancer ? 1 : 0
 
   name   = "${local.name_prefix}-entry"
   labels = local.labels

@@ -34,8 +34,8 @@ output "client_private_ips" {
 }
 
 output "entry_public_ips" {
-  description = "Public IPv4 addresses that DNS (apex and *.pr.<domain>) must point at."
-  value       = var.entry ? hcloud_server.server[*].ipv4_address : []
+  description = "Public IPv4 addresses that DNS (apex and *.pr.<domain>) must point at: the load balancer's when there is one."
+  value       = local.load_balancer ? [hcloud_load_balancer.entry[0].ipv4] : var.entry ? hcloud_server.server[*].ipv4_address : []
 }
 
 output "ssh_key_ids" {
@@ -46,4 +46,14 @@ output "ssh_key_ids" {
 output "firewall_ids" {
   description = "IDs of the firewalls created for this environment."
   value       = concat([hcloud_firewall.nodes.id], hcloud_firewall.entry[*].id)
+}
+
+output "load_balancer_ip" {
+  description = "Public IPv4 of the entry's load balancer: the DNS records' target; null without one."
+  value       = local.load_balancer ? hcloud_load_balancer.entry[0].ipv4 : null
+}
+
+output "load_balancer_ipv6" {
+  description = "Public IPv6 of the entry's load balancer; null without one."
+  value       = local.load_balancer ? hcloud_load_balancer.entry[0].ipv6 : null
 }

@@ -19,6 +19,7 @@ locals {
     nomad_version      = var.nomad_version
     consul_version     = var.consul_version
     consul_encrypt_key = var.consul_encrypt_key
+    caddy_version      = var.caddy_version
     consul_agent_token = var.consul_agent_token
     preview            = local.is_preview
   }

@@ -236,6 +236,40 @@ variable "consul_encrypt_key" {
   sensitive   = true
 }
 
+variable "load_balancer" {
+  type        = bool
+  description = "Whether entry nodes sit behind a Hetzner Load Balancer (see load-balancer.tf); DNS then points at its address."
+  default     = false
+}
+
+variable "load_balancer_type" {
+  type        = string
+  description = "Hetzner Load Balancer type of the entry."
+  default     = "lb11"
+}
+
+variable "certificate_domains" {
+  type        = list(string)
+  description = "Names of the managed certificate the load balancer terminates TLS with (apex, *.pr.<domain>, the webhook host); empty passes TCP through to the first entry node's Caddy."
+  default     = []
+
+  validation {
+    condition     = alltrue([for d in var.certificate_domains : can(regex("^(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", d))])
+    error_message = "Each certificate_domains entry must be a lowercase DNS name, optionally starting with \"*.\"."
+  }
+}
+
+variable "caddy_version" {
+  type        = string
+  description = "Caddy version installed on entry nodes (Caddy's Cloudsmith apt repository); registered in Consul so prenv sends what it accepts."
+  default     = "2.10.2"
+
+  validation {
+    condition     = can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+$", var.caddy_version))
+    error_message = "The caddy_version must look like 2.10.2."
+  }
+}
+
 variable "consul_agent_token" {
   type        = string
   description = "Consul ACL token of the nodes' Consul agent and Nomad client (preview nodes: their own, from environments/pr/acl.tf); empty: set on the node after the ACL bootstrap (README, \"Deploying for real\")."
