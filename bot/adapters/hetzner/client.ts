@@ -16,8 +16,35 @@ export interface HetznerServer {
   location: string | null;
 }
 
+/** When Hetzner stops offering something (`deprecation` in its API), as ISO times. */
+export interface HetznerDeprecation {
+  announced: string;
+  /** After this time new servers of the type (in the location) are refused. */
+  unavailableAfter: string;
+}
+
+/** A server type as prenv reads it from `GET /server_types` (docs.hetzner.cloud, "Server Types"). */
+export interface HetznerServerType {
+  name: string;
+  cores: number;
+  /** GB as Hetzner states it (a cx22 has 4). */
+  memoryGB: number;
+  /** `x86` or `arm`. */
+  architecture: string;
+  /** `shared` or `dedicated`. */
+  cpuType: string;
+  /** The type as a whole; null while it is offered. */
+  deprecation: HetznerDeprecation | null;
+  /** Locations the type is listed in, each with its own deprecation. */
+  locations: { name: string; deprecation: HetznerDeprecation | null }[];
+  /** Net prices (excluding VAT) in the project's currency, per location. */
+  prices: { location: string; hourly: number; monthly: number }[];
+}
+
 /** The Hetzner Cloud API calls prenv makes; every failure is a HetznerError. */
 export interface HetznerApi {
+  /** Every server type Hetzner lists (on sale and deprecated), all pages. */
+  listServerTypes?(): Promise<HetznerServerType[]>;
   /** Every server matching a label selector (e.g. `project==aipacto`), all pages. */
   listServers(labelSelector: string): Promise<HetznerServer[]>;
   /** Deletes a server; a server that is already gone is not an error. */
@@ -94,6 +121,36 @@ export function createHetznerClient(options: HetznerClientOptions): HetznerApi {
   };
 
   return {
+    async listServerTypes() {
+      const types: HetznerServerType[] = [];
+      let page = 1;
+      for (let i = 0; i < MAX_PAGES; i++) {
+        const { body } = await send('GET', '/server_types', {
+          page: String(page),
+          per_page: String(perPage),
+        });
+        const list = body as {
+          server_types?: unknown;
+          meta?: { pagination?: { next_page?: unknown } };
+        } | null;
+        if (!list || !Array.isArray(list.server_types))
+          throw new HetznerError({
+            kind: 'bad_response',
+            request: 'GET /server_types',
+            message: 'Hetzner Cloud answered GET /server_types without a `server_types` list.',
+          });
+        types.push(...(list.server_types as ServerTypeJson[]).map(toServerType));
+        const next = list.meta?.pagination?.next_page;
+        if (typeof next !== 'number' || next <= page) return types;
+        page = next;
+      }
+      throw new HetznerError({
+        kind: 'bad_response',
+        request: 'GET /server_types',
+        message: `Hetzner Cloud kept answering GET /server_types with a next page after ${MAX_PAGES} pages.`,
+      });
+    },
+
     async listServers(labelSelector) {
       const servers: HetznerServer[] = [];
       let page = 1;
@@ -155,5 +212,68 @@ function toServer(s: ServerJson): HetznerServer {
     labels,
     serverType: str(s.server_type?.name),
     location: str(s.datacenter?.location?.name),
+  };
+}
+
+interface DeprecationJson {
+  announced?: unknown;
+  unavailable_after?: unknown;
+}
+
+interface ServerTypeJson {
+  name?: unknown;
+  cores?: unknown;
+  memory?: unknown;
+  architecture?: unknown;
+  cpu_type?: unknown;
+  deprecation?: DeprecationJson | null;
+  locations?: { name?: unknown; deprecation?: DeprecationJson | null }[];
+  prices?: {
+    location?: unknown;
+    price_hourly?: { net?: unknown };
+    price_monthly?: { net?: unknown };
+  }[];
+}
+
+function toDeprecation(d: DeprecationJson | null | undefined): HetznerDeprecation | null {
+  if (!d || typeof d !== 'object') return null;
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  return { announced: str(d.announced), unavailableAfter: str(d.unavailable_after) };
+}
+
+/** Hetzner's prices are decimal strings (`"4.5900000000"`). */
+function amount(v: unknown): number {
+  const n = typeof v === 'string' ? Number(v) : NaN;
+  return Number.isFinite(n) ? n : NaN;
+}
+
+function toServerType(t: ServerTypeJson): HetznerServerType {
+  if (typeof t.name !== 'string')
+    throw new HetznerError({
+      kind: 'bad_response',
+      request: 'GET /server_types',
+      message: 'Hetzner Cloud listed a server type without a `name`.',
+    });
+  const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  return {
+    name: t.name,
+    cores: num(t.cores),
+    memoryGB: num(t.memory),
+    architecture: str(t.architecture),
+    cpuType: str(t.cpu_type),
+    deprecation: toDeprecation(t.deprecation),
+    locations: (Array.isArray(t.locations) ? t.locations : []).flatMap((l) =>
+      typeof l.name === 'string'
+        ? [{ name: l.name, deprecation: toDeprecation(l.deprecation) }]
+        : [],
+    ),
+    prices: (Array.isArray(t.prices) ? t.prices : []).flatMap((p) => {
+      const hourly = amount(p.price_hourly?.net);
+      const monthly = amount(p.price_monthly?.net);
+      return typeof p.location === 'string' && Number.isFinite(hourly) && Number.isFinite(monthly)
+        ? [{ location: p.location, hourly, monthly }]
+        : [];
+    }),
   };
 }
