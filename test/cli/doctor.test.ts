@@ -20,7 +20,13 @@ describe('prenv doctor', () => {
   });
 
   it('prints one JSON object with --json', async () => {
-    const run = await runCli(['doctor', '--offline', '--json', '--config', 'examples/aipacto/prenv.yml']);
+    const run = await runCli([
+      'doctor',
+      '--offline',
+      '--json',
+      '--config',
+      'examples/aipacto/prenv.yml',
+    ]);
     const report = JSON.parse(run.stdout) as {
       ok: boolean;
       checks: { name: string; status: string }[];
@@ -40,9 +46,12 @@ describe('prenv doctor', () => {
   });
 
   it('reports a tool it cannot find, with what it is needed for', async () => {
-    const run = await runCli(['doctor', '--offline', '--json', '--config', 'examples/aipacto/prenv.yml'], {
-      env: { PATH: '/nonexistent', PRENV_TERRAFORM_BIN: '/nonexistent/terraform' },
-    });
+    const run = await runCli(
+      ['doctor', '--offline', '--json', '--config', 'examples/aipacto/prenv.yml'],
+      {
+        env: { PATH: '/nonexistent', PRENV_TERRAFORM_BIN: '/nonexistent/terraform' },
+      },
+    );
     const report = JSON.parse(run.stdout) as {
       checks: { name: string; status: string; detail: string }[];
     };
@@ -62,9 +71,12 @@ describe('prenv doctor', () => {
       ['1.11.4', 'ok'],
     ] as const) {
       writeFileSync(fake, `#!/bin/sh\necho "Terraform v${version}"\n`, { mode: 0o755 });
-      const run = await runCli(['doctor', '--offline', '--json', '--config', 'examples/aipacto/prenv.yml'], {
-        env: { PATH: '/nonexistent', PRENV_TERRAFORM_BIN: fake },
-      });
+      const run = await runCli(
+        ['doctor', '--offline', '--json', '--config', 'examples/aipacto/prenv.yml'],
+        {
+          env: { PATH: '/nonexistent', PRENV_TERRAFORM_BIN: fake },
+        },
+      );
       const report = JSON.parse(run.stdout) as {
         ok: boolean;
         checks: { name: string; status: string; detail: string }[];
