@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { consulServiceName, envHost, type EnvContext } from '../../generators/env-context.js';
 import { renderEnvironment } from '../../generators/render-environment.js';
+import type { ConsulKv } from '../adapters/consul/client.js';
+import { requireSecrets } from './secret-check.js';
 import type { TemplateSources } from '../../generators/templates.js';
 import { terraformVariables } from '../../generators/terraform/tfvars.js';
 import { checkJobFile } from '../../generators/validate/job-file.js';
@@ -42,6 +44,8 @@ export interface ClusterOpsDeps {
   caddy: CaddyAdminClient;
   /** When set, a deploy also waits until each service passes its Consul health check. */
   consul?: ConsulServices;
+  /** When set, a deploy first checks every secret its jobs read exists (secret-check.ts). */
+  secrets?: Pick<ConsulKv, 'keys'>;
   /** GET through Caddy with a Host header, returning the status; when set, a deploy waits for it. */
   probe?: (host: string) => Promise<number>;
   timeouts?: Partial<typeof DEFAULT_TIMEOUTS>;
@@ -112,6 +116,7 @@ export function clusterOps(deps: ClusterOpsDeps) {
         const check = await checkJobFile(file.path, file.content, deps.schema);
         if (!check.ok) throw new Error(check.message);
       }
+      await requireSecrets(deps.secrets, env, files);
 
       run.step(`terraform plan ${env}`);
       await deps.terraform.init(target(env), tfOptions(run));

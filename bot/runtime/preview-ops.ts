@@ -3,6 +3,8 @@ import type { EnvContext } from '../../generators/env-context.js';
 import { consulServiceName, envHost, envName } from '../../generators/env-context.js';
 import { terraformVariables } from '../../generators/terraform/tfvars.js';
 import { renderEnvironment, type RenderedFile } from '../../generators/render-environment.js';
+import type { ConsulKv } from '../adapters/consul/client.js';
+import { requireSecrets } from './secret-check.js';
 import type { TemplateSources } from '../../generators/templates.js';
 import { checkJobFile } from '../../generators/validate/job-file.js';
 import type { JobspecSchema } from '../../generators/validate/jobspec.js';
@@ -30,6 +32,8 @@ export interface PreviewOpsDeps {
   nomad: NomadApi;
   caddy: CaddyAdminClient;
   consul: ConsulServices;
+  /** When set, a deploy first checks every secret its jobs read exists (secret-check.ts). */
+  secrets?: Pick<ConsulKv, 'keys'>;
   /** GET through Caddy with a Host header, returning the status; when set, a deploy ends only once it answers. */
   probe?: (host: string) => Promise<number>;
   /** Branch and title of the PR, for job meta; undefined when unknown. */
@@ -82,6 +86,7 @@ export function previewOps(deps: PreviewOpsDeps): EnvironmentOps {
 
     async deploy(pr, sha, run) {
       const { ctx, files } = await render(pr, sha);
+      await requireSecrets(deps.secrets, envName(ctx), files);
       run.step(`waiting for the preview node of pr-${pr} in Nomad`);
       const node = await timed(
         'nomad',

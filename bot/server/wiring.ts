@@ -111,6 +111,7 @@ export async function wirePorts(input: {
       nomad,
       caddy,
       consul: consul.services,
+      secrets: consul.kv,
       ...(input.metrics ? { metrics: input.metrics } : {}),
       ...(caddyHttp ? { probe: (host: string) => probeThroughCaddy(caddyHttp, host) } : {}),
       describePull: async (pr) => {

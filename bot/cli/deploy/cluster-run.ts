@@ -33,6 +33,7 @@ export async function runClusterCommand(input: {
     nomad: ports.nomad,
     caddy: ports.caddy,
     consul: ports.consul.services,
+    secrets: ports.consul.kv,
     ...(caddyHttp ? { probe: (host: string) => probeThroughCaddy(caddyHttp, host) } : {}),
     pollMs: 500,
   });
