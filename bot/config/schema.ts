@@ -237,6 +237,25 @@ export const configSchema = z.strictObject({
         .optional(),
     })
     .default({ mode: 'on_demand' }),
+  /**
+   * Credentials for private registries, as names of secrets (Consul KV, the env's folder like
+   * every secret): every task whose image is on `server` gets Nomad's docker `auth` block,
+   * filled at run time from those keys. No value is ever in prenv.yml or a rendered file.
+   */
+  registries: z
+    .array(
+      z.strictObject({
+        server: z
+          .string()
+          .regex(
+            /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/,
+            'must be a registry host such as ghcr.io or registry.example.com:5000',
+          ),
+        username_secret: envName,
+        password_secret: envName,
+      }),
+    )
+    .default([]),
   consul: z
     .strictObject({
       dns: z
