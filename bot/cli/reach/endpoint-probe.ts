@@ -1,5 +1,5 @@
 import { readRuntimeSettings } from '../../server/serve-settings.js';
-import { envFor } from '../deploy/runtime.js';
+import { envFor } from './staging-env.js';
 import type { DoctorCheck } from '../doctor-report.js';
 import { endpointVariable, TUNNEL_PORTS, type ClusterEnv, type Endpoint } from './tunnel-plan.js';
 
