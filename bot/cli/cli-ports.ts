@@ -7,7 +7,9 @@ import type { Logger } from '../core/logger.js';
 import { StateStoreError } from '../adapters/store/store-error.js';
 import { readRuntimeSettings, type RuntimeSettings } from '../server/serve-settings.js';
 import type { Ports } from '../server/wiring.js';
-import { createNomadClient, noRetry, type NomadApi } from '../adapters/nomad/index.js';
+// The client alone: read commands need none of the deploy helpers the index also exports.
+import { createNomadClient, type NomadApi } from '../adapters/nomad/client.js';
+import { noRetry } from '../adapters/nomad/retry.js';
 import { openSqliteStore } from '../adapters/store/sqlite-store.js';
 import type { StateStore } from '../adapters/store/state-store.js';
 import { requireConfig } from './config-file.js';

@@ -1,4 +1,5 @@
-import { deployedSha, listOwnedJobs, type NomadApi } from '../adapters/nomad/index.js';
+import type { NomadApi } from '../adapters/nomad/client.js';
+import { deployedSha, listOwnedJobs } from '../adapters/nomad/ownership.js';
 import type { DeploymentInfo, FixedEnv } from './views/view-support.js';
 
 export interface FixedDeployments {
