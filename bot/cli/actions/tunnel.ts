@@ -26,7 +26,8 @@ export async function action({
       ExitCode.usage,
     );
   const variable = env === 'staging' ? 'PRENV_STAGING_SSH' : 'PRENV_SSH';
-  const destination = opts.ssh ?? ctx.env[variable];
+  const destination =
+    opts.ssh ?? (env === 'staging' ? ctx.env.PRENV_STAGING_SSH : ctx.env.PRENV_SSH);
   if (!destination)
     throw new CliError(
       `prenv tunnel ${env} needs the server to connect to: pass --ssh root@<address> or set ${variable} ` +
