@@ -4,10 +4,6 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { loadConfigOrThrow } from '../bot/config/load.js';
 import { FAKE_TERRAFORM, startLocalStack, type LocalStack } from '../test/support/local-stack.js';
-import { loadTemplates } from '../bot/adapters/templates/load-templates.js';
-import type { EnvContext } from '../generators/env-context.js';
-import { requiredSecretKeys } from '../generators/nomad/secret-keys.js';
-import { renderEnvironment } from '../generators/render-environment.js';
 
 /** The local stack, plus what a second terminal needs to point `prenv` at it. */
 export interface TryItStack {
@@ -42,7 +38,6 @@ export async function startTryItStack(options: {
       await mkdir(path.join(modules, env), { recursive: true });
     // What production's `terraform output -json` gives a PR, for runs that deploy PRs without
     // deploying production first (unset it to read the fake production state instead).
-    await seedSecrets(stack);
     const productionOutputs = path.join(dir, 'production-outputs.json');
     await writeFile(productionOutputs, JSON.stringify(FAKE_PRODUCTION_OUTPUTS, null, 2));
     const env: Record<string, string> = {
@@ -70,24 +65,6 @@ export async function startTryItStack(options: {
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
-}
-
-/**
- * Step 2 of "Deploying for real", done for the example: every secret the jobs of production,
- * staging and the previews read gets a stand-in value in the local Consul KV, so deploys pass
- * prenv's check that the secrets exist.
- */
-async function seedSecrets(stack: LocalStack): Promise<void> {
-  const templates = await loadTemplates();
-  const sha = '0'.repeat(40);
-  const contexts: EnvContext[] = [
-    { kind: 'production', sha },
-    { kind: 'staging', sha },
-    { kind: 'pr', number: 1, sha },
-  ];
-  for (const ctx of contexts)
-    for (const key of requiredSecretKeys(renderEnvironment(stack.config, ctx, templates)))
-      await stack.consulClient.kv.put(key, `local-${key.slice(key.lastIndexOf('/') + 1)}`);
 }
 
 /** Production's `terraform output -json` as the simulated cloud would give it. */
