@@ -1,5 +1,6 @@
 import type { Logger } from '../../core/logger.js';
 import { silentLogger } from '../../core/logger.js';
+import type { Deprecation, ServerTypeFacts } from '../../core/server-type-check.js';
 import { errorFromResponse, HetznerError, unreachableError } from './errors.js';
 
 export const DEFAULT_HCLOUD_API_URL = 'https://api.hetzner.cloud/v1';
@@ -16,30 +17,11 @@ export interface HetznerServer {
   location: string | null;
 }
 
-/** When Hetzner stops offering something (`deprecation` in its API), as ISO times. */
-export interface HetznerDeprecation {
-  announced: string;
-  /** After this time new servers of the type (in the location) are refused. */
-  unavailableAfter: string;
-}
-
-/** A server type as prenv reads it from `GET /server_types` (docs.hetzner.cloud, "Server Types"). */
-export interface HetznerServerType {
-  name: string;
-  cores: number;
-  /** GB as Hetzner states it (a cx22 has 4). */
-  memoryGB: number;
-  /** `x86` or `arm`. */
-  architecture: string;
-  /** `shared` or `dedicated`. */
-  cpuType: string;
-  /** The type as a whole; null while it is offered. */
-  deprecation: HetznerDeprecation | null;
-  /** Locations the type is listed in, each with its own deprecation. */
-  locations: { name: string; deprecation: HetznerDeprecation | null }[];
-  /** Net prices (excluding VAT) in the project's currency, per location. */
-  prices: { location: string; hourly: number; monthly: number }[];
-}
+/**
+ * A server type as prenv reads it from `GET /server_types` (docs.hetzner.cloud, "Server
+ * Types"): the shape the pure check in core/server-type-check.ts takes.
+ */
+export type HetznerServerType = ServerTypeFacts;
 
 /** The Hetzner Cloud API calls prenv makes; every failure is a HetznerError. */
 export interface HetznerApi {
@@ -71,11 +53,6 @@ interface ServerJson {
   labels?: unknown;
   server_type?: { name?: unknown } | null;
   datacenter?: { location?: { name?: unknown } | null } | null;
-}
-
-interface ListJson {
-  servers?: ServerJson[];
-  meta?: { pagination?: { next_page?: unknown } };
 }
 
 const MAX_PAGES = 1000;
@@ -120,64 +97,54 @@ export function createHetznerClient(options: HetznerClientOptions): HetznerApi {
     }
   };
 
-  return {
-    async listServerTypes() {
-      const types: HetznerServerType[] = [];
-      let page = 1;
-      for (let i = 0; i < MAX_PAGES; i++) {
-        const { body } = await send('GET', '/server_types', {
-          page: String(page),
-          per_page: String(perPage),
-        });
-        const list = body as {
-          server_types?: unknown;
-          meta?: { pagination?: { next_page?: unknown } };
-        } | null;
-        if (!list || !Array.isArray(list.server_types))
-          throw new HetznerError({
-            kind: 'bad_response',
-            request: 'GET /server_types',
-            message: 'Hetzner Cloud answered GET /server_types without a `server_types` list.',
-          });
-        types.push(...(list.server_types as ServerTypeJson[]).map(toServerType));
-        const next = list.meta?.pagination?.next_page;
-        if (typeof next !== 'number' || next <= page) return types;
-        page = next;
-      }
-      throw new HetznerError({
-        kind: 'bad_response',
-        request: 'GET /server_types',
-        message: `Hetzner Cloud kept answering GET /server_types with a next page after ${MAX_PAGES} pages.`,
+  /** Every item of a paginated list (`{ <field>: [...], meta: { pagination } }`), all pages. */
+  const listAll = async <T>(
+    path: string,
+    field: string,
+    query: Record<string, string>,
+    map: (item: never) => T,
+  ): Promise<T[]> => {
+    const request = `GET ${path}`;
+    const items: T[] = [];
+    let page = 1;
+    for (let i = 0; i < MAX_PAGES; i++) {
+      const { body } = await send('GET', path, {
+        ...query,
+        page: String(page),
+        per_page: String(perPage),
       });
-    },
+      const list = body as
+        | (Record<string, unknown> & {
+            meta?: { pagination?: { next_page?: unknown } };
+          })
+        | null;
+      const found = list?.[field];
+      if (!Array.isArray(found))
+        throw new HetznerError({
+          kind: 'bad_response',
+          request,
+          message: `Hetzner Cloud answered ${request} without a \`${field}\` list.`,
+        });
+      items.push(...(found as never[]).map(map));
+      const next = list?.meta?.pagination?.next_page;
+      if (typeof next !== 'number' || next <= page) return items;
+      page = next;
+    }
+    throw new HetznerError({
+      kind: 'bad_response',
+      request,
+      message: `Hetzner Cloud kept answering ${request} with a next page after ${MAX_PAGES} pages.`,
+    });
+  };
 
-    async listServers(labelSelector) {
-      const servers: HetznerServer[] = [];
-      let page = 1;
-      for (let i = 0; i < MAX_PAGES; i++) {
-        const { body } = await send('GET', '/servers', {
-          label_selector: labelSelector,
-          page: String(page),
-          per_page: String(perPage),
-        });
-        const list = body as ListJson | null;
-        if (!list || !Array.isArray(list.servers))
-          throw new HetznerError({
-            kind: 'bad_response',
-            request: 'GET /servers',
-            message: 'Hetzner Cloud answered GET /servers without a `servers` list.',
-          });
-        servers.push(...list.servers.map(toServer));
-        const next = list.meta?.pagination?.next_page;
-        if (typeof next !== 'number' || next <= page) return servers;
-        page = next;
-      }
-      throw new HetznerError({
-        kind: 'bad_response',
-        request: 'GET /servers',
-        message: `Hetzner Cloud kept answering GET /servers with a next page after ${MAX_PAGES} pages.`,
-      });
-    },
+  return {
+    listServerTypes: () =>
+      listAll('/server_types', 'server_types', {}, (t: ServerTypeJson) => toServerType(t)),
+
+    listServers: (labelSelector) =>
+      listAll('/servers', 'servers', { label_selector: labelSelector }, (s: ServerJson) =>
+        toServer(s),
+      ),
 
     async deleteServer(id) {
       if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`not a server id: ${id}`);
@@ -235,7 +202,7 @@ interface ServerTypeJson {
   }[];
 }
 
-function toDeprecation(d: DeprecationJson | null | undefined): HetznerDeprecation | null {
+function toDeprecation(d: DeprecationJson | null | undefined): Deprecation | null {
   if (!d || typeof d !== 'object') return null;
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   return { announced: str(d.announced), unavailableAfter: str(d.unavailable_after) };
