@@ -219,3 +219,19 @@ describe('prenv doctor: capacity', () => {
     expect(run.stdout).toContain('set hetzner.server_type: cx43');
   });
 });
+
+describe('prenv render --check: capacity', () => {
+  it('refuses an environment whose reservations its server type cannot hold, naming the fix', async () => {
+    const leap = readFileSync(path.join(repoRoot, 'examples/leap/prenv.yml'), 'utf8').replace(
+      'server_type: cx43',
+      'server_type: cpx31',
+    );
+    const run = await runCli(['render', 'staging', '--check', '--sha', 'a'.repeat(40)], {
+      cwd: project(leap),
+      env: { PATH: process.env.PATH },
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/prenv\.yml: services: staging cannot be placed/);
+    expect(run.stderr).toContain('set hetzner.server_type: cx43');
+  });
+});
