@@ -22,6 +22,54 @@ export interface CapacityReport {
   largestGroupMiB: number;
 }
 
+/** One allocation's memory, and whether its host volumes pin it to `storage.node`. */
+interface Placed {
+  memoryMiB: number;
+  pinned: boolean;
+}
+
+/**
+ * Where the env's allocations go, node by node: groups and periodic jobs that mount a host
+ * volume on the node that holds the volumes (`storage.node`, production and staging), the
+ * others first-fit by decreasing size (a packing exists when this finds one; Nomad's binpack
+ * scheduler places them one by one, so a failure here is at best a fragile fit there).
+ * MiB reserved per node, and the allocations no node could hold.
+ */
+export function placement(
+  config: Config,
+  env: EnvironmentKind,
+): { perNodeMiB: number[]; freeMiB: number | undefined; unplacedMiB: number[] } {
+  const { serverType, servers } = nodesOf(config, env);
+  const memory = serverTypeMemoryMiB(serverType);
+  const free = memory === undefined ? undefined : memory - NODE_OVERHEAD_MIB;
+  const perNode = Array.from({ length: servers }, () => 0);
+  const unplaced: number[] = [];
+  const pinNode = env === 'pr' ? 0 : Math.min(config.storage.node, servers) - 1;
+  const allocations = allocationsOf(config, env).sort(
+    (a, b) => Number(b.pinned) - Number(a.pinned) || b.memoryMiB - a.memoryMiB,
+  );
+  for (const a of allocations) {
+    const fits = (i: number) => free === undefined || perNode[i]! + a.memoryMiB <= free;
+    const node = a.pinned ? (fits(pinNode) ? pinNode : -1) : perNode.findIndex((_, i) => fits(i));
+    if (node < 0) unplaced.push(a.memoryMiB);
+    else perNode[node]! += a.memoryMiB;
+  }
+  return { perNodeMiB: perNode, freeMiB: free, unplacedMiB: unplaced };
+}
+
+function allocationsOf(config: Config, env: EnvironmentKind): Placed[] {
+  const out: Placed[] = [];
+  for (const svc of Object.values(config.services)) {
+    for (let i = 0; i < svc.count[env]; i++)
+      out.push({ memoryMiB: groupMemory(svc), pinned: svc.volumes.length > 0 });
+  }
+  for (const job of Object.values(config.jobs)) {
+    if (job.environments.includes(env))
+      out.push({ memoryMiB: job.resources.memory, pinned: job.volumes.length > 0 });
+  }
+  return out;
+}
+
 /**
  * Memory a group reserves: its main task, plus its prestart tasks as Nomad counts them —
  * ephemeral prestart tasks finish before the main task starts, so the group needs the larger
@@ -92,6 +140,21 @@ export function capacityProblems(config: Config, env: EnvironmentKind): RenderPr
         `more than a node offers on ${where}: short by ${mib(r.largestGroupMiB - perNode)} MiB. ` +
         advice(env, key, r.largestGroupMiB),
     });
+  } else {
+    const p = placement(config, env);
+    if (p.unplacedMiB.length > 0) {
+      const pinned =
+        env !== 'pr' && allocationsOf(config, env).some((a) => a.pinned)
+          ? ` (groups with volumes all on node ${Math.min(config.storage.node, r.servers)}, storage.node)`
+          : '';
+      problems.push({
+        path: 'services',
+        message:
+          `${env} cannot be placed node by node: the nodes would hold ${p.perNodeMiB.map(mib).join(' + ')} MiB${pinned}, ` +
+          `and ${p.unplacedMiB.map(mib).join(', ')} MiB of allocations fit on no ${r.serverType} (${mib(perNode)} MiB each for tasks). ` +
+          advice(env, key, Math.max(...p.perNodeMiB) + Math.max(...p.unplacedMiB)),
+      });
+    }
   }
   return problems;
 }

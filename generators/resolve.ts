@@ -1,5 +1,5 @@
 import type { Config } from '../bot/config/config.js';
-import { consulDnsName, envHost, envName, type EnvContext } from './env-context.js';
+import { envHost, envName, type EnvContext } from './env-context.js';
 import type { RenderProblem } from './errors.js';
 import { parsePlaceholders, type PlaceholderKind, type Segment } from './placeholders.js';
 
@@ -31,8 +31,8 @@ const SHA = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 const ALLOWED: Record<'image' | 'command' | 'env', ReadonlySet<PlaceholderKind>> = {
   image: new Set(['sha', 'env']),
-  command: new Set(['sha', 'env', 'host', 'serviceDns']),
-  env: new Set(['sha', 'env', 'host', 'serviceDns', 'service', 'secret']),
+  command: new Set(['sha', 'env', 'host']),
+  env: new Set(['sha', 'env', 'host', 'service', 'secret']),
 };
 
 export function checkSha(ctx: EnvContext): RenderProblem[] {
@@ -104,7 +104,7 @@ function segmentProblem(
   if (seg.kind === 'sha' && ctx.sha === undefined) {
     return 'uses {{sha}}, so a commit SHA is needed (pass --sha)';
   }
-  if (seg.kind === 'service' || seg.kind === 'serviceDns') {
+  if (seg.kind === 'service') {
     const target = config.services[seg.name];
     if (!target)
       return `${describe(seg)} names no service (services: ${Object.keys(config.services).join(', ')})`;
@@ -119,7 +119,6 @@ function segmentProblem(
 function describe(seg: Exclude<Segment, { kind: 'text' }>): string {
   if (seg.kind === 'service')
     return `{{service.${seg.name}${seg.part === 'address' ? '' : `.${seg.part}`}}}`;
-  if (seg.kind === 'serviceDns') return `{{service.${seg.name}.dns}}`;
   if (seg.kind === 'secret') return `{{secret.${seg.key}}}`;
   return `{{${seg.kind}}}`;
 }
@@ -134,8 +133,6 @@ function staticValue(config: Config, ctx: EnvContext, seg: Segment): string | un
       return envName(ctx);
     case 'host':
       return envHost(config, ctx);
-    case 'serviceDns':
-      return consulDnsName(config, ctx, seg.name);
     default:
       return undefined;
   }

@@ -7,10 +7,13 @@ import type { Logger } from '../core/logger.js';
 import { StateStoreError } from '../adapters/store/store-error.js';
 import { readRuntimeSettings, type RuntimeSettings } from '../wiring/settings.js';
 import type { Ports } from '../wiring/ports.js';
-import { createNomadClient, noRetry, type NomadApi } from '../adapters/nomad/index.js';
+// The client alone: read commands need none of the deploy helpers the index also exports.
+import { createNomadClient, type NomadApi } from '../adapters/nomad/client.js';
+import { noRetry } from '../core/backoff.js';
 import { openSqliteStore } from '../adapters/store/sqlite-store.js';
 import type { StateStore } from '../adapters/store/state-store.js';
 import { requireConfig } from './config-file.js';
+import { envFor } from './reach/staging-env.js';
 import type { CliContext } from './context.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
@@ -106,6 +109,8 @@ export interface ReadPorts {
   settings: RuntimeSettings;
   store: StateStore;
   nomad: NomadApi;
+  /** Staging's Nomad (PRENV_STAGING_NOMAD_ADDR), or production's when that is unset. */
+  stagingNomad: NomadApi;
   close(): Promise<void>;
 }
 
@@ -121,14 +126,23 @@ export async function openReadPorts(program: Command, ctx: CliContext): Promise<
   } catch (err) {
     throw asCliError(err);
   }
-  const nomad = createNomadClient({
-    baseUrl: settings.nomad.url,
-    fetch,
-    retry: noRetry,
-    requestTimeoutMs: READ_TIMEOUT_MS,
-    ...(settings.nomad.token ? { token: settings.nomad.token } : {}),
-  });
-  return { config, settings, store, nomad, close: () => store.close() };
+  const client = (s: RuntimeSettings['nomad']) =>
+    createNomadClient({
+      baseUrl: s.url,
+      fetch,
+      retry: noRetry,
+      requestTimeoutMs: READ_TIMEOUT_MS,
+      ...(s.token ? { token: s.token } : {}),
+    });
+  const nomad = client(settings.nomad);
+  const staging = readRuntimeSettings(envFor(ctx.env, 'staging'));
+  const stagingNomad =
+    staging.ok &&
+    (staging.settings.nomad.url !== settings.nomad.url ||
+      staging.settings.nomad.token !== settings.nomad.token)
+      ? client(staging.settings.nomad)
+      : nomad;
+  return { config, settings, store, nomad, stagingNomad, close: () => store.close() };
 }
 
 /** A wrong path must not look like "no environments": a missing state file is an error. */

@@ -6,7 +6,11 @@ import {
 } from '../adapters/terraform/required-version.js';
 import type { ConfigFileResult } from './config-file.js';
 import { formatProblem } from '../config/load.js';
-import { serverTypeAdvice } from '../core/hetzner-server-types.js';
+import {
+  checkServerTypes,
+  serverTypeUses,
+  type ServerTypeFinding,
+} from '../core/server-type-check.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'error';
 
@@ -45,6 +49,10 @@ export function buildDoctorReport(input: {
   /** The `required_version` constraints of the Terraform modules prenv runs. */
   terraformRequired?: RequiredVersion[];
   lockFiles?: LockFileReport[];
+  /** The config's server types as checked (`doctor-cloud.ts`); prenv's own table when absent. */
+  serverTypes?: ServerTypeFinding[];
+  /** Checks that need the network or the config: Hetzner API, capacity, endpoints. */
+  more?: DoctorCheck[];
 }): DoctorReport {
   const checks: DoctorCheck[] = [nodeCheck(input.nodeVersion)];
   for (const tool of input.tools)
@@ -54,7 +62,8 @@ export function buildDoctorReport(input: {
         : toolCheck(tool),
     );
   if (input.lockFiles) checks.push(lockFileCheck(input.lockFiles));
-  checks.push(...configChecks(input.config));
+  checks.push(...configChecks(input.config, input.serverTypes));
+  checks.push(...(input.more ?? []));
   return { ok: checks.every((c) => c.status !== 'error'), checks };
 }
 
@@ -116,7 +125,10 @@ function terraformCheck(tool: ToolReport, required: RequiredVersion[]): DoctorCh
   };
 }
 
-function configChecks(result: ConfigFileResult): DoctorCheck[] {
+function configChecks(
+  result: ConfigFileResult,
+  serverTypes: ServerTypeFinding[] | undefined,
+): DoctorCheck[] {
   if (!result.ok) {
     return [
       { name: 'config', status: 'error', detail: result.problems.map(formatProblem).join('\n') },
@@ -132,23 +144,15 @@ function configChecks(result: ConfigFileResult): DoctorCheck[] {
       detail: `${result.file} is valid (project ${config.project}, ${services} service(s), ${jobs} periodic job(s))`,
     },
   ];
-  const types = new Set(
-    [config.hetzner.server_type, config.hetzner.preview_server_type].filter(
-      (t): t is string => !!t,
-    ),
-  );
-  for (const type of types) {
-    const advice = serverTypeAdvice(type);
-    checks.push(
-      advice.deprecated
-        ? { name: 'hetzner', status: 'warn', detail: advice.message ?? '' }
-        : {
-            name: 'hetzner',
-            status: 'ok',
-            detail: `server type ${type} in ${config.hetzner.location}`,
-          },
-    );
-  }
+  const findings =
+    serverTypes ??
+    checkServerTypes({
+      uses: serverTypeUses(config),
+      location: config.hetzner.location,
+      live: null,
+      now: 0,
+    });
+  for (const f of findings) checks.push({ name: 'hetzner', status: f.status, detail: f.detail });
   return checks;
 }
 

@@ -1,4 +1,5 @@
-import { deployedSha, listOwnedJobs, type NomadApi } from '../adapters/nomad/index.js';
+import type { NomadApi } from '../adapters/nomad/client.js';
+import { deployedSha, listOwnedJobs } from '../adapters/nomad/ownership.js';
 import type { DeploymentInfo, FixedEnv } from './views/view-support.js';
 
 export interface FixedDeployments {
@@ -11,34 +12,59 @@ export interface FixedDeployments {
 /**
  * What runs in production and staging, from the Nomad jobs prenv owns there: the commit in
  * `prenv_sha` (group meta of service jobs, so each job is read) and the newest `SubmitTime`
- * (nanoseconds). No job: not deployed. Nomad
- * unreachable: unknown, with a warning.
+ * (nanoseconds). No job: not deployed. Each environment is read from its own cluster
+ * (`nomadFor`; staging is a cluster of its own); a Nomad that cannot be read makes every
+ * environment read from it unknown after one failure, with a warning.
  */
 export async function readFixedDeployments(
-  nomad: NomadApi,
+  nomadFor: NomadApi | ((env: FixedEnv) => NomadApi),
   project: string,
   envs: FixedEnv[] = ['production', 'staging'],
 ): Promise<FixedDeployments> {
   const out: FixedDeployments = { production: null, staging: null, warning: null };
-  try {
-    for (const env of envs) {
-      const jobs = (await listOwnedJobs(nomad, { project, env })).filter((j) => !j.Stop);
-      let newest: { sha: string | null; at: number | null } = { sha: null, at: null };
-      for (const job of jobs) {
-        const at = submitTime(job);
-        if (newest.at === null || (at !== null && at > newest.at)) {
-          const full = await nomad.readJob(job.ID);
-          newest = { sha: full ? deployedSha(full) : null, at };
-        }
-      }
-      out[env] = { deployedSha: newest.sha, deployedAt: newest.at, servers: [] };
+  const clientOf = typeof nomadFor === 'function' ? nomadFor : () => nomadFor;
+  const failed = new Map<NomadApi, string>();
+  const unknown: { env: FixedEnv; message: string }[] = [];
+  for (const env of envs) {
+    const nomad = clientOf(env);
+    const earlier = failed.get(nomad);
+    if (earlier !== undefined) {
+      unknown.push({ env, message: earlier });
+      continue;
     }
-  } catch (err) {
-    out.production = null;
-    out.staging = null;
-    out.warning = `production and staging shown as unknown: ${(err as Error).message}`;
+    try {
+      out[env] = await deployedIn(nomad, project, env);
+    } catch (err) {
+      failed.set(nomad, (err as Error).message);
+      unknown.push({ env, message: (err as Error).message });
+    }
   }
+  const messages = [...new Set(unknown.map((u) => u.message))];
+  out.warning =
+    messages
+      .map((m) => {
+        const names = unknown.filter((u) => u.message === m).map((u) => u.env);
+        return `${names.join(' and ')} shown as unknown: ${m}`;
+      })
+      .join('; ') || null;
   return out;
+}
+
+async function deployedIn(
+  nomad: NomadApi,
+  project: string,
+  env: FixedEnv,
+): Promise<DeploymentInfo> {
+  const jobs = (await listOwnedJobs(nomad, { project, env })).filter((j) => !j.Stop);
+  let newest: { sha: string | null; at: number | null } = { sha: null, at: null };
+  for (const job of jobs) {
+    const at = submitTime(job);
+    if (newest.at === null || (at !== null && at > newest.at)) {
+      const full = await nomad.readJob(job.ID);
+      newest = { sha: full ? deployedSha(full) : null, at };
+    }
+  }
+  return { deployedSha: newest.sha, deployedAt: newest.at, servers: [] };
 }
 
 function submitTime(job: object): number | null {

@@ -19,6 +19,7 @@ import { renderCommand } from './commands/render.js';
 import { retryCommand } from './commands/retry.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
+import { tunnelCommand } from './commands/tunnel.js';
 
 /** In the order of `prenv --help`. */
 const COMMANDS: readonly CommandSpec[] = [
@@ -34,6 +35,7 @@ const COMMANDS: readonly CommandSpec[] = [
   planCommand,
   reconcileCommand,
   retryCommand,
+  tunnelCommand,
   appCommand,
 ];
 

@@ -15,13 +15,17 @@ export async function readViewInput(
   ctx: CliContext,
   fixed: FixedEnv[],
 ): Promise<{ input: ViewInput; config: Config }> {
-  const { config, settings, store, nomad, close } = await openReadPorts(program, ctx);
+  const { config, settings, store, nomad, stagingNomad, close } = await openReadPorts(program, ctx);
   try {
     const { world } = await store.loadWorld();
     const deadLetters = await store.deadLetters();
     const deployments =
       fixed.length > 0
-        ? await readFixedDeployments(nomad, config.project, fixed)
+        ? await readFixedDeployments(
+            (env) => (env === 'staging' ? stagingNomad : nomad),
+            config.project,
+            fixed,
+          )
         : { production: null, staging: null, warning: null };
     if (deployments.warning)
       ctx.stderr(`prenv: warning: ${redact(deployments.warning, settings.secrets)}\n`);

@@ -1,4 +1,5 @@
-import { Cron } from 'croner';
+import { createRequire } from 'node:module';
+import type { Cron } from 'croner';
 
 /**
  * Cron expressions in Nomad's dialect: what `periodic { crons = [...] }` accepts. Nomad parses
@@ -148,10 +149,19 @@ export function nextRuns(cron: NomadCron, from: Date, count: number): Date[] {
   return croner(cron.pattern).nextRuns(count, from);
 }
 
+/**
+ * croner, loaded on first use (its CommonJS build, so parsing stays synchronous inside the
+ * schema): most configs have no schedule, and read commands such as `prenv list` start faster
+ * without it.
+ */
+let cronClass: typeof Cron | undefined;
+
 function croner(pattern: string): Cron {
+  cronClass ??= (createRequire(import.meta.url)('croner') as { Cron: typeof Cron }).Cron;
+  const CronClass: typeof Cron = cronClass;
   // legacyMode: day-of-month and day-of-week are OR-ed when both are restricted, as in
   // cronexpr (and Vixie cron); sloppyRanges: cronexpr accepts `v/n`.
-  return new Cron(pattern, {
+  return new CronClass(pattern, {
     mode: '7-part',
     legacyMode: true,
     sloppyRanges: true,

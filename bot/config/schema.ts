@@ -52,6 +52,25 @@ const IMAGE_REFERENCE = (() => {
   const digest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
   return new RegExp(`^(?:${host}/)?${component}(?:/${component})*(?::${tag})?(?:@${digest})?$`);
 })();
+/**
+ * A list that is a set (secret keys, dependencies, environments): a repeated entry is an error
+ * at the repeat's own index, so the message names its path and line.
+ */
+const setOf = <T extends z.ZodType<string>>(item: T) =>
+  z.array(item).superRefine((list, ctx) => {
+    const first = new Map<string, number>();
+    list.forEach((entry, index) => {
+      const seen = first.get(entry);
+      if (seen === undefined) first.set(entry, index);
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: [index],
+          message: `repeats "${entry}" (already entry ${seen + 1} of this list); list it once`,
+        });
+    });
+  });
+
 const image = z
   .string()
   .refine(
@@ -104,7 +123,7 @@ const prestartTask = z.strictObject({
   command: z.string().min(1).optional(),
   args: z.array(z.string()).default([]),
   env: z.record(envName, scalar).default({}),
-  secrets: z.array(envName).default([]),
+  secrets: setOf(envName).default([]),
   resources: resources.default({ cpu: 100, memory: 256 }),
 });
 
@@ -117,14 +136,14 @@ export const serviceSchema = z.strictObject({
     .preprocess((v) => (v && typeof v === 'object' && !Array.isArray(v) ? [v] : v), z.array(route))
     .default([]),
   env: z.record(envName, scalar).default({}),
-  secrets: z.array(envName).default([]),
+  secrets: setOf(envName).default([]),
   resources: resources.default({ cpu: 100, memory: 256 }),
   count: countPerEnv.default({ production: 1, staging: 1, pr: 1 }),
   volumes: z.array(volume).default([]),
   entrypoint: z.array(z.string()).optional(),
   command: z.string().min(1).optional(),
   args: z.array(z.string()).default([]),
-  depends_on: z.array(name).default([]),
+  depends_on: setOf(name).default([]),
   prestart: z.record(name, prestartTask).default({}),
 });
 
@@ -142,10 +161,10 @@ export const periodicJobSchema = z.strictObject({
   command: z.string().min(1),
   args: z.array(z.string()).default([]),
   env: z.record(envName, scalar).default({}),
-  secrets: z.array(envName).default([]),
+  secrets: setOf(envName).default([]),
   resources: resources.default({ cpu: 100, memory: 256 }),
   volumes: z.array(volume).default([]),
-  environments: z.array(environmentName).min(1).default(['production']),
+  environments: setOf(environmentName).min(1).default(['production']),
 });
 
 /**
@@ -245,6 +264,25 @@ export const configSchema = z.strictObject({
         .optional(),
     })
     .default({ mode: 'on_demand' }),
+  /**
+   * Credentials for private registries, as names of secrets (Consul KV, the env's folder like
+   * every secret): every task whose image is on `server` gets Nomad's docker `auth` block,
+   * filled at run time from those keys. No value is ever in prenv.yml or a rendered file.
+   */
+  registries: z
+    .array(
+      z.strictObject({
+        server: z
+          .string()
+          .regex(
+            /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/,
+            'must be a registry host such as ghcr.io or registry.example.com:5000',
+          ),
+        username_secret: envName,
+        password_secret: envName,
+      }),
+    )
+    .default([]),
   consul: z
     .strictObject({
       dns: z
@@ -310,7 +348,7 @@ export const configSchema = z.strictObject({
             user: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/),
             password_secret: envName,
             cron: nomadCron,
-            environments: z.array(environmentName).min(1).default(['production']),
+            environments: setOf(environmentName).min(1).default(['production']),
           }),
         )
         .refine((p) => Object.keys(p).length > 0, 'needs at least one database'),

@@ -2,7 +2,7 @@ import type { Config } from '../config/config.js';
 import type { EnvRecord, Phase, World } from './model.js';
 import { envName } from './model.js';
 import type { Price, PriceTable } from './prices.js';
-import { HETZNER_PRICES, priceOf } from './prices.js';
+import { HETZNER_PRICES, serverWithIpv4Price } from './prices.js';
 import { holdsSlot } from './slots.js';
 
 const HOUR = 3_600_000;
@@ -18,7 +18,7 @@ export interface EnvCost {
   serverType: string;
   location: string;
   servers: number;
-  /** Price of one server; null when the price table has none for this type and location. */
+  /** Price of one server with its primary IPv4; null when the price table has none for this type and location. */
   price: Price | null;
   /** All servers of the env. */
   hourly: number | null;
@@ -108,7 +108,7 @@ export function costReport(
   const table = options.prices ?? HETZNER_PRICES;
   const problems = new Set<string>();
   const lookup = (serverType: string): Price | null => {
-    const found = priceOf(table, serverType, config.hetzner.location);
+    const found = serverWithIpv4Price(table, serverType, config.hetzner.location);
     if (found.ok) return found.price;
     problems.add(found.message);
     return null;

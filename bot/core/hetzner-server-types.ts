@@ -69,6 +69,11 @@ const MEMORY_MIB: Readonly<Record<string, number>> = {
   ccx63: 196_608,
 };
 
+/** Every server type prenv knows (and can advise), on sale or deprecated. */
+export function knownServerTypes(): string[] {
+  return Object.keys(MEMORY_MIB);
+}
+
 /** The memory of a server type in MiB, or undefined for a type this table doesn't know. */
 export function serverTypeMemoryMiB(serverType: string): number | undefined {
   return MEMORY_MIB[serverType];

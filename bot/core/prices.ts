@@ -13,6 +13,11 @@ export interface PriceTable {
   source: string;
   /** Server type → location → price. A missing location means the type is not offered there. */
   types: Readonly<Record<string, Readonly<Record<string, Price>>>>;
+  /**
+   * A primary IPv4 address, billed beside every server that has one (prenv's servers all do:
+   * `public_net { ipv4_enabled = true }` in terraform/modules/base). Absent: not counted.
+   */
+  ipv4?: Price;
 }
 
 export type PriceLookup =
@@ -31,11 +36,14 @@ function inLocations(locations: readonly string[], monthly: number): Record<stri
 }
 
 /**
- * Hetzner Cloud server prices in the EU locations. cx22, cx32, cx42 and cx52 are the monthly
- * prices of the reference deployment (seed 002); the others are from Hetzner's price list
- * (https://www.hetzner.com/cloud). Hetzner changes its prices and the US and Singapore locations
- * have their own: pass a current table to `costReport` where the numbers matter. Servers only:
- * primary IPv4 addresses, volumes, backups, load balancers and traffic are not included.
+ * Hetzner Cloud server prices in the EU locations, for every family `doctor` and `init` can name:
+ * shared cx (Intel/AMD, both generations), cpx (AMD), cax (Arm) and dedicated ccx. cx22, cx32,
+ * cx42 and cx52 are the monthly prices of the reference deployment (seed 002); the others and
+ * the primary IPv4 address are from Hetzner's price list (https://www.hetzner.com/cloud). Hetzner
+ * changes its prices and the US and Singapore locations have their own: `prenv doctor` reads
+ * the live ones from the API (`GET /server_types`), and `costReport` takes a current table where
+ * the numbers matter. Servers and their primary IPv4 only: volumes, backups, load balancers and
+ * traffic are not included.
  */
 export const HETZNER_PRICES: PriceTable = {
   asOf: '2025-10-16',
@@ -59,9 +67,17 @@ export const HETZNER_PRICES: PriceTable = {
     cax21: inLocations(EU, 6.49),
     cax31: inLocations(EU, 12.49),
     cax41: inLocations(EU, 24.49),
+    ccx13: inLocations(EU, 12.49),
+    ccx23: inLocations(EU, 24.49),
+    ccx33: inLocations(EU, 48.49),
+    ccx43: inLocations(EU, 96.49),
+    ccx53: inLocations(EU, 192.49),
+    ccx63: inLocations(EU, 288.49),
   },
+  ipv4: { hourly: 0.0008, monthly: 0.5 },
 };
 
+/** What one server of `serverType` costs in `location`, server alone; a failure says what the table lacks. */
 export function priceOf(table: PriceTable, serverType: string, location: string): PriceLookup {
   const byLocation = table.types[serverType];
   if (!byLocation)
@@ -80,4 +96,26 @@ export function priceOf(table: PriceTable, serverType: string, location: string)
         `(listed for ${Object.keys(byLocation).join(', ')})`,
     };
   return { ok: true, price };
+}
+
+/**
+ * What one server costs with its primary IPv4 address, as Hetzner bills both (euros, excluding
+ * VAT; hourly rounded to 0.0001 €, monthly to the cent). Without an `ipv4` price in the table,
+ * the server alone.
+ */
+export function serverWithIpv4Price(
+  table: PriceTable,
+  serverType: string,
+  location: string,
+): PriceLookup {
+  const found = priceOf(table, serverType, location);
+  const ip = table.ipv4;
+  if (!found.ok || !ip) return found;
+  return {
+    ok: true,
+    price: {
+      hourly: Math.round((found.price.hourly + ip.hourly) * 10_000) / 10_000,
+      monthly: Math.round((found.price.monthly + ip.monthly) * 100) / 100,
+    },
+  };
 }

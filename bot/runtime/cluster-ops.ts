@@ -4,7 +4,7 @@ import { deployPlan, destroyPlan, type DeployPlan } from '../../generators/deplo
 import type { TemplateSources } from '../../generators/templates.js';
 import type { JobspecSchema } from '../../generators/validate/jobspec.js';
 import type { AddRouteOutcome, CaddyAdminClient } from '../adapters/caddy/admin-client.js';
-import type { ConsulServices } from '../adapters/consul/client.js';
+import type { ConsulKv, ConsulServices } from '../adapters/consul/client.js';
 import type { NomadApi } from '../adapters/nomad/index.js';
 import type { TerraformRunner } from '../adapters/terraform/index.js';
 import { executePlan, type ExecutorDeps } from './deploy-executor.js';
@@ -33,6 +33,8 @@ export interface ClusterOpsDeps {
   consul?: ConsulServices;
   /** GET through Caddy with a Host header, returning the status; when set, a deploy waits for it. */
   probe?: RouteProbe;
+  /** Consul KV: every secret the jobs read must exist before anything changes. */
+  secrets?: Pick<ConsulKv, 'keys'>;
   timeouts?: Partial<typeof DEFAULT_TIMEOUTS>;
   pollMs?: number;
 }
@@ -67,6 +69,7 @@ export function clusterOps(deps: ClusterOpsDeps) {
     caddy: deps.caddy,
     ...(deps.consul ? { consul: deps.consul } : {}),
     ...(deps.probe ? { probe: deps.probe } : {}),
+    ...(deps.secrets ? { secrets: deps.secrets } : {}),
     owner: sha ? { sha } : {},
     timeouts: { ...timeouts, healthMs: timeouts.answerMs },
     poll: { nodeMs: pollMs, deploymentMs: pollMs, answerMs: pollMs },

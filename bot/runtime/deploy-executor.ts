@@ -7,7 +7,7 @@ import { targetName } from '../../generators/deploy-plan.js';
 import { checkJobFile } from '../../generators/validate/job-file.js';
 import type { JobspecSchema } from '../../generators/validate/jobspec.js';
 import type { AddRouteOutcome, CaddyAdminClient } from '../adapters/caddy/admin-client.js';
-import type { ConsulServices } from '../adapters/consul/client.js';
+import type { ConsulKv, ConsulServices } from '../adapters/consul/client.js';
 import { listOwnedJobs, submitJob, waitForNode, type NomadApi } from '../adapters/nomad/index.js';
 import type {
   ApplySummary,
@@ -19,6 +19,7 @@ import type {
 import { noMetrics, type MetricsRecorder } from '../core/metrics.js';
 import { loadEnvRoute } from './caddy-entry.js';
 import { serverChangeRefusal, serverChanges, ServerChangeRefused } from './server-changes.js';
+import { requireSecrets } from './secret-check.js';
 import { stepTimer } from './step-timer.js';
 import { waitForJobDeployment, waitForNamedNodes, waitForRoute } from './waits.js';
 import type { RouteProbe } from './route-probe.js';
@@ -47,6 +48,8 @@ export interface ExecutorDeps {
   productionFacts?: () => Promise<TfVars>;
   nomad: NomadApi;
   caddy: CaddyAdminClient;
+  /** Consul KV, to check every secret the jobs read exists before anything changes. */
+  secrets?: Pick<ConsulKv, 'keys'>;
   /** Needed by `wait-healthy` steps. */
   consul?: ConsulServices;
   /** Requests the env's route through Caddy (route-probe.ts); needed by `probe` steps. */
@@ -129,6 +132,7 @@ export async function executePlan(
         const check = await checkJobFile(file.path, file.content, deps.schema);
         if (!check.ok) throw new Error(check.message);
       }
+      await requireSecrets(deps.secrets, plan.env, step.files);
     },
 
     'terraform-apply': async (step: Extract<DeployStep, { kind: 'terraform-apply' }>) => {

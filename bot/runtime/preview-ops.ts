@@ -3,7 +3,7 @@ import { deployPlan, destroyPlan, provisionPlan } from '../../generators/deploy-
 import type { TemplateSources } from '../../generators/templates.js';
 import type { JobspecSchema } from '../../generators/validate/jobspec.js';
 import type { CaddyAdminClient } from '../adapters/caddy/admin-client.js';
-import type { ConsulServices } from '../adapters/consul/client.js';
+import type { ConsulKv, ConsulServices } from '../adapters/consul/client.js';
 import type { NomadApi } from '../adapters/nomad/index.js';
 import type { TerraformRunner, TfVars } from '../adapters/terraform/index.js';
 import type { MetricsRecorder } from '../core/metrics.js';
@@ -28,6 +28,8 @@ export interface PreviewOpsDeps {
   consul: ConsulServices;
   /** GET through Caddy with a Host header, returning the status; when set, a deploy ends only once it answers. */
   probe?: RouteProbe;
+  /** Consul KV: every secret the jobs read must exist before anything changes. */
+  secrets?: Pick<ConsulKv, 'keys'>;
   /** Branch and title of the PR, for job meta; undefined when unknown. */
   describePull: (pr: number) => Promise<{ branch?: string; title?: string }>;
   timeouts?: { terraformMs?: number; nodeMs?: number; healthMs?: number };
@@ -54,6 +56,7 @@ export function previewOps(deps: PreviewOpsDeps): EnvironmentOps {
     caddy: deps.caddy,
     consul: deps.consul,
     ...(deps.probe ? { probe: deps.probe } : {}),
+    ...(deps.secrets ? { secrets: deps.secrets } : {}),
     owner: { pr, ...(sha ? { sha } : {}) },
     timeouts: {
       terraformMs: timeouts.terraformMs,

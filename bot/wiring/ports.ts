@@ -121,6 +121,7 @@ export async function wirePorts(input: {
       nomad,
       caddy,
       consul: consul.services,
+      secrets: consul.kv,
       ...(input.metrics ? { metrics: input.metrics } : {}),
       ...(caddyHttp ? { probe: routeProbe({ config, entry: caddyHttp }) } : {}),
       describePull: async (pr) => {

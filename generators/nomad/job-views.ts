@@ -8,6 +8,7 @@ import { consulServiceName, envJobName, envName, type EnvContext } from '../env-
 import type { RenderProblem } from '../errors.js';
 import { parsePlaceholders } from '../placeholders.js';
 import { compare, resolveTask } from '../resolve.js';
+import { registryAuthView } from './registry-auth.js';
 import { runtimeEnvTemplate } from './runtime-env.js';
 import {
   aligned,
@@ -106,6 +107,7 @@ export function taskView(
       readOnly: v.read_only,
     })),
     template: runtimeEnvTemplate(config, ctx, task),
+    registryAuth: registryAuthView(config, ctx, task.image),
     resources: { cpu: source.resources.cpu, memory: source.resources.memory },
   };
 }

@@ -30,6 +30,8 @@ export interface TaskView {
   env: MetaEntry[];
   volumeMounts: { volume: string; destination: string; readOnly: boolean }[];
   template: { lines: string[]; files: { destination: string; data: string }[] } | null;
+  /** Env-file lines with a private registry's credentials for the docker `auth` block, or null. */
+  registryAuth: { lines: string[] } | null;
   resources: { cpu: number; memory: number };
 }
 

@@ -8,7 +8,7 @@ import { repoRoot } from '../support/tools.js';
 
 describe('prenv doctor', () => {
   it('prints a readable report for the example config', async () => {
-    const run = await runCli(['doctor', '--config', 'examples/aipacto/prenv.yml']);
+    const run = await runCli(['doctor', '--offline', '--config', 'examples/aipacto/prenv.yml']);
     expect(run.stdout).toMatch(/^prenv doctor\n/);
     expect(run.stdout).toMatch(/ok {4}node +v\d+/);
     expect(run.stdout).toContain(
@@ -20,7 +20,13 @@ describe('prenv doctor', () => {
   });
 
   it('prints one JSON object with --json', async () => {
-    const run = await runCli(['doctor', '--json', '--config', 'examples/aipacto/prenv.yml']);
+    const run = await runCli([
+      'doctor',
+      '--offline',
+      '--json',
+      '--config',
+      'examples/aipacto/prenv.yml',
+    ]);
     const report = JSON.parse(run.stdout) as {
       ok: boolean;
       checks: { name: string; status: string }[];
@@ -35,13 +41,17 @@ describe('prenv doctor', () => {
       'terraform-lock',
       'config',
       'hetzner',
+      'capacity',
     ]);
   });
 
   it('reports a tool it cannot find, with what it is needed for', async () => {
-    const run = await runCli(['doctor', '--json', '--config', 'examples/aipacto/prenv.yml'], {
-      env: { PATH: '/nonexistent', PRENV_TERRAFORM_BIN: '/nonexistent/terraform' },
-    });
+    const run = await runCli(
+      ['doctor', '--offline', '--json', '--config', 'examples/aipacto/prenv.yml'],
+      {
+        env: { PATH: '/nonexistent', PRENV_TERRAFORM_BIN: '/nonexistent/terraform' },
+      },
+    );
     const report = JSON.parse(run.stdout) as {
       checks: { name: string; status: string; detail: string }[];
     };
@@ -61,9 +71,12 @@ describe('prenv doctor', () => {
       ['1.11.4', 'ok'],
     ] as const) {
       writeFileSync(fake, `#!/bin/sh\necho "Terraform v${version}"\n`, { mode: 0o755 });
-      const run = await runCli(['doctor', '--json', '--config', 'examples/aipacto/prenv.yml'], {
-        env: { PATH: '/nonexistent', PRENV_TERRAFORM_BIN: fake },
-      });
+      const run = await runCli(
+        ['doctor', '--offline', '--json', '--config', 'examples/aipacto/prenv.yml'],
+        {
+          env: { PATH: '/nonexistent', PRENV_TERRAFORM_BIN: fake },
+        },
+      );
       const report = JSON.parse(run.stdout) as {
         ok: boolean;
         checks: { name: string; status: string; detail: string }[];
@@ -84,21 +97,21 @@ describe('prenv doctor', () => {
       writeFileSync(path.join(dir, 'terraform/environments', env, '.terraform.lock.hcl'), '');
     }
     writeFileSync(path.join(dir, 'prenv.yml'), readFileSync('examples/aipacto/prenv.yml'));
-    const run = await runCli(['doctor'], { cwd: dir });
+    const run = await runCli(['doctor', '--offline'], { cwd: dir });
     expect(run.stdout).toContain(
       'warn  terraform-lock  no terraform/environments/pr/.terraform.lock.hcl;',
     );
     expect(run.stdout).toContain('providers lock');
     mkdirSync(path.join(dir, 'terraform/environments/pr'));
     writeFileSync(path.join(dir, 'terraform/environments/pr/.terraform.lock.hcl'), '');
-    const again = await runCli(['doctor'], { cwd: dir });
+    const again = await runCli(['doctor', '--offline'], { cwd: dir });
     expect(again.stdout).toContain('ok    terraform-lock  provider lock files committed');
   });
 
   it('fails with the config problems when prenv.yml is invalid', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'prenv-doctor-'));
     writeFileSync(path.join(dir, 'prenv.yml'), 'project: demo\nservices: {}\nfoo: 1\n');
-    const run = await runCli(['doctor'], { cwd: dir });
+    const run = await runCli(['doctor', '--offline'], { cwd: dir });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('FAIL  config');
     expect(run.stdout).toContain('prenv.yml:3:1: foo: unknown key "foo"');
@@ -109,7 +122,7 @@ describe('prenv doctor', () => {
 
   it('says how to get a config when prenv.yml is missing', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'prenv-doctor-'));
-    const run = await runCli(['doctor'], { cwd: dir });
+    const run = await runCli(['doctor', '--offline'], { cwd: dir });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('prenv.yml:1:1: file not found (pass --config FILE');
   });

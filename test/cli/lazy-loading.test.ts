@@ -68,8 +68,13 @@ describe('the compiled CLI loads modules on demand', () => {
       '@cdktf/hcl2json',
       'execa',
       'handlebars',
+      // Only a config with a schedule needs the cron parser.
+      'croner',
     ])
       expect(packages).not.toContain(heavy);
+    // The Nomad client alone: no submit, plan or health helpers.
+    for (const helper of ['submit', 'plan-summary', 'health', 'nodes'])
+      expect(own).not.toContain(`bot/adapters/nomad/${helper}.js`);
     expect(packages).toEqual(expect.arrayContaining(['better-sqlite3', 'yaml', 'zod']));
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { billedHours, costBetween, costReport, serverSince } from '../../bot/core/cost.js';
 import type { PriceTable } from '../../bot/core/prices.js';
+import { knownServerTypes, serverTypeAdvice } from '../../bot/core/hetzner-server-types.js';
 import { HETZNER_PRICES, priceOf } from '../../bot/core/prices.js';
 import { AIPACTO_YML, busyWorld, config } from '../cli/views/view-fixtures.js';
 import { pull, Sim } from './fixtures.js';
@@ -10,6 +11,9 @@ const HOUR = 60 * MINUTE;
 const jan = (day: number, hour = 0, minute = 0) => Date.UTC(2025, 0, day, hour, minute);
 const CX22 = { hourly: 0.0063, monthly: 4.59 };
 const T = jan(15, 12);
+/** The seed's figures are servers alone: the table without the primary IPv4 price. */
+const { ipv4: _ipv4, ...SERVERS_ONLY } = HETZNER_PRICES;
+const servers = { prices: SERVERS_ONLY };
 
 describe('prices', () => {
   it.each([
@@ -22,6 +26,18 @@ describe('prices', () => {
       const found = priceOf(HETZNER_PRICES, type, location);
       expect(found).toEqual({ ok: true, price: { monthly, hourly: expect.any(Number) } });
     }
+  });
+
+  it('has a price in the EU locations for every type on sale and every successor prenv names', () => {
+    const types = knownServerTypes();
+    expect(types).toEqual(
+      expect.arrayContaining(['cx22', 'cx23', 'cpx11', 'cax11', 'ccx13', 'ccx63']),
+    );
+    const named = types.map((type) => serverTypeAdvice(type).successor ?? type);
+    for (const type of [...new Set([...named, 'cx22', 'cx32', 'cx42', 'cx52'])])
+      for (const location of ['fsn1', 'nbg1', 'hel1'])
+        expect(priceOf(HETZNER_PRICES, type, location).ok, `${type} in ${location}`).toBe(true);
+    expect(HETZNER_PRICES.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
   it('sets every hourly price near the monthly cap / 730 h, never below it', () => {
@@ -67,7 +83,7 @@ describe('billing by started hours', () => {
 
 describe('costReport', () => {
   it('reproduces the seed: production €13.77, a PR €4.59, production and 15 PRs €82.62', () => {
-    const report = costReport(config(), new Sim().world, T);
+    const report = costReport(config(), new Sim().world, T, servers);
     const [production, staging] = report.envs;
     expect(production).toMatchObject({ env: 'production', servers: 3, monthly: 13.77 });
     expect(staging).toMatchObject({ env: 'staging', servers: 1, monthly: 4.59 });
@@ -83,7 +99,7 @@ describe('costReport', () => {
 
   it('counts every PR env that holds a slot, from its first provision', () => {
     const sim = busyWorld();
-    const report = costReport(config(), sim.world, sim.now);
+    const report = costReport(config(), sim.world, sim.now, servers);
     const prs = report.envs.filter((e) => e.kind === 'pr');
     expect(prs.map((e) => [e.env, e.phase])).toEqual([
       ['pr-7', 'live'],
@@ -105,7 +121,7 @@ describe('costReport', () => {
     );
     const sim = new Sim();
     sim.live(1);
-    const report = costReport(config(yml), sim.world, sim.now);
+    const report = costReport(config(yml), sim.world, sim.now, servers);
     expect(report.envs.map((e) => e.serverType)).toEqual(['cx22', 'cx22', 'cax11']);
     expect(report.cap.perEnvMonthly).toBe(3.79);
   });
@@ -117,13 +133,26 @@ describe('costReport', () => {
     );
     const sim = new Sim();
     sim.live(1);
-    const report = costReport(config(yml), sim.world, sim.now);
+    const report = costReport(config(yml), sim.world, sim.now, servers);
     expect(report.problems).toEqual([
       'no price for server type cx99 in the price table of 2025-10-16',
     ]);
     expect(report.envs[2]).toMatchObject({ env: 'pr-1', hourly: null, costSoFar: null });
     expect(report.monthlyProjection).toBeCloseTo(13.77 + 4.59, 6);
     expect(report.cap.monthly).toBeNull();
+  });
+
+  it('adds the primary IPv4 address of every server, as Hetzner bills it', () => {
+    const sim = new Sim();
+    sim.live(1);
+    const report = costReport(config(), sim.world, sim.now);
+    const [production, staging, pr] = report.envs;
+    expect(HETZNER_PRICES.ipv4).toEqual({ hourly: 0.0008, monthly: 0.5 });
+    expect(production).toMatchObject({ servers: 3, price: { monthly: 5.09, hourly: 0.0071 } });
+    expect(production?.monthly).toBe(15.27);
+    expect(staging?.monthly).toBe(5.09);
+    expect(pr?.monthly).toBe(5.09);
+    expect(report.cap.perEnvMonthly).toBe(5.09);
   });
 
   it('uses the price table it is given', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   capacityProblems,
   capacityReport,
+  placement,
   smallestServerTypeFor,
 } from '../../generators/capacity.js';
 import { EXAMPLES, configFromYaml, exampleConfig } from './render-support.js';
@@ -98,5 +99,50 @@ services:
     expect(smallestServerTypeFor(5000)).toBe('cx33');
     expect(smallestServerTypeFor(40_000)).toBe('ccx43');
     expect(smallestServerTypeFor(1_000_000)).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'four 2,000 MiB groups on three cx22: the sum fits, no node takes the fourth',
+      `services:
+  app:
+    image: acme/app:1
+    resources: { memory: 2000 }
+    count: { production: 4, staging: 1, pr: 1 }
+`,
+      'production',
+      'production cannot be placed node by node: the nodes would hold 2,000 + 2,000 + 2,000 MiB, and 2,000 MiB of allocations fit on no cx22 (3,584 MiB each for tasks). To fix it, set hetzner.server_type: cx33',
+    ],
+    [
+      'two stateful services pinned to storage.node, with room on the other nodes',
+      `services:
+  db:
+    image: postgres:16
+    volumes: [{ name: db-data, path: /var/lib/postgresql/data }]
+    resources: { memory: 2000 }
+  cache:
+    image: redis:7
+    volumes: [{ name: cache-data, path: /data }]
+    resources: { memory: 2000 }
+`,
+      'production',
+      'production cannot be placed node by node: the nodes would hold 2,000 + 0 + 0 MiB (groups with volumes all on node 1, storage.node), and 2,000 MiB of allocations fit on no cx22',
+    ],
+  ])('%s', (_name, body, env, problem) => {
+    const config = configFromYaml(`${base}${body}`);
+    expect(capacityProblems(config, env as 'staging').map((p) => p.message)).toEqual([
+      expect.stringContaining(problem) as string,
+    ]);
+  });
+
+  it('places every example allocation on a node, node by node', () => {
+    for (const name of EXAMPLES) {
+      const config = exampleConfig(name);
+      for (const env of ['production', 'staging', 'pr'] as const) {
+        const p = placement(config, env);
+        expect(p.unplacedMiB, `${name} ${env}`).toEqual([]);
+        for (const used of p.perNodeMiB) expect(used).toBeLessThanOrEqual(p.freeMiB!);
+      }
+    }
   });
 });

@@ -18,10 +18,10 @@ describe('parsePlaceholders', () => {
         { kind: 'host' },
       ],
     });
-    expect(parsePlaceholders('{{service.db.dns}}:{{secret.DB_PASSWORD}}{{sha}}')).toEqual({
+    expect(parsePlaceholders('{{service.db}}:{{secret.DB_PASSWORD}}{{sha}}')).toEqual({
       ok: true,
       segments: [
-        { kind: 'serviceDns', name: 'db' },
+        { kind: 'service', name: 'db', part: 'address' },
         { kind: 'text', text: ':' },
         { kind: 'secret', key: 'DB_PASSWORD' },
         { kind: 'sha' },
@@ -39,7 +39,7 @@ describe('parsePlaceholders', () => {
     expect(parsePlaceholders('x{{ shaa }}')).toEqual({
       ok: false,
       message:
-        'unknown placeholder "{{ shaa }}" (known: {{sha}}, {{env}}, {{host}}, {{service.NAME}}, {{service.NAME.host}}, {{service.NAME.port}}, {{service.NAME.dns}}, {{secret.KEY}})',
+        'unknown placeholder "{{ shaa }}" (known: {{sha}}, {{env}}, {{host}}, {{service.NAME}}, {{service.NAME.host}}, {{service.NAME.port}}, {{secret.KEY}})',
     });
   });
 });
@@ -80,7 +80,7 @@ describe('placeholders in prenv.yml', () => {
       '      D: "{{secret.OTHER}}"',
     ].join('\n');
     expect(await problems(yaml(env))).toEqual([
-      'services.web.env.A: unknown placeholder "{{nope}}" (known: {{sha}}, {{env}}, {{host}}, {{service.NAME}}, {{service.NAME.host}}, {{service.NAME.port}}, {{service.NAME.dns}}, {{secret.KEY}})',
+      'services.web.env.A: unknown placeholder "{{nope}}" (known: {{sha}}, {{env}}, {{host}}, {{service.NAME}}, {{service.NAME.host}}, {{service.NAME.port}}, {{secret.KEY}})',
       'services.web.env.B: {{service.db}} names no service (services: web, worker)',
       'services.web.env.C: {{service.worker}}: service "worker" has no port',
       'services.web.env.D: {{secret.OTHER}}: add "OTHER" to this service\'s secrets first',
@@ -112,16 +112,29 @@ describe('placeholders in prenv.yml', () => {
     ]);
   });
 
-  it('fills in {{env}}, {{host}} and {{service.NAME.dns}} when rendering', async () => {
-    const env = '      URL: "https://{{host}}/{{env}}"\n      DB: "{{service.web.dns}}"';
+  it('fills in {{env}} and {{host}} when rendering', async () => {
+    const env = '      URL: "https://{{host}}/{{env}}"';
     const [job] = renderEnvironment(
       configFromYaml(yaml(env)),
       { kind: 'pr', number: 12, sha: 'abc1234' },
       await repoTemplates(),
     );
     expect(job?.content).toContain('URL = "https://pr-12.pr.demo.example.com/pr-12"');
-    expect(job?.content).toContain('DB  = "demo-pr-12-web.service.consul"');
   });
+
+  it.each(['{{service.web.dns}}', 'jdbc://{{ service.web.dns }}/db'])(
+    'refuses %s at its key, naming what to write instead',
+    async (value) => {
+      const found = await problems(yaml(`      DB: "${value}"`));
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatch(
+        /^services\.web\.env\.DB: "\{\{ ?service\.web\.dns ?\}\}" is not supported: containers don't resolve \*\.service\.consul/,
+      );
+      expect(found[0]).toContain(
+        'Use "{{service.web}}" (host:port), or "{{service.web.host}}" and "{{service.web.port}}"',
+      );
+    },
+  );
 
   it('renders {{service.NAME.host}} and {{service.NAME.port}} from the same Consul instance', async () => {
     const env =

@@ -17,6 +17,9 @@ import { startFakeNomad, type FakeNomad } from '../fakes/nomad-api/server.js';
 import { startCaddy, type CaddyProcess } from './caddy-process.js';
 import { startConsul, type ConsulProcess } from './consul-process.js';
 import { repoRoot } from './tools.js';
+import type { EnvContext } from '../../generators/env-context.js';
+import { requiredSecretKeys } from '../../generators/nomad/secret-keys.js';
+import { renderEnvironment } from '../../generators/render-environment.js';
 
 export const FAKE_TERRAFORM = path.join(repoRoot, 'test/fakes/terraform/terraform');
 
@@ -56,6 +59,7 @@ export async function startLocalStack(
     ...base,
     consul: { ...base.consul, dns: `127.0.0.1:${consul.dnsPort}` },
   };
+  await seedSecrets(consulClient, config);
   const cloud = new SimulatedCloud({ stateDir, nomad, consul: consulClient.services });
   cloud.start();
   const { mkdir } = await import('node:fs/promises');
@@ -88,6 +92,7 @@ export async function startLocalStack(
     nomad: createNomadClient({ baseUrl: nomad.url, fetch }),
     caddy: createCaddyAdminClient({ baseUrl: caddy.adminUrl, fetch, server: caddy.serverName }),
     consul: consulClient.services,
+    secrets: consulClient.kv,
     describePull: async () => ({}),
     probe: routeProbe({ config, entry: `http://127.0.0.1:${caddy.httpPort}` }),
     timeouts: { nodeMs: 10_000, healthMs: 15_000 },
@@ -108,6 +113,24 @@ export async function startLocalStack(
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Step 2 of "Deploying for real", done for the config: every secret the jobs of production,
+ * staging and the previews read gets a stand-in value in the local Consul KV, so deploys pass
+ * prenv's check that the secrets exist.
+ */
+async function seedSecrets(consul: ConsulClient, config: Config): Promise<void> {
+  const templates = await loadTemplates();
+  const sha = '0'.repeat(40);
+  const contexts: EnvContext[] = [
+    { kind: 'production', sha },
+    { kind: 'staging', sha },
+    { kind: 'pr', number: 1, sha },
+  ];
+  for (const ctx of contexts)
+    for (const key of requiredSecretKeys(renderEnvironment(config, ctx, templates)))
+      await consul.kv.put(key, `local-${key.slice(key.lastIndexOf('/') + 1)}`);
 }
 
 async function getWithHost(

@@ -219,6 +219,20 @@ describe('classifyFailure: message shapes seen from Terraform and hcloud-go', ()
     expect(failure.message).toContain(`e.g. ${suggestion}`);
   });
 
+  it.each([
+    ['pr-7', 'hetzner.preview_server_type'],
+    ['production', 'hetzner.server_type'],
+    ['staging', 'hetzner.server_type'],
+  ])('a refused type for %s names the setting %s and hetzner.location', (target, setting) => {
+    const failure = classifyFailure(
+      { diagnostics: [err("server type 'cx22' is deprecated (invalid_input)")], stderr: '' },
+      { ...ctx, target },
+    );
+    expect(failure.message).toContain(
+      `Set ${setting} in prenv.yml to a type that is offered there, e.g. cx23, or change hetzner.location`,
+    );
+  });
+
   it('unknown failures quote Terraform and the exit code', () => {
     const failure = classifyFailure(
       { diagnostics: [err('Unsupported argument')], stderr: '', exitCode: 1 },

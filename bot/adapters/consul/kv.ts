@@ -20,6 +20,8 @@ export interface ConsulKv {
   get(key: string): Promise<KvEntry | undefined>;
   /** Every entry under `prefix`, sorted by key. */
   list(prefix: string): Promise<KvEntry[]>;
+  /** The names of the keys under `prefix`, sorted, without their values (`?keys`). */
+  keys(prefix: string): Promise<string[]>;
   put(key: string, value: string): Promise<void>;
   /**
    * Writes only if the key's ModifyIndex still is `modifyIndex` (0: only if the
@@ -93,6 +95,26 @@ export function createConsulKv(http: ConsulHttp): ConsulKv {
       };
       const found = entries(await http(req), `GET ${req.path}`);
       return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    },
+
+    async keys(prefix) {
+      const req = {
+        method: 'GET' as const,
+        path: `/v1/kv/${prefix === '' ? '' : keyPath(prefix)}`,
+        query: { keys: true },
+        allowNotFound: true,
+      };
+      const res = await http(req);
+      if (res.status === 404) return [];
+      const parsed = z.array(z.string()).safeParse(parseJson(res, `GET ${req.path}`));
+      if (!parsed.success)
+        throw new ConsulError({
+          kind: 'bad_response',
+          request: `GET ${req.path}`,
+          status: res.status,
+          message: `Consul answered GET ${req.path}?keys with something other than a list of keys`,
+        });
+      return parsed.data.sort();
     },
 
     async put(key, value) {

@@ -1,5 +1,6 @@
 import type { Logger } from '../../core/logger.js';
 import { silentLogger } from '../../core/logger.js';
+import type { Deprecation, ServerTypeFacts } from '../../core/server-type-check.js';
 import { errorFromResponse, HetznerError, unreachableError } from './errors.js';
 
 export const DEFAULT_HCLOUD_API_URL = 'https://api.hetzner.cloud/v1';
@@ -16,8 +17,16 @@ export interface HetznerServer {
   location: string | null;
 }
 
+/**
+ * A server type as prenv reads it from `GET /server_types` (docs.hetzner.cloud, "Server
+ * Types"): the shape the pure check in core/server-type-check.ts takes.
+ */
+export type HetznerServerType = ServerTypeFacts;
+
 /** The Hetzner Cloud API calls prenv makes; every failure is a HetznerError. */
 export interface HetznerApi {
+  /** Every server type Hetzner lists (on sale and deprecated), all pages. */
+  listServerTypes?(): Promise<HetznerServerType[]>;
   /** Every server matching a label selector (e.g. `project==aipacto`), all pages. */
   listServers(labelSelector: string): Promise<HetznerServer[]>;
   /** Deletes a server; a server that is already gone is not an error. */
@@ -44,11 +53,6 @@ interface ServerJson {
   labels?: unknown;
   server_type?: { name?: unknown } | null;
   datacenter?: { location?: { name?: unknown } | null } | null;
-}
-
-interface ListJson {
-  servers?: ServerJson[];
-  meta?: { pagination?: { next_page?: unknown } };
 }
 
 const MAX_PAGES = 1000;
@@ -93,34 +97,54 @@ export function createHetznerClient(options: HetznerClientOptions): HetznerApi {
     }
   };
 
-  return {
-    async listServers(labelSelector) {
-      const servers: HetznerServer[] = [];
-      let page = 1;
-      for (let i = 0; i < MAX_PAGES; i++) {
-        const { body } = await send('GET', '/servers', {
-          label_selector: labelSelector,
-          page: String(page),
-          per_page: String(perPage),
-        });
-        const list = body as ListJson | null;
-        if (!list || !Array.isArray(list.servers))
-          throw new HetznerError({
-            kind: 'bad_response',
-            request: 'GET /servers',
-            message: 'Hetzner Cloud answered GET /servers without a `servers` list.',
-          });
-        servers.push(...list.servers.map(toServer));
-        const next = list.meta?.pagination?.next_page;
-        if (typeof next !== 'number' || next <= page) return servers;
-        page = next;
-      }
-      throw new HetznerError({
-        kind: 'bad_response',
-        request: 'GET /servers',
-        message: `Hetzner Cloud kept answering GET /servers with a next page after ${MAX_PAGES} pages.`,
+  /** Every item of a paginated list (`{ <field>: [...], meta: { pagination } }`), all pages. */
+  const listAll = async <T>(
+    path: string,
+    field: string,
+    query: Record<string, string>,
+    map: (item: never) => T,
+  ): Promise<T[]> => {
+    const request = `GET ${path}`;
+    const items: T[] = [];
+    let page = 1;
+    for (let i = 0; i < MAX_PAGES; i++) {
+      const { body } = await send('GET', path, {
+        ...query,
+        page: String(page),
+        per_page: String(perPage),
       });
-    },
+      const list = body as
+        | (Record<string, unknown> & {
+            meta?: { pagination?: { next_page?: unknown } };
+          })
+        | null;
+      const found = list?.[field];
+      if (!Array.isArray(found))
+        throw new HetznerError({
+          kind: 'bad_response',
+          request,
+          message: `Hetzner Cloud answered ${request} without a \`${field}\` list.`,
+        });
+      items.push(...(found as never[]).map(map));
+      const next = list?.meta?.pagination?.next_page;
+      if (typeof next !== 'number' || next <= page) return items;
+      page = next;
+    }
+    throw new HetznerError({
+      kind: 'bad_response',
+      request,
+      message: `Hetzner Cloud kept answering ${request} with a next page after ${MAX_PAGES} pages.`,
+    });
+  };
+
+  return {
+    listServerTypes: () =>
+      listAll('/server_types', 'server_types', {}, (t: ServerTypeJson) => toServerType(t)),
+
+    listServers: (labelSelector) =>
+      listAll('/servers', 'servers', { label_selector: labelSelector }, (s: ServerJson) =>
+        toServer(s),
+      ),
 
     async deleteServer(id) {
       if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`not a server id: ${id}`);
@@ -155,5 +179,68 @@ function toServer(s: ServerJson): HetznerServer {
     labels,
     serverType: str(s.server_type?.name),
     location: str(s.datacenter?.location?.name),
+  };
+}
+
+interface DeprecationJson {
+  announced?: unknown;
+  unavailable_after?: unknown;
+}
+
+interface ServerTypeJson {
+  name?: unknown;
+  cores?: unknown;
+  memory?: unknown;
+  architecture?: unknown;
+  cpu_type?: unknown;
+  deprecation?: DeprecationJson | null;
+  locations?: { name?: unknown; deprecation?: DeprecationJson | null }[];
+  prices?: {
+    location?: unknown;
+    price_hourly?: { net?: unknown };
+    price_monthly?: { net?: unknown };
+  }[];
+}
+
+function toDeprecation(d: DeprecationJson | null | undefined): Deprecation | null {
+  if (!d || typeof d !== 'object') return null;
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  return { announced: str(d.announced), unavailableAfter: str(d.unavailable_after) };
+}
+
+/** Hetzner's prices are decimal strings (`"4.5900000000"`). */
+function amount(v: unknown): number {
+  const n = typeof v === 'string' ? Number(v) : NaN;
+  return Number.isFinite(n) ? n : NaN;
+}
+
+function toServerType(t: ServerTypeJson): HetznerServerType {
+  if (typeof t.name !== 'string')
+    throw new HetznerError({
+      kind: 'bad_response',
+      request: 'GET /server_types',
+      message: 'Hetzner Cloud listed a server type without a `name`.',
+    });
+  const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  return {
+    name: t.name,
+    cores: num(t.cores),
+    memoryGB: num(t.memory),
+    architecture: str(t.architecture),
+    cpuType: str(t.cpu_type),
+    deprecation: toDeprecation(t.deprecation),
+    locations: (Array.isArray(t.locations) ? t.locations : []).flatMap((l) =>
+      typeof l.name === 'string'
+        ? [{ name: l.name, deprecation: toDeprecation(l.deprecation) }]
+        : [],
+    ),
+    prices: (Array.isArray(t.prices) ? t.prices : []).flatMap((p) => {
+      const hourly = amount(p.price_hourly?.net);
+      const monthly = amount(p.price_monthly?.net);
+      return typeof p.location === 'string' && Number.isFinite(hourly) && Number.isFinite(monthly)
+        ? [{ location: p.location, hourly, monthly }]
+        : [];
+    }),
   };
 }

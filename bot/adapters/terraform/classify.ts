@@ -67,6 +67,13 @@ function lockField(detail: string, name: string): string | undefined {
   return v ? v : undefined;
 }
 
+/** The prenv.yml key that chose the type: previews have their own (tfvars.ts). */
+function serverTypeSetting(ctx: FailureContext): string {
+  return ctx.target && /^pr-\d+$/.test(ctx.target)
+    ? 'hetzner.preview_server_type'
+    : 'hetzner.server_type';
+}
+
 function where(ctx: FailureContext): string {
   return ctx.target ? ` for ${ctx.target}` : '';
 }
@@ -181,8 +188,8 @@ export function classifyFailure(ev: FailureEvidence, ctx: FailureContext): Terra
       suggestedServerType: suggested,
       message:
         `Hetzner does not offer ${type}${place} (${detail}). ` +
-        `Set hetzner.server_type in prenv.yml to a type that is offered there, e.g. ${suggested}, ` +
-        'or choose another location; `prenv doctor` lists what is available.',
+        `Set ${serverTypeSetting(ctx)} in prenv.yml to a type that is offered there, e.g. ${suggested}, ` +
+        "or change hetzner.location; `prenv doctor` checks both against Hetzner's API.",
     };
   }
 

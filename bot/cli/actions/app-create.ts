@@ -14,6 +14,7 @@ import type { ActionInput } from '../command-spec.js';
 import { readConfigFile } from '../config-file.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { pathOption } from '../path-option.js';
 
 interface AppCreateOptions {
   name?: string;
@@ -53,7 +54,7 @@ export async function action({
       ExitCode.usage,
     );
   const names = await appNames(ctx, program.opts<{ config: string }>().config, opts);
-  const out = path.resolve(ctx.cwd, opts.out);
+  const out = path.resolve(ctx.cwd, pathOption('--out', opts.out));
   if (existsSync(out) && !opts.force)
     throw new CliError(
       `${opts.out} exists; pass --force to replace it (it holds another App's private key)`,

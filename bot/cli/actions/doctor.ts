@@ -4,6 +4,8 @@ import path from 'node:path';
 import { PACKAGE_ROOT } from '../../adapters/system/package-root.js';
 import { probeTool, type ExternalTool } from '../../adapters/system/tool-probe.js';
 import { readRequiredVersions } from '../../adapters/terraform/required-version.js';
+import { probeEndpoints } from '../reach/endpoint-probe.js';
+import { capacityCheck, serverTypeChecks } from '../doctor-cloud.js';
 import { buildDoctorReport, formatDoctorReport, type LockFileReport } from '../doctor-report.js';
 import { readConfigFile } from '../config-file.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -16,19 +18,30 @@ export async function action({
   program,
 
   opts,
-}: ActionInput<{ json?: boolean }>): Promise<ExitCodeValue> {
+}: ActionInput<{ json?: boolean; offline?: boolean }>): Promise<ExitCodeValue> {
   const configFile = program.opts<{ config: string }>().config;
-  const [tools, config, terraformRequired] = await Promise.all([
+  const online = !opts.offline;
+  const [tools, config, terraformRequired, endpoints] = await Promise.all([
     Promise.all(TOOLS.map((t) => probeTool(t, ctx.env))),
     readConfigFile(configFile, ctx.cwd),
     readRequiredVersions(terraformRoot(ctx.cwd, ctx.env)),
+    online ? probeEndpoints(ctx.env, fetch) : Promise.resolve([]),
   ]);
+  const cloud = config.ok
+    ? await serverTypeChecks(config.config, ctx.env, { online, fetch, now: ctx.now().getTime() })
+    : null;
   const report = buildDoctorReport({
     nodeVersion: process.version,
     tools,
     config,
     terraformRequired,
     lockFiles: await lockFileReports(ctx.cwd, ctx.env),
+    ...(cloud ? { serverTypes: cloud.findings } : {}),
+    more: [
+      ...(cloud?.api ? [cloud.api] : []),
+      ...(config.ok ? [capacityCheck(config.config)] : []),
+      ...endpoints,
+    ],
   });
   ctx.stdout(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctorReport(report));
   return report.ok ? ExitCode.ok : ExitCode.failure;

@@ -33,6 +33,7 @@ import type { CliContext } from '../context.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { ActionInput } from '../command-spec.js';
 import { loadCliTemplates } from '../cli-templates.js';
+import { pathOption } from '../path-option.js';
 
 interface InitOptions {
   fromCompose?: string;
@@ -60,7 +61,7 @@ export async function action({ ctx, opts }: ActionInput<InitOptions>): Promise<E
 async function initFromCompose(opts: InitOptions, ctx: CliContext) {
   const shown = opts.fromCompose ?? '';
   const composeFile = path.resolve(ctx.cwd, shown);
-  const outFile = path.resolve(ctx.cwd, opts.out);
+  const outFile = path.resolve(ctx.cwd, pathOption('--out', opts.out));
   const text = await readFile(composeFile, 'utf8').catch(() => {
     throw new CliError(`cannot read Compose file ${shown}`, ExitCode.usage);
   });

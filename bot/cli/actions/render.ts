@@ -17,6 +17,7 @@ import type { ActionInput } from '../command-spec.js';
 import { checkShaOption, parseTarget } from '../deploy/target-args.js';
 import { jobSchedules, scheduleLines, type JobSchedule } from '../views/schedule-view.js';
 import { renderBot, type RenderBotOptions } from './render-bot.js';
+import { pathOption } from '../path-option.js';
 
 /** How many next runs of each periodic job `render` shows. */
 const NEXT_RUNS = 3;
@@ -37,6 +38,7 @@ export async function action({
   opts,
 }: ActionInput<RenderOptions>): Promise<ExitCodeValue> {
   const [env, number] = args as [string, string | undefined];
+  pathOption('--out', opts.out);
   const configFile = program.opts<{ config: string }>().config;
   if (env === 'bot') return renderBot(ctx, await requireConfig(configFile, ctx.cwd), opts);
   if (opts.image !== undefined || opts.host !== undefined)

@@ -1,6 +1,7 @@
 import { pinoLogger } from '../../adapters/log/pino-logger.js';
 import { StateStoreError } from '../../adapters/store/store-error.js';
 import { startBotApp } from '../../server/bot-app.js';
+import { readLogLevel } from '../../server/log-level.js';
 import { readServeSettings } from '../../wiring/settings.js';
 import { checkSettingFiles } from '../cli-ports.js';
 import { requireConfig } from '../config-file.js';
@@ -27,15 +28,17 @@ export async function action({
   }
   const config = await requireConfig(program.opts<{ config: string }>().config, ctx.cwd);
   const result = readServeSettings(ctx.env);
-  if (!result.ok) {
+  const logLevel = readLogLevel(ctx.env);
+  const errors = [...(result.ok ? [] : result.errors), ...(logLevel.ok ? [] : [logLevel.error])];
+  if (!result.ok || !logLevel.ok) {
     throw new CliError(
-      `cannot start the bot:\n${result.errors.map((e) => `  - ${e}`).join('\n')}`,
+      `cannot start the bot:\n${errors.map((e) => `  - ${e}`).join('\n')}`,
       ExitCode.config,
     );
   }
   await checkSettingFiles(result.settings, ctx.cwd);
   const logger = pinoLogger({
-    level: ctx.env.PRENV_LOG_LEVEL === 'debug' ? 'debug' : 'info',
+    level: logLevel.level,
     secrets: result.settings.secrets,
     write: ctx.stderr,
   });

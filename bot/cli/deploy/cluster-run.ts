@@ -37,6 +37,7 @@ export async function runClusterCommand(input: {
     nomad: ports.nomad,
     caddy: ports.caddy,
     consul: ports.consul.services,
+    secrets: ports.consul.kv,
     ...(caddyHttp ? { probe: routeProbe({ config, entry: caddyHttp }) } : {}),
     pollMs: 500,
   });

@@ -12,6 +12,9 @@ import { wirePorts, type Ports } from '../../wiring/ports.js';
 import { requireConfig } from '../config-file.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
+import { envFor } from '../reach/staging-env.js';
+
+export { envFor };
 
 export interface CliRuntime {
   config: Config;
@@ -21,30 +24,6 @@ export interface CliRuntime {
   ports: Ports;
   logger: Logger;
   close(): Promise<void>;
-}
-
-/** Staging is a cluster of its own: these point the CLI at its Nomad, Consul and Caddy. */
-const STAGING_OVERRIDES = [
-  'NOMAD_ADDR',
-  'NOMAD_TOKEN',
-  'CONSUL_ADDR',
-  'CONSUL_TOKEN',
-  'CADDY_ADMIN',
-  'CADDY_SERVICE',
-  'CADDY_HTTP',
-];
-
-export function envFor(
-  env: Record<string, string | undefined>,
-  target: 'production' | 'staging' | 'pr',
-): Record<string, string | undefined> {
-  if (target !== 'staging') return env;
-  const out = { ...env };
-  for (const key of STAGING_OVERRIDES) {
-    const value = env[`PRENV_STAGING_${key}`];
-    if (value) out[`PRENV_${key}`] = value;
-  }
-  return out;
 }
 
 /** Config, settings and every adapter, as the bot wires them; `close` releases the state store. */

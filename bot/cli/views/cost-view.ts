@@ -64,7 +64,7 @@ export function renderCost(report: CostReport): string {
   lines.push(
     '',
     'Hetzner bills every started hour, capped at the monthly price; recreating a server within the hour pays twice.',
-    'Prices change: check https://www.hetzner.com/cloud. Servers only: primary IPv4, volumes, backups and traffic are not included.',
+    'Prices change: check https://www.hetzner.com/cloud. Each server with its primary IPv4 address; volumes, backups and traffic are not included.',
   );
   return lines.join('\n') + '\n';
 }

@@ -39,8 +39,8 @@ output "consul_ui_url" {
 }
 
 output "ssh_tunnel_command" {
-  description = "Forwards the Nomad and Consul UIs to localhost:4646 and localhost:8500."
-  value       = "ssh -N -L 4646:${module.cluster.server_private_ips[0]}:4646 -L 8500:${module.cluster.server_private_ips[0]}:8500 root@${module.cluster.server_public_ips[0]}"
+  description = "Forwards Nomad, Consul and Caddy's admin API of a server to localhost:4646, :8500 and :2019 (what `prenv tunnel production` runs)."
+  value       = "ssh -N -o ExitOnForwardFailure=yes -L 127.0.0.1:4646:127.0.0.1:4646 -L 127.0.0.1:8500:127.0.0.1:8500 -L 127.0.0.1:2019:127.0.0.1:2019 root@${module.cluster.server_public_ips[0]}"
 }
 
 output "environment_url" {

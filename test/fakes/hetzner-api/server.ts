@@ -20,6 +20,51 @@ export interface FakeHetznerOptions {
   source?: () => Promise<FakeServer[]>;
   /** Requests allowed per hour before 429 rate_limit_exceeded (Hetzner's default is 3600). */
   rateLimit?: number;
+  /** What `GET /server_types` lists, as Hetzner's JSON (see `serverTypeJson`). */
+  serverTypes?: Record<string, unknown>[];
+}
+
+/** A server type as Hetzner's API lists it; prices are net/gross decimal strings, memory in GB. */
+export function serverTypeJson(input: {
+  name: string;
+  cores: number;
+  memory: number;
+  monthly: number;
+  architecture?: 'x86' | 'arm';
+  cpuType?: 'shared' | 'dedicated';
+  locations?: string[];
+  deprecation?: { announced: string; unavailable_after: string };
+  /** Per location, overriding the type's own (null: offered there). */
+  locationDeprecation?: Record<string, { announced: string; unavailable_after: string }>;
+}): Record<string, unknown> {
+  const locations = input.locations ?? ['fsn1', 'nbg1', 'hel1'];
+  const price = (net: number) => ({ net: net.toFixed(10), gross: (net * 1.19).toFixed(10) });
+  return {
+    id: input.name.length * 1000 + input.cores,
+    name: input.name,
+    description: input.name.toUpperCase(),
+    category: input.cpuType === 'dedicated' ? 'dedicated_cpu' : 'cost_optimized',
+    cores: input.cores,
+    memory: input.memory,
+    disk: 40,
+    storage_type: 'local',
+    cpu_type: input.cpuType ?? 'shared',
+    architecture: input.architecture ?? 'x86',
+    deprecated: input.deprecation !== undefined,
+    deprecation: input.deprecation ?? null,
+    locations: locations.map((name, i) => ({
+      id: i + 1,
+      name,
+      deprecation: input.locationDeprecation?.[name] ?? input.deprecation ?? null,
+    })),
+    prices: locations.map((location) => ({
+      location,
+      price_hourly: price(Math.ceil((input.monthly / 730) * 10_000) / 10_000),
+      price_monthly: price(input.monthly),
+      included_traffic: 21_990_232_555_520,
+      price_per_tb_traffic: price(1),
+    })),
+  };
 }
 
 export interface FakeHetzner {
@@ -78,6 +123,20 @@ export async function startFakeHetzner(options: FakeHetznerOptions): Promise<Fak
     const failure = failures.shift();
     if (failure) return error(res, failure.status, failure.code, failure.message);
     if (method === 'GET' && url.pathname === '/v1/servers') return list(url, res);
+    if (method === 'GET' && url.pathname === '/v1/server_types')
+      return send(res, 200, {
+        server_types: options.serverTypes ?? [],
+        meta: {
+          pagination: {
+            page: 1,
+            per_page: 50,
+            previous_page: null,
+            next_page: null,
+            last_page: 1,
+            total_entries: (options.serverTypes ?? []).length,
+          },
+        },
+      });
     const del = /^\/v1\/servers\/(\d+)$/.exec(url.pathname);
     if (method === 'DELETE' && del) return remove(Number(del[1]), res);
     return error(res, 404, 'not_found', `no route ${method} ${url.pathname}`);

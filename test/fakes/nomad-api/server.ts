@@ -111,6 +111,8 @@ export async function startFakeNomad(options: FakeNomadOptions = {}): Promise<Fa
       if (write) return register(decode(body, text), '');
       throw new HttpError(405, 'Invalid method');
     }
+    // Nomad's docs: the leader's RPC address as a JSON string; no ACL needed.
+    if (path === '/v1/status/leader' && method === 'GET') return '127.0.0.1:4647';
     if (path === '/v1/nodes' && method === 'GET') {
       const nodes = [...cluster.nodes.values()].filter(filterFrom(q));
       return nodes.map((n) => cluster.nodeStub(n));

@@ -1,0 +1,161 @@
+import { readRuntimeSettings } from '../../wiring/settings.js';
+import { envFor } from './staging-env.js';
+import type { DoctorCheck } from '../doctor-report.js';
+import { endpointVariable, TUNNEL_PORTS, type ClusterEnv, type Endpoint } from './tunnel-plan.js';
+
+/** How long doctor waits for one endpoint: an unreachable address costs seconds, once. */
+export const PROBE_TIMEOUT_MS = 3_000;
+
+const LABEL: Record<Endpoint, string> = {
+  nomad: 'Nomad',
+  consul: 'Consul',
+  caddyAdmin: "Caddy's admin API",
+};
+
+/**
+ * What each endpoint answers when it is up, read without an ACL policy: Nomad's and Consul's
+ * `GET /v1/status/leader` (the leader's RPC address as a JSON string; "" without a leader), and
+ * Caddy's `GET /config/` (its running config).
+ */
+const PATH: Record<Endpoint, string> = {
+  nomad: '/v1/status/leader',
+  consul: '/v1/status/leader',
+  caddyAdmin: '/config/',
+};
+
+interface Target {
+  env: ClusterEnv;
+  endpoint: Endpoint;
+  url: string;
+  token: string | undefined;
+}
+
+/**
+ * One check per environment and endpoint prenv drives (production and staging: Nomad, Consul,
+ * Caddy's admin API), at the addresses the CLI would use (`PRENV_*`, `PRENV_STAGING_*` for
+ * staging). A failure names the variable and the way in (`prenv tunnel <env>`).
+ */
+export async function probeEndpoints(
+  env: Record<string, string | undefined>,
+  fetchFn: typeof fetch,
+  envs: ClusterEnv[] = ['production', 'staging'],
+): Promise<DoctorCheck[]> {
+  const targets: Target[] = [];
+  const checks: DoctorCheck[] = [];
+  for (const target of envs) {
+    const result = readRuntimeSettings(envFor(env, target));
+    if (!result.ok) {
+      checks.push({
+        name: `${target}/settings`,
+        status: 'error',
+        detail: result.errors.join('\n'),
+      });
+      continue;
+    }
+    const s = result.settings;
+    targets.push(
+      { env: target, endpoint: 'nomad', url: s.nomad.url, token: s.nomad.token },
+      { env: target, endpoint: 'consul', url: s.consul.url, token: s.consul.token },
+      { env: target, endpoint: 'caddyAdmin', url: s.caddyAdminUrl, token: undefined },
+    );
+  }
+  const probed = await Promise.all(targets.map((t) => probe(t, fetchFn)));
+  checks.push(...probed, ...sameClusterChecks(targets));
+  return checks;
+}
+
+async function probe(t: Target, fetchFn: typeof fetch): Promise<DoctorCheck> {
+  const name = `${t.env}/${t.endpoint === 'caddyAdmin' ? 'caddy-admin' : t.endpoint}`;
+  const variable = endpointVariable(t.env, t.endpoint);
+  const base = t.url.replace(/\/+$/, '');
+  const headers: Record<string, string> = {};
+  if (t.token) headers[t.endpoint === 'nomad' ? 'X-Nomad-Token' : 'X-Consul-Token'] = t.token;
+  let status: number;
+  let text: string;
+  try {
+    const res = await fetchFn(`${base}${PATH[t.endpoint]}`, {
+      headers,
+      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+    });
+    status = res.status;
+    text = await res.text();
+  } catch (err) {
+    return {
+      name,
+      status: 'error',
+      detail: `cannot reach ${LABEL[t.endpoint]} of ${t.env} at ${base} (${variable}): ${reason(err)}. ${wayIn(t)}`,
+    };
+  }
+  if (t.endpoint === 'caddyAdmin') {
+    if (status === 200) return { name, status: 'ok', detail: `${base} answers (${variable})` };
+    const hostRefused = status === 403 && text.includes('host not allowed');
+    return {
+      name,
+      status: 'error',
+      detail: hostRefused
+        ? `Caddy at ${base} (${variable}) refuses this address as Host: its admin origins must list ${new URL(base).host} (cloud-init lists the ports of \`prenv tunnel\`: ${TUNNEL_PORTS.production.caddyAdmin} for production, ${TUNNEL_PORTS.staging.caddyAdmin} for staging)`
+        : `Caddy at ${base} (${variable}) answered ${status} to GET /config/: ${text.slice(0, 200)}`,
+    };
+  }
+  if (status === 200) {
+    const leader = safeJson(text);
+    if (typeof leader === 'string' && leader !== '')
+      return { name, status: 'ok', detail: `${base} answers, leader ${leader} (${variable})` };
+    return {
+      name,
+      status: 'error',
+      detail: `${LABEL[t.endpoint]} of ${t.env} at ${base} answers but has no leader: check that its servers run and have joined (${t.endpoint} members on a server)`,
+    };
+  }
+  if (status === 403 || status === 401)
+    return {
+      name,
+      status: 'error',
+      detail: `${LABEL[t.endpoint]} of ${t.env} at ${base} refused the request (${status}): set ${variable.replace(/ADDR$/, 'TOKEN')} to a token it accepts`,
+    };
+  return {
+    name,
+    status: 'error',
+    detail: `${LABEL[t.endpoint]} of ${t.env} at ${base} (${variable}) answered ${status} to GET ${PATH[t.endpoint]}; is this ${LABEL[t.endpoint]}? ${wayIn(t)}`,
+  };
+}
+
+/** Production and staging are separate clusters: one address for both is a mistake. */
+function sameClusterChecks(targets: Target[]): DoctorCheck[] {
+  const checks: DoctorCheck[] = [];
+  for (const endpoint of ['nomad', 'consul', 'caddyAdmin'] as const) {
+    const production = targets.find((t) => t.env === 'production' && t.endpoint === endpoint);
+    const staging = targets.find((t) => t.env === 'staging' && t.endpoint === endpoint);
+    if (production && staging && production.url === staging.url)
+      checks.push({
+        name: `staging/${endpoint === 'caddyAdmin' ? 'caddy-admin' : endpoint}`,
+        status: 'error',
+        detail: `staging's ${LABEL[endpoint]} is the same address as production's (${production.url}); staging is a cluster of its own: set ${endpointVariable('staging', endpoint)}=http://127.0.0.1:${TUNNEL_PORTS.staging[endpoint]} and run \`prenv tunnel staging\``,
+      });
+  }
+  return checks;
+}
+
+function wayIn(t: Target): string {
+  const local = `http://127.0.0.1:${TUNNEL_PORTS[t.env][t.endpoint]}`;
+  const variable = endpointVariable(t.env, t.endpoint);
+  const onNode =
+    t.env === 'production' ? ' On a production node (the bot), it listens on loopback.' : '';
+  return `From a workstation or a workflow runner: run \`prenv tunnel ${t.env} --ssh root@<server address>\` and set ${variable}=${local}.${onNode}`;
+}
+
+function reason(err: unknown): string {
+  const cause = (err as { cause?: { code?: unknown } }).cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  if ((err as Error).name === 'TimeoutError')
+    return `no answer within ${PROBE_TIMEOUT_MS / 1000} s`;
+  return (err as Error).message;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
