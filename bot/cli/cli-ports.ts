@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -8,7 +7,8 @@ import { StateStoreError } from '../adapters/store/store-error.js';
 import { readRuntimeSettings, type RuntimeSettings } from '../server/serve-settings.js';
 import type { Ports } from '../server/wiring.js';
 import { createNomadClient, noRetry, type NomadApi } from '../adapters/nomad/index.js';
-import { openSqliteStore } from '../adapters/store/sqlite-store.js';
+import { openStateStore } from '../adapters/store/open-store.js';
+import { stateTarget } from '../server/state-target.js';
 import type { StateStore } from '../adapters/store/state-store.js';
 import { requireConfig } from './config-file.js';
 import type { CliContext } from './context.js';
@@ -87,14 +87,17 @@ export async function openCliPorts(
   options: { requireState: boolean },
 ): Promise<CliPorts> {
   const { config, settings } = await loadCliSettings(program, ctx);
-  if (options.requireState) requireStateFile(ctx, settings);
   // Every adapter, Octokit and the deploy pipeline: loaded only by the commands that change things.
   const { wirePorts } = await import('../server/wiring.js');
-  const ports = await wirePorts({ config, settings, logger, cwd: ctx.cwd }).catch(
-    (err: unknown) => {
-      throw asCliError(err);
-    },
-  );
+  const ports = await wirePorts({
+    config,
+    settings,
+    logger,
+    cwd: ctx.cwd,
+    mustExist: options.requireState,
+  }).catch((err: unknown) => {
+    throw asCliError(err);
+  });
   return { config, settings, ports, close: () => ports.store.close() };
 }
 
@@ -117,7 +120,8 @@ export async function openReadPorts(program: Command, ctx: CliContext): Promise<
   const { config, settings } = await loadCliSettings(program, ctx);
   let store: StateStore;
   try {
-    store = openSqliteStore(requireStateFile(ctx, settings));
+    const target = stateTarget(config, settings, ctx.cwd);
+    store = (await openStateStore(target, { mustExist: true })).store;
   } catch (err) {
     throw asCliError(err);
   }
@@ -129,17 +133,6 @@ export async function openReadPorts(program: Command, ctx: CliContext): Promise<
     ...(settings.nomad.token ? { token: settings.nomad.token } : {}),
   });
   return { config, settings, store, nomad, close: () => store.close() };
-}
-
-/** A wrong path must not look like "no environments": a missing state file is an error. */
-function requireStateFile(ctx: CliContext, settings: RuntimeSettings): string {
-  const statePath = path.resolve(ctx.cwd, settings.statePath);
-  if (!existsSync(statePath))
-    throw new CliError(
-      `no prenv state at ${statePath}: set PRENV_STATE to the bot's state file (default .prenv/state.db), or run this where the bot keeps it`,
-      ExitCode.failure,
-    );
-  return statePath;
 }
 
 /** A state file that cannot be opened (read-only, corrupt, disk full) says so, exit 1. */

@@ -14,7 +14,10 @@ export interface RuntimeSettings {
   github: GitHubAuth | null;
   githubApiUrl: string;
   appLogin: string;
+  /** The SQLite state file (PRENV_STATE, default .prenv/state.db), unless `stateUrl` is set. */
   statePath: string;
+  /** PRENV_STATE=consul://host:port/prefix: the state in Consul KV there (HTTP API). */
+  stateUrl?: { url: string; prefix: string };
   nomad: { url: string; token?: string };
   consul: { url: string; token?: string };
   caddyAdminUrl: string;
@@ -170,6 +173,8 @@ export function readRuntimeSettings(
     if (raw !== undefined && !isHttpUrl(raw))
       errors.push(`${name} must be an http(s) URL such as http://127.0.0.1:4646, got "${raw}"`);
   }
+  const stateUrl = parseConsulStateUrl(env.PRENV_STATE);
+  if (stateUrl && 'error' in stateUrl) errors.push(stateUrl.error);
   if (errors.length > 0) return { ok: false, errors };
   const secrets = [
     hcloudToken,
@@ -185,7 +190,8 @@ export function readRuntimeSettings(
       github: 'error' in github ? null : github,
       githubApiUrl: env.PRENV_GITHUB_API_URL ?? 'https://api.github.com',
       appLogin: env.PRENV_APP_LOGIN ?? 'prenv[bot]',
-      statePath: env.PRENV_STATE ?? '.prenv/state.db',
+      statePath: stateUrl ? '.prenv/state.db' : (env.PRENV_STATE ?? '.prenv/state.db'),
+      ...(stateUrl && !('error' in stateUrl) ? { stateUrl } : {}),
       nomad: {
         url: env.PRENV_NOMAD_ADDR ?? 'http://127.0.0.1:4646',
         ...(env.PRENV_NOMAD_TOKEN ? { token: env.PRENV_NOMAD_TOKEN } : {}),
@@ -217,4 +223,25 @@ export function readRuntimeSettings(
       secrets,
     },
   };
+}
+
+const KV_FOLDER = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+
+/**
+ * `consul://host:port/prefix` (`consul+https://` for TLS) → the Consul HTTP API and the KV
+ * folder; null for anything else (a file path). The token comes from PRENV_CONSUL_TOKEN.
+ */
+export function parseConsulStateUrl(
+  text: string | undefined,
+): { url: string; prefix: string } | { error: string } | null {
+  if (!text || !/^consul(\+https?)?:/i.test(text)) return null;
+  const example = 'consul://127.0.0.1:8500/prenv/aipacto/state';
+  const parsed = URL.canParse(text) ? new URL(text) : null;
+  const prefix = parsed ? decodeURIComponent(parsed.pathname.replace(/^\/+|\/+$/g, '')) : '';
+  if (!parsed || !parsed.host || parsed.search || parsed.username || !KV_FOLDER.test(prefix))
+    return {
+      error: `PRENV_STATE must be a file or consul://host:port/kv-folder such as ${example}, got "${text}"`,
+    };
+  const scheme = parsed.protocol.toLowerCase() === 'consul+https:' ? 'https' : 'http';
+  return { url: `${scheme}://${parsed.host}`, prefix };
 }
