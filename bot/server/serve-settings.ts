@@ -43,6 +43,12 @@ export interface RuntimeSettings {
   queueEditDebounceMs: number;
   /** `/healthz` fails when due deliveries waited this long without the worker progressing (ms). */
   stallMs: number;
+  /**
+   * The leader lock of replicas sharing a Consul state (PRENV_LEADER_TTL_MS, default 15 s;
+   * PRENV_LEADER_LOCK_DELAY_MS, default 5 s): a dead leader's runs resume after about the
+   * TTL (Consul invalidates a session between 1 and 2 TTLs after its last renewal) plus the delay.
+   */
+  leader: { ttlMs: number; lockDelayMs: number };
   /** `PRENV_RECONCILE=off`: the bot runs no reconciler (run `prenv reconcile` yourself). */
   reconcile: boolean;
   /** Every secret value, to redact from logs and comments. */
@@ -158,6 +164,17 @@ export function readRuntimeSettings(
   const tickMs = number(env, 'PRENV_TICK_MS', 30_000, errors);
   const queueEditDebounceMs = number(env, 'PRENV_QUEUE_EDIT_DEBOUNCE_MS', 10_000, errors);
   const stallMs = number(env, 'PRENV_STALL_MS', 5 * 60_000, errors);
+  const leaderTtlMs = number(env, 'PRENV_LEADER_TTL_MS', 15_000, errors);
+  // Consul's bounds (developer.hashicorp.com/consul/api-docs/session): TTL 10s–86400s, lock-delay ≤ 60s.
+  if (leaderTtlMs < 10_000 || leaderTtlMs > 86_400_000)
+    errors.push(
+      `PRENV_LEADER_TTL_MS must be from 10000 to 86400000 (Consul's session TTL), got "${leaderTtlMs}"`,
+    );
+  const lockDelayMs = number(env, 'PRENV_LEADER_LOCK_DELAY_MS', 5_000, errors);
+  if (lockDelayMs > 60_000)
+    errors.push(
+      `PRENV_LEADER_LOCK_DELAY_MS must be at most 60000 (Consul's lock-delay), got "${lockDelayMs}"`,
+    );
   const reconcile = env.PRENV_RECONCILE ?? 'on';
   if (reconcile !== 'on' && reconcile !== 'off')
     errors.push(`PRENV_RECONCILE must be "on" or "off", got "${reconcile}"`);
@@ -219,6 +236,7 @@ export function readRuntimeSettings(
       tickMs,
       queueEditDebounceMs,
       stallMs,
+      leader: { ttlMs: leaderTtlMs, lockDelayMs },
       reconcile: reconcile !== 'off',
       secrets,
     },

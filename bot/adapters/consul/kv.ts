@@ -38,7 +38,12 @@ export interface ConsulKv {
    * `index` (a former answer's index; 0 answers at once), or after `waitMs`. The answer's index
    * goes into the next call (developer.hashicorp.com/consul/api-docs/features/blocking).
    */
-  watch(prefix: string, index: number, waitMs: number): Promise<{ index: number }>;
+  watch(
+    prefix: string,
+    index: number,
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<{ index: number }>;
   /**
    * Applies every check-and-set write at once or none (PUT /v1/txn with `cas` verbs). False
    * when one of the keys changed since its `modifyIndex` (Consul answers 409, rolled back).
@@ -131,7 +136,7 @@ export function createConsulKv(http: ConsulHttp): ConsulKv {
 
     release: (key, session, value) => write(key, value, { release: session }),
 
-    async watch(prefix, index, waitMs) {
+    async watch(prefix, index, waitMs, signal) {
       const res = await http({
         method: 'GET',
         path: `/v1/kv/${keyPath(prefix)}`,
@@ -139,6 +144,7 @@ export function createConsulKv(http: ConsulHttp): ConsulKv {
         allowNotFound: true,
         // Consul adds up to wait/16 of jitter to a blocking query.
         timeoutMs: waitMs + waitMs / 16 + 5_000,
+        ...(signal ? { signal } : {}),
       });
       // An index that went backwards (a restored snapshot) starts over (same page of the docs).
       const next = res.index ?? 0;
