@@ -4,7 +4,11 @@ import type { Command } from 'commander';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../core/logger.js';
 import { StateStoreError } from '../adapters/store/store-error.js';
-import { readRuntimeSettings, type RuntimeSettings } from '../server/serve-settings.js';
+import {
+  parseConsulStateUrl,
+  readRuntimeSettings,
+  type RuntimeSettings,
+} from '../server/serve-settings.js';
 import type { Ports } from '../server/wiring.js';
 import { createNomadClient, noRetry, type NomadApi } from '../adapters/nomad/index.js';
 import { openStateStore } from '../adapters/store/open-store.js';
@@ -133,6 +137,35 @@ export async function openReadPorts(program: Command, ctx: CliContext): Promise<
     ...(settings.nomad.token ? { token: settings.nomad.token } : {}),
   });
   return { config, settings, store, nomad, close: () => store.close() };
+}
+
+/**
+ * The state store named by `--state` (a SQLite file or consul://host:port/kv-folder), else
+ * the bot's own (PRENV_STATE, then `state` in prenv.yml). With `mustExist`, a missing file is
+ * an error.
+ */
+export async function openStateFor(
+  program: Command,
+  ctx: CliContext,
+  given: string | undefined,
+  mustExist: boolean,
+): Promise<StateStore> {
+  const { config, settings } = await loadCliSettings(program, ctx);
+  let target = stateTarget(config, settings, ctx.cwd);
+  if (given !== undefined) {
+    const consul = parseConsulStateUrl(given);
+    if (consul && 'error' in consul)
+      throw new CliError(consul.error.replace('PRENV_STATE', '--state'), ExitCode.usage);
+    const token = settings.consul.token ? { token: settings.consul.token } : {};
+    target = consul
+      ? { kind: 'consul', ...consul, ...token }
+      : { kind: 'sqlite', file: path.resolve(ctx.cwd, given) };
+  }
+  try {
+    return (await openStateStore(target, { mustExist })).store;
+  } catch (err) {
+    throw asCliError(err);
+  }
 }
 
 /** A state file that cannot be opened (read-only, corrupt, disk full) says so, exit 1. */

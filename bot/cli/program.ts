@@ -18,6 +18,7 @@ import { reconcileCommand } from './commands/reconcile.js';
 import { renderCommand } from './commands/render.js';
 import { retryCommand } from './commands/retry.js';
 import { serveCommand } from './commands/serve.js';
+import { stateCommand } from './commands/state.js';
 import { statusCommand } from './commands/status.js';
 
 /** In the order of `prenv --help`. */
@@ -34,6 +35,7 @@ const COMMANDS: readonly CommandSpec[] = [
   planCommand,
   reconcileCommand,
   retryCommand,
+  stateCommand,
   appCommand,
 ];
 
