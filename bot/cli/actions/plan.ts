@@ -1,11 +1,13 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { EnvContext } from '../../../generators/env-context.js';
 import { RenderError } from '../../../generators/errors.js';
 import { terraformVariables } from '../../../generators/terraform/tfvars.js';
 import { createNomadClient } from '../../adapters/nomad/index.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
-import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
+import { openStateStore } from '../../adapters/store/open-store.js';
+import { StateStoreError } from '../../adapters/store/store-error.js';
+import { stateTarget } from '../../server/state-target.js';
+import type { Config } from '../../config/config.js';
 import type { TfVars } from '../../adapters/terraform/index.js';
 import {
   productionFactsReader,
@@ -48,7 +50,7 @@ export async function action({
     logger,
     ...(settings.nomad.token ? { token: settings.nomad.token } : {}),
   });
-  const sha = opts.sha ?? (await defaultSha(target, settings, ctx, nomad, config.project));
+  const sha = opts.sha ?? (await defaultSha(target, settings, ctx, nomad, config));
   const envCtx: EnvContext & { sha: string } =
     typeof target === 'number' ? { kind: 'pr', number: target, sha } : { kind: target, sha };
   const prDir = path.resolve(ctx.cwd, settings.terraform.dir);
@@ -91,18 +93,23 @@ async function defaultSha(
   settings: RuntimeSettings,
   ctx: CliContext,
   nomad: ReturnType<typeof createNomadClient>,
-  project: string,
+  config: Config,
 ): Promise<string> {
   if (typeof target === 'number') {
-    const file = path.resolve(ctx.cwd, settings.statePath);
-    if (existsSync(file)) {
-      const store = openSqliteStore(file);
+    // A state that is not there (no file yet) has no commit for the PR either.
+    const opened = await openStateStore(stateTarget(config, settings, ctx.cwd), {
+      mustExist: true,
+    }).catch((err: unknown) => {
+      if (err instanceof StateStoreError && err.code === 'ENOENT') return null;
+      throw err;
+    });
+    if (opened) {
       try {
-        const env = (await store.loadWorld()).world.envs[target];
+        const env = (await opened.store.loadWorld()).world.envs[target];
         const sha = env?.desiredSha ?? env?.deployedSha ?? null;
         if (sha) return sha;
       } finally {
-        await store.close();
+        await opened.store.close();
       }
     }
     throw new CliError(
@@ -110,7 +117,7 @@ async function defaultSha(
       ExitCode.usage,
     );
   }
-  const deployed = await readFixedDeployments(nomad, project, [target]);
+  const deployed = await readFixedDeployments(nomad, config.project, [target]);
   const sha = deployed[target]?.deployedSha;
   if (sha) return sha;
   throw new CliError(
