@@ -226,6 +226,7 @@ describe('three replicas on Consul, the leader killed mid-apply', { timeout: 120
         2 * TTL_MS + LOCK_DELAY_MS + 5_000,
       );
       const failoverMs = Date.now() - killedAt;
+      console.info(`new leader ${failoverMs} ms after the SIGKILL (TTL ${TTL_MS} ms)`);
       // Consul invalidates a session between 1 and 2 TTLs after its last renewal.
       expect(failoverMs).toBeLessThan(2 * TTL_MS + LOCK_DELAY_MS + 2_000);
       expect(survivors.map((r) => r.child.pid)).toContain(await leaderPid());

@@ -29,12 +29,15 @@ export interface LeaderElection {
 const RETRY_MS = 1_000;
 
 /**
- * Consul's leader election (developer.hashicorp.com/consul/docs/automate/application-leader-election):
- * every replica creates a session with a TTL and a lock-delay and tries `?acquire=<session>` on
- * `key`; the one that gets it leads and renews its session every TTL/2; the others block on the
- * key (blocking queries) and try again when it has no session. A leader that cannot renew within
- * the TTL, or finds its session gone, has lost the lock and says so (`onLost`): it must stop
- * working, because another replica may lead once Consul invalidated the session.
+ * Consul's leader election (Consul docs, "Application leader election"; sessions as in
+ * developer.hashicorp.com/consul/docs/automate/session): every replica creates a session with a
+ * TTL and a lock-delay and tries `?acquire=<session>` on `key`; the one that gets it leads and
+ * renews its session every TTL/2; the others block on the key (blocking queries) and try again
+ * when it has no session. The TTL is a lower bound: Consul may invalidate a session that is not
+ * renewed up to twice as late. The session also carries the agent's `serfHealth` check (the
+ * default), so a leader whose node fails loses the lock as soon as gossip sees it. A leader that
+ * cannot renew within the TTL, or finds its session gone, has lost the lock and says so
+ * (`onLost`): it must stop working, because another replica may lead once the session is gone.
  */
 export function startLeaderElection(options: LeaderElectionOptions): LeaderElection {
   const { kv, sessions, key, logger } = options;
