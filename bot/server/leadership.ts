@@ -27,6 +27,8 @@ export function leaderElectionFor(
         holder,
         ttlMs: settings.leader.ttlMs,
         lockDelayMs: settings.leader.lockDelayMs,
+        // A dead process loses the lock within 5 s (at most half the TTL), not 1-2 TTLs.
+        liveness: { checks: consul.checks, ttlMs: Math.min(5_000, settings.leader.ttlMs / 2) },
         logger,
         ...callbacks,
       });

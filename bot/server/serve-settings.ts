@@ -45,8 +45,9 @@ export interface RuntimeSettings {
   stallMs: number;
   /**
    * The leader lock of replicas sharing a Consul state (PRENV_LEADER_TTL_MS, default 15 s;
-   * PRENV_LEADER_LOCK_DELAY_MS, default 5 s): a dead leader's runs resume after about the
-   * TTL (Consul invalidates a session between 1 and 2 TTLs after its last renewal) plus the delay.
+   * PRENV_LEADER_LOCK_DELAY_MS, default 5 s): a dead leader's runs resume after its liveness
+   * check fails (5 s, at most TTL/2) plus the delay; Consul itself ends an unrenewed session
+   * between 1 and 2 TTLs after its last renewal.
    */
   leader: { ttlMs: number; lockDelayMs: number };
   /** `PRENV_RECONCILE=off`: the bot runs no reconciler (run `prenv reconcile` yourself). */

@@ -143,7 +143,7 @@ export function createConsulKv(http: ConsulHttp): ConsulKv {
         query: { recurse: true, keys: true, index, wait: `${Math.ceil(waitMs / 1000)}s` },
         allowNotFound: true,
         // Consul adds up to wait/16 of jitter to a blocking query.
-        timeoutMs: waitMs + waitMs / 16 + 5_000,
+        timeoutMs: Math.ceil(waitMs + waitMs / 16 + 5_000),
         ...(signal ? { signal } : {}),
       });
       // An index that went backwards (a restored snapshot) starts over (same page of the docs).

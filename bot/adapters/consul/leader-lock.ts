@@ -1,4 +1,5 @@
 import type { Logger } from '../../core/logger.js';
+import type { ConsulAgentChecks } from './agent-checks.js';
 import type { ConsulKv } from './kv.js';
 import type { ConsulSessions } from './sessions.js';
 
@@ -14,6 +15,12 @@ export interface LeaderElectionOptions {
   /** How long the lock stays unavailable after its session is invalidated (ms, ≤ 60 000). */
   lockDelayMs: number;
   logger: Logger;
+  /**
+   * A TTL check on the agent, passed by this process every `ttlMs / 5` and bound to the session:
+   * when the process dies the check goes critical after `ttlMs` and Consul ends the session at
+   * once, instead of one to two session TTLs later.
+   */
+  liveness?: { checks: ConsulAgentChecks; ttlMs: number };
   /** This replica now holds the lock. */
   onAcquired: () => void;
   /** It held the lock and lost it (session invalidated or not renewed within the TTL). */
@@ -50,12 +57,34 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
   const lockDelay = `${Math.ceil(options.lockDelayMs / 1000)}s`;
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
 
+  const checkId = `prenv-leader:${options.holder}`;
+  let heartbeat: ReturnType<typeof setInterval> | null = null;
+  const live = options.liveness;
+  /** Registers this process's liveness check (a dead replica's goes away a minute after). */
+  const liveness = async (): Promise<string[]> => {
+    if (!live) return [];
+    await live.checks.registerTtl({
+      id: checkId,
+      name: 'prenv-leader-candidate',
+      ttl: `${Math.ceil(live.ttlMs / 1000)}s`,
+    });
+    heartbeat ??= setInterval(() => {
+      live.checks.pass(checkId).catch((err: unknown) => {
+        logger.warn('could not pass the liveness check', { error: (err as Error).message });
+      });
+    }, live.ttlMs / 5);
+    heartbeat.unref?.();
+    return ['serfHealth', checkId];
+  };
+
   const newSession = async () => {
+    const checks = await liveness();
     session = await sessions.create({
       name: `prenv leader: ${options.holder}`,
       ttl,
       lockDelay,
       behavior: 'release',
+      ...(checks.length > 0 ? { checks } : {}),
     });
     renewedAt = Date.now();
     return session;
@@ -107,7 +136,7 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
         const entry = await kv.get(key);
         if (entry?.session) {
           // Someone leads: wait until the key changes (at most TTL/2, to renew our session).
-          index = (await kv.watch(key, index, options.ttlMs / 2, abort.signal)).index;
+          index = (await kv.watch(key, index, Math.ceil(options.ttlMs / 2), abort.signal)).index;
         } else {
           // Free but refused: the lock-delay of the last leader's session still runs.
           await sleep(RETRY_MS);
@@ -133,11 +162,14 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
     async stop() {
       stopped = true;
       abort.abort();
+      if (heartbeat) clearInterval(heartbeat);
       const id = session;
-      if (!id) return;
-      if (leader) await kv.release(key, id).catch(() => false);
-      leader = false;
-      await sessions.destroy(id).catch(() => undefined);
+      if (id) {
+        if (leader) await kv.release(key, id).catch(() => false);
+        leader = false;
+        await sessions.destroy(id).catch(() => undefined);
+      }
+      if (live) await live.checks.deregister(checkId).catch(() => undefined);
     },
   };
 }
