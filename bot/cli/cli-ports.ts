@@ -1,16 +1,20 @@
-import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../core/logger.js';
 import { StateStoreError } from '../adapters/store/store-error.js';
-import { readRuntimeSettings, type RuntimeSettings } from '../wiring/settings.js';
+import {
+  parseConsulStateUrl,
+  readRuntimeSettings,
+  type RuntimeSettings,
+} from '../wiring/settings.js';
 import type { Ports } from '../wiring/ports.js';
 // The client alone: read commands need none of the deploy helpers the index also exports.
 import { createNomadClient, type NomadApi } from '../adapters/nomad/client.js';
 import { noRetry } from '../core/backoff.js';
-import { openSqliteStore } from '../adapters/store/sqlite-store.js';
+import { openStateStore } from '../adapters/store/open-store.js';
+import { stateTarget } from '../wiring/state-target.js';
 import type { StateStore } from '../adapters/store/state-store.js';
 import { requireConfig } from './config-file.js';
 import { envFor } from './reach/staging-env.js';
@@ -90,14 +94,17 @@ export async function openCliPorts(
   options: { requireState: boolean },
 ): Promise<CliPorts> {
   const { config, settings } = await loadCliSettings(program, ctx);
-  if (options.requireState) requireStateFile(ctx, settings);
   // Every adapter, Octokit and the deploy pipeline: loaded only by the commands that change things.
   const { wirePorts } = await import('../wiring/ports.js');
-  const ports = await wirePorts({ config, settings, logger, cwd: ctx.cwd }).catch(
-    (err: unknown) => {
-      throw asCliError(err);
-    },
-  );
+  const ports = await wirePorts({
+    config,
+    settings,
+    logger,
+    cwd: ctx.cwd,
+    mustExist: options.requireState,
+  }).catch((err: unknown) => {
+    throw asCliError(err);
+  });
   return { config, settings, ports, close: () => ports.store.close() };
 }
 
@@ -122,7 +129,8 @@ export async function openReadPorts(program: Command, ctx: CliContext): Promise<
   const { config, settings } = await loadCliSettings(program, ctx);
   let store: StateStore;
   try {
-    store = openSqliteStore(requireStateFile(ctx, settings));
+    const target = stateTarget(config, settings, ctx.cwd);
+    store = (await openStateStore(target, { mustExist: true })).store;
   } catch (err) {
     throw asCliError(err);
   }
@@ -145,15 +153,33 @@ export async function openReadPorts(program: Command, ctx: CliContext): Promise<
   return { config, settings, store, nomad, stagingNomad, close: () => store.close() };
 }
 
-/** A wrong path must not look like "no environments": a missing state file is an error. */
-function requireStateFile(ctx: CliContext, settings: RuntimeSettings): string {
-  const statePath = path.resolve(ctx.cwd, settings.statePath);
-  if (!existsSync(statePath))
-    throw new CliError(
-      `no prenv state at ${statePath}: set PRENV_STATE to the bot's state file (default .prenv/state.db), or run this where the bot keeps it`,
-      ExitCode.failure,
-    );
-  return statePath;
+/**
+ * The state store named by `--state` (a SQLite file or consul://host:port/kv-folder), else
+ * the bot's own (PRENV_STATE, then `state` in prenv.yml). With `mustExist`, a missing file is
+ * an error.
+ */
+export async function openStateFor(
+  program: Command,
+  ctx: CliContext,
+  given: string | undefined,
+  mustExist: boolean,
+): Promise<StateStore> {
+  const { config, settings } = await loadCliSettings(program, ctx);
+  let target = stateTarget(config, settings, ctx.cwd);
+  if (given !== undefined) {
+    const consul = parseConsulStateUrl(given);
+    if (consul && 'error' in consul)
+      throw new CliError(consul.error.replace('PRENV_STATE', '--state'), ExitCode.usage);
+    const token = settings.consul.token ? { token: settings.consul.token } : {};
+    target = consul
+      ? { kind: 'consul', ...consul, ...token }
+      : { kind: 'sqlite', file: path.resolve(ctx.cwd, given) };
+  }
+  try {
+    return (await openStateStore(target, { mustExist })).store;
+  } catch (err) {
+    throw asCliError(err);
+  }
 }
 
 /** A state file that cannot be opened (read-only, corrupt, disk full) says so, exit 1. */

@@ -18,6 +18,7 @@ import { reconcileCommand } from './commands/reconcile.js';
 import { renderCommand } from './commands/render.js';
 import { retryCommand } from './commands/retry.js';
 import { serveCommand } from './commands/serve.js';
+import { stateCommand } from './commands/state.js';
 import { statusCommand } from './commands/status.js';
 import { tunnelCommand } from './commands/tunnel.js';
 
@@ -36,6 +37,7 @@ const COMMANDS: readonly CommandSpec[] = [
   reconcileCommand,
   retryCommand,
   tunnelCommand,
+  stateCommand,
   appCommand,
 ];
 

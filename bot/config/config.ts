@@ -107,6 +107,12 @@ export function crossFieldProblems(config: ParsedConfig): CrossFieldProblem[] {
       });
     }
   }
+  if (config.state.store === 'sqlite' && (config.state.replicas ?? 1) > 1) {
+    problems.push({
+      path: ['state', 'replicas'],
+      message: `a SQLite state has one writer, so the bot runs 1 replica; set "store: consul" to run ${config.state.replicas}`,
+    });
+  }
   for (const [name, job] of Object.entries(config.jobs)) {
     problems.push(...secretClashes(['jobs', name], job));
   }

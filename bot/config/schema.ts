@@ -199,6 +199,30 @@ const environment = z.strictObject({
   host: hostname,
 });
 
+const kvFolder = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/,
+    'must be a Consul KV folder such as "apps/aipacto" (letters, digits, ".", "_", "-", "/")',
+  );
+
+/**
+ * Where `prenv serve` keeps its state (`state: consul` is short for `state: { store: consul }`).
+ * `sqlite`: one file on the bot's host volume, one replica. `consul`: Consul KV under `prefix`
+ * (default `prenv/<project>/state`), shared by `replicas` bot allocations (default 2) of which
+ * the one holding the leader lock runs the work.
+ */
+const stateSchema = z
+  .preprocess(
+    (v) => (typeof v === 'string' ? { store: v } : v),
+    z.strictObject({
+      store: z.enum(['sqlite', 'consul']).default('sqlite'),
+      prefix: kvFolder.optional(),
+      replicas: z.number().int().min(1).max(3).optional(),
+    }),
+  )
+  .default({ store: 'sqlite' });
+
 export const configSchema = z.strictObject({
   project: name,
   github: z.strictObject({
@@ -293,15 +317,10 @@ export const configSchema = z.strictObject({
           'must be host:port, the port at most 65535',
         )
         .default('127.0.0.1:8600'),
-      kv_prefix: z
-        .string()
-        .regex(
-          /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/,
-          'must be a Consul KV folder such as "apps/aipacto" (letters, digits, ".", "_", "-", "/")',
-        )
-        .optional(),
+      kv_prefix: kvFolder.optional(),
     })
     .default({ dns: '127.0.0.1:8600' }),
+  state: stateSchema,
   reconcile: z
     .strictObject({ every: durationIn('10s', '24h').default('5m') })
     .default({ every: '5m' }),

@@ -313,7 +313,7 @@ export class Engine {
   handle(event: PlanEvent, deliveryId?: string): Promise<void> {
     return this.serial.run(async () => {
       const ahead = await this.lookAhead(deliveryId);
-      const actions = await this.planAndSave(event, ahead.stops);
+      const actions = await this.planAndSave(event, ahead.stops, deliveryId);
       this.carryOut(actions, ahead.stops);
     });
   }
@@ -352,11 +352,28 @@ export class Engine {
     clearTimeout(timer);
   }
 
-  private async planAndSave(event: PlanEvent, held: ReadonlySet<number>): Promise<Action[]> {
+  /**
+   * With `deliveryId`, the save also completes the delivery (`saveWorldFor`): a delivery whose
+   * plan another replica, or this one before a crash, already saved is not planned again.
+   */
+  private async planAndSave(
+    event: PlanEvent,
+    held: ReadonlySet<number>,
+    deliveryId?: string,
+  ): Promise<Action[]> {
+    const { store } = this.options;
     for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
-      const { world, version } = await this.options.store.loadWorld();
+      const { world, version } = await store.loadWorld();
       const result = plan(world, event, { ...this.options.context(), held });
-      if (await this.options.store.saveWorld(result.world, version)) {
+      const saved =
+        deliveryId === undefined
+          ? (await store.saveWorld(result.world, version)) && 'saved'
+          : await store.saveWorldFor(result.world, version, deliveryId);
+      if (saved === 'done') {
+        this.options.logger.info('delivery already planned; skipped', { delivery: deliveryId });
+        return [];
+      }
+      if (saved === 'saved') {
         this.progressAt = Date.now();
         this.options.onWorld?.(result.world, event);
         return result.actions;

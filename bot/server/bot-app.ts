@@ -17,10 +17,13 @@ import type { ServeSettings } from '../wiring/settings.js';
 import { serveMetrics } from './serve-metrics.js';
 import { countedScreen, createWebhookHandler } from './webhook-handler.js';
 import { wirePorts, type PortOverrides, type Ports } from '../wiring/ports.js';
+import { leaderElectionFor, watchQueue } from './leadership.js';
 
 export interface BotApp {
   port: number;
   engine: Engine;
+  /** Resolves when this replica lost the leader lock (Consul state): it must exit. */
+  leadershipLost: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -74,10 +77,17 @@ export async function startBotApp(input: {
     clusterDeployer: clusterDeployer({ config, settings, ports, cwd: input.cwd, logger }),
     metrics: metrics.recorder,
   });
-  const wake = () =>
+  // With a Consul state several replicas run: all take webhooks, the leader runs the work.
+  const election = ports.stateConsul
+    ? leaderElectionFor(ports.stateConsul, ports.stateTarget, settings, logger)
+    : null;
+  const leading = () => election === null || election.election?.isLeader === true;
+  const wake = () => {
+    if (!leading()) return;
     void engine
       .drain()
       .catch((err: unknown) => logger.error('drain failed', { error: String(err) }));
+  };
   const server: Server = createBotHttpServer({
     handleWebhook: createWebhookHandler({
       secret: settings.webhookSecret,
@@ -97,44 +107,72 @@ export async function startBotApp(input: {
     health: () =>
       checkHealth({
         store,
-        lastProgressAt: () => engine.lastProgressAt,
+        // A follower does no work: the leader's health says whether the queue moves.
+        lastProgressAt: () => (leading() ? engine.lastProgressAt : Date.now()),
         stallMs: settings.stallMs,
       }),
     logger,
   });
   const port = await listen(server, input.port, input.host);
   logger.info('listening', { port, host: input.host, webhook: '/webhooks/github' });
-  await engine.start();
+  let reconcileLoop: { stop(): Promise<void> } | null = null;
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  let queueWatch: { stop(): void } | null = null;
   const reconcileLogger = logger.child({ component: 'reconciler' });
-  const reconcileLoop = settings.reconcile
-    ? startReconcileLoop({
-        reconciler: createReconciler({
-          config,
-          settings,
-          ports,
-          engine,
+  const work = async () => {
+    await engine.start();
+    reconcileLoop = settings.reconcile
+      ? startReconcileLoop({
+          reconciler: createReconciler({
+            config,
+            settings,
+            ports,
+            engine,
+            logger: reconcileLogger,
+            cwd: input.cwd,
+            ...(input.hetzner !== undefined ? { hetzner: input.hetzner } : {}),
+          }),
+          everyMs: durationMs(config.reconcile.every),
           logger: reconcileLogger,
-          cwd: input.cwd,
-          ...(input.hetzner !== undefined ? { hetzner: input.hetzner } : {}),
+        })
+      : null;
+    ticker = setInterval(() => {
+      void engine
+        .tick()
+        .then(() => engine.drain())
+        .catch((err: unknown) => logger.error('tick failed', { error: String(err) }));
+    }, settings.tickMs);
+    // Deliveries other replicas queue reach the leader through a blocking query on the queue.
+    if (ports.stateConsul && ports.stateTarget.kind === 'consul')
+      queueWatch = watchQueue(ports.stateConsul.kv, ports.stateTarget.prefix, wake, logger);
+  };
+  let lost: (reason: string) => void = () => undefined;
+  const leadershipLost = new Promise<string>((resolve) => (lost = resolve));
+  if (election)
+    election.start({
+      onAcquired: () =>
+        void work().catch((err: unknown) => {
+          logger.error('could not start the work', { error: (err as Error).message });
+          lost(`could not start the work: ${(err as Error).message}`);
         }),
-        everyMs: durationMs(config.reconcile.every),
-        logger: reconcileLogger,
-      })
-    : null;
-  const ticker = setInterval(() => {
-    void engine
-      .tick()
-      .then(() => engine.drain())
-      .catch((err: unknown) => logger.error('tick failed', { error: String(err) }));
-  }, settings.tickMs);
+      onLost: (reason) => {
+        // Another replica may lead now: stop starting anything at once.
+        void engine.stop(0);
+        lost(reason);
+      },
+    });
+  else await work();
   return {
     port,
     engine,
+    leadershipLost,
     stop: async () => {
       clearInterval(ticker);
+      queueWatch?.stop();
       await reconcileLoop?.stop();
       await close(server);
       await engine.stop();
+      await election?.election?.stop();
       await store.close();
     },
   };

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../core/logger.js';
@@ -12,9 +11,9 @@ import { OctokitGitHub } from '../adapters/github/octokit-github.js';
 import { offlineGitHub } from '../adapters/github/offline-github.js';
 import { createNomadClient, type NomadApi } from '../adapters/nomad/index.js';
 import { loadJobspecSchema } from '../adapters/nomad/jobspec-schema-file.js';
-import { openSqliteStore } from '../adapters/store/sqlite-store.js';
+import { openStateStore, type StateTarget } from '../adapters/store/open-store.js';
+import { stateTarget } from './state-target.js';
 import type { StateStore } from '../adapters/store/state-store.js';
-import { StateStoreError } from '../adapters/store/store-error.js';
 import { type LeftRun, type TerraformRunner, type TfVars } from '../adapters/terraform/index.js';
 import { loadTemplates } from '../adapters/templates/load-templates.js';
 import { CADDY_SERVER_NAME } from '../../generators/caddy/route-json.js';
@@ -29,6 +28,9 @@ import type { RuntimeSettings } from './settings.js';
 /** Every adapter prenv talks to the world through, built once from config and settings. */
 export interface Ports {
   store: StateStore;
+  /** The client of the Consul that keeps the state, for the leader lock; null with SQLite. */
+  stateConsul: ConsulClient | null;
+  stateTarget: StateTarget;
   github: GitHubPort;
   ops: EnvironmentOps;
   nomad: NomadApi;
@@ -53,17 +55,15 @@ export async function wirePorts(input: {
   overrides?: PortOverrides;
   leftRuns?: LeftRun[];
   metrics?: MetricsRecorder;
+  /** A missing SQLite file is an error (commands that read the bot's state). */
+  mustExist?: boolean;
 }): Promise<Ports> {
   const { config, settings, logger, cwd } = input;
-  const statePath = path.resolve(cwd, settings.statePath);
-  await mkdir(path.dirname(statePath), { recursive: true }).catch((err: unknown) => {
-    throw new StateStoreError(
-      `state file ${statePath}: cannot create its folder (${(err as Error).message}); create it or set PRENV_STATE to a writable path`,
-      statePath,
-      (err as { code?: string }).code,
-    );
+  const state = await openStateStore(stateTarget(config, settings, cwd), {
+    logger,
+    ...(input.mustExist ? { mustExist: true } : {}),
   });
-  const store = openSqliteStore(statePath);
+  const store = state.store;
   const github =
     input.overrides?.github ??
     (settings.github
@@ -139,7 +139,19 @@ export async function wirePorts(input: {
       ttlMs: durationMs(config.previews.ttl),
       previewUrl,
     });
-  return { store, github, ops, nomad, caddy, consul, terraform, productionFacts, context };
+  return {
+    store,
+    stateConsul: state.consul,
+    stateTarget: state.target,
+    github,
+    ops,
+    nomad,
+    caddy,
+    consul,
+    terraform,
+    productionFacts,
+    context,
+  };
 }
 
 function tokenOf(target: { token?: string }): { token?: string } {

@@ -16,7 +16,10 @@ export interface RuntimeSettings {
   github: GitHubAuth | null;
   githubApiUrl: string;
   appLogin: string;
+  /** The SQLite state file (PRENV_STATE, default .prenv/state.db), unless `stateUrl` is set. */
   statePath: string;
+  /** PRENV_STATE=consul://host:port/prefix: the state in Consul KV there (HTTP API). */
+  stateUrl?: { url: string; prefix: string };
   nomad: { url: string; token?: string };
   consul: { url: string; token?: string };
   caddyAdminUrl: string;
@@ -54,6 +57,13 @@ export interface RuntimeSettings {
   queueEditDebounceMs: number;
   /** `/healthz` fails when due deliveries waited this long without the worker progressing (ms). */
   stallMs: number;
+  /**
+   * The leader lock of replicas sharing a Consul state (PRENV_LEADER_TTL_MS, default 15 s;
+   * PRENV_LEADER_LOCK_DELAY_MS, default 5 s): a dead leader's runs resume after its liveness
+   * check fails (5 s, at most TTL/2) plus the delay; Consul itself ends an unrenewed session
+   * between 1 and 2 TTLs after its last renewal.
+   */
+  leader: { ttlMs: number; lockDelayMs: number };
   /** `PRENV_RECONCILE=off`: the bot runs no reconciler (run `prenv reconcile` yourself). */
   reconcile: boolean;
   /** Every secret value, to redact from logs and comments. */
@@ -186,6 +196,17 @@ export function readRuntimeSettings(
   const tickMs = number(env, 'PRENV_TICK_MS', 30_000, errors);
   const queueEditDebounceMs = number(env, 'PRENV_QUEUE_EDIT_DEBOUNCE_MS', 10_000, errors);
   const stallMs = number(env, 'PRENV_STALL_MS', 5 * 60_000, errors);
+  const leaderTtlMs = number(env, 'PRENV_LEADER_TTL_MS', 15_000, errors);
+  // Consul's bounds (developer.hashicorp.com/consul/api-docs/session): TTL 10s–86400s, lock-delay ≤ 60s.
+  if (leaderTtlMs < 10_000 || leaderTtlMs > 86_400_000)
+    errors.push(
+      `PRENV_LEADER_TTL_MS must be from 10000 to 86400000 (Consul's session TTL), got "${leaderTtlMs}"`,
+    );
+  const lockDelayMs = number(env, 'PRENV_LEADER_LOCK_DELAY_MS', 5_000, errors);
+  if (lockDelayMs > 60_000)
+    errors.push(
+      `PRENV_LEADER_LOCK_DELAY_MS must be at most 60000 (Consul's lock-delay), got "${lockDelayMs}"`,
+    );
   const reconcile = env.PRENV_RECONCILE ?? 'on';
   if (reconcile !== 'on' && reconcile !== 'off')
     errors.push(`PRENV_RECONCILE must be "on" or "off", got "${reconcile}"`);
@@ -209,6 +230,8 @@ export function readRuntimeSettings(
     errors.push(
       `PRENV_CADDY_SERVICE must be a Consul service name such as caddy-admin, got "${env.PRENV_CADDY_SERVICE}"`,
     );
+  const stateUrl = parseConsulStateUrl(env.PRENV_STATE);
+  if (stateUrl && 'error' in stateUrl) errors.push(stateUrl.error);
   if (errors.length > 0) return { ok: false, errors };
   const secrets = [
     hcloudToken,
@@ -226,7 +249,8 @@ export function readRuntimeSettings(
       github: 'error' in github ? null : github,
       githubApiUrl: env.PRENV_GITHUB_API_URL ?? 'https://api.github.com',
       appLogin: env.PRENV_APP_LOGIN ?? 'prenv[bot]',
-      statePath: env.PRENV_STATE ?? '.prenv/state.db',
+      statePath: stateUrl ? '.prenv/state.db' : (env.PRENV_STATE ?? '.prenv/state.db'),
+      ...(stateUrl && !('error' in stateUrl) ? { stateUrl } : {}),
       nomad: {
         url: env.PRENV_NOMAD_ADDR ?? 'http://127.0.0.1:4646',
         ...(env.PRENV_NOMAD_TOKEN ? { token: env.PRENV_NOMAD_TOKEN } : {}),
@@ -257,6 +281,7 @@ export function readRuntimeSettings(
       tickMs,
       queueEditDebounceMs,
       stallMs,
+      leader: { ttlMs: leaderTtlMs, lockDelayMs },
       reconcile: reconcile !== 'off',
       secrets,
       ...(env.PRENV_STAGING_NOMAD_ADDR ? { stagingCluster: stagingEndpoints(env) } : {}),
@@ -284,4 +309,25 @@ export function clusterModuleDir(
   env: ClusterEnvironment,
 ): string {
   return path.resolve(cwd, path.dirname(settings.terraform.dir), env);
+}
+
+const KV_FOLDER = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+
+/**
+ * `consul://host:port/prefix` (`consul+https://` for TLS) → the Consul HTTP API and the KV
+ * folder; null for anything else (a file path). The token comes from PRENV_CONSUL_TOKEN.
+ */
+export function parseConsulStateUrl(
+  text: string | undefined,
+): { url: string; prefix: string } | { error: string } | null {
+  if (!text || !/^consul(\+https?)?:/i.test(text)) return null;
+  const example = 'consul://127.0.0.1:8500/prenv/aipacto/state';
+  const parsed = URL.canParse(text) ? new URL(text) : null;
+  const prefix = parsed ? decodeURIComponent(parsed.pathname.replace(/^\/+|\/+$/g, '')) : '';
+  if (!parsed || !parsed.host || parsed.search || parsed.username || !KV_FOLDER.test(prefix))
+    return {
+      error: `PRENV_STATE must be a file or consul://host:port/kv-folder such as ${example}, got "${text}"`,
+    };
+  const scheme = parsed.protocol.toLowerCase() === 'consul+https:' ? 'https' : 'http';
+  return { url: `${scheme}://${parsed.host}`, prefix };
 }

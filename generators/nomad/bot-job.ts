@@ -16,7 +16,7 @@ export interface BotJobOptions {
   host: string;
   /** Nomad job name; its Variables live at `nomad/jobs/<name>`. Default `prenv-bot`. */
   name?: string;
-  /** The client's host volume that keeps the state database. Default `prenv-state`. */
+  /** The client's host volume that keeps the state database (SQLite state). Default `prenv-state`. */
   stateVolume?: string;
   /** The port the bot listens on, on the host network. Default 8080. */
   port?: number;
@@ -82,6 +82,10 @@ interface BotJobView {
   meta: MetaEntry[];
   image: string;
   port: number;
+  /** Allocations: 1 with SQLite, `state.replicas` (default 2) with a Consul state. */
+  count: number;
+  /** The state is in Consul KV (`state: consul`): no host volume, one allocation per node. */
+  consulState: boolean;
   stateVolume: string;
   serviceName: string;
   variablesPath: string;
@@ -122,6 +126,8 @@ export function renderBotJob(
     ]),
     image: options.image,
     port,
+    consulState: config.state.store === 'consul',
+    count: config.state.store === 'consul' ? (config.state.replicas ?? 2) : 1,
     stateVolume: options.stateVolume ?? 'prenv-state',
     serviceName: BOT_SERVICE_NAME,
     variablesPath: `nomad/jobs/${name}`,

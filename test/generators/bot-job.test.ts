@@ -18,7 +18,8 @@ import {
 import { parseHcl } from '../../generators/validate/hcl.js';
 import { checkJobFile } from '../../generators/validate/job-file.js';
 import { readServeSettings } from '../../bot/wiring/settings.js';
-import { exampleConfig, repoTemplates } from './render-support.js';
+import { configFromYaml, exampleConfig, repoTemplates } from './render-support.js';
+import { repoRoot } from '../support/tools.js';
 import { runCli } from '../cli/run-cli.js';
 
 const config = exampleConfig('aipacto');
@@ -29,8 +30,11 @@ type Obj = Record<string, unknown>;
 const first = (value: unknown) => (value as Obj[])[0]!;
 const labelled = (value: unknown, label: string) => first((value as Obj)[label]);
 
-async function render(overrides: Partial<typeof options> & Record<string, unknown> = {}) {
-  const text = renderBotJob(config, { ...options, ...overrides }, await repoTemplates());
+async function render(
+  overrides: Partial<typeof options> & Record<string, unknown> = {},
+  withConfig = config,
+) {
+  const text = renderBotJob(withConfig, { ...options, ...overrides }, await repoTemplates());
   const check = await checkJobFile('prenv-bot.nomad.hcl', text, loadJobspecSchema());
   if (!check.ok) throw new Error(check.message);
   const parsed = await parseHcl('prenv-bot.nomad.hcl', text);
@@ -62,6 +66,26 @@ describe("the bot's Nomad job", () => {
     expect(first(task.env).PRENV_STATE).toBe('/var/lib/prenv/state.db');
     expect(first(group.update)).toMatchObject({ max_parallel: 1, canary: 0 });
   });
+
+  it.each([
+    ['state: consul', 'consul', 2],
+    ['state: { store: consul, replicas: 3 }', '{ store: consul, replicas: 3 }', 3],
+  ])(
+    'with %s runs the replicas on distinct nodes, without a host volume',
+    async (_what, state, count) => {
+      const text = readFileSync(path.join(repoRoot, 'examples/aipacto/prenv.yml'), 'utf8');
+      const consulConfig = configFromYaml(`${text}state: ${state}\n`);
+      const { group, task, check, text: job } = await render({}, consulConfig);
+      expect(check.ok && check.warnings).toEqual([]);
+      expect(group.count).toBe(count);
+      expect(group.constraint).toEqual([{ distinct_hosts: true }]);
+      expect(group.volume).toBeUndefined();
+      expect(task.volume_mount).toBeUndefined();
+      expect(first(task.env).PRENV_STATE).toBeUndefined();
+      expect(first(task.env).PRENV_CONSUL_ADDR).toBe('http://127.0.0.1:8500');
+      expect(job).not.toMatch(/\n\s*\n\s*\n/);
+    },
+  );
 
   it('registers a Consul service checked on /healthz and listens on its static port', async () => {
     const { group, task } = await render({ port: 9090 });

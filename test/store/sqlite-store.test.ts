@@ -2,6 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { STATE_SCHEMA_VERSION } from '../../bot/adapters/store/state-store.js';
+import { StateStoreError } from '../../bot/adapters/store/store-error.js';
 import { openSqliteStore } from '../../bot/adapters/store/sqlite-store.js';
 import { storeContract } from './store-contract.js';
 
@@ -21,5 +24,30 @@ describe('SQLite store durability', () => {
     expect((await reopened.loadWorld()).world.seq).toBe(42);
     expect((await reopened.pending()).map((d) => d.id)).toEqual(['d-9']);
     await reopened.close();
+  });
+});
+
+describe('SQLite store schema version', () => {
+  it('stamps the file, migrates a file of the first release and refuses a newer one', async () => {
+    const file = tempFile();
+    const old = new Database(file);
+    old.exec(
+      'CREATE TABLE deliveries (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, payload TEXT, received_at INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0)',
+    );
+    old
+      .prepare('INSERT INTO deliveries (id, name, payload, received_at) VALUES (?, ?, ?, ?)')
+      .run('d-old', 'pull_request', '{}', 1);
+    old.close();
+    const store = openSqliteStore(file);
+    expect((await store.pending()).map((d) => [d.id, d.attempts])).toEqual([['d-old', 0]]);
+    await store.close();
+    const stamped = new Database(file);
+    expect(stamped.pragma('user_version', { simple: true })).toBe(STATE_SCHEMA_VERSION);
+    stamped.pragma(`user_version = ${STATE_SCHEMA_VERSION + 1}`);
+    stamped.close();
+    expect(() => openSqliteStore(file)).toThrow(StateStoreError);
+    expect(() => openSqliteStore(file)).toThrow(
+      /written by a newer prenv \(state schema 2, this prenv reads up to 1\)/,
+    );
   });
 });

@@ -104,6 +104,36 @@ export function storeContract(name: string, open: () => Promise<StateStore>): vo
       expect(await store.deadLetters()).toEqual([]);
     });
 
+    it('saves the plan of a delivery and completes it at once: a second save of it is refused', async () => {
+      const store = await open();
+      await store.enqueue({ id: 'p-1', name: 'pull_request', payload: { n: 1 }, receivedAt: 1 });
+      await store.enqueue({ id: 'p-2', name: 'pull_request', payload: { n: 2 }, receivedAt: 2 });
+      const first = await store.loadWorld();
+      // Two replicas planned p-1 from the same world: exactly one save lands.
+      const results = await Promise.all([
+        store.saveWorldFor({ ...first.world, seq: 1 }, first.version, 'p-1'),
+        store.saveWorldFor({ ...first.world, seq: 2 }, first.version, 'p-1'),
+      ]);
+      expect(results.filter((r) => r === 'saved')).toHaveLength(1);
+      expect(results.filter((r) => r !== 'saved')).toEqual([
+        expect.stringMatching(/^done|conflict$/),
+      ]);
+      expect((await store.pending()).map((d) => d.id)).toEqual(['p-2']);
+      const after = await store.loadWorld();
+      // Planned again later (a new leader that read the queue before): nothing is saved.
+      expect(await store.saveWorldFor({ ...after.world, seq: 7 }, after.version, 'p-1')).toBe(
+        'done',
+      );
+      expect(await store.saveWorldFor(after.world, first.version, 'p-2')).toBe('conflict');
+      expect((await store.pending()).map((d) => d.id)).toEqual(['p-2']);
+      expect(await store.saveWorldFor({ ...after.world, seq: 8 }, after.version, 'p-2')).toBe(
+        'saved',
+      );
+      expect(await store.pending()).toEqual([]);
+      expect((await store.loadWorld()).world.seq).toBe(8);
+      expect(await store.saveWorldFor(after.world, 0, 'never-queued')).toBe('done');
+    });
+
     it('proves it can be written', async () => {
       const store = await open();
       await expect(store.checkWritable(123)).resolves.toBeUndefined();

@@ -1,5 +1,6 @@
 import type { Logger } from '../../core/logger.js';
 import { silentLogger } from '../../core/logger.js';
+import { createConsulAgentChecks, type ConsulAgentChecks } from './agent-checks.js';
 import { createConsulHttp } from './http.js';
 import { createConsulKv, type ConsulKv } from './kv.js';
 import { createConsulServices, type ConsulServices } from './services.js';
@@ -29,6 +30,7 @@ export interface ConsulClient {
   kv: ConsulKv;
   sessions: ConsulSessions;
   services: ConsulServices;
+  checks: ConsulAgentChecks;
 }
 
 /** Consul's HTTP API: KV with check-and-set, sessions and locks, services and health. */
@@ -44,5 +46,6 @@ export function createConsulClient(options: ConsulClientOptions): ConsulClient {
     kv: createConsulKv(http),
     sessions: createConsulSessions(http),
     services: createConsulServices(http),
+    checks: createConsulAgentChecks(http),
   };
 }

@@ -24,6 +24,8 @@ export interface ConsulRequest {
   allowNotFound?: boolean;
   /** Overrides the default timeout, for blocking queries. */
   timeoutMs?: number;
+  /** Ends the request early (a blocking query of a process shutting down). */
+  signal?: AbortSignal;
 }
 
 export interface ConsulResponse {
@@ -58,7 +60,10 @@ export function createConsulHttp(options: ConsulHttpOptions): ConsulHttp {
         method: req.method,
         headers,
         body,
-        signal: AbortSignal.timeout(req.timeoutMs ?? options.requestTimeoutMs),
+        signal: AbortSignal.any([
+          AbortSignal.timeout(req.timeoutMs ?? options.requestTimeoutMs),
+          ...(req.signal ? [req.signal] : []),
+        ]),
       });
       text = await res.text();
     } catch (err) {

@@ -35,6 +35,22 @@ export interface ConsulKv {
   acquire(key: string, session: string, value: string): Promise<boolean>;
   /** Gives the lock up; false when `session` did not hold it. */
   release(key: string, session: string, value?: string): Promise<boolean>;
+  /**
+   * A blocking query on `prefix` (recursive): returns once something under it changed after
+   * `index` (a former answer's index; 0 answers at once), or after `waitMs`. The answer's index
+   * goes into the next call (developer.hashicorp.com/consul/api-docs/features/blocking).
+   */
+  watch(
+    prefix: string,
+    index: number,
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<{ index: number }>;
+  /**
+   * Applies every check-and-set write at once or none (PUT /v1/txn with `cas` verbs). False
+   * when one of the keys changed since its `modifyIndex` (Consul answers 409, rolled back).
+   */
+  casAll(writes: { key: string; value: string; modifyIndex: number }[]): Promise<boolean>;
 }
 
 const rawEntry = z.object({
@@ -141,5 +157,38 @@ export function createConsulKv(http: ConsulHttp): ConsulKv {
     acquire: (key, session, value) => write(key, value, { acquire: session }),
 
     release: (key, session, value) => write(key, value, { release: session }),
+
+    async watch(prefix, index, waitMs, signal) {
+      const res = await http({
+        method: 'GET',
+        path: `/v1/kv/${keyPath(prefix)}`,
+        query: { recurse: true, keys: true, index, wait: `${Math.ceil(waitMs / 1000)}s` },
+        allowNotFound: true,
+        // Consul adds up to wait/16 of jitter to a blocking query.
+        timeoutMs: Math.ceil(waitMs + waitMs / 16 + 5_000),
+        ...(signal ? { signal } : {}),
+      });
+      // An index that went backwards (a restored snapshot) starts over (same page of the docs).
+      const next = res.index ?? 0;
+      return { index: next < index ? 0 : next };
+    },
+
+    async casAll(writes) {
+      const ops = writes.map((w) => ({
+        KV: {
+          Verb: 'cas',
+          Key: w.key,
+          Value: Buffer.from(w.value, 'utf8').toString('base64'),
+          Index: w.modifyIndex,
+        },
+      }));
+      try {
+        await http({ method: 'PUT', path: '/v1/txn', body: ops });
+        return true;
+      } catch (err) {
+        if (err instanceof ConsulError && err.status === 409) return false;
+        throw err;
+      }
+    },
   };
 }

@@ -13,6 +13,8 @@ export interface SessionOptions {
    * (Consul's default: "15s"), so a stalled holder can notice before another takes over.
    */
   lockDelay?: string;
+  /** Health checks of the agent's node that end the session when critical (default serfHealth). */
+  checks?: string[];
 }
 
 export interface ConsulSessions {
@@ -39,6 +41,7 @@ export function createConsulSessions(http: ConsulHttp): ConsulSessions {
         Behavior: options.behavior ?? 'delete',
       };
       if (options.lockDelay !== undefined) body.LockDelay = options.lockDelay;
+      if (options.checks !== undefined) body.Checks = options.checks;
       const req = { method: 'PUT' as const, path: '/v1/session/create', body };
       const answer = parseJson(await http(req), `PUT ${req.path}`);
       const id = (answer as { ID?: unknown } | null)?.ID;

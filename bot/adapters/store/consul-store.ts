@@ -1,12 +1,21 @@
 import { emptyWorld, type World } from '../../core/model.js';
 import type { ConsulKv } from '../consul/client.js';
-import type { DeadLetter, Delivery, StateStore, VersionedWorld } from './state-store.js';
+import {
+  newerSchemaMessage,
+  STATE_SCHEMA_VERSION,
+  type DeadLetter,
+  type Delivery,
+  type StateStore,
+  type VersionedWorld,
+} from './state-store.js';
+import { StateStoreError } from './store-error.js';
 
 interface StoredDelivery {
   name: string;
   payload: unknown;
   receivedAt: number;
-  seq: number;
+  /** Kept for stores written before the order came from Consul's CreateIndex. */
+  seq?: number;
   done: boolean;
   attempts?: number;
   lastError?: string | null;
@@ -14,20 +23,57 @@ interface StoredDelivery {
   deadAt?: number | null;
 }
 
+/** Migrations of the KV layout: entry `i` takes a store from schema `i` to `i + 1`. */
+const MIGRATIONS: ((kv: ConsulKv, prefix: string) => Promise<void>)[] = [
+  // 0 → 1: the layout did not change; the version key is new.
+  async () => {},
+];
+
+/**
+ * Opens the Consul store at `prefix` after checking the schema version kept at
+ * `<prefix>/schema` (`{"version":n}`): an older layout is migrated, a newer one refused with
+ * `StateStoreError` (`code` SCHEMA_NEWER). Consul errors (unreachable, forbidden) pass through.
+ */
+export async function openConsulStore(kv: ConsulKv, prefix: string): Promise<StateStore> {
+  const key = `${prefix}/schema`;
+  for (;;) {
+    const entry = await kv.get(key);
+    const found = entry
+      ? Number((JSON.parse(entry.value) as { version?: unknown }).version ?? NaN)
+      : (await kv.get(`${prefix}/world`)) || (await kv.list(`${prefix}/deliveries/`)).length
+        ? 0
+        : STATE_SCHEMA_VERSION;
+    if (!Number.isInteger(found) || found < 0)
+      throw new StateStoreError(
+        `Consul KV ${key}: not a prenv schema version (${entry?.value.slice(0, 100) ?? ''})`,
+        `consul:${prefix}`,
+        'SCHEMA_INVALID',
+      );
+    if (found > STATE_SCHEMA_VERSION)
+      throw new StateStoreError(
+        newerSchemaMessage(`Consul KV ${prefix}`, found),
+        `consul:${prefix}`,
+        'SCHEMA_NEWER',
+      );
+    if (entry && found === STATE_SCHEMA_VERSION) break;
+    for (let v = found; v < STATE_SCHEMA_VERSION; v++) await MIGRATIONS[v]!(kv, prefix);
+    // Replicas starting together: one writes the version, the others read it again.
+    const value = JSON.stringify({ version: STATE_SCHEMA_VERSION });
+    if (await kv.cas(key, value, entry?.modifyIndex ?? 0)) break;
+  }
+  return consulStore(kv, prefix);
+}
+
 /**
  * The store for several bot replicas: the World under `<prefix>/world`, written with
  * check-and-set on its ModifyIndex; each delivery under `<prefix>/deliveries/<id>`, created
- * with cas=0 so a redelivery is refused by Consul itself.
+ * with cas=0 so a redelivery is refused by Consul itself. Deliveries are handed out in the
+ * order Consul created their keys (CreateIndex, one order for every replica). Use
+ * `openConsulStore`, which checks the schema version first.
  */
-export function consulStore(
-  kv: ConsulKv,
-  prefix: string,
-  clock: () => number = Date.now,
-): StateStore {
+export function consulStore(kv: ConsulKv, prefix: string): StateStore {
   const worldKey = `${prefix}/world`;
   const deliveryKey = (id: string) => `${prefix}/deliveries/${encodeURIComponent(id)}`;
-  let seq = 0;
-
   const readAll = async () =>
     (await kv.list(`${prefix}/deliveries/`)).map((e) => ({
       id: decodeURIComponent(e.key.slice(`${prefix}/deliveries/`.length)),
@@ -60,13 +106,28 @@ export function consulStore(
     async saveWorld(world: World, expectedVersion: number) {
       return kv.cas(worldKey, JSON.stringify(world), expectedVersion);
     },
+    async saveWorldFor(world: World, expectedVersion: number, deliveryId: string) {
+      const key = deliveryKey(deliveryId);
+      const entry = await kv.get(key);
+      const stored = entry ? (JSON.parse(entry.value) as StoredDelivery) : null;
+      if (!entry || !stored || stored.done) return 'done';
+      const saved = await kv.casAll([
+        { key: worldKey, value: JSON.stringify(world), modifyIndex: expectedVersion },
+        {
+          key,
+          value: JSON.stringify({ ...stored, payload: null, done: true }),
+          modifyIndex: entry.modifyIndex,
+        },
+      ]);
+      if (saved) return 'saved';
+      const now = await kv.get(key);
+      return !now || (JSON.parse(now.value) as StoredDelivery).done ? 'done' : 'conflict';
+    },
     async enqueue(d: Delivery) {
-      seq = Math.max(seq + 1, clock() * 1000);
       const stored: StoredDelivery = {
         name: d.name,
         payload: d.payload,
         receivedAt: d.receivedAt,
-        seq,
         done: false,
       };
       return (await kv.cas(deliveryKey(d.id), JSON.stringify(stored), 0)) ? 'queued' : 'duplicate';
@@ -76,7 +137,7 @@ export function consulStore(
       return all
         .filter((d) => !d.stored.done && d.stored.deadAt == null)
         .filter((d) => (d.stored.nextAttemptAt ?? 0) <= dueBy)
-        .sort((a, b) => a.stored.seq - b.stored.seq)
+        .sort((a, b) => a.entry.createIndex - b.entry.createIndex)
         .slice(0, limit)
         .map((d) => ({
           id: d.id,
@@ -107,7 +168,7 @@ export function consulStore(
     async deadLetters(limit = 100): Promise<DeadLetter[]> {
       return (await readAll())
         .filter((d) => !d.stored.done && d.stored.deadAt != null)
-        .sort((a, b) => a.stored.seq - b.stored.seq)
+        .sort((a, b) => a.entry.createIndex - b.entry.createIndex)
         .slice(0, limit)
         .map((d) => ({
           id: d.id,

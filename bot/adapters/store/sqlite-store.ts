@@ -1,7 +1,14 @@
 import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import Database from 'better-sqlite3';
 import { emptyWorld, type World } from '../../core/model.js';
-import type { DeadLetter, Delivery, StateStore, VersionedWorld } from './state-store.js';
+import {
+  newerSchemaMessage,
+  STATE_SCHEMA_VERSION,
+  type DeadLetter,
+  type Delivery,
+  type StateStore,
+  type VersionedWorld,
+} from './state-store.js';
 import { CORRUPT_HINT, StateStoreError, toStateStoreError } from './store-error.js';
 
 const SCHEMA = `
@@ -58,13 +65,23 @@ export function openSqliteStore(file: string): SqliteStore {
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('synchronous = FULL');
+    // The schema version lives in SQLite's header field for applications (user_version).
+    const found = db.pragma('user_version', { simple: true }) as number;
+    if (found > STATE_SCHEMA_VERSION)
+      throw new StateStoreError(
+        newerSchemaMessage(`state file ${file}`, found),
+        file,
+        'SCHEMA_NEWER',
+      );
     db.exec(SCHEMA);
+    // 0 → 1: files of the first release lack the retry columns.
     const columns = new Set(
       (db.pragma('table_info(deliveries)') as { name: string }[]).map((c) => c.name),
     );
     for (const [name, type] of ADDED_COLUMNS) {
       if (!columns.has(name)) db.exec(`ALTER TABLE deliveries ADD COLUMN ${name} ${type}`);
     }
+    if (found < STATE_SCHEMA_VERSION) db.pragma(`user_version = ${STATE_SCHEMA_VERSION}`);
     db.prepare('SELECT json FROM world WHERE id = 1').get();
     // A file opened read-only answers reads; only a write shows it at start.
     db.prepare(
@@ -146,6 +163,19 @@ export function openSqliteStore(file: string): SqliteStore {
         expectedVersion === 0 ? insertWorld.run(json) : updateWorld.run(json, expectedVersion);
       return result.changes === 1;
     }),
+    saveWorldFor: guard(
+      'saving the world',
+      (world: World, expectedVersion: number, deliveryId: string) =>
+        db.transaction((): 'saved' | 'conflict' | 'done' => {
+          if (exists.get(deliveryId)?.done !== 0) return 'done';
+          const json = JSON.stringify(world);
+          const result =
+            expectedVersion === 0 ? insertWorld.run(json) : updateWorld.run(json, expectedVersion);
+          if (result.changes !== 1) return 'conflict';
+          markDone.run(deliveryId);
+          return 'saved';
+        })(),
+    ),
     enqueue: guard('queueing a delivery', (d: Delivery) => {
       // A delivery answered "queued" must survive a restart: not if the file went away.
       assertSameFile(file, opened, false);

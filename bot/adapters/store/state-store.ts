@@ -35,6 +35,23 @@ export interface DeadLetter {
 }
 
 /**
+ * The layout of the stored state, kept with it in both stores. Each step up has a migration
+ * in the store (SQLite: `MIGRATIONS` in sqlite-store.ts, Consul: in consul-store.ts); a store
+ * written by a newer prenv is refused with `StateStoreError` rather than misread.
+ * 1: the first versioned layout (deliveries with attempts, dead letters).
+ */
+export const STATE_SCHEMA_VERSION = 1;
+
+/** The message for a state whose schema is newer than this prenv's. */
+export function newerSchemaMessage(where: string, found: number): string {
+  return (
+    `${where}: written by a newer prenv (state schema ${found}, this prenv reads up to ` +
+    `${STATE_SCHEMA_VERSION}); run that prenv version or newer, or restore a state exported ` +
+    `with \`prenv state export\` by this version`
+  );
+}
+
+/**
  * Durable state of the bot: the whole World as one versioned document (so the slot cap is
  * enforced by one atomic check-and-set across replicas) and the queue of webhook deliveries,
  * deduplicated by delivery id.
@@ -43,6 +60,17 @@ export interface StateStore {
   loadWorld(): Promise<VersionedWorld>;
   /** Saves only if nobody saved since `expectedVersion` was read; false otherwise. */
   saveWorld(world: World, expectedVersion: number): Promise<boolean>;
+  /**
+   * Saves the plan of delivery `deliveryId` and completes the delivery in one atomic write: the
+   * delivery is claimed by the replica whose save lands, so its plan is saved (and its runs
+   * started) once. 'conflict': the world changed since `expectedVersion` (plan again);
+   * 'done': the delivery is already completed or forgotten (by another replica), nothing saved.
+   */
+  saveWorldFor(
+    world: World,
+    expectedVersion: number,
+    deliveryId: string,
+  ): Promise<'saved' | 'conflict' | 'done'>;
   /** 'duplicate' when this delivery id was ever enqueued before. */
   enqueue(delivery: Delivery): Promise<'queued' | 'duplicate'>;
   /**

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { EnvContext } from '../../../generators/env-context.js';
 import { RenderError } from '../../../generators/errors.js';
@@ -6,7 +5,10 @@ import { deployPlan, describeStep, type DeployPlan } from '../../../generators/d
 import type { EnvRecord, Phase } from '../../core/model.js';
 import { createNomadClient } from '../../adapters/nomad/index.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
-import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
+import { openStateStore } from '../../adapters/store/open-store.js';
+import { StateStoreError } from '../../adapters/store/store-error.js';
+import { stateTarget } from '../../wiring/state-target.js';
+import type { Config } from '../../config/config.js';
 import type { TfVars } from '../../adapters/terraform/index.js';
 import { productionFactsReader, terraformFromSettings } from '../../wiring/terraform.js';
 import { ProductionOutputsError } from '../../../generators/terraform/production-outputs.js';
@@ -47,8 +49,9 @@ export async function action({
     logger,
     ...(settings.nomad.token ? { token: settings.nomad.token } : {}),
   });
-  const prEnv = typeof target === 'number' ? await readPrEnv(settings, ctx, target) : undefined;
-  const sha = opts.sha ?? (await defaultSha(target, prEnv, nomad, config.project));
+  const prEnv =
+    typeof target === 'number' ? await readPrEnv(config, settings, ctx, target) : undefined;
+  const sha = opts.sha ?? (await defaultSha(target, prEnv, nomad, config));
   const envCtx: EnvContext & { sha: string } =
     typeof target === 'number' ? { kind: 'pr', number: target, sha } : { kind: target, sha };
   const templates = await loadTemplates();
@@ -127,19 +130,25 @@ function stepsJson(plan: DeployPlan, sha: string) {
   return { env: plan.env, sha, url: plan.url, steps };
 }
 
-/** The PR's record in the state file, when there is one. */
+/** The PR's record in the state (SQLite file or Consul KV), when there is one. */
 async function readPrEnv(
+  config: Config,
   settings: RuntimeSettings,
   ctx: CliContext,
   pr: number,
 ): Promise<EnvRecord | undefined> {
-  const file = path.resolve(ctx.cwd, settings.statePath);
-  if (!existsSync(file)) return undefined;
-  const store = openSqliteStore(file);
+  // A state that is not there (no file yet) has no record of the PR either.
+  const opened = await openStateStore(stateTarget(config, settings, ctx.cwd), {
+    mustExist: true,
+  }).catch((err: unknown) => {
+    if (err instanceof StateStoreError && err.code === 'ENOENT') return null;
+    throw err;
+  });
+  if (!opened) return undefined;
   try {
-    return (await store.loadWorld()).world.envs[pr];
+    return (await opened.store.loadWorld()).world.envs[pr];
   } finally {
-    await store.close();
+    await opened.store.close();
   }
 }
 
@@ -147,7 +156,7 @@ async function defaultSha(
   target: number | 'production' | 'staging',
   prEnv: EnvRecord | undefined,
   nomad: ReturnType<typeof createNomadClient>,
-  project: string,
+  config: Config,
 ): Promise<string> {
   if (typeof target === 'number') {
     const sha = prEnv?.desiredSha ?? prEnv?.deployedSha ?? null;
@@ -157,7 +166,7 @@ async function defaultSha(
       ExitCode.usage,
     );
   }
-  const deployed = await readFixedDeployments(nomad, project, [target]);
+  const deployed = await readFixedDeployments(nomad, config.project, [target]);
   const sha = deployed[target]?.deployedSha;
   if (sha) return sha;
   throw new CliError(

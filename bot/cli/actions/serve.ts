@@ -54,10 +54,11 @@ export async function action({
       throw new CliError(`cannot start the bot: ${err.message}`, ExitCode.failure);
     throw listenError(err, opts) ?? err;
   });
-  await waitForSignal();
-  logger.info('shutting down');
+  const lost = await Promise.race([waitForSignal().then(() => null), app.leadershipLost]);
+  logger.info('shutting down', lost ? { reason: `lost the leader lock: ${lost}` } : {});
   await app.stop();
-  return ExitCode.ok;
+  // A replica that lost the lock exits non-zero, so Nomad starts it again as a follower.
+  return lost ? ExitCode.failure : ExitCode.ok;
 }
 
 /** A port or address the bot cannot listen on, as the flag to change; undefined otherwise. */

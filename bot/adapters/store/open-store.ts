@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from '../../core/logger.js';
+import { createConsulClient, isConsulError, type ConsulClient } from '../consul/client.js';
+import { openConsulStore } from './consul-store.js';
+import { openSqliteStore } from './sqlite-store.js';
+import type { StateStore } from './state-store.js';
+import { StateStoreError } from './store-error.js';
+
+/** Where the bot's state lives: one SQLite file, or a folder of Consul KV. */
+export type StateTarget =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'consul'; url: string; prefix: string; token?: string };
+
+export interface OpenedState {
+  store: StateStore;
+  /** The client of the state's Consul (for the leader lock); null for SQLite. */
+  consul: ConsulClient | null;
+  target: StateTarget;
+}
+
+/** How a target is named in messages (never with its token). */
+export function describeTarget(target: StateTarget): string {
+  return target.kind === 'sqlite'
+    ? `state file ${target.file}`
+    : `Consul KV ${target.prefix} at ${target.url}`;
+}
+
+/**
+ * Opens the store at `target`. SQLite: creates the file's folder (with `mustExist`, a missing
+ * file is an error instead: a wrong path must not look like "no environments"). Consul: checks
+ * the schema version; an unreachable or refusing Consul becomes a `StateStoreError` naming it.
+ */
+export async function openStateStore(
+  target: StateTarget,
+  options: { logger?: Logger; mustExist?: boolean } = {},
+): Promise<OpenedState> {
+  if (target.kind === 'sqlite') {
+    const file = target.file;
+    if (options.mustExist && !existsSync(file))
+      throw new StateStoreError(
+        `no prenv state at ${file}: set PRENV_STATE to the bot's state file (default .prenv/state.db), or run this where the bot keeps it`,
+        file,
+        'ENOENT',
+      );
+    await mkdir(path.dirname(file), { recursive: true }).catch((err: unknown) => {
+      throw new StateStoreError(
+        `state file ${file}: cannot create its folder (${(err as Error).message}); create it or set PRENV_STATE to a writable path`,
+        file,
+        (err as { code?: string }).code,
+      );
+    });
+    return { store: openSqliteStore(file), consul: null, target };
+  }
+  const consul = createConsulClient({
+    baseUrl: target.url,
+    fetch,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(target.token ? { token: target.token } : {}),
+  });
+  try {
+    return { store: await openConsulStore(consul.kv, target.prefix), consul, target };
+  } catch (err) {
+    if (!isConsulError(err)) throw err;
+    throw new StateStoreError(
+      `${describeTarget(target)}: ${err.message}`,
+      `consul:${target.prefix}`,
+      err.kind,
+    );
+  }
+}

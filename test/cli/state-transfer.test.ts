@@ -1,0 +1,123 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createConsulClient } from '../../bot/adapters/consul/client.js';
+import { openConsulStore } from '../../bot/adapters/store/consul-store.js';
+import { openSqliteStore } from '../../bot/adapters/store/sqlite-store.js';
+import type { StateStore } from '../../bot/adapters/store/state-store.js';
+import { useConsul } from '../support/consul-process.js';
+import { runCli } from './run-cli.js';
+import { AIPACTO_YML, busyWorld } from './views/view-fixtures.js';
+
+const consul = useConsul();
+const sim = busyWorld();
+let dir: string;
+
+/** A store holding a world, two queued deliveries (one failed once) and a dead letter. */
+async function fill(store: StateStore): Promise<void> {
+  await store.saveWorld(sim.world, 0);
+  await store.enqueue({ id: 'q-1', name: 'pull_request', payload: { n: 1 }, receivedAt: 10 });
+  await store.enqueue({ id: 'q-2', name: 'pull_request', payload: { n: 2 }, receivedAt: 20 });
+  await store.enqueue({ id: 'dead', name: 'comment_command', payload: { n: 3 }, receivedAt: 30 });
+  await store.fail('q-2', 'GitHub 502', 5_000, 40);
+  await store.fail('dead', 'boom', 0, 50);
+  await store.fail('dead', 'boom again', null, 60);
+  await store.enqueue({ id: 'done', name: 'pull_request', payload: {}, receivedAt: 5 });
+  await store.complete('done');
+}
+
+async function contents(store: StateStore) {
+  return {
+    world: (await store.loadWorld()).world,
+    pending: await store.pending(),
+    dead: await store.deadLetters(),
+  };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'prenv-cli-state-'));
+  writeFileSync(path.join(dir, 'prenv.yml'), AIPACTO_YML);
+});
+
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  runCli(args, { cwd: dir, env: { PATH: process.env.PATH, ...env } });
+
+describe('prenv state export | import', () => {
+  it('moves a SQLite state into Consul KV and back without losing anything', async () => {
+    const sqlite = openSqliteStore(path.join(dir, 'from.db'));
+    await fill(sqlite);
+    const before = await contents(sqlite);
+    await sqlite.close();
+
+    const exported = await cli(['state', 'export', '--out', 'state.json'], {
+      PRENV_STATE: 'from.db',
+    });
+    expect(exported).toMatchObject({ code: 0, stderr: '' });
+    const doc = JSON.parse(readFileSync(path.join(dir, 'state.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(doc).toMatchObject({ format: 'prenv-state', version: 1, schemaVersion: 1 });
+
+    const url = `consul://${new URL(consul().httpUrl).host}/moved/state`;
+    const imported = await cli(['state', 'import', 'state.json', '--state', url, '--json']);
+    expect(imported.stderr).toBe('');
+    expect(JSON.parse(imported.stdout)).toEqual({
+      imported: { environments: Object.keys(sim.world.envs).length, deliveries: 2, deadLetters: 1 },
+    });
+    const kv = createConsulClient({ baseUrl: consul().httpUrl, fetch }).kv;
+    expect(await contents(await openConsulStore(kv, 'moved/state'))).toEqual(before);
+
+    // And back, into a new SQLite file, through the other direction.
+    const back = await cli(['state', 'export', '--state', url]);
+    writeFileSync(path.join(dir, 'back.json'), back.stdout);
+    expect((await cli(['state', 'import', 'back.json', '--state', 'back.db'])).code).toBe(0);
+    const reopened = openSqliteStore(path.join(dir, 'back.db'));
+    expect(await contents(reopened)).toEqual(before);
+    await reopened.close();
+
+    // A store that is not empty is refused, and keeps what it has.
+    const again = await cli(['state', 'import', 'state.json', '--state', url]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/the target state is not empty/);
+  });
+
+  it.each([
+    ['not JSON', '{', /state\.bad\.json is not JSON/],
+    [
+      'a newer export',
+      JSON.stringify({ format: 'prenv-state', version: 2 }),
+      /exported by a newer prenv \(document version 2, this prenv reads up to 1\)/,
+    ],
+    [
+      'a state of a newer schema',
+      JSON.stringify({
+        format: 'prenv-state',
+        version: 1,
+        schemaVersion: 9,
+        exportedAt: 'x',
+        world: { envs: {}, seq: 0, capacityBlockedUntil: null },
+        deliveries: [],
+        deadLetters: [],
+      }),
+      /comes from a state of schema 9; this prenv reads up to 1/,
+    ],
+    [
+      'another kind of JSON',
+      JSON.stringify({ format: 'prenv-state', version: 1, world: {} }),
+      /is not a prenv state export: schemaVersion/,
+    ],
+  ])('refuses %s with what is wrong, and writes nothing', async (_what, text, message) => {
+    writeFileSync(path.join(dir, 'state.bad.json'), text);
+    const run = await cli(['state', 'import', 'state.bad.json', '--state', 'untouched.db']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it('names a malformed consul:// target', async () => {
+    const run = await cli(['state', 'export', '--state', 'consul://127.0.0.1:8500/bad prefix']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--state must be a file or consul:\/\/host:port\/kv-folder/);
+  });
+});
