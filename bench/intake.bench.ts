@@ -230,13 +230,12 @@ const baselineDir = BASELINE_REF === 'none' ? null : checkoutBaseline(BASELINE_R
 
 const servers: [string, () => Promise<Server>][] = [
   ['prenv', () => startPrenv('prenv', root, work)],
-  ...(baselineDir
-    ? ([[`prenv@${BASELINE_REF}`, () => startPrenv('baseline', baselineDir, work)]] as const)
-    : []),
   ['probot', () => startComparison('probot')],
   ['octokit', () => startComparison('octokit')],
   ['bare', () => startComparison('bare')],
 ];
+if (baselineDir)
+  servers.splice(1, 0, [`prenv@${BASELINE_REF}`, () => startPrenv('baseline', baselineDir, work)]);
 
 const table: Record<
   string,

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import Database from 'better-sqlite3';
 import { emptyWorld, type World } from '../../core/model.js';
+import { GroupCommit } from './group-commit.js';
 import type { DeadLetter, Delivery, StateStore, VersionedWorld } from './state-store.js';
 import { CORRUPT_HINT, StateStoreError, toStateStoreError } from './store-error.js';
 
@@ -83,6 +84,17 @@ export function openSqliteStore(file: string): SqliteStore {
       }
     };
   };
+  // A write answered as saved must survive a restart: not if the file went away.
+  const group = new GroupCommit(db, () => assertSameFile(file, opened, false));
+  /** A write committed with the others of its event-loop turn (see `GroupCommit`). */
+  const grouped = <A extends unknown[], R>(doing: string, fn: (...args: A) => R) => {
+    return (...args: A): Promise<R> =>
+      group
+        .write(() => fn(...args))
+        .catch((err: unknown) => {
+          throw toStateStoreError(err, file, doing);
+        });
+  };
   const selectWorld = db.prepare<[], { version: number; json: string }>(
     'SELECT version, json FROM world WHERE id = 1',
   );
@@ -140,25 +152,23 @@ export function openSqliteStore(file: string): SqliteStore {
         );
       }
     }),
-    saveWorld: guard('saving the world', (world: World, expectedVersion: number) => {
+    saveWorld: grouped('saving the world', (world: World, expectedVersion: number) => {
       const json = JSON.stringify(world);
       const result =
         expectedVersion === 0 ? insertWorld.run(json) : updateWorld.run(json, expectedVersion);
       return result.changes === 1;
     }),
-    enqueue: guard('queueing a delivery', (d: Delivery) => {
-      // A delivery answered "queued" must survive a restart: not if the file went away.
-      assertSameFile(file, opened, false);
+    enqueue: grouped('queueing a delivery', (d: Delivery) => {
       const result = insertDelivery.run(d.id, d.name, JSON.stringify(d.payload), d.receivedAt);
       return result.changes === 1 ? ('queued' as const) : ('duplicate' as const);
     }),
     pending: guard('reading the delivery queue', (limit = 100, dueBy?: number) =>
       selectPending.all(dueBy ?? Number.MAX_SAFE_INTEGER, limit).map(toDelivery),
     ),
-    complete: guard('completing a delivery', (id: string) => {
+    complete: grouped('completing a delivery', (id: string) => {
       markDone.run(id);
     }),
-    fail: guard(
+    fail: grouped(
       'recording a failed delivery',
       (id: string, error: string, retryAt: number | null, now: number) => {
         markFailed.run(error, retryAt ?? 0, retryAt === null ? now : null, id);
@@ -185,6 +195,7 @@ export function openSqliteStore(file: string): SqliteStore {
       touch.run(now);
     }),
     close: guard('closing', () => {
+      group.flush();
       db.close();
     }),
   };
