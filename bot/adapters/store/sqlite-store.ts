@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import Database from 'better-sqlite3';
 import { emptyWorld, type World } from '../../core/model.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, type GroupWrite } from './group-commit.js';
 import type { DeadLetter, Delivery, StateStore, VersionedWorld } from './state-store.js';
 import { CORRUPT_HINT, StateStoreError, toStateStoreError } from './store-error.js';
 
@@ -85,27 +85,14 @@ export function openSqliteStore(file: string): SqliteStore {
     };
   };
   // A write answered as saved must survive a restart: not if the file went away.
-  const group = new GroupCommit(db, () => assertSameFile(file, opened, false));
-  /** A write committed with the others of its event-loop turn (see `GroupCommit`). */
-  const grouped = <A extends unknown[], R>(doing: string, fn: (...args: A) => R) => {
-    return (...args: A): Promise<R> =>
-      group
-        .write(() => fn(...args))
-        .catch((err: unknown) => {
-          throw toStateStoreError(err, file, doing);
-        });
-  };
+  const group = new GroupCommit(file, () => assertSameFile(file, opened, false));
+  /** A write committed with the others of its group (see `GroupCommit`); resolves to rows changed. */
+  const grouped = (doing: string, write: GroupWrite): Promise<number> =>
+    group.write(write).catch((err: unknown) => {
+      throw toStateStoreError(err, file, doing);
+    });
   const selectWorld = db.prepare<[], { version: number; json: string }>(
     'SELECT version, json FROM world WHERE id = 1',
-  );
-  const insertWorld = db.prepare(
-    'INSERT OR IGNORE INTO world (id, version, json) VALUES (1, 1, ?)',
-  );
-  const updateWorld = db.prepare(
-    'UPDATE world SET version = version + 1, json = ? WHERE id = 1 AND version = ?',
-  );
-  const insertDelivery = db.prepare(
-    'INSERT OR IGNORE INTO deliveries (id, name, payload, received_at) VALUES (?, ?, ?, ?)',
   );
   const COLUMNS = 'id, name, payload, received_at, attempts, last_error, next_attempt_at';
   const selectPending = db.prepare<[number, number], DeliveryRow>(
@@ -113,10 +100,6 @@ export function openSqliteStore(file: string): SqliteStore {
   );
   const selectDead = db.prepare<[number], DeliveryRow & { dead_at: number }>(
     `SELECT ${COLUMNS}, dead_at FROM deliveries WHERE done = 0 AND dead_at IS NOT NULL ORDER BY seq LIMIT ?`,
-  );
-  const markDone = db.prepare('UPDATE deliveries SET done = 1, payload = NULL WHERE id = ?');
-  const markFailed = db.prepare(
-    'UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, dead_at = ? WHERE id = ? AND done = 0',
   );
   const requeue = db.prepare(
     'UPDATE deliveries SET attempts = 0, next_attempt_at = 0, dead_at = NULL WHERE id = ? AND done = 0 AND dead_at IS NOT NULL',
@@ -152,28 +135,29 @@ export function openSqliteStore(file: string): SqliteStore {
         );
       }
     }),
-    saveWorld: grouped('saving the world', (world: World, expectedVersion: number) => {
+    saveWorld: async (world: World, expectedVersion: number) => {
       const json = JSON.stringify(world);
-      const result =
-        expectedVersion === 0 ? insertWorld.run(json) : updateWorld.run(json, expectedVersion);
-      return result.changes === 1;
-    }),
-    enqueue: grouped('queueing a delivery', (d: Delivery) => {
-      const result = insertDelivery.run(d.id, d.name, JSON.stringify(d.payload), d.receivedAt);
-      return result.changes === 1 ? ('queued' as const) : ('duplicate' as const);
-    }),
+      return (
+        (await grouped('saving the world', { kind: 'saveWorld', json, expectedVersion })) === 1
+      );
+    },
+    enqueue: async (d: Delivery) => {
+      const payload = JSON.stringify(d.payload);
+      const write = { kind: 'enqueue', id: d.id, name: d.name, payload, receivedAt: d.receivedAt };
+      const changes = await grouped('queueing a delivery', write as GroupWrite);
+      return changes === 1 ? ('queued' as const) : ('duplicate' as const);
+    },
     pending: guard('reading the delivery queue', (limit = 100, dueBy?: number) =>
       selectPending.all(dueBy ?? Number.MAX_SAFE_INTEGER, limit).map(toDelivery),
     ),
-    complete: grouped('completing a delivery', (id: string) => {
-      markDone.run(id);
-    }),
-    fail: grouped(
-      'recording a failed delivery',
-      (id: string, error: string, retryAt: number | null, now: number) => {
-        markFailed.run(error, retryAt ?? 0, retryAt === null ? now : null, id);
-      },
-    ),
+    complete: async (id: string) => {
+      await grouped('completing a delivery', { kind: 'complete', id });
+    },
+    fail: async (id: string, error: string, retryAt: number | null, now: number) => {
+      const deadAt = retryAt === null ? now : null;
+      const write: GroupWrite = { kind: 'fail', id, error, retryAt: retryAt ?? 0, deadAt };
+      await grouped('recording a failed delivery', write);
+    },
     deadLetters: guard('reading dead letters', (limit = 100): DeadLetter[] =>
       selectDead.all(limit).map((r) => ({
         id: r.id,
@@ -194,10 +178,10 @@ export function openSqliteStore(file: string): SqliteStore {
       assertSameFile(file, opened, true);
       touch.run(now);
     }),
-    close: guard('closing', () => {
-      group.flush();
-      db.close();
-    }),
+    close: async () => {
+      await group.close();
+      await guard('closing', () => db.close())();
+    },
   };
 }
 
