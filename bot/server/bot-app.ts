@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import type { HetznerApi } from '../adapters/hetzner/index.js';
 import { removeStaleRunDirs } from '../adapters/terraform/index.js';
 import { startReconcileLoop } from '../runtime/reconcile-loop.js';
+import { startDeliveryPruning } from './delivery-retention.js';
 import { checkHealth } from './health.js';
 import { allowCertificateFor } from './live-hosts.js';
 import { close, createBotHttpServer, listen } from './http-server.js';
@@ -107,6 +108,11 @@ export async function startBotApp(input: {
         ...(input.hetzner !== undefined ? { hetzner: input.hetzner } : {}),
       })
     : null;
+  const stopPruning = startDeliveryPruning({
+    store,
+    retentionMs: settings.deliveryRetentionMs,
+    logger,
+  });
   const ticker = setInterval(() => {
     void engine
       .tick()
@@ -118,6 +124,7 @@ export async function startBotApp(input: {
     engine,
     stop: async () => {
       clearInterval(ticker);
+      stopPruning();
       await reconcileLoop?.stop();
       await close(server);
       await engine.stop();

@@ -1,3 +1,4 @@
+import { durationMs } from '../config/duration.js';
 import {
   githubAuthFromEnv,
   privateKeyProblem,
@@ -42,6 +43,11 @@ export interface RuntimeSettings {
   stallMs: number;
   /** `PRENV_RECONCILE=off`: the bot runs no reconciler (run `prenv reconcile` yourself). */
   reconcile: boolean;
+  /**
+   * How long a processed delivery's id is kept to refuse its redelivery (ms;
+   * `PRENV_DELIVERY_RETENTION`, a duration such as `7d`); older ones are pruned hourly.
+   */
+  deliveryRetentionMs: number;
   /** Every secret value, to redact from logs and comments. */
   secrets: string[];
 }
@@ -100,6 +106,27 @@ function number(
 }
 
 /**
+ * GitHub lets a delivery be redelivered for 3 days on github.com and 7 on GitHub Enterprise
+ * Server (docs.github.com, "Redelivering webhooks"): a delivery id kept 7 days refuses every
+ * redelivery of one already processed.
+ */
+export const DEFAULT_DELIVERY_RETENTION = '7d';
+const MIN_DELIVERY_RETENTION_MS = 3 * 86_400_000;
+
+function retention(raw: string | undefined, errors: string[]): number {
+  const text = raw ?? DEFAULT_DELIVERY_RETENTION;
+  const ms = /^\d+[smhd]$/.test(text) ? durationMs(text) : NaN;
+  if (Number.isNaN(ms)) {
+    errors.push(`PRENV_DELIVERY_RETENTION must be a duration such as 7d or 96h, got "${text}"`);
+  } else if (ms < MIN_DELIVERY_RETENTION_MS) {
+    errors.push(
+      `PRENV_DELIVERY_RETENTION is ${text}: GitHub redelivers deliveries of the past 3 days, so a shorter retention would process a redelivery twice; set 3d or more (default ${DEFAULT_DELIVERY_RETENTION})`,
+    );
+  }
+  return ms;
+}
+
+/**
  * A variable set to the empty string counts as unset: CI systems expand a secret that is not
  * defined to "" (GitHub Actions does), and "" is never a valid address, path or token.
  */
@@ -155,6 +182,7 @@ export function readRuntimeSettings(
   const tickMs = number(env, 'PRENV_TICK_MS', 30_000, errors);
   const queueEditDebounceMs = number(env, 'PRENV_QUEUE_EDIT_DEBOUNCE_MS', 10_000, errors);
   const stallMs = number(env, 'PRENV_STALL_MS', 5 * 60_000, errors);
+  const deliveryRetentionMs = retention(env.PRENV_DELIVERY_RETENTION, errors);
   const reconcile = env.PRENV_RECONCILE ?? 'on';
   if (reconcile !== 'on' && reconcile !== 'off')
     errors.push(`PRENV_RECONCILE must be "on" or "off", got "${reconcile}"`);
@@ -214,6 +242,7 @@ export function readRuntimeSettings(
       queueEditDebounceMs,
       stallMs,
       reconcile: reconcile !== 'off',
+      deliveryRetentionMs,
       secrets,
     },
   };
