@@ -80,11 +80,13 @@ export class GroupCommit {
   private inFlight: Pending[] | null = null;
   private readonly worker: Worker;
   private closed: Promise<void> | null = null;
+  private timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | null = null;
   private exited = false;
 
   constructor(
     file: string,
     private readonly before: () => void = () => {},
+    private readonly windowMs = 1,
   ) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WRITER, { eval: true, workerData: { file, driver } });
@@ -104,7 +106,7 @@ export class GroupCommit {
     if (this.closed) return Promise.reject(new Error('the state store is closed'));
     return new Promise<number>((resolve, reject) => {
       this.queue.push({ write, resolve, reject });
-      if (!this.inFlight) this.send();
+      this.schedule(0);
     });
   }
 
@@ -120,6 +122,20 @@ export class GroupCommit {
       await exited;
     })();
     return this.closed;
+  }
+
+  /**
+   * Sends the queue as the next group after `delayMs`, unless a group is in flight or already
+   * scheduled. Straight after a commit the clients it answered have not sent their next request
+   * yet: waiting `windowMs` lets those join the next group instead of following one more sync.
+   */
+  private schedule(delayMs: number): void {
+    if (this.inFlight || this.timer || this.queue.length === 0) return;
+    const fire = () => {
+      this.timer = null;
+      this.send();
+    };
+    this.timer = delayMs > 0 ? setTimeout(fire, delayMs) : setImmediate(fire);
   }
 
   private send(): void {
@@ -146,7 +162,7 @@ export class GroupCommit {
       if (outcome?.ok) p.resolve(outcome.changes);
       else p.reject(toError(outcome));
     });
-    this.send();
+    this.schedule(this.windowMs);
   }
 
   private failAll(err: unknown): void {
