@@ -1,10 +1,12 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../bot/adapters/store/sqlite-store.js';
 import { emptyWorld } from '../../bot/core/model.js';
+import { repoRoot } from '../support/tools.js';
 
 const tempFile = () => path.join(mkdtempSync(path.join(tmpdir(), 'prenv-group-')), 'state.db');
 const delivery = (id: string) => ({ id, name: 'pr_opened', payload: { id }, receivedAt: 1 });
@@ -49,5 +51,24 @@ describe('SQLite store: writes asked for together are committed together', () =>
     expect(count()).toBe(2);
     reader.close();
     await expect(store.enqueue(delivery('after'))).rejects.toThrow(/closed/);
+  });
+
+  it('lets a command exit once it closed the store: the writer thread holds the process only while it writes', async () => {
+    const file = tempFile();
+    const script = [
+      `import { openSqliteStore } from ${JSON.stringify(path.join(repoRoot, 'bot/adapters/store/sqlite-store.ts'))};`,
+      `const store = openSqliteStore(${JSON.stringify(file)});`,
+      `await store.enqueue({ id: 'cli', name: 'x', payload: {}, receivedAt: 1 });`,
+      `await new Promise((r) => setTimeout(r, 20));`,
+      `await store.close();`,
+      `console.log('closed');`,
+    ].join('\n');
+    const scriptFile = path.join(path.dirname(file), 'close.mts');
+    writeFileSync(scriptFile, script);
+    const run = await execa('node', ['--import', 'tsx', scriptFile], {
+      cwd: repoRoot,
+      reject: false,
+    });
+    expect([run.exitCode, run.stdout, run.stderr]).toEqual([0, 'closed', '']);
   });
 });

@@ -118,6 +118,7 @@ export class GroupCommit {
       }
       if (this.exited) return;
       const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+      this.worker.ref();
       this.worker.postMessage('close');
       await exited;
     })();
