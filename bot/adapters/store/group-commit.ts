@@ -80,13 +80,12 @@ export class GroupCommit {
   private inFlight: Pending[] | null = null;
   private readonly worker: Worker;
   private closed: Promise<void> | null = null;
-  private timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | null = null;
+  private timer: ReturnType<typeof setImmediate> | null = null;
   private exited = false;
 
   constructor(
     file: string,
     private readonly before: () => void = () => {},
-    private readonly windowMs = 1,
   ) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WRITER, { eval: true, workerData: { file, driver } });
@@ -106,7 +105,7 @@ export class GroupCommit {
     if (this.closed) return Promise.reject(new Error('the state store is closed'));
     return new Promise<number>((resolve, reject) => {
       this.queue.push({ write, resolve, reject });
-      this.schedule(0);
+      this.schedule();
     });
   }
 
@@ -125,18 +124,13 @@ export class GroupCommit {
     return this.closed;
   }
 
-  /**
-   * Sends the queue as the next group after `delayMs`, unless a group is in flight or already
-   * scheduled. Straight after a commit the clients it answered have not sent their next request
-   * yet: waiting `windowMs` lets those join the next group instead of following one more sync.
-   */
-  private schedule(delayMs: number): void {
+  /** Sends the queue as the next group at the end of this turn, unless a group is in flight. */
+  private schedule(): void {
     if (this.inFlight || this.timer || this.queue.length === 0) return;
-    const fire = () => {
+    this.timer = setImmediate(() => {
       this.timer = null;
       this.send();
-    };
-    this.timer = delayMs > 0 ? setTimeout(fire, delayMs) : setImmediate(fire);
+    });
   }
 
   private send(): void {
@@ -163,7 +157,7 @@ export class GroupCommit {
       if (outcome?.ok) p.resolve(outcome.changes);
       else p.reject(toError(outcome));
     });
-    this.schedule(this.windowMs);
+    this.schedule();
   }
 
   private failAll(err: unknown): void {
