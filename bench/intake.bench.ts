@@ -34,6 +34,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { format } from 'prettier';
 import { inRepository, realPayload, signedDelivery } from '../test/support/webhook-examples.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -319,7 +320,7 @@ const report = {
 };
 const resultsDir = path.join(root, 'bench/results');
 writeFileSync(path.join(resultsDir, 'intake.json'), `${JSON.stringify(report, null, 2)}\n`);
-writeResultsTable(report);
+await writeResultsTable(report);
 process.stderr.write(
   `${JSON.stringify({ ...report, servers: undefined }, null, 2)}\nwritten to bench/results/intake.json and bench/RESULTS.md\n`,
 );
@@ -334,7 +335,7 @@ if (!met) {
 }
 
 /** Replaces the intake section of bench/RESULTS.md (between its markers), keeping the rest. */
-function writeResultsTable(r: typeof report): void {
+async function writeResultsTable(r: typeof report): Promise<void> {
   const file = path.join(root, 'bench/RESULTS.md');
   const cell = (name: string, c: number) => {
     const run = at(name, c);
@@ -357,8 +358,7 @@ function writeResultsTable(r: typeof report): void {
   const section = lines.join('\n');
   const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
   const marked = /<!-- intake:start -->[\s\S]*<!-- intake:end -->/;
-  writeFileSync(
-    file,
-    marked.test(old) ? old.replace(marked, section) : `${old.trimEnd()}\n\n${section}\n`,
-  );
+  const text = marked.test(old) ? old.replace(marked, section) : `${old.trimEnd()}\n\n${section}\n`;
+  // Formatted as the repository's `prettier --check` expects.
+  writeFileSync(file, await format(text, { parser: 'markdown' }));
 }
