@@ -9,6 +9,7 @@ import { startReconcileLoop } from '../runtime/reconcile-loop.js';
 import { clusterDeployer, deployOnPushContext } from './cluster-deployer.js';
 import { durationMs } from '../config/duration.js';
 import { createReconciler } from '../wiring/reconciler.js';
+import { startDeliveryPruning } from './delivery-retention.js';
 import { checkHealth } from './health.js';
 import { allowCertificateFor } from './live-hosts.js';
 import { defaultWebhookHost } from '../../generators/nomad/bot-job.js';
@@ -118,6 +119,7 @@ export async function startBotApp(input: {
   let reconcileLoop: { stop(): Promise<void> } | null = null;
   let ticker: ReturnType<typeof setInterval> | undefined;
   let queueWatch: { stop(): void } | null = null;
+  let stopPruning: () => void = () => undefined;
   const reconcileLogger = logger.child({ component: 'reconciler' });
   const work = async () => {
     await engine.start();
@@ -136,6 +138,11 @@ export async function startBotApp(input: {
           logger: reconcileLogger,
         })
       : null;
+    stopPruning = startDeliveryPruning({
+      store,
+      retentionMs: settings.deliveryRetentionMs,
+      logger,
+    });
     ticker = setInterval(() => {
       void engine
         .tick()
@@ -169,6 +176,7 @@ export async function startBotApp(input: {
     stop: async () => {
       clearInterval(ticker);
       queueWatch?.stop();
+      stopPruning();
       await reconcileLoop?.stop();
       await close(server);
       await engine.stop();

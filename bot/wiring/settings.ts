@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ClusterEnvironment } from '../core/model.js';
+import { durationMs } from '../config/duration.js';
 import {
   githubAuthFromEnv,
   privateKeyProblem,
@@ -66,6 +67,11 @@ export interface RuntimeSettings {
   leader: { ttlMs: number; lockDelayMs: number };
   /** `PRENV_RECONCILE=off`: the bot runs no reconciler (run `prenv reconcile` yourself). */
   reconcile: boolean;
+  /**
+   * How long a processed delivery's id is kept to refuse its redelivery (ms;
+   * `PRENV_DELIVERY_RETENTION`, a duration such as `7d`); older ones are pruned hourly.
+   */
+  deliveryRetentionMs: number;
   /** Every secret value, to redact from logs and comments. */
   secrets: string[];
   /**
@@ -134,6 +140,27 @@ function number(
   if (!Number.isFinite(value) || value < 0)
     errors.push(`${name} must be a number of milliseconds, got "${raw}"`);
   return value;
+}
+
+/**
+ * GitHub lets a delivery be redelivered for 3 days on github.com and 7 on GitHub Enterprise
+ * Server (docs.github.com, "Redelivering webhooks"): a delivery id kept 7 days refuses every
+ * redelivery of one already processed.
+ */
+export const DEFAULT_DELIVERY_RETENTION = '7d';
+const MIN_DELIVERY_RETENTION_MS = 3 * 86_400_000;
+
+function retention(raw: string | undefined, errors: string[]): number {
+  const text = raw ?? DEFAULT_DELIVERY_RETENTION;
+  const ms = /^\d+[smhd]$/.test(text) ? durationMs(text) : NaN;
+  if (Number.isNaN(ms)) {
+    errors.push(`PRENV_DELIVERY_RETENTION must be a duration such as 7d or 96h, got "${text}"`);
+  } else if (ms < MIN_DELIVERY_RETENTION_MS) {
+    errors.push(
+      `PRENV_DELIVERY_RETENTION is ${text}: GitHub redelivers deliveries of the past 3 days, so a shorter retention would process a redelivery twice; set 3d or more (default ${DEFAULT_DELIVERY_RETENTION})`,
+    );
+  }
+  return ms;
 }
 
 /**
@@ -207,6 +234,7 @@ export function readRuntimeSettings(
     errors.push(
       `PRENV_LEADER_LOCK_DELAY_MS must be at most 60000 (Consul's lock-delay), got "${lockDelayMs}"`,
     );
+  const deliveryRetentionMs = retention(env.PRENV_DELIVERY_RETENTION, errors);
   const reconcile = env.PRENV_RECONCILE ?? 'on';
   if (reconcile !== 'on' && reconcile !== 'off')
     errors.push(`PRENV_RECONCILE must be "on" or "off", got "${reconcile}"`);
@@ -283,6 +311,7 @@ export function readRuntimeSettings(
       stallMs,
       leader: { ttlMs: leaderTtlMs, lockDelayMs },
       reconcile: reconcile !== 'off',
+      deliveryRetentionMs,
       secrets,
       ...(env.PRENV_STAGING_NOMAD_ADDR ? { stagingCluster: stagingEndpoints(env) } : {}),
     },

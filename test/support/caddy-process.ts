@@ -25,6 +25,8 @@ export interface CaddyProcess {
   readonly env: NodeJS.ProcessEnv;
   readonly binary: string;
   logs(): string;
+  /** Stops Caddy and starts it again on the same ports from the base config (routes are lost). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -80,22 +82,23 @@ export async function startCaddy(): Promise<CaddyProcess> {
   const baseConfig = baseCaddyConfig(adminPort, httpPort);
   await writeFile(configFile, JSON.stringify(baseConfig));
 
-  const proc: LocalProcess = startLocalProcess('caddy', binary, ['run', '--config', configFile], {
-    cwd: dir,
-    env,
-  });
+  const launch = (): LocalProcess =>
+    startLocalProcess('caddy', binary, ['run', '--config', configFile], { cwd: dir, env });
+  let proc = launch();
   const adminUrl = `http://127.0.0.1:${adminPort}`;
   const stop = async (): Promise<void> => {
     await proc.stop();
     await rm(dir, { recursive: true, force: true });
   };
-  try {
-    await waitUntilReady(
+  const ready = () =>
+    waitUntilReady(
       proc,
       `admin API at ${adminUrl}`,
       async () => (await fetch(`${adminUrl}/config/`)).ok,
       15_000,
     );
+  try {
+    await ready();
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
@@ -109,6 +112,11 @@ export async function startCaddy(): Promise<CaddyProcess> {
     env,
     binary,
     logs: () => proc.logs(),
+    restart: async () => {
+      await proc.stop();
+      proc = launch();
+      await ready();
+    },
     stop,
   };
 }

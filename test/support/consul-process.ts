@@ -12,6 +12,8 @@ export interface ConsulProcess {
   /** The ACL master token when started with ACLs, else undefined. */
   readonly token: string | undefined;
   logs(): string;
+  /** Stops the agent and starts it again on the same ports (a dev agent forgets its services). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -57,14 +59,16 @@ export async function startConsul(options: ConsulStartOptions = {}): Promise<Con
   const token = options.aclMasterToken;
   if (token !== undefined) args.push(`-hcl=${aclHcl(token)}`);
 
-  const proc = startLocalProcess('consul', binary, args, {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir },
-  });
+  const launch = () =>
+    startLocalProcess('consul', binary, args, {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir },
+    });
+  let proc = launch();
   const httpUrl = `http://127.0.0.1:${http}`;
   const headers: Record<string, string> = token === undefined ? {} : { 'X-Consul-Token': token };
-  try {
-    await waitUntilReady(
+  const ready = () =>
+    waitUntilReady(
       proc,
       'leader elected',
       async () => {
@@ -77,6 +81,8 @@ export async function startConsul(options: ConsulStartOptions = {}): Promise<Con
       },
       30_000,
     );
+  try {
+    await ready();
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
@@ -86,6 +92,11 @@ export async function startConsul(options: ConsulStartOptions = {}): Promise<Con
     dnsPort: dns,
     token,
     logs: () => proc.logs(),
+    async restart() {
+      await proc.stop();
+      proc = launch();
+      await ready();
+    },
     async stop() {
       await proc.stop();
       await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import Database from 'better-sqlite3';
 import { emptyWorld, type World } from '../../core/model.js';
+import { GroupCommit, type GroupWrite } from './group-commit.js';
 import {
   newerSchemaMessage,
   STATE_SCHEMA_VERSION,
@@ -100,17 +101,15 @@ export function openSqliteStore(file: string): SqliteStore {
       }
     };
   };
+  // A write answered as saved must survive a restart: not if the file went away.
+  const group = new GroupCommit(file, () => assertSameFile(file, opened, false));
+  /** A write committed with the others of its group (see `GroupCommit`); resolves to rows changed. */
+  const grouped = (doing: string, write: GroupWrite): Promise<number> =>
+    group.write(write).catch((err: unknown) => {
+      throw toStateStoreError(err, file, doing);
+    });
   const selectWorld = db.prepare<[], { version: number; json: string }>(
     'SELECT version, json FROM world WHERE id = 1',
-  );
-  const insertWorld = db.prepare(
-    'INSERT OR IGNORE INTO world (id, version, json) VALUES (1, 1, ?)',
-  );
-  const updateWorld = db.prepare(
-    'UPDATE world SET version = version + 1, json = ? WHERE id = 1 AND version = ?',
-  );
-  const insertDelivery = db.prepare(
-    'INSERT OR IGNORE INTO deliveries (id, name, payload, received_at) VALUES (?, ?, ?, ?)',
   );
   const COLUMNS = 'id, name, payload, received_at, attempts, last_error, next_attempt_at';
   const selectPending = db.prepare<[number, number], DeliveryRow>(
@@ -118,10 +117,6 @@ export function openSqliteStore(file: string): SqliteStore {
   );
   const selectDead = db.prepare<[number], DeliveryRow & { dead_at: number }>(
     `SELECT ${COLUMNS}, dead_at FROM deliveries WHERE done = 0 AND dead_at IS NOT NULL ORDER BY seq LIMIT ?`,
-  );
-  const markDone = db.prepare('UPDATE deliveries SET done = 1, payload = NULL WHERE id = ?');
-  const markFailed = db.prepare(
-    'UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, dead_at = ? WHERE id = ? AND done = 0',
   );
   const requeue = db.prepare(
     'UPDATE deliveries SET attempts = 0, next_attempt_at = 0, dead_at = NULL WHERE id = ? AND done = 0 AND dead_at IS NOT NULL',
@@ -157,43 +152,35 @@ export function openSqliteStore(file: string): SqliteStore {
         );
       }
     }),
-    saveWorld: guard('saving the world', (world: World, expectedVersion: number) => {
+    saveWorld: async (world: World, expectedVersion: number) => {
       const json = JSON.stringify(world);
-      const result =
-        expectedVersion === 0 ? insertWorld.run(json) : updateWorld.run(json, expectedVersion);
-      return result.changes === 1;
-    }),
-    saveWorldFor: guard(
-      'saving the world',
-      (world: World, expectedVersion: number, deliveryId: string) =>
-        db.transaction((): 'saved' | 'conflict' | 'done' => {
-          if (exists.get(deliveryId)?.done !== 0) return 'done';
-          const json = JSON.stringify(world);
-          const result =
-            expectedVersion === 0 ? insertWorld.run(json) : updateWorld.run(json, expectedVersion);
-          if (result.changes !== 1) return 'conflict';
-          markDone.run(deliveryId);
-          return 'saved';
-        })(),
-    ),
-    enqueue: guard('queueing a delivery', (d: Delivery) => {
-      // A delivery answered "queued" must survive a restart: not if the file went away.
-      assertSameFile(file, opened, false);
-      const result = insertDelivery.run(d.id, d.name, JSON.stringify(d.payload), d.receivedAt);
-      return result.changes === 1 ? ('queued' as const) : ('duplicate' as const);
-    }),
+      return (
+        (await grouped('saving the world', { kind: 'saveWorld', json, expectedVersion })) === 1
+      );
+    },
+    saveWorldFor: async (world: World, expectedVersion: number, deliveryId: string) => {
+      const json = JSON.stringify(world);
+      const write: GroupWrite = { kind: 'saveWorldFor', json, expectedVersion, id: deliveryId };
+      const outcome = await grouped('saving the world', write);
+      return outcome === 1 ? 'saved' : outcome === 0 ? 'conflict' : 'done';
+    },
+    enqueue: async (d: Delivery) => {
+      const payload = JSON.stringify(d.payload);
+      const write = { kind: 'enqueue', id: d.id, name: d.name, payload, receivedAt: d.receivedAt };
+      const changes = await grouped('queueing a delivery', write as GroupWrite);
+      return changes === 1 ? ('queued' as const) : ('duplicate' as const);
+    },
     pending: guard('reading the delivery queue', (limit = 100, dueBy?: number) =>
       selectPending.all(dueBy ?? Number.MAX_SAFE_INTEGER, limit).map(toDelivery),
     ),
-    complete: guard('completing a delivery', (id: string) => {
-      markDone.run(id);
-    }),
-    fail: guard(
-      'recording a failed delivery',
-      (id: string, error: string, retryAt: number | null, now: number) => {
-        markFailed.run(error, retryAt ?? 0, retryAt === null ? now : null, id);
-      },
-    ),
+    complete: async (id: string) => {
+      await grouped('completing a delivery', { kind: 'complete', id });
+    },
+    fail: async (id: string, error: string, retryAt: number | null, now: number) => {
+      const deadAt = retryAt === null ? now : null;
+      const write: GroupWrite = { kind: 'fail', id, error, retryAt: retryAt ?? 0, deadAt };
+      await grouped('recording a failed delivery', write);
+    },
     deadLetters: guard('reading dead letters', (limit = 100): DeadLetter[] =>
       selectDead.all(limit).map((r) => ({
         id: r.id,
@@ -214,9 +201,10 @@ export function openSqliteStore(file: string): SqliteStore {
       assertSameFile(file, opened, true);
       touch.run(now);
     }),
-    close: guard('closing', () => {
-      db.close();
-    }),
+    close: async () => {
+      await group.close();
+      await guard('closing', () => db.close())();
+    },
   };
 }
 

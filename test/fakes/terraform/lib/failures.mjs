@@ -1,5 +1,7 @@
 // Injected failures (PRENV_FAKE_TF_FAIL), worded as hcloud-go / Terraform word them.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { appendFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { lockErrorDetail } from './state.mjs';
 import { TF_VERSION, plainError, resourceDiagnostic } from './ui.mjs';
 
@@ -13,10 +15,29 @@ export const FAILURE_CLASSES = [
 
 const correlation = () => randomBytes(8).toString('hex');
 
+/**
+ * With PRENV_FAKE_TF_FAIL_RATE=R (0..1) and PRENV_FAKE_TF_FAIL_SEED=S, the n-th apply of the
+ * state dir (counted in a file there, as runs are separate processes) fails with a `network`
+ * error when sha256(S:n) falls under R: the same seed fails the same applies of a sequence.
+ */
+function seededFailure(command) {
+  const rate = Number(process.env.PRENV_FAKE_TF_FAIL_RATE ?? 0);
+  const dir = process.env.PRENV_FAKE_TF_STATE_DIR;
+  if (!(rate > 0) || command !== 'apply' || !dir) return undefined;
+  const counter = path.join(dir, '.applies');
+  appendFileSync(counter, '.');
+  const n = statSync(counter).size;
+  const seed = process.env.PRENV_FAKE_TF_FAIL_SEED ?? '0';
+  const draw = createHash('sha256').update(`${seed}:${n}`).digest().readUInt32BE(0) / 2 ** 32;
+  if (draw >= rate) return undefined;
+  appendFileSync(path.join(dir, '.failed-applies'), `${n}\n`);
+  return 'network';
+}
+
 /** The failure to inject into `command`, or undefined. */
 export function injectedFailure(command) {
   const kind = process.env.PRENV_FAKE_TF_FAIL;
-  if (!kind) return undefined;
+  if (!kind) return seededFailure(command);
   if (!FAILURE_CLASSES.includes(kind)) {
     throw new Error(`PRENV_FAKE_TF_FAIL=${kind} is not one of ${FAILURE_CLASSES.join(', ')}`);
   }

@@ -1,0 +1,187 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/** One write of a group, as the writer thread runs it (data only: it crosses threads). */
+export type GroupWrite =
+  | { kind: 'enqueue'; id: string; name: string; payload: string; receivedAt: number }
+  | { kind: 'complete'; id: string }
+  | { kind: 'fail'; id: string; error: string; retryAt: number; deadAt: number | null }
+  | { kind: 'saveWorld'; json: string; expectedVersion: number }
+  /** The world saved and the delivery completed together: 1 saved, 0 conflict, -1 already done. */
+  | { kind: 'saveWorldFor'; json: string; expectedVersion: number; id: string };
+
+/** What each kind of write answers: inserted or changed rows (1 or 0). */
+type Outcome = { ok: true; changes: number } | { ok: false; message: string; code?: string };
+
+interface Pending {
+  write: GroupWrite;
+  resolve: (changes: number) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * The writer thread: its own connection to the file, one transaction per group. Written as a
+ * string so it runs the same from the TypeScript sources (tests) and from dist/.
+ */
+const WRITER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('journal_mode = WAL');
+db.pragma('busy_timeout = 5000');
+db.pragma('synchronous = FULL');
+const statements = {
+  enqueue: db.prepare('INSERT OR IGNORE INTO deliveries (id, name, payload, received_at) VALUES (?, ?, ?, ?)'),
+  complete: db.prepare('UPDATE deliveries SET done = 1, payload = NULL WHERE id = ?'),
+  doneOf: db.prepare('SELECT done FROM deliveries WHERE id = ?'),
+  fail: db.prepare('UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, dead_at = ? WHERE id = ? AND done = 0'),
+  insertWorld: db.prepare('INSERT OR IGNORE INTO world (id, version, json) VALUES (1, 1, ?)'),
+  updateWorld: db.prepare('UPDATE world SET version = version + 1, json = ? WHERE id = 1 AND version = ?'),
+};
+const run = (w) => {
+  switch (w.kind) {
+    case 'enqueue': return statements.enqueue.run(w.id, w.name, w.payload, w.receivedAt).changes;
+    case 'complete': return statements.complete.run(w.id).changes;
+    case 'fail': return statements.fail.run(w.error, w.retryAt, w.deadAt, w.id).changes;
+    case 'saveWorld':
+      return (w.expectedVersion === 0
+        ? statements.insertWorld.run(w.json)
+        : statements.updateWorld.run(w.json, w.expectedVersion)).changes;
+    case 'saveWorldFor': {
+      const row = statements.doneOf.get(w.id);
+      if (!row || row.done !== 0) return -1;
+      const saved = (w.expectedVersion === 0
+        ? statements.insertWorld.run(w.json)
+        : statements.updateWorld.run(w.json, w.expectedVersion)).changes;
+      if (saved !== 1) return 0;
+      statements.complete.run(w.id);
+      return 1;
+    }
+  }
+  throw new Error('unknown write ' + w.kind);
+};
+const failure = (err) => ({ ok: false, message: String(err && err.message || err), code: err && err.code });
+parentPort.on('message', (writes) => {
+  if (writes === 'close') { db.close(); parentPort.close(); return; }
+  const outcomes = [];
+  try {
+    db.transaction(() => {
+      for (const w of writes) {
+        try { outcomes.push({ ok: true, changes: run(w) }); } catch (err) { outcomes.push(failure(err)); }
+      }
+    })();
+  } catch (err) {
+    parentPort.postMessage({ group: failure(err) });
+    return;
+  }
+  parentPort.postMessage({ outcomes });
+});
+`;
+
+/**
+ * Group commit: the writes asked for while the previous group was being committed go to disk
+ * together, in one SQLite transaction (with `synchronous = FULL` each commit syncs the WAL, and
+ * that sync, not the SQL, is what a write costs). The commits run on a thread of their own, so
+ * the event loop goes on reading requests while the disk syncs, and the next group is whatever
+ * arrived meanwhile. Each write's promise settles only after its group's commit returned, so an
+ * answer given on it is on disk. Writes run in the order asked; one that throws rejects alone
+ * (SQLite undoes just that statement); a commit that fails rejects its whole group. `before`
+ * runs before each group is sent (a check that throws rejects the group).
+ */
+export class GroupCommit {
+  private queue: Pending[] = [];
+  private inFlight: Pending[] | null = null;
+  private readonly worker: Worker;
+  private closed: Promise<void> | null = null;
+  private timer: ReturnType<typeof setImmediate> | null = null;
+  private exited = false;
+
+  constructor(
+    file: string,
+    private readonly before: () => void = () => {},
+  ) {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(WRITER, { eval: true, workerData: { file, driver } });
+    this.worker.unref();
+    this.worker.on('message', (reply: { outcomes?: Outcome[]; group?: Outcome }) =>
+      this.settle(reply),
+    );
+    this.worker.on('error', (err) => this.failAll(err));
+    this.worker.on('exit', () => {
+      this.exited = true;
+      this.failAll(new Error('the state writer stopped'));
+    });
+  }
+
+  /** Queues one write; resolves with the rows it changed, once its group is committed. */
+  write(write: GroupWrite): Promise<number> {
+    if (this.closed) return Promise.reject(new Error('the state store is closed'));
+    return new Promise<number>((resolve, reject) => {
+      this.queue.push({ write, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Commits what is queued, then stops the thread. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      while (!this.exited && (this.inFlight || this.queue.length > 0)) {
+        await new Promise<void>((resolve) => this.worker.once('message', () => resolve()));
+      }
+      if (this.exited) return;
+      const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+      this.worker.ref();
+      this.worker.postMessage('close');
+      await exited;
+    })();
+    return this.closed;
+  }
+
+  /** Sends the queue as the next group at the end of this turn, unless a group is in flight. */
+  private schedule(): void {
+    if (this.inFlight || this.timer || this.queue.length === 0) return;
+    this.timer = setImmediate(() => {
+      this.timer = null;
+      this.send();
+    });
+  }
+
+  private send(): void {
+    const group = this.queue;
+    this.queue = [];
+    if (group.length === 0) return;
+    try {
+      this.before();
+    } catch (err) {
+      for (const p of group) p.reject(err);
+      return;
+    }
+    this.inFlight = group;
+    this.worker.ref();
+    this.worker.postMessage(group.map((p) => p.write));
+  }
+
+  private settle(reply: { outcomes?: Outcome[]; group?: Outcome }): void {
+    const group = this.inFlight ?? [];
+    this.inFlight = null;
+    this.worker.unref();
+    group.forEach((p, i) => {
+      const outcome = reply.outcomes?.[i] ?? reply.group;
+      if (outcome?.ok) p.resolve(outcome.changes);
+      else p.reject(toError(outcome));
+    });
+    this.schedule();
+  }
+
+  private failAll(err: unknown): void {
+    const group = [...(this.inFlight ?? []), ...this.queue];
+    this.inFlight = null;
+    this.queue = [];
+    for (const p of group) p.reject(err);
+  }
+}
+
+function toError(outcome: Outcome | undefined): Error {
+  if (!outcome || outcome.ok) return new Error('the state writer gave no answer');
+  return Object.assign(new Error(outcome.message), outcome.code ? { code: outcome.code } : {});
+}
