@@ -35,7 +35,7 @@ describe('prenv tunnel', () => {
       '-L',
       '127.0.0.1:18500:127.0.0.1:8500',
       '-L',
-      '127.0.0.1:12019:127.0.0.1:2019',
+      '127.0.0.1:12019:caddy-admin.service.consul:2019',
       '--',
       'root@203.0.113.20',
     ]);
@@ -49,7 +49,7 @@ describe('prenv tunnel', () => {
     });
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n')).toEqual([
-      'ssh -N -o ExitOnForwardFailure=yes -o ServerAliveInterval=30 -o ServerAliveCountMax=3 -L 127.0.0.1:4646:127.0.0.1:4646 -L 127.0.0.1:8500:127.0.0.1:8500 -L 127.0.0.1:2019:127.0.0.1:2019 -- root@203.0.113.10',
+      'ssh -N -o ExitOnForwardFailure=yes -o ServerAliveInterval=30 -o ServerAliveCountMax=3 -L 127.0.0.1:4646:127.0.0.1:4646 -L 127.0.0.1:8500:127.0.0.1:8500 -L 127.0.0.1:2019:caddy-admin.service.consul:2019 -- root@203.0.113.10',
       'export PRENV_NOMAD_ADDR=http://127.0.0.1:4646',
       'export PRENV_CONSUL_ADDR=http://127.0.0.1:8500',
       'export PRENV_CADDY_ADMIN=http://127.0.0.1:2019',

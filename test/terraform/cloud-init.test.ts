@@ -41,7 +41,7 @@ describe('cloud-init template', () => {
     const { file } = await renderCloudInit('productionEntryServer');
     const script = file('/usr/local/sbin/prenv-caddy-admin');
     expect(execFileSync('sh', ['-n'], { input: script }).toString()).toBe('');
-    expect(script).toContain('"listen":"0.0.0.0:2019","origins":["%s:2019",');
+    expect(script).toContain('"listen":"%s:2019","origins":["%s:2019",');
     expect(script).toContain(
       'tcp dport 2019 ip saddr != { 127.0.0.1, 10.0.1.10, 10.0.1.11, 10.0.1.12 } drop',
     );

@@ -56,7 +56,8 @@ describe.each(roleNames)('cloud-init of a %s', (role) => {
     // The fingerprinted NIC is where Docker publishes task ports and which address Nomad
     // registers services with in Consul (Nomad client/fingerprint/network.go).
     expect(at(nomad, 'client', 0, 'network_interface')).toBe(private_interface);
-    expect(nomad).not.toHaveProperty('addresses');
+    // The HTTP API also on loopback, for the bot and `prenv tunnel`; never on every address.
+    expect(at(nomad, 'addresses', 0, 'http')).toBe(`127.0.0.1 ${privateAddress}`);
   });
 
   it('names no wildcard or public address in the agent configs', async () => {

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { readRuntimeSettings } from '../../bot/wiring/settings.js';
 import {
   NODE_PORTS,
@@ -21,41 +20,16 @@ import {
 import { envFor } from '../../bot/cli/deploy/runtime.js';
 import { renderBotJob } from '../../generators/nomad/bot-job.js';
 import { exampleConfig, repoTemplates } from '../generators/render-support.js';
-import { terraformTemplatefile } from '../support/terraform-cli.js';
 import { isolatedEnv } from '../support/caddy-process.js';
 import { freePorts, startLocalProcess, waitUntilReady } from '../support/local-process.js';
 import { requireTool } from '../support/tools.js';
-import { moduleDir, parseDir, at } from './terraform-tree.js';
-
-const templateFile = path.join(moduleDir, 'cloud-init', 'node.yaml.tftpl');
+import { renderCloudInit } from './cloud-init-render.js';
+import { at } from './terraform-tree.js';
 
 let files: Map<string, string>;
 
 beforeAll(async () => {
-  const body = await parseDir(moduleDir);
-  const locals = Object.assign({}, ...(at(body, 'locals') as Record<string, unknown>[]));
-  const common = Object.keys(at(locals, 'cloud_init_common') as object);
-  const values: Record<string, unknown> = {
-    network_ip_range: '10.0.0.0/16',
-    datacenter: 'dc1',
-    join_ips: ['10.0.1.10'],
-    host_volumes: [],
-    nomad_version: '1.9.2',
-    consul_version: '1.20.1',
-    consul_encrypt_key: '',
-    environment: 'production',
-    pr_label: 'none',
-    server: true,
-    bootstrap_expect: 1,
-    entry: true,
-    node_pool: 'default',
-  };
-  // Every name the module passes (cloud_init_common plus the resource's own) gets a value.
-  const vars = Object.fromEntries(
-    [...new Set([...common, ...Object.keys(values)])].map((n) => [n, values[n] ?? '']),
-  );
-  const text = await terraformTemplatefile(templateFile, vars);
-  const doc = parseYaml(text) as { write_files: { path: string; content: string }[] };
+  const { doc } = await renderCloudInit('productionEntryServer');
   files = new Map(doc.write_files.map((f) => [f.path, f.content]));
 });
 
@@ -89,13 +63,13 @@ describe('the node listens where prenv looks', () => {
     expect(consul).not.toHaveProperty('ports.http');
   });
 
-  it("Caddy's admin API is on localhost:2019 and allows the tunnels' Host headers", () => {
+  it("Caddy's admin API is on the private address and allows the tunnels' Host headers", () => {
     const admin = (
       JSON.parse(adminFile(file)) as {
         admin: { listen: string; origins: string[] };
       }
     ).admin;
-    expect(admin.listen).toBe(`0.0.0.0:${NODE_PORTS.caddyAdmin}`);
+    expect(admin.listen).toBe(`10.0.1.10:${NODE_PORTS.caddyAdmin}`);
     expect(admin.origins).toContain(`10.0.1.10:${NODE_PORTS.caddyAdmin}`);
     expect(admin.origins).toContain(`localhost:${NODE_PORTS.caddyAdmin}`);
     for (const env of ['production', 'staging'] as const)
@@ -135,13 +109,14 @@ describe('the node listens where prenv looks', () => {
 
 describe('prenv tunnel', () => {
   it.each(['production', 'staging'] as const)(
-    'forwards the %s ports prenv reads to the node loopback ports',
+    "forwards the %s ports prenv reads to the node's loopback ports and an entry's Caddy admin API",
     (env) => {
       const args = tunnelArgs(env, 'root@203.0.113.10');
       const forwards = args.flatMap((a, i) => (args[i - 1] === '-L' ? [a] : []));
       expect(forwards).toEqual(
         (['nomad', 'consul', 'caddyAdmin'] as const).map(
-          (e) => `127.0.0.1:${TUNNEL_PORTS[env][e]}:127.0.0.1:${NODE_PORTS[e]}`,
+          (e) =>
+            `127.0.0.1:${TUNNEL_PORTS[env][e]}:${e === 'caddyAdmin' ? 'caddy-admin.service.consul' : '127.0.0.1'}:${NODE_PORTS[e]}`,
         ),
       );
       expect(args.slice(-2)).toEqual(['--', 'root@203.0.113.10']);
@@ -185,7 +160,8 @@ describe("real Caddy behind a tunnel, with cloud-init's admin settings", () => {
     // cloud-init's file with its fixed ports moved to free ones: 2019 → admin, 12019 → allowed.
     const text = adminFile(file)
       .replaceAll(`:${TUNNEL_PORTS.staging.caddyAdmin}"`, `:${allowed}"`)
-      .replaceAll(`:${NODE_PORTS.caddyAdmin}"`, `:${admin}"`);
+      .replaceAll(`:${NODE_PORTS.caddyAdmin}"`, `:${admin}"`)
+      .replace('"listen":"10.0.1.10:', '"listen":"127.0.0.1:');
     dir = await mkdtemp(path.join(tmpdir(), 'prenv-caddy-admin-'));
     const env = isolatedEnv(dir);
     for (const sub of ['home', 'data', 'config']) await mkdir(path.join(dir, sub));
@@ -216,7 +192,7 @@ describe("real Caddy behind a tunnel, with cloud-init's admin settings", () => {
   it("answers through the staging tunnel's local port", async () => {
     const res = await fetch(`http://127.0.0.1:${ports.allowed}/config/`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ admin: { listen: `localhost:${ports.admin}` } });
+    expect(await res.json()).toMatchObject({ admin: { listen: `127.0.0.1:${ports.admin}` } });
   });
 
   it('refuses a forwarded port its origins do not list (so the list is what makes it work)', async () => {
@@ -229,7 +205,9 @@ describe("real Caddy behind a tunnel, with cloud-init's admin settings", () => {
 /** The admin JSON prenv-caddy-admin writes to /etc/caddy/prenv-admin.json, for a node at 10.0.1.10. */
 function adminFile(file: (path: string) => string): string {
   const script = file('/usr/local/sbin/prenv-caddy-admin');
-  const format = /printf '([^']*)\\n' "\$ip" > \/etc\/caddy\/prenv-admin\.json/.exec(script)?.[1];
+  const format = /printf '([^']*)\\n'(?: "\$ip")+ > \/etc\/caddy\/prenv-admin\.json/.exec(
+    script,
+  )?.[1];
   if (!format) throw new Error('prenv-caddy-admin writes no /etc/caddy/prenv-admin.json');
-  return format.replace('%s', '10.0.1.10');
+  return format.replaceAll('%s', '10.0.1.10');
 }

@@ -42,16 +42,24 @@ export function tunnelVariables(env: ClusterEnv): [string, string][] {
   ]);
 }
 
+/** Where each endpoint listens, seen from the node: Caddy's admin API is on the private network. */
+const NODE_HOSTS = {
+  nomad: '127.0.0.1',
+  consul: '127.0.0.1',
+  caddyAdmin: 'caddy-admin.service.consul',
+} as const;
+
 /**
  * `ssh` arguments for the tunnel of `env` to `destination` (`root@203.0.113.10`): local ports
- * on 127.0.0.1 only, each forwarded to the node's loopback; no remote command; fails at once
+ * on 127.0.0.1 only, Nomad and Consul forwarded to the node's loopback and Caddy's admin API
+ * to an entry node's private address (`caddy-admin.service.consul`); no remote command; fails at once
  * when a local port is taken (ExitOnForwardFailure) and notices a dead link within ~90 s.
  */
 export function tunnelArgs(env: ClusterEnv, destination: string): string[] {
   const ports = TUNNEL_PORTS[env];
   const forwards = (['nomad', 'consul', 'caddyAdmin'] as const).flatMap((e) => [
     '-L',
-    `127.0.0.1:${ports[e]}:127.0.0.1:${NODE_PORTS[e]}`,
+    `127.0.0.1:${ports[e]}:${NODE_HOSTS[e]}:${NODE_PORTS[e]}`,
   ]);
   return [
     '-N',

@@ -40,7 +40,7 @@ output "consul_ui_url" {
 
 output "ssh_tunnel_command" {
   description = "Forwards Nomad, Consul and Caddy's admin API of a server to localhost:4646, :8500 and :2019 (what `prenv tunnel production` runs)."
-  value       = "ssh -N -o ExitOnForwardFailure=yes -L 127.0.0.1:4646:127.0.0.1:4646 -L 127.0.0.1:8500:127.0.0.1:8500 -L 127.0.0.1:2019:127.0.0.1:2019 root@${module.cluster.server_public_ips[0]}"
+  value       = "ssh -N -o ExitOnForwardFailure=yes -L 127.0.0.1:4646:127.0.0.1:4646 -L 127.0.0.1:8500:127.0.0.1:8500 -L 127.0.0.1:2019:caddy-admin.service.consul:2019 root@${module.cluster.server_public_ips[0]}"
 }
 
 output "environment_url" {

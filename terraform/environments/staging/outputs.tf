@@ -30,7 +30,7 @@ output "consul_ui_url" {
 
 output "ssh_tunnel_command" {
   description = "Forwards Nomad, Consul and Caddy's admin API of the server to localhost:14646, :18500 and :12019 (what `prenv tunnel staging` runs)."
-  value       = "ssh -N -o ExitOnForwardFailure=yes -L 127.0.0.1:14646:127.0.0.1:4646 -L 127.0.0.1:18500:127.0.0.1:8500 -L 127.0.0.1:12019:127.0.0.1:2019 root@${module.cluster.server_public_ips[0]}"
+  value       = "ssh -N -o ExitOnForwardFailure=yes -L 127.0.0.1:14646:127.0.0.1:4646 -L 127.0.0.1:18500:127.0.0.1:8500 -L 127.0.0.1:12019:caddy-admin.service.consul:2019 root@${module.cluster.server_public_ips[0]}"
 }
 
 output "environment_url" {
