@@ -26,7 +26,11 @@ export class DeploymentWriter {
   private readonly current = new Map<string, Current>();
   private readonly unchecked = new Set<string>();
 
-  constructor(private readonly github: GitHubPort) {}
+  /** `logsUrl`: the run page of a PR, written as each status's `log_url`. */
+  constructor(
+    private readonly github: GitHubPort,
+    private readonly logsUrl?: (pr: number) => string,
+  ) {}
 
   /** The environments whose deployments a previous process may have left unfinished. */
   recover(environments: Iterable<string>): void {
@@ -70,6 +74,7 @@ export class DeploymentWriter {
       deploymentId: cur.id,
       state: action.state,
       ...(action.url ? { environmentUrl: action.url } : {}),
+      ...(this.logsUrl ? { logUrl: this.logsUrl(action.pr) } : {}),
       description: `${environment}: ${action.state}`,
     });
   }

@@ -16,7 +16,7 @@ import {
   isReportAction,
 } from './github-reporter.js';
 import type { EnvironmentOps } from './environment-ops.js';
-import { RunExecutor } from './run-executor.js';
+import { RunExecutor, type RunObserver } from './run-executor.js';
 import { Serial } from './serial.js';
 import { toPlanEvent } from './plan-event.js';
 
@@ -43,6 +43,10 @@ export interface EngineOptions {
   metrics?: MetricsRecorder;
   /** How a failed sticky-comment or deployment write is tried again (see `GitHubReporter`). */
   reportRetry?: RetryPolicy;
+  /** Sees every run's steps as they happen (see `RunExecutor`). */
+  runObserver?: RunObserver;
+  /** Where the sticky comment and deployments link for a PR's run output (see `GitHubReporter`). */
+  logsUrl?: (pr: number) => string;
 }
 
 const MAX_CAS_ATTEMPTS = 20;
@@ -81,6 +85,7 @@ export class Engine {
       logger: options.logger,
       queueEditDebounceMs: options.queueEditDebounceMs ?? DEFAULT_QUEUE_EDIT_DEBOUNCE_MS,
       ...(options.reportRetry ? { retry: options.reportRetry } : {}),
+      ...(options.logsUrl ? { logsUrl: options.logsUrl } : {}),
     });
     this.executor = new RunExecutor({
       ops: options.ops,
@@ -90,6 +95,7 @@ export class Engine {
       holdReason: async (run) => holdReason(run, await this.lookAhead()),
       ...(options.holdRecheckMs !== undefined ? { holdRecheckMs: options.holdRecheckMs } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.runObserver ? { observer: options.runObserver } : {}),
       onFinished: (event) => {
         if (this.stopped) return;
         this.handle(event).catch((err: unknown) =>

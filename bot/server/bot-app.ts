@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import type { HetznerApi } from '../adapters/hetzner/index.js';
 import { removeStaleRunDirs } from '../adapters/terraform/index.js';
 import { startReconcileLoop } from '../runtime/reconcile-loop.js';
+import { createDashboard } from './dashboard/routes.js';
+import { RunLog } from './dashboard/run-log.js';
 import { checkHealth } from './health.js';
 import { allowCertificateFor } from './live-hosts.js';
 import { close, createBotHttpServer, listen } from './http-server.js';
@@ -56,6 +58,8 @@ export async function startBotApp(input: {
   const { store } = ports;
   // Before listening: a state that cannot be read stops the bot here, with what to do.
   await store.loadWorld();
+  const runs = new RunLog({ secrets: settings.secrets });
+  const publicUrl = settings.dashboard?.publicUrl ?? null;
   const engine = new Engine({
     store,
     github: ports.github,
@@ -66,6 +70,19 @@ export async function startBotApp(input: {
     queueEditDebounceMs: settings.queueEditDebounceMs,
     context: ports.context,
     metrics: metrics.recorder,
+    runObserver: runs,
+    ...(publicUrl ? { logsUrl: (pr: number) => `${publicUrl}/pr/${pr}` } : {}),
+  });
+  const dashboard = createDashboard({
+    config,
+    world: async () => (await store.loadWorld()).world,
+    runs,
+    secret: settings.webhookSecret,
+    publicUrl,
+    oauth: settings.dashboard?.oauth
+      ? { ...settings.dashboard.oauth, apiUrl: settings.githubApiUrl }
+      : null,
+    logger,
   });
   const wake = () =>
     void engine
@@ -83,6 +100,7 @@ export async function startBotApp(input: {
       metrics: metrics.recorder,
     }),
     screenWebhook: countedScreen(metrics.recorder),
+    pages: dashboard.handle,
     metrics: metrics.scrape,
     allowCertificate: allowCertificateFor(config, async () => (await store.loadWorld()).world),
     health: () =>

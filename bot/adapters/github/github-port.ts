@@ -46,6 +46,8 @@ export interface GitHubPort {
     deploymentId: number;
     state: DeploymentState;
     environmentUrl?: string;
+    /** The page with the run's output (GitHub's `log_url`, shown as "View logs"). */
+    logUrl?: string;
     description: string;
   }): Promise<void>;
   /** Marks every deployment of `environment` inactive (after a destroy). */

@@ -193,6 +193,8 @@ export class OctokitGitHub implements GitHubPort {
     deploymentId: number;
     state: DeploymentState;
     environmentUrl?: string;
+    /** The page with the run's output (GitHub's `log_url`, shown as "View logs"). */
+    logUrl?: string;
     description: string;
   }): Promise<void> {
     await this.call('deployment status', () =>
@@ -202,6 +204,7 @@ export class OctokitGitHub implements GitHubPort {
         state: input.state,
         description: input.description.slice(0, 140),
         ...(input.environmentUrl ? { environment_url: input.environmentUrl } : {}),
+        ...(input.logUrl ? { log_url: input.logUrl } : {}),
         auto_inactive: true,
       }),
     );
