@@ -26,10 +26,14 @@ export class DeploymentWriter {
   private readonly current = new Map<string, Current>();
   private readonly unchecked = new Set<string>();
 
-  /** `logsUrl`: the run page of a PR, written as each status's `log_url`. */
+  /**
+   * `logsUrl`: the run page of a PR, written as each status's `log_url`; `payload`: what a new
+   * deployment of a PR carries (the preview's bypass token).
+   */
   constructor(
     private readonly github: GitHubPort,
     private readonly logsUrl?: (pr: number) => string,
+    private readonly payload?: (pr: number) => Record<string, unknown>,
   ) {}
 
   /** The environments whose deployments a previous process may have left unfinished. */
@@ -56,6 +60,7 @@ export class DeploymentWriter {
         ref: action.sha,
         environment,
         description: `prenv environment ${environment}`,
+        ...(this.payload ? { payload: this.payload(action.pr) } : {}),
       });
       const previous = cur;
       cur = { sha: action.sha, id, state: action.state };

@@ -47,6 +47,8 @@ export interface EngineOptions {
   runObserver?: RunObserver;
   /** Where the sticky comment and deployments link for a PR's run output (see `GitHubReporter`). */
   logsUrl?: (pr: number) => string;
+  /** What each new deployment of a PR carries as its `payload` (see `DeploymentWriter`). */
+  deploymentPayload?: (pr: number) => Record<string, unknown>;
 }
 
 const MAX_CAS_ATTEMPTS = 20;
@@ -86,6 +88,7 @@ export class Engine {
       queueEditDebounceMs: options.queueEditDebounceMs ?? DEFAULT_QUEUE_EDIT_DEBOUNCE_MS,
       ...(options.reportRetry ? { retry: options.reportRetry } : {}),
       ...(options.logsUrl ? { logsUrl: options.logsUrl } : {}),
+      ...(options.deploymentPayload ? { deploymentPayload: options.deploymentPayload } : {}),
     });
     this.executor = new RunExecutor({
       ops: options.ops,

@@ -32,6 +32,8 @@ export interface GitHubReporterOptions {
   clock?: () => number;
   /** The dashboard's page of a PR's runs: the sticky comment and deployments link to it. */
   logsUrl?: (pr: number) => string;
+  /** What each new deployment of a PR carries as its `payload`. */
+  deploymentPayload?: (pr: number) => Record<string, unknown>;
 }
 
 interface Job {
@@ -74,7 +76,11 @@ export class GitHubReporter {
   private writes = 0;
 
   constructor(private readonly options: GitHubReporterOptions) {
-    this.deployments = new DeploymentWriter(options.github, options.logsUrl);
+    this.deployments = new DeploymentWriter(
+      options.github,
+      options.logsUrl,
+      options.deploymentPayload,
+    );
     this.clock = options.clock ?? Date.now;
   }
 

@@ -60,6 +60,17 @@ export async function startBotApp(input: {
   await store.loadWorld();
   const runs = new RunLog({ secrets: settings.secrets });
   const publicUrl = settings.dashboard?.publicUrl ?? null;
+  const dashboard = createDashboard({
+    config,
+    world: async () => (await store.loadWorld()).world,
+    runs,
+    secret: settings.webhookSecret,
+    publicUrl,
+    oauth: settings.dashboard?.oauth
+      ? { ...settings.dashboard.oauth, apiUrl: settings.githubApiUrl }
+      : null,
+    logger,
+  });
   const engine = new Engine({
     store,
     github: ports.github,
@@ -72,17 +83,13 @@ export async function startBotApp(input: {
     metrics: metrics.recorder,
     runObserver: runs,
     ...(publicUrl ? { logsUrl: (pr: number) => `${publicUrl}/pr/${pr}` } : {}),
-  });
-  const dashboard = createDashboard({
-    config,
-    world: async () => (await store.loadWorld()).world,
-    runs,
-    secret: settings.webhookSecret,
-    publicUrl,
-    oauth: settings.dashboard?.oauth
-      ? { ...settings.dashboard.oauth, apiUrl: settings.githubApiUrl }
-      : null,
-    logger,
+    ...(config.previews.protect === 'none'
+      ? {}
+      : {
+          deploymentPayload: (pr: number) => ({
+            prenv_bypass_token: dashboard.gate.bypassToken(pr),
+          }),
+        }),
   });
   const wake = () =>
     void engine

@@ -22,23 +22,37 @@ export function canonicalHost(host: string): string {
  * anything else.
  */
 export function allowCertificateFor(config: Config, world: () => Promise<World>) {
+  const previewOf = previewNumberOf(config);
+  const fixed = new Set(
+    [config.environments.production.host, config.environments.staging.host].map(canonicalHost),
+  );
+  return async (asked: string): Promise<boolean> => {
+    const host = canonicalHost(asked);
+    if (fixed.has(host)) return true;
+    const pr = previewOf(asked);
+    if (pr === null) return false;
+    const env = (await world()).envs[pr];
+    return env !== undefined && SERVING.has(env.phase);
+  };
+}
+
+/**
+ * The PR number whose preview host `asked` is (`previews.host` with the number filled in, in
+ * `canonicalHost` spelling), or null: the number is read back and the host rebuilt from it, so
+ * `pr-07…` or `pr-7.0…` are no preview's.
+ */
+export function previewNumberOf(config: Config): (asked: string) => number | null {
   const template = canonicalHost(config.previews.host);
   const pattern = new RegExp(
     `^${template.split('{{number}}').map(escapeRegExp).join('([1-9][0-9]{0,15})')}$`,
   );
-  const fixed = new Set(
-    [config.environments.production.host, config.environments.staging.host].map(canonicalHost),
-  );
   const hostOf = (pr: number) => template.replaceAll('{{number}}', String(pr));
-  return async (asked: string): Promise<boolean> => {
+  return (asked) => {
     const host = canonicalHost(asked);
-    if (fixed.has(host)) return true;
     const match = pattern.exec(host);
-    if (!match) return false;
+    if (!match) return null;
     const pr = Number(match[1]);
-    if (!Number.isSafeInteger(pr) || hostOf(pr) !== host) return false;
-    const env = (await world()).envs[pr];
-    return env !== undefined && SERVING.has(env.phase);
+    return Number.isSafeInteger(pr) && hostOf(pr) === host ? pr : null;
   };
 }
 

@@ -41,6 +41,8 @@ export interface GitHubPort {
     ref: string;
     environment: string;
     description: string;
+    /** JSON kept with the deployment (GitHub's `payload`), for whoever may read deployments. */
+    payload?: Record<string, unknown>;
   }): Promise<number>;
   setDeploymentStatus(input: {
     deploymentId: number;

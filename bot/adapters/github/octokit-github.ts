@@ -172,6 +172,7 @@ export class OctokitGitHub implements GitHubPort {
     ref: string;
     environment: string;
     description: string;
+    payload?: Record<string, unknown>;
   }): Promise<number> {
     return this.call('deployment', async () => {
       const { data } = await this.octokit.rest.repos.createDeployment({
@@ -179,6 +180,7 @@ export class OctokitGitHub implements GitHubPort {
         ref: input.ref,
         environment: input.environment,
         description: input.description,
+        ...(input.payload ? { payload: input.payload } : {}),
         auto_merge: false,
         required_contexts: [],
         transient_environment: input.environment.startsWith('pr-'),

@@ -56,7 +56,16 @@ function envRow(row: EnvRow, now: number): SafeHtml {
   return html`<tr>
     <th scope="row">${row.name}</th>
     <td class="state-${row.state ?? 'cli'}">${state}</td>
-    <td><a href="${safeHref(row.url)}">${row.url}</a></td>
+    <td>
+      <a href="${safeHref(row.url)}">${row.url}</a>${
+        row.bypassToken
+          ? html`<details>
+              <summary>bypass token</summary>
+              <code aria-label="bypass token of ${row.name}">${row.bypassToken}</code>
+            </details>`
+          : ''
+      }
+    </td>
     <td><code>${row.commit ?? '—'}</code></td>
     <td>${ago(row.ageMs)}</td>
     <td>${row.serverType}</td>

@@ -8,6 +8,7 @@ import { authorizeUrl, OAuthError, signInWithCode, type OAuthClient } from './oa
 import { html } from './html.js';
 import { dashboardPage, LIVE_SCRIPT, page, runPage, signInPage } from './pages.js';
 import type { RunLog, RunRecord } from './run-log.js';
+import { createPreviewGate, type PreviewGate } from './preview-gate.js';
 import { createSigner, deriveKey, parseCookies, setCookie, type Signer } from './session.js';
 import { dashboardView } from './view.js';
 
@@ -49,6 +50,7 @@ export interface Dashboard {
   /** The session of a request, or null when it carries no valid one. */
   session(req: IncomingMessage): Session | null;
   signer: Signer;
+  gate: PreviewGate;
 }
 
 /**
@@ -68,6 +70,14 @@ export function createDashboard(options: DashboardOptions): Dashboard {
 
   const session = (req: IncomingMessage): Session | null =>
     sessions.verify<Session>(parseCookies(req.headers.cookie)[SESSION_COOKIE], now());
+  const gate = createPreviewGate({
+    config: options.config,
+    secret: options.secret,
+    publicUrl: options.publicUrl,
+    session,
+    now,
+  });
+  const protectedPreviews = options.config.previews.protect !== 'none';
 
   const signIn = (res: ServerResponse, s: Session | null) => {
     const access = accessOf(s);
@@ -103,6 +113,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
           await options.world(),
           options.runs.list(),
           now(),
+          protectedPreviews ? gate.bypassToken : undefined,
         );
         send(res, 200, dashboardPage(view, s.login));
       },
@@ -213,6 +224,8 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         redirect(res, state.next);
       },
     ],
+    [/^\/auth\/verify$/, async (req, res) => gate.verify(req, res)],
+    [/^\/auth\/preview$/, async (req, res, url) => gate.handOff(req, res, url)],
     [
       /^\/auth\/logout$/,
       async (_req, res) => {
@@ -224,6 +237,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
 
   return {
     signer: sessions,
+    gate,
     session,
     handle: async (req, res, url) => {
       if (req.method !== 'GET' && req.method !== 'HEAD') return false;

@@ -19,6 +19,8 @@ export interface EnvRow {
   eurPerHour: number | null;
   /** The newest step of this env's cycle, with the run page of its PR. */
   lastRun: { step: StepRecord['step']; outcome: StepRecord['outcome']; at: number } | null;
+  /** Protected previews: the token that lets CI and webhooks through (signed-in readers only). */
+  bypassToken: string | null;
 }
 
 export interface QueueRow {
@@ -47,6 +49,7 @@ export function dashboardView(
   world: World,
   runs: RunRecord[],
   now: number,
+  bypassToken?: (pr: number) => string,
 ): DashboardView {
   const report = costReport(config, world, now);
   const previewUrl = (pr: number) =>
@@ -66,6 +69,7 @@ export function dashboardView(
       ageMs: cost.ageMs,
       serverType: cost.serverType,
       eurPerHour: cost.hourly,
+      bypassToken: cost.pr !== null && bypassToken ? bypassToken(cost.pr) : null,
       lastRun: last
         ? { step: last.step, outcome: last.outcome, at: last.endedAt ?? last.startedAt }
         : null,
