@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface OAuthUser {
@@ -25,7 +25,11 @@ export interface OAuthFake {
  * (`/login/oauth/authorize` → redirect with `code` and `state`, `/login/oauth/access_token`,
  * `GET /user`, `GET /repos/{owner}/{repo}`), answering as GitHub documents them.
  */
-export async function startOAuthFake(repository: string): Promise<OAuthFake> {
+export async function startOAuthFake(
+  repository: string,
+  /** Where every other request (the App's own API calls) is passed on, unchanged. */
+  fallbackUrl?: string,
+): Promise<OAuthFake> {
   const clientId = 'Iv1.fakeclientid';
   const clientSecret = `fake-client-secret-${randomBytes(8).toString('hex')}`;
   let next: OAuthUser = { login: 'octocat', permissions: { pull: true } };
@@ -65,6 +69,19 @@ export async function startOAuthFake(repository: string): Promise<OAuthFake> {
       return;
     }
     const user = tokens.get((req.headers.authorization ?? '').replace(/^Bearer /, ''));
+    if (!user && fallbackUrl) {
+      const upstream = request(
+        new URL(req.url ?? '/', fallbackUrl),
+        { method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', () => json(502, { message: 'fallback unreachable' }));
+      req.pipe(upstream);
+      return;
+    }
     if (!user) return json(401, { message: 'Bad credentials' });
     if (url.pathname === '/user') return json(200, { login: user.login, id: 1 });
     if (url.pathname === `/repos/${repository}`) {
