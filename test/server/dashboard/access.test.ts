@@ -47,6 +47,7 @@ beforeAll(async () => {
   world.envs[7] = { ...env, phase: 'live', deployedSha: 'a'.repeat(40) };
   runs.started({ kind: 'provision', pr: 7, runId: 'pr-7/provision/1' });
   runs.line('pr-7/provision/1', 'terraform apply pr-7');
+  runs.line('pr-7/provision/1', `HCLOUD_TOKEN=${SECRET_VALUE} refused`);
   runs.finished('pr-7/provision/1', 'succeeded');
   const late: { dashboard?: Dashboard } = {};
   server = createBotHttpServer({
@@ -128,6 +129,21 @@ describe('who sees the dashboard', () => {
     expect(body).toContain('https://pr-7.pr.');
     expect(body).toContain('pr-7/provision/1');
     expect(body).not.toContain('<b>bold</b>');
+  });
+
+  it('streams a run as Server-Sent Events, resuming after Last-Event-ID, without secrets', async () => {
+    const cookie = await signIn('reader', { pull: true });
+    const url = `${base}/runs/pr-7%2Fprovision%2F1/events`;
+    const res = await fetch(url, { headers: { cookie } });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const text = await res.text();
+    expect(text).toContain('id: 1\nevent: line\ndata: {"seq":1,');
+    expect(text).toContain('[REDACTED] refused');
+    expect(text).toMatch(/event: end\ndata: \{"outcome":"succeeded"/);
+    expect(text).not.toContain(SECRET_VALUE);
+    const resumed = await (await fetch(url, { headers: { cookie, 'last-event-id': '1' } })).text();
+    expect(resumed).not.toContain('id: 1\n');
+    expect(resumed).toContain('id: 2\n');
   });
 
   it('leaves the health, metrics and webhook paths as they are', async () => {
