@@ -4,6 +4,7 @@ import type { Config } from '../../config/config.js';
 import { PREVIEW_AUTH } from '../../../generators/caddy/routes.js';
 import { previewNumberOf } from '../live-hosts.js';
 import { accessOf, type Session } from './access.js';
+import { localPath, redirect } from './respond.js';
 import { createSigner, deriveKey, parseCookies, setCookie } from './session.js';
 
 export const PREVIEW_COOKIE = 'prenv_preview';
@@ -85,7 +86,7 @@ export function createPreviewGate(options: PreviewGateOptions): PreviewGate {
       );
       if (signed && signed.host === previewHost(host)) {
         return forwarded.pathname === TICKET_PATH
-          ? redirect(res, localNext(forwarded.searchParams.get('next')))
+          ? redirect(res, localPath(forwarded.searchParams.get('next')))
           : text(res, 200, 'signed in');
       }
       if (forwarded.pathname === TICKET_PATH) {
@@ -106,7 +107,7 @@ export function createPreviewGate(options: PreviewGateOptions): PreviewGate {
               { maxAgeS: PREVIEW_SESSION_TTL_MS / 1000, secure },
             ),
           );
-          return redirect(res, localNext(forwarded.searchParams.get('next')));
+          return redirect(res, localPath(forwarded.searchParams.get('next')));
         }
       }
       if (!options.publicUrl) return text(res, 403, 'sign-in is not set up on the prenv bot');
@@ -163,12 +164,6 @@ function forwardedUrl(req: IncomingMessage): URL {
   }
 }
 
-function localNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\')
-    ? next
-    : '/';
-}
-
 function basicPassword(authorization: string | undefined): string | null {
   const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization ?? '');
   if (!m) return null;
@@ -185,10 +180,4 @@ function text(res: ServerResponse, status: number, body: string): void {
     'content-length': Buffer.byteLength(body),
   });
   res.end(body);
-}
-
-function redirect(res: ServerResponse, location: string): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(302, { location, 'cache-control': 'no-store', 'content-length': 0 });
-  res.end();
 }

@@ -8,6 +8,7 @@ import { authorizeUrl, OAuthError, signInWithCode, type OAuthClient } from './oa
 import { html } from './html.js';
 import { dashboardPage, LIVE_SCRIPT, page, runPage, signInPage } from './pages.js';
 import type { RunLog, RunRecord } from './run-log.js';
+import { localPath, redirect } from './respond.js';
 import { createPreviewGate, type PreviewGate } from './preview-gate.js';
 import { createSigner, deriveKey, parseCookies, setCookie, type Signer } from './session.js';
 import { dashboardView } from './view.js';
@@ -262,12 +263,6 @@ function decoded(segment: string): string {
   }
 }
 
-/** A path of this site to go back to after signing in; anything else (`//evil`, URLs) is `/`. */
-export function localPath(next: string | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
-  return next.slice(0, 500);
-}
-
 function messagePage(message: string, login: string | null): string {
   return page(
     'prenv',
@@ -281,12 +276,6 @@ function send(res: ServerResponse, status: number, body: string): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(status, { ...PAGE_HEADERS, 'content-length': Buffer.byteLength(body) });
   res.end(body);
-}
-
-function redirect(res: ServerResponse, location: string): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(302, { location, 'cache-control': 'no-store', 'content-length': 0 });
-  res.end();
 }
 
 /**

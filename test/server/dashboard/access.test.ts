@@ -6,11 +6,8 @@ import { loadConfigOrThrow } from '../../../bot/config/load.js';
 import { silentLogger } from '../../../bot/core/logger.js';
 import { emptyWorld, newEnv, type World } from '../../../bot/core/model.js';
 import { accessOf, canRead } from '../../../bot/server/dashboard/access.js';
-import {
-  createDashboard,
-  localPath,
-  type Dashboard,
-} from '../../../bot/server/dashboard/routes.js';
+import { localPath } from '../../../bot/server/dashboard/respond.js';
+import { createDashboard, type Dashboard } from '../../../bot/server/dashboard/routes.js';
 import { RunLog } from '../../../bot/server/dashboard/run-log.js';
 import { close, createBotHttpServer, listen } from '../../../bot/server/http-server.js';
 import { startOAuthFake, type OAuthFake } from '../../fakes/github/oauth-fake.js';
