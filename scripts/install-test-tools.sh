@@ -235,6 +235,24 @@ mkdir -p "$tools_dir"
 exec 9>"$tools_dir/.lock"
 flock -w 900 9 || fail "another install is still running (lock $tools_dir/.lock)"
 
+# The dashboard's browser test drives Debian's Chromium (test/e2e). Unlike the tools above it
+# is a system package (it needs its shared libraries), so it goes in with the system's apt, as
+# root; anyone else is told what to run.
+check_chromium() {
+  [[ -x /usr/bin/chromium ]] && return 0
+  if [[ $(id -u) != 0 ]]; then
+    fail "/usr/bin/chromium not found: the dashboard's browser test needs Debian's chromium" \
+      "install it as root: apt-get update && apt-get install -y --no-install-recommends chromium"
+  fi
+  command -v apt-get >/dev/null || fail "/usr/bin/chromium not found and apt-get is missing: install Debian's chromium"
+  say "installing Debian's chromium for the dashboard's browser test ..."
+  run_step "apt-get update (system)" env -u APT_CONFIG apt-get -q update
+  run_step "apt-get install chromium" env -u APT_CONFIG DEBIAN_FRONTEND=noninteractive \
+    apt-get -q install -y --no-install-recommends chromium
+  [[ -x /usr/bin/chromium ]] || fail "apt-get installed chromium but /usr/bin/chromium is not there"
+}
+check_chromium
+
 missing=()
 for name in "${tool_names[@]}"; do
   tool_present "$name" || missing+=("$name")

@@ -267,8 +267,15 @@ export const configSchema = z.strictObject({
       max: z.number().int().min(1).max(100).default(15),
       forks: z.enum(['maintainer-deploy-only', 'never']).default('maintainer-deploy-only'),
       ttl: durationIn('1m', '365d').default('72h'),
+      /**
+       * Who may open a preview: `github` (signed in with read access to the repository, or the
+       * environment's bypass token), `basic` (HTTP Basic auth with the bypass token as password),
+       * `none` (anyone). prenv.yml does not say whether the repository is private, so the safe
+       * answer is the default.
+       */
+      protect: z.enum(['github', 'basic', 'none']).default('github'),
     })
-    .default({ max: 15, forks: 'maintainer-deploy-only', ttl: '72h' }),
+    .default({ max: 15, forks: 'maintainer-deploy-only', ttl: '72h', protect: 'github' }),
   environments: z
     .strictObject({
       production: environment.optional(),

@@ -26,7 +26,15 @@ export class DeploymentWriter {
   private readonly current = new Map<string, Current>();
   private readonly unchecked = new Set<string>();
 
-  constructor(private readonly github: GitHubPort) {}
+  /**
+   * `logsUrl`: the run page of a PR, written as each status's `log_url`; `payload`: what a new
+   * deployment of a PR carries (the preview's bypass token).
+   */
+  constructor(
+    private readonly github: GitHubPort,
+    private readonly logsUrl?: (pr: number) => string,
+    private readonly payload?: (pr: number) => Record<string, unknown>,
+  ) {}
 
   /** The environments whose deployments a previous process may have left unfinished. */
   recover(environments: Iterable<string>): void {
@@ -52,6 +60,7 @@ export class DeploymentWriter {
         ref: action.sha,
         environment,
         description: `prenv environment ${environment}`,
+        ...(this.payload && action.pr !== null ? { payload: this.payload(action.pr) } : {}),
       });
       const previous = cur;
       cur = { sha: action.sha, id, state: action.state };
@@ -70,6 +79,7 @@ export class DeploymentWriter {
       deploymentId: cur.id,
       state: action.state,
       ...(action.url ? { environmentUrl: action.url } : {}),
+      ...(this.logsUrl && action.pr !== null ? { logUrl: this.logsUrl(action.pr) } : {}),
       description: action.description ?? `${environment}: ${action.state}`,
     });
   }

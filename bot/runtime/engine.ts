@@ -17,7 +17,7 @@ import {
 } from './github-reporter.js';
 import { ClusterDeployExecutor, type ClusterDeployer } from './cluster-deploy-executor.js';
 import type { EnvironmentOps } from './environment-ops.js';
-import { RunExecutor } from './run-executor.js';
+import { RunExecutor, type RunObserver } from './run-executor.js';
 import { Serial } from './serial.js';
 import { toPlanEvent } from './plan-event.js';
 
@@ -46,6 +46,12 @@ export interface EngineOptions {
   reportRetry?: RetryPolicy;
   /** Deploys production and staging on push; absent: those deploys fail saying so. */
   clusterDeployer?: ClusterDeployer;
+  /** Sees every run's steps as they happen (see `RunExecutor`). */
+  runObserver?: RunObserver;
+  /** Where the sticky comment and deployments link for a PR's run output (see `GitHubReporter`). */
+  logsUrl?: (pr: number) => string;
+  /** What each new deployment of a PR carries as its `payload` (see `DeploymentWriter`). */
+  deploymentPayload?: (pr: number) => Record<string, unknown>;
 }
 
 const MAX_CAS_ATTEMPTS = 20;
@@ -89,6 +95,8 @@ export class Engine {
       logger: options.logger,
       queueEditDebounceMs: options.queueEditDebounceMs ?? DEFAULT_QUEUE_EDIT_DEBOUNCE_MS,
       ...(options.reportRetry ? { retry: options.reportRetry } : {}),
+      ...(options.logsUrl ? { logsUrl: options.logsUrl } : {}),
+      ...(options.deploymentPayload ? { deploymentPayload: options.deploymentPayload } : {}),
     });
     this.clusterDeploys = new ClusterDeployExecutor({
       deployer: options.clusterDeployer ?? null,
@@ -115,6 +123,7 @@ export class Engine {
       holdReason: async (run) => holdReason(run, await this.lookAhead()),
       ...(options.holdRecheckMs !== undefined ? { holdRecheckMs: options.holdRecheckMs } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.runObserver ? { observer: options.runObserver } : {}),
       onFinished: (event) => {
         if (this.stopped) return;
         this.handle(event).catch((err: unknown) =>

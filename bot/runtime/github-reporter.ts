@@ -30,6 +30,10 @@ export interface GitHubReporterOptions {
    */
   retry?: RetryPolicy;
   clock?: () => number;
+  /** The dashboard's page of a PR's runs: the sticky comment and deployments link to it. */
+  logsUrl?: (pr: number) => string;
+  /** What each new deployment of a PR carries as its `payload`. */
+  deploymentPayload?: (pr: number) => Record<string, unknown>;
 }
 
 interface Job {
@@ -81,7 +85,11 @@ export class GitHubReporter {
   private writes = 0;
 
   constructor(private readonly options: GitHubReporterOptions) {
-    this.deployments = new DeploymentWriter(options.github);
+    this.deployments = new DeploymentWriter(
+      options.github,
+      options.logsUrl,
+      options.deploymentPayload,
+    );
     this.clock = options.clock ?? Date.now;
   }
 
@@ -222,7 +230,7 @@ export class GitHubReporter {
           await this.options.github.upsertStickyComment(
             action.pr,
             stickyMarker(action.pr),
-            renderSticky(action.view),
+            withLogsLink(renderSticky(action.view), this.options.logsUrl?.(action.pr)),
           );
           break;
         case 'mark_deployment':
@@ -268,4 +276,9 @@ function supersedes(next: ReportAction, old: ReportAction): boolean {
   if (next.kind !== 'mark_deployment' || old.kind !== 'mark_deployment') return false;
   if (old.environment !== next.environment) return false;
   return next.state === 'inactive' || old.state !== 'inactive';
+}
+
+/** The sticky comment with a last line linking the run output; unchanged without a URL. */
+function withLogsLink(body: string, url: string | undefined): string {
+  return url ? `${body}\n[Logs](${encodeURI(url)})\n` : body;
 }

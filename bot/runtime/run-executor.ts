@@ -32,6 +32,15 @@ export interface RunExecutorOptions {
   maxHoldMs?: number;
   /** Times each run by kind and outcome. */
   metrics?: MetricsRecorder;
+  /** Sees each run start, its step lines and its end (the dashboard's run pages). */
+  observer?: RunObserver;
+}
+
+/** Follows runs as they happen; lines are given as the run wrote them (not yet redacted). */
+export interface RunObserver {
+  started(run: RunAction): void;
+  line(runId: string, text: string): void;
+  finished(runId: string, outcome: RunFinishedEvent['outcome'], error?: string): void;
 }
 
 /** How often runs waited for received events, and for how long in all (ms). */
@@ -128,12 +137,20 @@ export class RunExecutor {
     const controller = new AbortController();
     this.controllers.set(run.runId, controller);
     const log = this.options.logger.child({ pr: run.pr, run: run.runId, kind: run.kind });
-    const context = { signal: controller.signal, step: (name: string) => log.info(name) };
+    const observer = this.options.observer;
+    const context = {
+      signal: controller.signal,
+      step: (name: string) => {
+        log.info(name);
+        observer?.line(run.runId, name);
+      },
+    };
     let event: RunFinishedEvent;
     let startedAt = performance.now();
     try {
       await this.waitWhileHeld(run, controller.signal, log);
       log.info('run started');
+      observer?.started(run);
       startedAt = performance.now();
       if (run.kind === 'provision') await this.options.ops.provision(run.pr, context);
       else if (run.kind === 'destroy') await this.options.ops.destroy(run.pr, context);
@@ -156,6 +173,7 @@ export class RunExecutor {
       this.queue = complete(this.queue, run.pr, run.runId);
     }
     this.options.metrics?.run(run.kind, event.outcome, performance.now() - startedAt);
+    observer?.finished(run.runId, event.outcome, event.error);
     this.options.onFinished(event);
     this.startReady();
   }

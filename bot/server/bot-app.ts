@@ -10,6 +10,8 @@ import { clusterDeployer, deployOnPushContext } from './cluster-deployer.js';
 import { durationMs } from '../config/duration.js';
 import { createReconciler } from '../wiring/reconciler.js';
 import { startDeliveryPruning } from './delivery-retention.js';
+import { createDashboard } from './dashboard/routes.js';
+import { RunLog } from './dashboard/run-log.js';
 import { checkHealth } from './health.js';
 import { allowCertificateFor } from './live-hosts.js';
 import { defaultWebhookHost } from '../../generators/nomad/bot-job.js';
@@ -65,6 +67,19 @@ export async function startBotApp(input: {
   const deployOnPush = deployOnPushContext(config);
   // Before listening: a state that cannot be read stops the bot here, with what to do.
   await store.loadWorld();
+  const runs = new RunLog({ secrets: settings.secrets });
+  const publicUrl = settings.dashboard?.publicUrl ?? null;
+  const dashboard = createDashboard({
+    config,
+    world: async () => (await store.loadWorld()).world,
+    runs,
+    secret: settings.webhookSecret,
+    publicUrl,
+    oauth: settings.dashboard?.oauth
+      ? { ...settings.dashboard.oauth, apiUrl: settings.githubApiUrl }
+      : null,
+    logger,
+  });
   const engine = new Engine({
     store,
     github: ports.github,
@@ -77,6 +92,15 @@ export async function startBotApp(input: {
     context: () => ({ ...ports.context(), deployOnPush }),
     clusterDeployer: clusterDeployer({ config, settings, ports, cwd: input.cwd, logger }),
     metrics: metrics.recorder,
+    runObserver: runs,
+    ...(publicUrl ? { logsUrl: (pr: number) => `${publicUrl}/pr/${pr}` } : {}),
+    ...(config.previews.protect === 'none'
+      ? {}
+      : {
+          deploymentPayload: (pr: number) => ({
+            prenv_bypass_token: dashboard.gate.bypassToken(pr),
+          }),
+        }),
   });
   // With a Consul state several replicas run: all take webhooks, the leader runs the work.
   const election = ports.stateConsul
@@ -101,6 +125,7 @@ export async function startBotApp(input: {
       metrics: metrics.recorder,
     }),
     screenWebhook: countedScreen(metrics.recorder),
+    pages: dashboard.handle,
     metrics: metrics.scrape,
     allowCertificate: allowCertificateFor(config, async () => (await store.loadWorld()).world, [
       settings.webhookHost ?? defaultWebhookHost(config),

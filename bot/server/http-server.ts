@@ -31,6 +31,11 @@ export interface BotHttpOptions {
   /** The Prometheus exposition for `GET /metrics`; without it the path is a 404. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
   logger: Logger;
+  /**
+   * Pages under any other path (the dashboard); answers false when it has none, which is a 404.
+   * The routes above always win, so `/healthz`, `/metrics` and the webhook path stay as they are.
+   */
+  pages?: PageRoute;
   /** Most bytes of one webhook body (default: GitHub's 25 MB). */
   maxBodyBytes?: number;
   /** Bytes of not-yet-verified bodies held at once (default: twice `maxBodyBytes`). */
@@ -40,6 +45,7 @@ export interface BotHttpOptions {
 export const WEBHOOK_PATH = '/webhooks/github';
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+type PageRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 
 /**
  * The bot's HTTP edge. Every request gets an answer and nothing it sends can stop the process:
@@ -95,6 +101,7 @@ export function createBotHttpServer(options: BotHttpOptions): Server {
       if (!url) return json(res, 400, { status: 'rejected', message: 'malformed request target' });
       started.path = url.pathname.slice(0, 200);
       const methods = Object.hasOwn(routes, url.pathname) ? routes[url.pathname]! : null;
+      if (!methods && (await options.pages?.(req, res, url))) return;
       if (!methods) return json(res, 404, { status: 'not_found' });
       const route = Object.hasOwn(methods, req.method ?? '') ? methods[req.method!] : undefined;
       if (!route) {

@@ -27,25 +27,39 @@ export function allowCertificateFor(
   world: () => Promise<World>,
   alsoAllowed: readonly string[] = [],
 ) {
-  const template = canonicalHost(config.previews.host);
-  const pattern = new RegExp(
-    `^${template.split('{{number}}').map(escapeRegExp).join('([0-9]+)')}$`,
-  );
+  const previewOf = previewNumberOf(config);
   const fixed = new Set(
     [config.environments.production.host, config.environments.staging.host, ...alsoAllowed].map(
       canonicalHost,
     ),
   );
-  const hostOf = (pr: number) => template.replaceAll('{{number}}', String(pr));
   return async (asked: string): Promise<boolean> => {
     const host = canonicalHost(asked);
     if (fixed.has(host)) return true;
-    const match = pattern.exec(host);
-    if (!match) return false;
-    const pr = parsePrNumber(match[1]);
-    if (pr === null || hostOf(pr) !== host) return false;
+    const pr = previewOf(asked);
+    if (pr === null) return false;
     const env = (await world()).envs[pr];
     return env !== undefined && SERVING.has(env.phase);
+  };
+}
+
+/**
+ * The PR number whose preview host `asked` is (`previews.host` with the number filled in, in
+ * `canonicalHost` spelling), or null: the number is read back and the host rebuilt from it, so
+ * `pr-07…` or `pr-7.0…` are no preview's.
+ */
+export function previewNumberOf(config: Config): (asked: string) => number | null {
+  const template = canonicalHost(config.previews.host);
+  const pattern = new RegExp(
+    `^${template.split('{{number}}').map(escapeRegExp).join('([0-9]+)')}$`,
+  );
+  const hostOf = (pr: number) => template.replaceAll('{{number}}', String(pr));
+  return (asked) => {
+    const host = canonicalHost(asked);
+    const match = pattern.exec(host);
+    if (!match) return null;
+    const pr = parsePrNumber(match[1]);
+    return pr !== null && hostOf(pr) === host ? pr : null;
   };
 }
 

@@ -92,6 +92,13 @@ export interface ClusterEndpoints {
 export interface ServeSettings extends RuntimeSettings {
   webhookSecret: string;
   github: GitHubAuth;
+  /** The dashboard's sign-in; without a client id and secret it shows only a sign-in notice. */
+  dashboard?: {
+    /** `PRENV_PUBLIC_URL`: the bot's public base URL, for the OAuth callback and links. */
+    publicUrl: string | null;
+    /** The GitHub App's OAuth client (`PRENV_GITHUB_CLIENT_ID`, `PRENV_GITHUB_CLIENT_SECRET`). */
+    oauth: { clientId: string; clientSecret: string; webUrl: string } | null;
+  };
 }
 
 export type SettingsResult =
@@ -120,6 +127,7 @@ const URL_SETTINGS = [
   'PRENV_GITHUB_API_URL',
   'PRENV_GITHUB_WEB_URL',
   'PRENV_HCLOUD_API_URL',
+  'PRENV_PUBLIC_URL',
 ];
 
 function isHttpUrl(text: string): boolean {
@@ -192,6 +200,17 @@ export function readServeSettings(given: Record<string, string | undefined>): Se
       webhookSecret,
       github,
       secrets: [webhookSecret, ...runtime.settings.secrets],
+      dashboard: {
+        publicUrl: env.PRENV_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+        oauth:
+          env.PRENV_GITHUB_CLIENT_ID && env.PRENV_GITHUB_CLIENT_SECRET
+            ? {
+                clientId: env.PRENV_GITHUB_CLIENT_ID,
+                clientSecret: env.PRENV_GITHUB_CLIENT_SECRET,
+                webUrl: env.PRENV_GITHUB_WEB_URL ?? 'https://github.com',
+              }
+            : null,
+      },
     },
   };
 }
@@ -270,6 +289,7 @@ export function readRuntimeSettings(
     env.AWS_SECRET_ACCESS_KEY,
     env.PRENV_STAGING_NOMAD_TOKEN,
     env.PRENV_STAGING_CONSUL_TOKEN,
+    env.PRENV_GITHUB_CLIENT_SECRET,
   ].filter((s): s is string => !!s);
   return {
     ok: true,

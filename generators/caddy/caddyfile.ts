@@ -1,6 +1,6 @@
 import type { Config } from '../../bot/config/config.js';
 import type { Renderer } from '../templates.js';
-import type { EnvRoutes, ProxyRoute } from './routes.js';
+import type { EnvRoutes, PreviewAuth, ProxyRoute } from './routes.js';
 
 /** What `caddy/Caddyfile.hbs` reads. */
 export interface CaddyfileView {
@@ -10,6 +10,7 @@ export interface CaddyfileView {
   tlsInternal: boolean;
   routes: (ProxyRoute & { resolver: string })[];
   notFoundFallback: boolean;
+  auth: (PreviewAuth & { resolver: string }) | null;
 }
 
 export function caddyfileView(config: Config, env: EnvRoutes): CaddyfileView {
@@ -21,6 +22,7 @@ export function caddyfileView(config: Config, env: EnvRoutes): CaddyfileView {
     tlsInternal: mode === 'internal',
     routes: env.routes.map((r) => ({ ...r, resolver: env.resolver })),
     notFoundFallback: env.notFoundFallback,
+    auth: env.auth ? { ...env.auth, resolver: env.resolver } : null,
   };
 }
 

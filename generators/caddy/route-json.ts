@@ -1,5 +1,5 @@
 import type { Config } from '../../bot/config/config.js';
-import type { EnvRoutes, ProxyRoute } from './routes.js';
+import type { EnvRoutes, PreviewAuth, ProxyRoute } from './routes.js';
 
 /**
  * The env's route for Caddy's admin API, built as an object (JSON is safer serialized than
@@ -42,7 +42,42 @@ function proxyHandlers(route: ProxyRoute, resolver: string): CaddyJson[] {
   return handlers;
 }
 
+/**
+ * Caddy's `forward_auth` as `caddy adapt` (2.6.2) expands it: a `reverse_proxy` that sends a
+ * GET with the request's headers to the bot's verify path, the original method and URI in
+ * `X-Forwarded-Method`/`X-Forwarded-Uri`; a 2xx lets the request go on (here without the bypass
+ * header), any other answer (the sign-in redirect) is sent to the client as it is.
+ */
+function forwardAuth(auth: PreviewAuth, resolver: string): CaddyJson {
+  return {
+    handler: 'reverse_proxy',
+    dynamic_upstreams: {
+      source: 'srv',
+      name: auth.upstream,
+      resolver: { addresses: [resolver] },
+      refresh: SRV_REFRESH_NS,
+    },
+    transport: { protocol: 'http', resolver: { addresses: [resolver] } },
+    rewrite: { method: 'GET', uri: auth.verifyPath },
+    headers: {
+      request: {
+        set: {
+          'X-Forwarded-Method': ['{http.request.method}'],
+          'X-Forwarded-Uri': ['{http.request.uri}'],
+        },
+      },
+    },
+    handle_response: [
+      {
+        match: { status_code: [2] },
+        routes: [{ handle: [{ handler: 'headers', request: { delete: [auth.bypassHeader] } }] }],
+      },
+    ],
+  };
+}
+
 export function caddyRoute(env: EnvRoutes): CaddyJson {
+  const gate: CaddyJson[] = env.auth ? [{ handle: [forwardAuth(env.auth, env.resolver)] }] : [];
   const routes: CaddyJson[] = env.routes.map((route) => ({
     ...(route.matchPaths ? { match: [{ path: route.matchPaths }] } : {}),
     handle: proxyHandlers(route, env.resolver),
@@ -52,7 +87,7 @@ export function caddyRoute(env: EnvRoutes): CaddyJson {
   return {
     '@id': `prenv-${env.env}`,
     match: [{ host: [env.host] }],
-    handle: [{ handler: 'subroute', routes }],
+    handle: [{ handler: 'subroute', routes: [...gate, ...routes] }],
     terminal: true,
   };
 }

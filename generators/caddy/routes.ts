@@ -19,6 +19,23 @@ export interface ProxyRoute {
   websocket: boolean;
 }
 
+/** Where Caddy asks whether a request may reach a protected preview (`previews.protect`). */
+export interface PreviewAuth {
+  /** Consul DNS name of the bot's service, looked up as SRV like the env's own upstreams. */
+  upstream: string;
+  /** The bot's verify path; see `bot/server/dashboard/preview-gate.ts`. */
+  verifyPath: string;
+  /** Request header carrying the bypass token; removed before the request reaches the app. */
+  bypassHeader: string;
+}
+
+/** The bot's Consul service (`generators/nomad/bot-job.ts` registers it under this name). */
+export const PREVIEW_AUTH: PreviewAuth = {
+  upstream: 'prenv-bot.service.consul',
+  verifyPath: '/auth/verify',
+  bypassHeader: 'X-Prenv-Bypass',
+};
+
 export interface EnvRoutes {
   env: string;
   host: string;
@@ -27,6 +44,8 @@ export interface EnvRoutes {
   routes: ProxyRoute[];
   /** True when no service takes `/`, so unknown paths answer 404. */
   notFoundFallback: boolean;
+  /** PR envs whose previews are protected: every request is first checked by the bot. */
+  auth?: PreviewAuth;
 }
 
 function matchPaths(path: string): string[] | null {
@@ -57,5 +76,6 @@ export function envRoutes(config: Config, ctx: EnvContext): EnvRoutes {
     resolver: config.consul.dns,
     routes,
     notFoundFallback: !routes.some((r) => r.matchPaths === null),
+    ...(ctx.kind === 'pr' && config.previews.protect !== 'none' ? { auth: PREVIEW_AUTH } : {}),
   };
 }

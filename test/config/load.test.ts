@@ -32,6 +32,7 @@ describe('parseConfig', () => {
       max: 15,
       forks: 'maintainer-deploy-only',
       ttl: '72h',
+      protect: 'github',
     });
     expect(config.environments.production).toEqual({ servers: 3, host: 'shop.example.com' });
     expect(config.environments.staging).toEqual({ servers: 1, host: 'staging.shop.example.com' });

@@ -43,6 +43,19 @@ describe('Caddy routes', () => {
     });
   });
 
+  it.each([
+    ['pr', 'github', true],
+    ['pr', 'basic', true],
+    ['pr', 'none', false],
+    ['staging', 'github', false],
+    ['production', 'github', false],
+  ] as const)('%s env with previews.protect %s: gate %s', (kind, protect, gated) => {
+    const config = configFromYaml(`${yaml('{ mode: off }')}previews: { protect: ${protect} }\n`);
+    const ctx = kind === 'pr' ? ({ kind, number: 3 } as const) : ({ kind } as const);
+    const route = caddyRoute(envRoutes(config, ctx)) as { handle: { routes: unknown[] }[] };
+    expect(JSON.stringify(route.handle[0]!.routes[0]).includes('/auth/verify')).toBe(gated);
+  });
+
   it('reads sizes as Caddy does (GB = 10^9, GiB = 2^30)', () => {
     expect(sizeBytes('2GB')).toBe(2_000_000_000);
     expect(sizeBytes('2GiB')).toBe(2 * 1024 ** 3);
@@ -70,6 +83,10 @@ describe('Caddy routes', () => {
       );
     }
     expect(text).toContain('"static_response","status_code":404');
+    // Both forms ask the bot first (previews.protect defaults to github) and drop the bypass header.
+    expect(text).toContain('"rewrite":{"method":"GET","uri":"/auth/verify"}');
+    expect(text).toContain('"name":"prenv-bot.service.consul"');
+    expect(text).toContain('"delete":["X-Prenv-Bypass"]');
     expect(text.includes('"on_demand":true')).toBe(tls.includes('on_demand'));
     expect(text.includes('"module":"internal"')).toBe(tls.includes('internal'));
 

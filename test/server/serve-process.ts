@@ -16,10 +16,18 @@ export const WEBHOOK_SECRET = 'serve-test-webhook-secret';
 export async function startServe(
   configFile: string,
   env: Record<string, string>,
+  listenPort = 0,
 ): Promise<ServeProcess> {
   const child = execa(
     'node',
-    [path.join(repoRoot, 'bin/prenv.js'), 'serve', '--config', configFile, '--port', '0'],
+    [
+      path.join(repoRoot, 'bin/prenv.js'),
+      'serve',
+      '--config',
+      configFile,
+      '--port',
+      String(listenPort),
+    ],
     {
       env: { PATH: process.env.PATH, PRENV_WEBHOOK_SECRET: WEBHOOK_SECRET, ...env },
       extendEnv: false,

@@ -26,7 +26,9 @@ beforeAll(async () => {
   ]);
   dir = mkdtempSync(path.join(tmpdir(), 'prenv-serve-'));
   configFile = path.join(dir, 'prenv.yml');
-  writeFileSync(configFile, `${text}consul:\n  dns: "${stack.config.consul.dns}"\n`);
+  // Open previews, as in the local stack: no bot answers Caddy's forward_auth here.
+  const open = text.replace(/^previews:\n/m, 'previews:\n  protect: none\n');
+  writeFileSync(configFile, `${open}consul:\n  dns: "${stack.config.consul.dns}"\n`);
 }, 90_000);
 
 afterAll(async () => {

@@ -55,8 +55,11 @@ export async function startLocalStack(
     startFakeNomad({ healthyAfterMs: 600 }),
   ]);
   const consulClient = createConsulClient({ baseUrl: consul.httpUrl, fetch });
+  // No bot answers Caddy's forward_auth here (no `prenv-bot` service): previews are open.
+  // Protected previews are tested with a bot behind them (test/caddy/preview-protect.test.ts).
   const config: Config = {
     ...base,
+    previews: { ...base.previews, protect: 'none' },
     consul: { ...base.consul, dns: `127.0.0.1:${consul.dnsPort}` },
   };
   await seedSecrets(consulClient, config);

@@ -42,11 +42,15 @@ export interface GitHubPort {
     ref: string;
     environment: string;
     description: string;
+    /** JSON kept with the deployment (GitHub's `payload`), for whoever may read deployments. */
+    payload?: Record<string, unknown>;
   }): Promise<number>;
   setDeploymentStatus(input: {
     deploymentId: number;
     state: DeploymentState;
     environmentUrl?: string;
+    /** The page with the run's output (GitHub's `log_url`, shown as "View logs"). */
+    logUrl?: string;
     description: string;
   }): Promise<void>;
   /** Marks every deployment of `environment` inactive (after a destroy). */

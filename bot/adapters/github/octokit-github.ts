@@ -173,6 +173,7 @@ export class OctokitGitHub implements GitHubPort {
     ref: string;
     environment: string;
     description: string;
+    payload?: Record<string, unknown>;
   }): Promise<number> {
     return this.call('deployment', async () => {
       const { data } = await this.octokit.rest.repos.createDeployment({
@@ -180,6 +181,7 @@ export class OctokitGitHub implements GitHubPort {
         ref: input.ref,
         environment: input.environment,
         description: input.description,
+        ...(input.payload ? { payload: input.payload } : {}),
         auto_merge: false,
         required_contexts: [],
         transient_environment: input.environment.startsWith('pr-'),
@@ -194,6 +196,8 @@ export class OctokitGitHub implements GitHubPort {
     deploymentId: number;
     state: DeploymentState;
     environmentUrl?: string;
+    /** The page with the run's output (GitHub's `log_url`, shown as "View logs"). */
+    logUrl?: string;
     description: string;
   }): Promise<void> {
     await this.call('deployment status', () =>
@@ -203,6 +207,7 @@ export class OctokitGitHub implements GitHubPort {
         state: input.state,
         description: input.description.slice(0, 140),
         ...(input.environmentUrl ? { environment_url: input.environmentUrl } : {}),
+        ...(input.logUrl ? { log_url: input.logUrl } : {}),
         auto_inactive: true,
       }),
     );

@@ -1,0 +1,179 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCaddyAdminClient } from '../../bot/adapters/caddy/admin-client.js';
+import { createConsulClient } from '../../bot/adapters/consul/client.js';
+import { loadConfigOrThrow } from '../../bot/config/load.js';
+import { silentLogger } from '../../bot/core/logger.js';
+import { emptyWorld } from '../../bot/core/model.js';
+import {
+  createDashboard,
+  SESSION_COOKIE,
+  type Dashboard,
+} from '../../bot/server/dashboard/routes.js';
+import { RunLog } from '../../bot/server/dashboard/run-log.js';
+import { close, createBotHttpServer, listen } from '../../bot/server/http-server.js';
+import { caddyRoute } from '../../generators/caddy/route-json.js';
+import { envRoutes } from '../../generators/caddy/routes.js';
+import { useCaddy } from '../support/caddy-process.js';
+import { useConsul } from '../support/consul-process.js';
+
+// The generated PR route with its forward_auth gate, in real Caddy 2.6.2, asking a real bot
+// HTTP server found through Consul DNS SRV (as `prenv-bot`, the bot job's service).
+const consulProcess = useConsul();
+const caddyProcess = useCaddy();
+const HOST = 'pr-7.pr.demo.example.test';
+
+let app: Server;
+let bot: Server;
+let botUrl: string;
+let dashboard: Dashboard;
+let session: string;
+let seenByApp: Array<Record<string, unknown>> = [];
+
+interface Answer {
+  status: number;
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** A request through Caddy for the preview host, with extra headers. */
+function viaCaddy(path: string, headers: Record<string, string> = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `http://127.0.0.1:${caddyProcess().httpPort}${path}`,
+      { headers: { host: HOST, ...headers }, agent: false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
+    req.setTimeout(10_000, () => req.destroy(new Error(`GET ${path} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function serve(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+beforeAll(async () => {
+  const dns = `127.0.0.1:${consulProcess().dnsPort}`;
+  const config = loadConfigOrThrow(
+    `project: demo
+github: { owner: acme, repo: demo }
+domain: demo.example.test
+tls: { mode: off }
+consul: { dns: "${dns}" }
+services:
+  web:
+    image: acme/web:1
+    port: 8080
+    route: { path: / }
+`,
+    'prenv.yml',
+  );
+  expect(config.previews.protect).toBe('github');
+  app = createServer((req, res) => {
+    seenByApp.push({ url: req.url, bypass: req.headers['x-prenv-bypass'] ?? null });
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('the app of pr-7');
+  });
+  const appPort = await serve(app);
+  const late: { dashboard?: Dashboard } = {};
+  bot = createBotHttpServer({
+    handleWebhook: async () => ({ status: 202, body: { status: 'queued' } }),
+    allowCertificate: async () => false,
+    health: async () => ({ ok: true, detail: {} }),
+    logger: silentLogger,
+    pages: (req, res, url) => late.dashboard!.handle(req, res, url),
+  });
+  const botPort = await listen(bot, 0);
+  botUrl = `http://127.0.0.1:${botPort}`;
+  dashboard = late.dashboard = createDashboard({
+    config,
+    world: async () => emptyWorld(),
+    runs: new RunLog({ secrets: [] }),
+    secret: 'server-secret-for-caddy-tests',
+    publicUrl: botUrl,
+    oauth: null,
+    logger: silentLogger,
+  });
+  session = `${SESSION_COOKIE}=${dashboard.signer.sign({ login: 'reader', read: true }, 60_000, Date.now())}`;
+  const consul = createConsulClient({ baseUrl: consulProcess().httpUrl, fetch });
+  for (const [name, port] of [
+    ['demo-pr-7-web', appPort],
+    ['prenv-bot', botPort],
+  ] as const) {
+    await consul.services.register({ id: `${name}-1`, name, address: '127.0.0.1', port });
+  }
+  const caddy = createCaddyAdminClient({
+    baseUrl: caddyProcess().adminUrl,
+    fetch,
+    server: caddyProcess().serverName,
+  });
+  await caddy.loadConfig(caddyProcess().baseConfig);
+  await caddy.addRoute('pr-7', caddyRoute(envRoutes(config, { kind: 'pr', number: 7 })));
+});
+
+afterAll(async () => {
+  await close(bot);
+  app?.closeAllConnections();
+  await new Promise((r) => app?.close(r));
+});
+
+describe('a protected preview host in Caddy', () => {
+  it('sends a signed-out request to the sign-in, and the app never sees it', async () => {
+    seenByApp = [];
+    const res = await viaCaddy('/orders?id=3');
+    expect(res.status).toBe(302);
+    const location = new URL(String(res.headers.location));
+    expect(`${location.origin}${location.pathname}`).toBe(`${botUrl}/auth/preview`);
+    expect(location.searchParams.get('to')).toBe(`http://${HOST}/orders?id=3`);
+    expect(seenByApp).toEqual([]);
+    // The bot sends a signed-out browser on to GitHub's sign-in.
+    const handOff = await fetch(location, { redirect: 'manual' });
+    expect(handOff.headers.get('location')).toMatch(/^\/auth\/login\?next=/);
+  });
+
+  it('lets a signed-in reader through after the hand-off to the preview host', async () => {
+    const handOff = await fetch(
+      `${botUrl}/auth/preview?to=${encodeURIComponent(`http://${HOST}/orders?id=3`)}`,
+      { redirect: 'manual', headers: { cookie: session } },
+    );
+    expect(handOff.status).toBe(302);
+    const ticketUrl = new URL(handOff.headers.get('location')!);
+    expect(ticketUrl.host).toBe(HOST);
+    const landed = await viaCaddy(ticketUrl.pathname + ticketUrl.search);
+    expect(landed.status).toBe(302);
+    expect(landed.headers.location).toBe('/orders?id=3');
+    const cookie = String(landed.headers['set-cookie']).split(';')[0]!;
+    expect(cookie).toMatch(/^prenv_preview=/);
+    const page = await viaCaddy('/orders?id=3', { cookie });
+    expect(page).toMatchObject({ status: 200, body: 'the app of pr-7' });
+    // A ticket is for one host: the dashboard's own cookie does not open the preview.
+    expect((await viaCaddy('/', { cookie: session })).status).toBe(302);
+  });
+
+  it('lets a request with the bypass token through, header or query, without passing the header on', async () => {
+    seenByApp = [];
+    const token = dashboard.gate.bypassToken(7);
+    const byHeader = await viaCaddy('/api', { 'x-prenv-bypass': token });
+    expect(byHeader).toMatchObject({ status: 200, body: 'the app of pr-7' });
+    const byQuery = await viaCaddy(`/api?prenv_bypass=${token}`);
+    expect(byQuery).toMatchObject({ status: 200, body: 'the app of pr-7' });
+    expect(seenByApp.map((s) => s.bypass)).toEqual([null, null]);
+  });
+
+  it.each([
+    ['another environment’s token', () => dashboard.gate.bypassToken(8)],
+    ['a shortened token', () => dashboard.gate.bypassToken(7).slice(0, -1)],
+    ['an empty token', () => ''],
+  ])('refuses %s', async (_name, token) => {
+    const res = await viaCaddy('/', { 'x-prenv-bypass': token() });
+    expect(res.status).toBe(302);
+  });
+});

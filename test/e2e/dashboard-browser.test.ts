@@ -1,0 +1,191 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfigOrThrow } from '../../bot/config/load.js';
+import { FAKE_PRODUCTION_OUTPUTS } from '../../scripts/local-stack-env.js';
+import { startGitHubHttpFake, type GitHubHttpFake } from '../fakes/github/github-http.js';
+import { startOAuthFake, type OAuthFake } from '../fakes/github/oauth-fake.js';
+import { startServe, type ServeProcess } from '../server/serve-process.js';
+import { startLocalStack, FAKE_TERRAFORM, type LocalStack } from '../support/local-stack.js';
+import { repoRoot } from '../support/tools.js';
+import { inRepository, realPayload } from '../support/webhook-examples.js';
+
+// `prenv serve` against the simulated cloud, seen through Debian's Chromium: sign in through a
+// GitHub OAuth fake, open a PR, watch its runs stream to "live", check the environments table.
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.join(repoRoot, 'test-artifacts');
+const PR = 41;
+
+let stack: LocalStack;
+let github: GitHubHttpFake;
+let oauth: OAuthFake;
+let serve: ServeProcess;
+let browser: Browser;
+let base: string;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+beforeAll(async () => {
+  const example = path.join(repoRoot, 'examples/aipacto/prenv.yml');
+  const text = readFileSync(example, 'utf8');
+  [stack, github] = await Promise.all([
+    startLocalStack(loadConfigOrThrow(text, example)),
+    startGitHubHttpFake(),
+  ]);
+  oauth = await startOAuthFake('aipacto/aipacto', github.url);
+  const dir = mkdtempSync(path.join(tmpdir(), 'prenv-dashboard-e2e-'));
+  const configFile = path.join(dir, 'prenv.yml');
+  writeFileSync(configFile, `${text}consul:\n  dns: "${stack.config.consul.dns}"\n`);
+  const outputs = path.join(dir, 'production-outputs.json');
+  writeFileSync(outputs, JSON.stringify(FAKE_PRODUCTION_OUTPUTS));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  serve = await startServe(
+    configFile,
+    {
+      PRENV_GITHUB_TOKEN: 'ghp_dashboard_e2e',
+      PRENV_GITHUB_API_URL: oauth.url,
+      PRENV_GITHUB_WEB_URL: oauth.url,
+      PRENV_GITHUB_CLIENT_ID: oauth.clientId,
+      PRENV_GITHUB_CLIENT_SECRET: oauth.clientSecret,
+      PRENV_PUBLIC_URL: base,
+      PRENV_STATE: path.join(dir, 'state.db'),
+      PRENV_NOMAD_ADDR: stack.nomad.url,
+      PRENV_CONSUL_ADDR: stack.consul.httpUrl,
+      PRENV_CADDY_ADMIN: stack.caddy.adminUrl,
+      PRENV_TERRAFORM_BIN: FAKE_TERRAFORM,
+      PRENV_TERRAFORM_DIR: mkdtempSync(path.join(dir, 'tf-')),
+      PRENV_TF_PRODUCTION_OUTPUTS: outputs,
+      PRENV_FAKE_TF_STATE_DIR: stack.stateDir,
+      PRENV_SETTLE_MS: '0',
+      PRENV_TICK_MS: '500',
+      PRENV_RECONCILE: 'off',
+    },
+    port,
+  );
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  mkdirSync(ARTIFACTS, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  serve?.child.kill('SIGTERM');
+  await serve?.child;
+  await Promise.allSettled([stack?.stop(), github?.close(), oauth?.close()]);
+});
+
+function opened(pr: number): Record<string, unknown> {
+  const payload = realPayload(
+    'pull_request',
+    'opened',
+    (p) => !(p.pull_request as { draft: boolean }).draft,
+  );
+  const pull = payload.pull_request as Record<string, unknown>;
+  pull.number = pr;
+  payload.number = pr;
+  const head = pull.head as { sha: string; ref: string };
+  github.openPull({
+    number: pr,
+    headSha: head.sha,
+    headRef: head.ref,
+    baseRef: 'main',
+    title: String(pull.title),
+    draft: false,
+    fork: false,
+    author: 'dev',
+  });
+  return inRepository(payload, 'aipacto/aipacto');
+}
+
+describe('the dashboard in Chromium', { timeout: 120_000 }, () => {
+  it('shows nothing but the sign-in to a visitor without read access', async () => {
+    oauth.signInAs({ login: 'stranger', permissions: null });
+    const page = await browser.newPage();
+    await page.goto(`${base}/`);
+    await expect(page.getByRole('link', { name: 'Sign in with GitHub' }).count()).resolves.toBe(1);
+    await page.getByRole('link', { name: 'Sign in with GitHub' }).click();
+    await page.waitForURL(`${base}/`);
+    const text = await page.locator('body').innerText();
+    expect(text).toContain('stranger has no read access');
+    expect(text).not.toContain('production');
+    await page.close();
+  });
+
+  it('signs a reader in, streams the runs of a new PR until it is live, and lists it', async () => {
+    oauth.signInAs({ login: 'reader', permissions: { pull: true } });
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await page.getByRole('link', { name: 'Sign in with GitHub' }).click();
+    await page.waitForURL(`${base}/`);
+    await expect(page.getByRole('table', { name: 'Environments' }).isVisible()).resolves.toBe(true);
+
+    expect(await serve.post('pull_request', opened(PR), 'open-41')).toBe(202);
+    // The provision run: open its page while it runs and see lines arrive without a reload.
+    let first = '';
+    for (let i = 0; i < 100 && !first.includes('/runs/'); i++) {
+      await page.goto(`${base}/pr/${PR}`);
+      first = page.url();
+      if (!first.includes('/runs/')) await page.waitForTimeout(100);
+    }
+    const output = page.getByLabel('Run output');
+    const outcome = page.getByRole('status');
+    await page.waitForFunction(
+      () => document.getElementById('outcome')?.textContent !== 'running',
+      undefined,
+      { timeout: 60_000 },
+    );
+    expect(await outcome.innerText()).toBe('succeeded');
+    expect(await output.innerText()).toContain(`terraform apply pr-${PR}`);
+
+    // The deploy run, followed live until it ends.
+    let deployUrl = first;
+    for (let i = 0; i < 200 && deployUrl === first; i++) {
+      await page.goto(`${base}/pr/${PR}`);
+      deployUrl = page.url();
+      if (deployUrl === first) await page.waitForTimeout(100);
+    }
+    expect(decodeURIComponent(deployUrl)).toContain(`pr-${PR}/deploy/`);
+    const linesAtLoad = (await output.innerText()).split('\n').filter(Boolean).length;
+    const runningAtLoad = (await output.getAttribute('data-live')) === '1';
+    await page.waitForFunction(
+      () => document.getElementById('outcome')?.textContent === 'succeeded',
+      undefined,
+      { timeout: 60_000 },
+    );
+    const lines = (await output.innerText()).split('\n').filter(Boolean);
+    expect(lines.join('\n')).toContain('adding the Caddy route');
+    expect(lines.length).toBeGreaterThan(0);
+    // Loaded while the run went on, the page got its later lines (and its end) by the stream,
+    // without a reload, and no line twice. The fake terraform makes the deploy take seconds.
+    expect(runningAtLoad).toBe(true);
+    expect(lines.length).toBeGreaterThan(linesAtLoad);
+    expect(new Set(lines).size).toBe(lines.length);
+    expect(lines.join('\n')).not.toContain('ghp_dashboard_e2e');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'run-page.png'), fullPage: true });
+
+    await page.goto(`${base}/`);
+    const row = page
+      .getByRole('table', { name: 'Environments' })
+      .getByRole('row', { name: new RegExp(`^pr-${PR}\\b`) });
+    await expect(row.innerText()).resolves.toMatch(/live/);
+    const cells = await row.locator('td').allInnerTexts();
+    expect(cells[0]).toBe('live');
+    expect(cells[1]).toContain(`https://pr-${PR}.pr.aipacto.com`);
+    expect(cells[2]).toMatch(/^[0-9a-f]{7}$/);
+    expect(cells[4]).toBe('cx22');
+    expect(cells[5]).toMatch(/^€\d/);
+    expect(cells[6]).toMatch(/deploy succeeded/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+    await context.close();
+  });
+});

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { StickyView } from '../../bot/core/actions.js';
+import { silentLogger } from '../../bot/core/logger.js';
+import { newEnv } from '../../bot/core/model.js';
+import type { GitHubPort } from '../../bot/adapters/github/github-port.js';
+import { GitHubReporter } from '../../bot/runtime/github-reporter.js';
+import { pull } from '../core/fixtures.js';
+
+/** Records what the reporter writes; only the three calls these reports make. */
+function recordingGitHub() {
+  const calls: Array<[string, unknown]> = [];
+  const github = {
+    upsertStickyComment: async (_pr: number, _marker: string, body: string) => {
+      calls.push(['sticky', body]);
+      return 1;
+    },
+    createDeployment: async (input: unknown) => {
+      calls.push(['deployment', input]);
+      return 5;
+    },
+    setDeploymentStatus: async (input: unknown) => {
+      calls.push(['status', input]);
+    },
+  } as unknown as GitHubPort;
+  return { github, calls };
+}
+
+describe('links to the run page', () => {
+  it.each([
+    ['with a dashboard', 'https://bot.example.com/pr/7', true],
+    ['without one', undefined, false],
+  ])('%s', async (_name, url, linked) => {
+    const { github, calls } = recordingGitHub();
+    const reporter = new GitHubReporter({
+      github,
+      logger: silentLogger,
+      queueEditDebounceMs: 0,
+      ...(url ? { logsUrl: () => url } : {}),
+      deploymentPayload: (pr) => ({ prenv_bypass_token: `token-${pr}` }),
+    });
+    const view: StickyView = {
+      env: { ...newEnv(pull(7), 0), phase: 'live' },
+      url: 'https://pr-7.example.com',
+      queue: null,
+      waitingForCapacity: false,
+    };
+    reporter.submit({ kind: 'report', pr: 7, view });
+    reporter.submit({
+      kind: 'mark_deployment',
+      pr: 7,
+      environment: 'pr-7',
+      sha: 'abc1234',
+      state: 'success',
+      url: 'https://pr-7.example.com',
+    });
+    await reporter.flush();
+    const sticky = calls.find(([k]) => k === 'sticky')![1] as string;
+    const status = calls.find(([k]) => k === 'status')![1] as { logUrl?: string };
+    const deployment = calls.find(([k]) => k === 'deployment')![1] as { payload?: unknown };
+    expect(sticky.endsWith(`[Logs](${url})\n`)).toBe(linked);
+    expect(status.logUrl).toBe(url);
+    expect(deployment.payload).toEqual({ prenv_bypass_token: 'token-7' });
+  });
+});
