@@ -22,6 +22,8 @@ const yaml = `
 project: shop
 github: { owner: acme, repo: shop }
 domain: shop.test
+# Routing and probing, not the sign-in gate (test/caddy/preview-protect.test.ts).
+previews: { protect: none }
 tls: { mode: off }
 services:
   web: { image: 'acme/web:{{sha}}', port: 80, health: /health, route: { path: / } }

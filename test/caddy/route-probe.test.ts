@@ -27,6 +27,8 @@ const yaml = `
 project: shop
 github: { owner: acme, repo: shop }
 domain: shop.test
+# Routing and probing, not the sign-in gate (test/caddy/preview-protect.test.ts).
+previews: { protect: none }
 services:
   web:
     image: 'acme/web:{{sha}}'

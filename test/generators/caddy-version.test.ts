@@ -39,8 +39,9 @@ describe('Caddy JSON per Caddy version', () => {
   it('gives every reverse_proxy a stream_close_delay from 2.7, without changing the input', () => {
     const before = JSON.stringify(route);
     const adapted = JSON.stringify(forCaddyVersion(route, '2.7.0'));
-    expect(count(before, '"handler":"reverse_proxy"')).toBe(2);
-    expect(count(adapted, `"stream_close_delay":${STREAM_CLOSE_DELAY_NS}`)).toBe(2);
+    const proxies = count(before, '"handler":"reverse_proxy"');
+    expect(proxies).toBeGreaterThanOrEqual(2);
+    expect(count(adapted, `"stream_close_delay":${STREAM_CLOSE_DELAY_NS}`)).toBe(proxies);
     expect(JSON.stringify(route)).toBe(before);
   });
 
