@@ -102,6 +102,7 @@ export async function openCliPorts(
     logger,
     cwd: ctx.cwd,
     mustExist: options.requireState,
+    ...(ctx.env.PRENV_WEBHOOK_SECRET ? { previewSecret: ctx.env.PRENV_WEBHOOK_SECRET } : {}),
   }).catch((err: unknown) => {
     throw asCliError(err);
   });

@@ -25,6 +25,11 @@ export interface RouteProbeOptions {
   entry: string;
   ca?: string;
   timeoutMs?: number;
+  /**
+   * Headers a request for the env needs to pass its preview protection (the bypass token);
+   * none for an env without it.
+   */
+  headersFor?: (ctx: EnvContext) => Record<string, string>;
   /** Sends one request; requestThroughEntry unless a test passes another. */
   request?: (req: EntryRequest) => Promise<EntryAnswer>;
 }
@@ -82,11 +87,13 @@ export function routeProbe(options: RouteProbeOptions): RouteProbe {
     const host = envHost(options.config, ctx);
     const entry = entryFor(options.entry, host);
     const texts: string[] = [];
+    const headers = options.headersFor?.(ctx) ?? {};
     for (const target of probeTargets(options.config, ctx)) {
       const answer = await send({
         entry,
         host,
         path: target.path,
+        ...(Object.keys(headers).length > 0 ? { headers } : {}),
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
         ...(options.ca ? { ca: options.ca } : {}),
       });

@@ -61,6 +61,7 @@ export async function startBotApp(input: {
     logger,
     cwd: input.cwd,
     leftRuns: stale.leftRuns,
+    previewSecret: settings.webhookSecret,
     ...(input.overrides ? { overrides: input.overrides } : {}),
   });
   const { store } = ports;

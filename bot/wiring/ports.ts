@@ -21,6 +21,9 @@ import type { EnvironmentOps } from '../runtime/environment-ops.js';
 import { previewOps } from '../runtime/preview-ops.js';
 import { consulCaddies, createCaddyFleet } from '../runtime/caddy-fleet.js';
 import { routeProbe } from '../runtime/route-probe.js';
+import { previewBypassToken } from '../runtime/preview-bypass.js';
+import { PREVIEW_AUTH } from '../../generators/caddy/routes.js';
+import type { EnvContext } from '../../generators/env-context.js';
 import { durationMs } from '../config/duration.js';
 import { productionFactsReader, terraformFromSettings } from './terraform.js';
 import type { RuntimeSettings } from './settings.js';
@@ -57,6 +60,11 @@ export async function wirePorts(input: {
   metrics?: MetricsRecorder;
   /** A missing SQLite file is an error (commands that read the bot's state). */
   mustExist?: boolean;
+  /**
+   * The bot's secret (`PRENV_WEBHOOK_SECRET`), which preview bypass tokens derive from: with
+   * `previews.protect` on, the deploy's last check sends the PR's token to reach the app.
+   */
+  previewSecret?: string;
 }): Promise<Ports> {
   const { config, settings, logger, cwd } = input;
   const state = await openStateStore(stateTarget(config, settings, cwd), {
@@ -109,6 +117,17 @@ export async function wirePorts(input: {
   const terraform = terraformFromSettings(settings, cwd, logger, input.leftRuns);
   const productionFacts = productionFactsReader(settings, cwd, terraform);
   const caddyHttp = settings.caddyHttpUrl;
+  const previewSecret = input.previewSecret;
+  const headersFor = (ctx: EnvContext): Record<string, string> =>
+    ctx.kind === 'pr' && config.previews.protect !== 'none' && previewSecret
+      ? {
+          [PREVIEW_AUTH.bypassHeader]: previewBypassToken(
+            previewSecret,
+            config.project,
+            ctx.number,
+          ),
+        }
+      : {};
   const ops =
     input.overrides?.ops ??
     previewOps({
@@ -123,7 +142,7 @@ export async function wirePorts(input: {
       consul: consul.services,
       secrets: consul.kv,
       ...(input.metrics ? { metrics: input.metrics } : {}),
-      ...(caddyHttp ? { probe: routeProbe({ config, entry: caddyHttp }) } : {}),
+      ...(caddyHttp ? { probe: routeProbe({ config, entry: caddyHttp, headersFor }) } : {}),
       describePull: async (pr) => {
         const env = (await store.loadWorld()).world.envs[pr];
         return env ? { branch: env.pull.headRef, title: env.pull.title } : {};

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EntryRequest } from '../../bot/adapters/caddy/probe.js';
 import { routeProbe } from '../../bot/runtime/route-probe.js';
+import { previewBypassToken } from '../../bot/runtime/preview-bypass.js';
+import { createPreviewGate } from '../../bot/server/dashboard/preview-gate.js';
 import { exampleConfig } from '../generators/render-support.js';
 
 const config = exampleConfig('aipacto');
@@ -37,5 +39,37 @@ describe('where the last check of a deploy goes', () => {
       ok: false,
       text: 'GET https://aipacto.com/ (web) through https://aipacto.com: no answer (ECONNREFUSED)',
     });
+  });
+});
+
+describe('the last check of a protected preview', () => {
+  it("sends the env's own headers with every request, and none for other envs", async () => {
+    const seen: EntryRequest[] = [];
+    const probe = routeProbe({
+      config,
+      entry: 'dns',
+      headersFor: (ctx): Record<string, string> =>
+        ctx.kind === 'pr' ? { 'X-Prenv-Bypass': `token-${ctx.number}` } : {},
+      request: async (req) => {
+        seen.push(req);
+        return { status: 200 };
+      },
+    });
+    await probe({ kind: 'pr', number: 7 });
+    await probe({ kind: 'production' });
+    expect(seen.map((r) => r.headers)).toEqual([{ 'X-Prenv-Bypass': 'token-7' }, undefined]);
+  });
+
+  it("uses the token the preview gate accepts for that PR, and no other PR's", () => {
+    const gate = createPreviewGate({
+      config,
+      secret: 'webhook-secret-1234',
+      publicUrl: null,
+      session: () => null,
+    });
+    expect(previewBypassToken('webhook-secret-1234', config.project, 7)).toBe(gate.bypassToken(7));
+    expect(previewBypassToken('webhook-secret-1234', config.project, 8)).not.toBe(
+      gate.bypassToken(7),
+    );
   });
 });

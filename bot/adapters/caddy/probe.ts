@@ -21,6 +21,8 @@ export interface EntryRequest {
   timeoutMs?: number;
   /** PEM of an extra trusted CA (Caddy's internal CA in tests and `tls.mode: internal`). */
   ca?: string;
+  /** More request headers (the preview's bypass token). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -37,7 +39,7 @@ export function requestThroughEntry(req: EntryRequest): Promise<EntryAnswer> {
     port: url.port || (tls ? 443 : 80),
     path: req.path,
     method: 'GET',
-    headers: { host: req.host, 'user-agent': 'prenv-probe' },
+    headers: { ...req.headers, host: req.host, 'user-agent': 'prenv-probe' },
     timeout: req.timeoutMs ?? 5_000,
     ...(tls ? { servername: req.host, ...(req.ca ? { ca: req.ca } : {}) } : {}),
   };

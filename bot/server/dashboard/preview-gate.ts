@@ -1,8 +1,9 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../config/config.js';
 import { PREVIEW_AUTH } from '../../../generators/caddy/routes.js';
 import { previewNumberOf } from '../live-hosts.js';
+import { previewBypassToken } from '../../runtime/preview-bypass.js';
 import { accessOf, type Session } from './access.js';
 import { localPath, redirect } from './respond.js';
 import { createSigner, deriveKey, parseCookies, setCookie } from './session.js';
@@ -46,16 +47,12 @@ export interface PreviewGate {
 export function createPreviewGate(options: PreviewGateOptions): PreviewGate {
   const now = options.now ?? Date.now;
   const previewOf = previewNumberOf(options.config);
-  const bypassKey = deriveKey(options.secret, 'preview-bypass');
   const tickets = createSigner(deriveKey(options.secret, 'preview-ticket'));
   const cookies = createSigner(deriveKey(options.secret, 'preview-session'));
   const mode = options.config.previews.protect;
 
   const bypassToken = (pr: number) =>
-    createHmac('sha256', bypassKey)
-      .update(`${options.config.project}/pr-${pr}`)
-      .digest('base64url')
-      .slice(0, 32);
+    previewBypassToken(options.secret, options.config.project, pr);
   const isToken = (pr: number, given: string | null | undefined) => {
     if (!given) return false;
     const a = Buffer.from(given);
