@@ -13,6 +13,13 @@ export type GroupWrite =
 /** What each kind of write answers: inserted or changed rows (1 or 0). */
 type Outcome = { ok: true; changes: number } | { ok: false; message: string; code?: string };
 
+/**
+ * How long a write of the worker (anything but `enqueue`) waits for a delivery's enqueue to
+ * share its commit, in ms. A request waits for the commit in flight before its own: when the
+ * worker's commit went first, every delivery cost two syncs at one connection.
+ */
+export const WORKER_WRITE_WAIT_MS = 2;
+
 interface Pending {
   write: GroupWrite;
   resolve: (changes: number) => void;
@@ -94,6 +101,7 @@ export class GroupCommit {
   private readonly worker: Worker;
   private closed: Promise<void> | null = null;
   private timer: ReturnType<typeof setImmediate> | null = null;
+  private workerTimer: ReturnType<typeof setTimeout> | null = null;
   private exited = false;
 
   constructor(
@@ -140,6 +148,15 @@ export class GroupCommit {
   /** Sends the queue as the next group at the end of this turn, unless a group is in flight. */
   private schedule(): void {
     if (this.inFlight || this.timer || this.queue.length === 0) return;
+    if (!this.closed && this.queue.every((p) => p.write.kind !== 'enqueue')) {
+      this.workerTimer ??= setTimeout(() => {
+        this.workerTimer = null;
+        if (!this.inFlight && !this.timer) this.send();
+      }, WORKER_WRITE_WAIT_MS);
+      return;
+    }
+    if (this.workerTimer) clearTimeout(this.workerTimer);
+    this.workerTimer = null;
     this.timer = setImmediate(() => {
       this.timer = null;
       this.send();
