@@ -93,7 +93,8 @@ parentPort.on('message', (writes) => {
  * arrived meanwhile. Each write's promise settles only after its group's commit returned, so an
  * answer given on it is on disk. Writes run in the order asked; one that throws rejects alone
  * (SQLite undoes just that statement); a commit that fails rejects its whole group. `before`
- * runs before each group is sent (a check that throws rejects the group).
+ * runs before each group is sent (a check that throws rejects the group). A group of the
+ * worker's writes alone waits `WORKER_WRITE_WAIT_MS` for a delivery to ride with.
  */
 export class GroupCommit {
   private queue: Pending[] = [];
