@@ -30,6 +30,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
+import { connect, createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,6 +103,38 @@ function waitForPort(child: ChildProcess, pattern: RegExp, stream: 'stdout' | 's
   });
 }
 
+/** A port nothing listens on now (the kernel's pick, released at once). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Resolves once `port` accepts connections: prenv logs its `listening` line at info, which the
+ * benchmark's log level (warn, so logging costs what it costs in a quiet production) hides.
+ */
+async function waitForListening(child: ChildProcess, port: number): Promise<number> {
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited !== undefined) throw new Error(`prenv exited with ${exited} before listening`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return port;
+    if (Date.now() > deadline) throw new Error(`prenv did not listen on ${port} within 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function startComparison(kind: string): Promise<Server> {
   const child = spawn(
     process.execPath,
@@ -119,9 +152,17 @@ async function startComparison(kind: string): Promise<Server> {
 async function startPrenv(name: string, dir: string, stateDir: string): Promise<Server> {
   const state = path.join(stateDir, `${name}.db`);
   const unreachable = 'http://127.0.0.1:9';
+  const listenPort = await freePort();
   const child = spawn(
     process.execPath,
-    [path.join(dir, 'bin/prenv.js'), 'serve', '--config', EXAMPLE_CONFIG, '--port', '0'],
+    [
+      path.join(dir, 'bin/prenv.js'),
+      'serve',
+      '--config',
+      EXAMPLE_CONFIG,
+      '--port',
+      String(listenPort),
+    ],
     {
       cwd: stateDir,
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -143,8 +184,8 @@ async function startPrenv(name: string, dir: string, stateDir: string): Promise<
       },
     },
   );
-  const port = await waitForPort(child, /"port":(\d+).*"msg":"listening"/, 'stderr');
   child.stderr!.resume();
+  const port = await waitForListening(child, listenPort);
   const db = new Database(state, { readonly: true, fileMustExist: true });
   const count = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM deliveries');
   return { name, port, child, queued: () => count.get()!.n };

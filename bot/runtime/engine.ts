@@ -223,13 +223,14 @@ export class Engine {
           const event = early
             ? unwrap(await early)
             : await toPlanEvent(delivery.payload as DomainEvent, sources);
+          // A planned delivery is completed by the save of its plan (`saveWorldFor`).
           if (event) await this.handle(event, delivery.id);
+          else await this.options.store.complete(delivery.id);
         } catch (err) {
           await this.failed(delivery, err);
           if (pr !== null) failedPrs.add(pr);
           continue;
         }
-        await this.options.store.complete(delivery.id);
         this.progressAt = Date.now();
       }
     }

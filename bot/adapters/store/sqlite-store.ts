@@ -112,9 +112,29 @@ export function openSqliteStore(file: string): SqliteStore {
     'SELECT version, json FROM world WHERE id = 1',
   );
   const COLUMNS = 'id, name, payload, received_at, attempts, last_error, next_attempt_at';
-  const selectPending = db.prepare<[number, number], DeliveryRow>(
-    `SELECT ${COLUMNS} FROM deliveries WHERE done = 0 AND dead_at IS NULL AND next_attempt_at <= ? ORDER BY seq LIMIT ?`,
+  const selectPending = db.prepare<[number, number], Omit<DeliveryRow, 'payload'>>(
+    `SELECT id, name, received_at, attempts, last_error, next_attempt_at FROM deliveries WHERE done = 0 AND dead_at IS NULL AND next_attempt_at <= ? ORDER BY seq LIMIT ?`,
   );
+  const selectPayload = db.prepare<[string], { payload: string }>(
+    'SELECT payload FROM deliveries WHERE id = ?',
+  );
+  /**
+   * Parsed payloads of pending deliveries by id. A payload never changes once queued, and the
+   * engine reads the queue (up to a thousand deliveries) before every plan: reading and parsing
+   * each payload again cost more CPU than the intake itself. Forgotten when the delivery is
+   * completed; cleared whole when it outgrows any queue read.
+   */
+  const payloads = new Map<string, unknown>();
+  const PAYLOADS_KEPT = 5_000;
+  const payloadOf = (id: string): unknown => {
+    let payload = payloads.get(id);
+    if (payload === undefined) {
+      if (payloads.size >= PAYLOADS_KEPT) payloads.clear();
+      payload = JSON.parse(selectPayload.get(id)!.payload) as unknown;
+      payloads.set(id, payload);
+    }
+    return payload;
+  };
   const selectDead = db.prepare<[number], DeliveryRow & { dead_at: number }>(
     `SELECT ${COLUMNS}, dead_at FROM deliveries WHERE done = 0 AND dead_at IS NOT NULL ORDER BY seq LIMIT ?`,
   );
@@ -127,10 +147,10 @@ export function openSqliteStore(file: string): SqliteStore {
     'INSERT INTO health (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
   );
 
-  const toDelivery = (r: DeliveryRow): Delivery => ({
+  const toDelivery = (r: Omit<DeliveryRow, 'payload'>): Delivery => ({
     id: r.id,
     name: r.name,
-    payload: JSON.parse(r.payload) as unknown,
+    payload: payloadOf(r.id),
     receivedAt: r.received_at,
     attempts: r.attempts,
     lastError: r.last_error,
@@ -162,6 +182,7 @@ export function openSqliteStore(file: string): SqliteStore {
       const json = JSON.stringify(world);
       const write: GroupWrite = { kind: 'saveWorldFor', json, expectedVersion, id: deliveryId };
       const outcome = await grouped('saving the world', write);
+      if (outcome !== 0) payloads.delete(deliveryId);
       return outcome === 1 ? 'saved' : outcome === 0 ? 'conflict' : 'done';
     },
     enqueue: async (d: Delivery) => {
@@ -175,6 +196,7 @@ export function openSqliteStore(file: string): SqliteStore {
     ),
     complete: async (id: string) => {
       await grouped('completing a delivery', { kind: 'complete', id });
+      payloads.delete(id);
     },
     fail: async (id: string, error: string, retryAt: number | null, now: number) => {
       const deadAt = retryAt === null ? now : null;
