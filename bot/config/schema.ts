@@ -199,11 +199,19 @@ const environment = z.strictObject({
   host: hostname,
 });
 
+/**
+ * A Consul KV folder: segments of letters, digits, `.`, `_`, `-` joined by `/`. A `.` or `..`
+ * segment is refused: an HTTP client resolves it before Consul sees the key, so the folder
+ * would silently be another one (`a/../b` is `b`).
+ */
+export const KV_FOLDER =
+  /^(?!\.\.?(?:\/|$))[A-Za-z0-9_.-]+(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9_.-]+)*$/;
+
 const kvFolder = z
   .string()
   .regex(
-    /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/,
-    'must be a Consul KV folder such as "apps/aipacto" (letters, digits, ".", "_", "-", "/")',
+    KV_FOLDER,
+    'must be a Consul KV folder such as "apps/aipacto" (letters, digits, ".", "_", "-", "/"; no "." or ".." segment)',
   );
 
 /**
