@@ -41,8 +41,15 @@ const COMMANDS: readonly CommandSpec[] = [
   appCommand,
 ];
 
-/** Runs one command action and records its exit code; typed errors become one readable line. */
-export type ActionRunner = (action: () => Promise<ExitCodeValue>) => Promise<void>;
+/**
+ * Runs one command action with `ctx` and records its exit code; typed errors become one
+ * readable line on stderr and, under `--json` when the action printed nothing, one JSON
+ * object `{ ok: false, exitCode, error }` on stdout, so a script always has JSON to read.
+ */
+export type ActionRunner = (
+  action: (ctx: CliContext) => Promise<ExitCodeValue>,
+  json: boolean,
+) => Promise<void>;
 
 const { version } = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
   version: string;
@@ -55,11 +62,25 @@ export interface BuiltProgram {
 
 export function buildProgram(ctx: CliContext): BuiltProgram {
   let exitCode: ExitCodeValue = ExitCode.ok;
-  const run: ActionRunner = async (action) => {
+  const run: ActionRunner = async (action, json) => {
+    let printed = false;
+    const actionCtx: CliContext = json
+      ? {
+          ...ctx,
+          stdout: (text) => {
+            printed = true;
+            ctx.stdout(text);
+          },
+        }
+      : ctx;
     try {
-      exitCode = await action();
+      exitCode = await action(actionCtx);
     } catch (err) {
       exitCode = reportError(err, ctx);
+      if (json && !printed) {
+        const error = err instanceof CliError ? err.message : 'unexpected error';
+        ctx.stdout(`${JSON.stringify({ ok: false, exitCode, error }, null, 2)}\n`);
+      }
     }
   };
   const program = new Command('prenv')
@@ -94,15 +115,15 @@ function addCommand(
   for (const sub of spec.subcommands ?? []) addCommand(root, command, sub, ctx, run);
   const load = spec.load;
   if (!load) return;
-  command.action((...params: unknown[]) =>
-    run(async () => {
-      // commander passes the positional arguments, then the options, then the command.
-      const args = params.slice(0, -2) as (string | undefined)[];
-      const opts = params.at(-2) as never;
+  command.action((...params: unknown[]) => {
+    // commander passes the positional arguments, then the options, then the command.
+    const args = params.slice(0, -2) as (string | undefined)[];
+    const opts = params.at(-2) as { json?: unknown };
+    return run(async (actionCtx) => {
       const { action } = await load();
-      return action({ ctx, program: root, args, opts });
-    }),
-  );
+      return action({ ctx: actionCtx, program: root, args, opts: opts as never });
+    }, opts.json === true);
+  });
 }
 
 function reportError(err: unknown, ctx: CliContext): ExitCodeValue {
