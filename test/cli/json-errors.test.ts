@@ -27,13 +27,16 @@ describe('--json when the command fails', () => {
     ['no state to read', ['list', '--json'], 1],
     ['no state to read, status', ['status', 'pr-7', '--json'], 1],
     ['a bad PRENV_STATE', ['cost', '--json'], 3, { PRENV_STATE: 'consul://h:1/a/../b' }],
-  ])('%s: one JSON object with ok false and the exit code', async (_what, args, code, env = {}) => {
-    const run = await runCli(args, { cwd: dir, env: { PATH: process.env.PATH, ...env } });
-    expect(run.code).toBe(code);
-    const printed = JSON.parse(run.stdout) as { ok: boolean; exitCode: number; error: string };
-    expect(printed).toEqual({ ok: false, exitCode: code, error: expect.any(String) });
-    expect(run.stderr).toContain(`prenv: ${printed.error}`);
-  });
+  ])(
+    '%s: one JSON object with ok false and the exit code',
+    async (_what, args, code, env: Record<string, string> = {}) => {
+      const run = await runCli(args, { cwd: dir, env: { PATH: process.env.PATH, ...env } });
+      expect(run.code).toBe(code);
+      const printed = JSON.parse(run.stdout) as { ok: boolean; exitCode: number; error: string };
+      expect(printed).toEqual({ ok: false, exitCode: code, error: expect.any(String) });
+      expect(run.stderr).toContain(`prenv: ${printed.error}`);
+    },
+  );
 
   it('a command that printed its JSON result before failing prints nothing more', async () => {
     const run = await runCli(['-c', 'bad.yml', 'doctor', '--offline', '--json'], { cwd: dir });
