@@ -19,6 +19,8 @@ const name = z
     'must be lowercase letters, digits and "-", starting with a letter, at most 30 characters',
   );
 const hostname = z.string().regex(HOSTNAME, 'must be a lowercase DNS name such as example.com');
+/** A lowercase DNS name such as `prenv.example.com`, as `domain` and every host key takes. */
+export const isHostname = (text: string): boolean => HOSTNAME.test(text);
 const duration = z.string().regex(DURATION_FORM, 'must be a duration such as 90s, 30m, 72h or 7d');
 /**
  * A duration between `min` and `max` (themselves durations): 0s or 99999h is a form, not a
@@ -70,6 +72,9 @@ const setOf = <T extends z.ZodType<string>>(item: T) =>
         });
     });
   });
+
+/** An image reference without placeholders (`ghcr.io/acme/prenv:0.1.0`), as Docker parses one. */
+export const isImageReference = (text: string): boolean => IMAGE_REFERENCE.test(text);
 
 const image = z
   .string()

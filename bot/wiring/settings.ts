@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ClusterEnvironment } from '../core/model.js';
 import { durationMs } from '../config/duration.js';
-import { KV_FOLDER } from '../config/schema.js';
+import { isHostname, isImageReference, KV_FOLDER } from '../config/schema.js';
 import {
   githubAuthFromEnv,
   privateKeyProblem,
@@ -258,6 +258,14 @@ export function readRuntimeSettings(
   )
     errors.push(
       `PRENV_CADDY_SERVICE must be a Consul service name such as caddy-admin, got "${env.PRENV_CADDY_SERVICE}"`,
+    );
+  if (env.PRENV_WEBHOOK_HOST && !isHostname(env.PRENV_WEBHOOK_HOST))
+    errors.push(
+      `PRENV_WEBHOOK_HOST must be a lowercase DNS name such as prenv.example.com, got ${JSON.stringify(env.PRENV_WEBHOOK_HOST)}`,
+    );
+  if (env.PRENV_BOT_IMAGE && !isImageReference(env.PRENV_BOT_IMAGE))
+    errors.push(
+      `PRENV_BOT_IMAGE must be an image reference such as ghcr.io/acme/prenv:0.1.0, got ${JSON.stringify(env.PRENV_BOT_IMAGE)}`,
     );
   const stateUrl = parseConsulStateUrl(env.PRENV_STATE);
   if (stateUrl && 'error' in stateUrl) errors.push(stateUrl.error);
