@@ -249,8 +249,14 @@ export function readRuntimeSettings(
   for (const name of URL_SETTINGS) {
     const raw = env[name];
     if (raw === 'dns' && name.endsWith('CADDY_HTTP')) continue;
-    if (raw !== undefined && !isHttpUrl(raw))
-      errors.push(`${name} must be an http(s) URL such as http://127.0.0.1:4646, got "${raw}"`);
+    if (raw === undefined) continue;
+    const shown = JSON.stringify(redactUserinfo(raw));
+    if (!isHttpUrl(raw))
+      errors.push(`${name} must be an http(s) URL such as http://127.0.0.1:4646, got ${shown}`);
+    else if (new URL(raw).username || new URL(raw).password)
+      errors.push(
+        `${name} must not carry a user or password (fetch refuses such a URL; a token goes in its own PRENV_…_TOKEN), got ${shown}`,
+      );
   }
   if (
     env.PRENV_CADDY_SERVICE !== undefined &&
@@ -390,5 +396,5 @@ export function parseConsulStateUrl(
 
 /** `scheme://user:pass@host/…` → `scheme://***@host/…`: credentials are not echoed. */
 function redactUserinfo(text: string): string {
-  return text.replace(/^([^:]+:\/\/)[^/?#]*@/, '$1***@');
+  return text.replace(/^([^:/]+:\/\/)[^/?#]*@/, '$1***@');
 }
