@@ -142,7 +142,15 @@ export async function runProgram(argv: string[], ctx: CliContext): Promise<ExitC
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return ExitCode.ok;
+      // commander has written its message to stderr; a script that asked for --json gets JSON.
+      if (argv.includes('--json')) {
+        const error = err.message.replace(/^error: /, '');
+        ctx.stdout(`${JSON.stringify({ ok: false, exitCode: ExitCode.usage, error }, null, 2)}\n`);
+      }
+      return ExitCode.usage;
+    }
     throw err;
   }
   return exitCode();

@@ -38,6 +38,16 @@ describe('--json when the command fails', () => {
     },
   );
 
+  it.each([
+    [['list', '--json', '--bogus'], "unknown option '--bogus'"],
+    [['status', '--json'], "missing required argument 'env'"],
+    [['deploy', 'production', '--json', '--sha'], "option '--sha <sha>' argument missing"],
+  ])('a wrong flag or argument with --json (%j) is a JSON usage error too', async (args, error) => {
+    const run = await runCli(args, { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toEqual({ ok: false, exitCode: 2, error });
+  });
+
   it('a command that printed its JSON result before failing prints nothing more', async () => {
     const run = await runCli(['-c', 'bad.yml', 'doctor', '--offline', '--json'], { cwd: dir });
     expect(JSON.parse(run.stdout)).toMatchObject({ ok: false });
