@@ -6,6 +6,8 @@ import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { DEFAULT_CONFIG_FILE } from './config-default.js';
 import type { CommandSpec } from './command-spec.js';
 import { PACKAGE_ROOT } from '../adapters/system/package-root.js';
+import { redact } from '../core/redact.js';
+import { credentialValues } from '../wiring/credentials.js';
 import { appCommand } from './commands/app.js';
 import { costCommand } from './commands/cost.js';
 import { deployCommand } from './commands/deploy.js';
@@ -62,24 +64,29 @@ export interface BuiltProgram {
 
 export function buildProgram(ctx: CliContext): BuiltProgram {
   let exitCode: ExitCodeValue = ExitCode.ok;
+  // Whatever a command prints, a credential's value never reaches the terminal or a log.
+  const secrets = [...credentialValues(ctx.env), ctx.env.PRENV_WEBHOOK_SECRET];
+  const out: CliContext = {
+    ...ctx,
+    stdout: (text) => ctx.stdout(redact(text, secrets)),
+    stderr: (text) => ctx.stderr(redact(text, secrets)),
+  };
   const run: ActionRunner = async (action, json) => {
     let printed = false;
-    const actionCtx: CliContext = json
-      ? {
-          ...ctx,
-          stdout: (text) => {
-            printed = true;
-            ctx.stdout(text);
-          },
-        }
-      : ctx;
+    const actionCtx: CliContext = {
+      ...out,
+      stdout: (text) => {
+        printed = true;
+        out.stdout(text);
+      },
+    };
     try {
       exitCode = await action(actionCtx);
     } catch (err) {
-      exitCode = reportError(err, ctx);
+      exitCode = reportError(err, out);
       if (json && !printed) {
         const error = err instanceof CliError ? err.message : 'unexpected error';
-        ctx.stdout(`${JSON.stringify({ ok: false, exitCode, error }, null, 2)}\n`);
+        out.stdout(`${JSON.stringify({ ok: false, exitCode, error }, null, 2)}\n`);
       }
     }
   };

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { ClusterEnvironment } from '../core/model.js';
 import { durationMs } from '../config/duration.js';
+import { credentialValues } from './credentials.js';
 import { isHostname, isImageReference, KV_FOLDER } from '../config/schema.js';
 import {
   githubAuthFromEnv,
@@ -276,16 +277,7 @@ export function readRuntimeSettings(
   const stateUrl = parseConsulStateUrl(env.PRENV_STATE);
   if (stateUrl && 'error' in stateUrl) errors.push(stateUrl.error);
   if (errors.length > 0) return { ok: false, errors };
-  const secrets = [
-    hcloudToken,
-    env.PRENV_PRIVATE_KEY,
-    env.PRENV_GITHUB_TOKEN,
-    env.PRENV_NOMAD_TOKEN,
-    env.PRENV_CONSUL_TOKEN,
-    env.AWS_SECRET_ACCESS_KEY,
-    env.PRENV_STAGING_NOMAD_TOKEN,
-    env.PRENV_STAGING_CONSUL_TOKEN,
-  ].filter((s): s is string => !!s);
+  const secrets = credentialValues(env);
   return {
     ok: true,
     settings: {
