@@ -6,6 +6,8 @@ import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { DEFAULT_CONFIG_FILE } from './config-default.js';
 import type { CommandSpec } from './command-spec.js';
 import { PACKAGE_ROOT } from '../adapters/system/package-root.js';
+import { redact } from '../core/redact.js';
+import { credentialValues } from '../wiring/credentials.js';
 import { appCommand } from './commands/app.js';
 import { costCommand } from './commands/cost.js';
 import { deployCommand } from './commands/deploy.js';
@@ -41,8 +43,15 @@ const COMMANDS: readonly CommandSpec[] = [
   appCommand,
 ];
 
-/** Runs one command action and records its exit code; typed errors become one readable line. */
-export type ActionRunner = (action: () => Promise<ExitCodeValue>) => Promise<void>;
+/**
+ * Runs one command action with `ctx` and records its exit code; typed errors become one
+ * readable line on stderr and, under `--json` when the action printed nothing, one JSON
+ * object `{ ok: false, exitCode, error }` on stdout, so a script always has JSON to read.
+ */
+export type ActionRunner = (
+  action: (ctx: CliContext) => Promise<ExitCodeValue>,
+  json: boolean,
+) => Promise<void>;
 
 const { version } = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
   version: string;
@@ -55,11 +64,30 @@ export interface BuiltProgram {
 
 export function buildProgram(ctx: CliContext): BuiltProgram {
   let exitCode: ExitCodeValue = ExitCode.ok;
-  const run: ActionRunner = async (action) => {
+  // Whatever a command prints, a credential's value never reaches the terminal or a log.
+  const secrets = [...credentialValues(ctx.env), ctx.env.PRENV_WEBHOOK_SECRET];
+  const out: CliContext = {
+    ...ctx,
+    stdout: (text) => ctx.stdout(redact(text, secrets)),
+    stderr: (text) => ctx.stderr(redact(text, secrets)),
+  };
+  const run: ActionRunner = async (action, json) => {
+    let printed = false;
+    const actionCtx: CliContext = {
+      ...out,
+      stdout: (text) => {
+        printed = true;
+        out.stdout(text);
+      },
+    };
     try {
-      exitCode = await action();
+      exitCode = await action(actionCtx);
     } catch (err) {
-      exitCode = reportError(err, ctx);
+      exitCode = reportError(err, out);
+      if (json && !printed) {
+        const error = err instanceof CliError ? err.message : 'unexpected error';
+        out.stdout(`${JSON.stringify({ ok: false, exitCode, error }, null, 2)}\n`);
+      }
     }
   };
   const program = new Command('prenv')
@@ -94,15 +122,15 @@ function addCommand(
   for (const sub of spec.subcommands ?? []) addCommand(root, command, sub, ctx, run);
   const load = spec.load;
   if (!load) return;
-  command.action((...params: unknown[]) =>
-    run(async () => {
-      // commander passes the positional arguments, then the options, then the command.
-      const args = params.slice(0, -2) as (string | undefined)[];
-      const opts = params.at(-2) as never;
+  command.action((...params: unknown[]) => {
+    // commander passes the positional arguments, then the options, then the command.
+    const args = params.slice(0, -2) as (string | undefined)[];
+    const opts = params.at(-2) as { json?: unknown };
+    return run(async (actionCtx) => {
       const { action } = await load();
-      return action({ ctx, program: root, args, opts });
-    }),
-  );
+      return action({ ctx: actionCtx, program: root, args, opts: opts as never });
+    }, opts.json === true);
+  });
 }
 
 function reportError(err: unknown, ctx: CliContext): ExitCodeValue {
@@ -121,7 +149,15 @@ export async function runProgram(argv: string[], ctx: CliContext): Promise<ExitC
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return ExitCode.ok;
+      // commander has written its message to stderr; a script that asked for --json gets JSON.
+      if (argv.includes('--json')) {
+        const error = err.message.replace(/^error: /, '');
+        ctx.stdout(`${JSON.stringify({ ok: false, exitCode: ExitCode.usage, error }, null, 2)}\n`);
+      }
+      return ExitCode.usage;
+    }
     throw err;
   }
   return exitCode();

@@ -184,13 +184,52 @@ function messageOf(issue: z.core.$ZodIssue, doc: Document, path: PathKey[]): str
   }
   if (issue.code === 'invalid_value')
     return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-  if (issue.code === 'too_small') return `must be at least ${String(issue.minimum)}`;
-  if (issue.code === 'too_big') return `must be at most ${String(issue.maximum)}`;
+  if (issue.code === 'too_small' || issue.code === 'too_big') return boundMessage(issue);
   // A record's key (an env name, a service name): the key's own check says what it must be.
   if (issue.code === 'invalid_key') return issue.issues[0]?.message ?? issue.message;
-  if (issue.code === 'invalid_union')
-    return 'has the wrong shape (see the documentation of this key)';
+  if (issue.code === 'invalid_union') return unionMessage(issue, doc, path);
   return issue.message;
+}
+
+/** A bound in the value's own unit: a number, a string's characters, a list's items. */
+function boundMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
+  const small = issue.code === 'too_small';
+  const bound = Number(small ? issue.minimum : issue.maximum);
+  const unit = (one: string) => `${bound} ${one}${bound === 1 ? '' : 's'}`;
+  if (issue.origin === 'string') {
+    if (small && bound === 1) return 'must not be empty';
+    return `must be at ${small ? 'least' : 'most'} ${unit('character')} long`;
+  }
+  if (issue.origin === 'array' || issue.origin === 'set') {
+    if (small && bound === 1) return 'must have at least one item';
+    return `must have at ${small ? 'least' : 'most'} ${unit('item')}`;
+  }
+  return `must be at ${small ? 'least' : 'most'} ${String(bound)}`;
+}
+
+/**
+ * A value none of a union's forms takes: the forms it could have (`expected a git branch
+ * name or false`) when each is a type or a literal, else zod's message for the closest form.
+ */
+function unionMessage(issue: z.core.$ZodIssueInvalidUnion, doc: Document, path: PathKey[]): string {
+  const forms = issue.errors.map((branch) => {
+    const first = branch[0];
+    if (!first || first.path.length > 0) return undefined;
+    if (first.code === 'invalid_type') return EXPECTED[first.expected] ?? first.expected;
+    if (first.code === 'invalid_value')
+      return first.values.map((v) => JSON.stringify(v)).join(' or ');
+    return undefined;
+  });
+  const value: unknown = path.length === 0 ? doc.contents : doc.getIn(path);
+  if (forms.length > 0 && forms.every((f) => f !== undefined))
+    return `expected ${forms.join(' or ')}, got ${describeValue(value)}`;
+  const closest = issue.errors.find((branch) => branch.length > 0)?.[0];
+  return closest
+    ? messageOf(closest, doc, [
+        ...path,
+        ...closest.path.filter((p): p is PathKey => typeof p !== 'symbol'),
+      ])
+    : issue.message;
 }
 
 /** zod's type names in YAML's words. */

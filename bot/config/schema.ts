@@ -19,6 +19,8 @@ const name = z
     'must be lowercase letters, digits and "-", starting with a letter, at most 30 characters',
   );
 const hostname = z.string().regex(HOSTNAME, 'must be a lowercase DNS name such as example.com');
+/** A lowercase DNS name such as `prenv.example.com`, as `domain` and every host key takes. */
+export const isHostname = (text: string): boolean => HOSTNAME.test(text);
 const duration = z.string().regex(DURATION_FORM, 'must be a duration such as 90s, 30m, 72h or 7d');
 /**
  * A duration between `min` and `max` (themselves durations): 0s or 99999h is a form, not a
@@ -70,6 +72,9 @@ const setOf = <T extends z.ZodType<string>>(item: T) =>
         });
     });
   });
+
+/** An image reference without placeholders (`ghcr.io/acme/prenv:0.1.0`), as Docker parses one. */
+export const isImageReference = (text: string): boolean => IMAGE_REFERENCE.test(text);
 
 const image = z
   .string()
@@ -199,11 +204,19 @@ const environment = z.strictObject({
   host: hostname,
 });
 
+/**
+ * A Consul KV folder: segments of letters, digits, `.`, `_`, `-` joined by `/`. A `.` or `..`
+ * segment is refused: an HTTP client resolves it before Consul sees the key, so the folder
+ * would silently be another one (`a/../b` is `b`).
+ */
+export const KV_FOLDER =
+  /^(?!\.\.?(?:\/|$))[A-Za-z0-9_.-]+(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9_.-]+)*$/;
+
 const kvFolder = z
   .string()
   .regex(
-    /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/,
-    'must be a Consul KV folder such as "apps/aipacto" (letters, digits, ".", "_", "-", "/")',
+    KV_FOLDER,
+    'must be a Consul KV folder such as "apps/aipacto" (letters, digits, ".", "_", "-", "/"; no "." or ".." segment)',
   );
 
 /**
@@ -308,11 +321,34 @@ export const configSchema = z.strictObject({
           .regex(
             /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/,
             'must be a registry host such as ghcr.io or registry.example.com:5000',
+          )
+          .refine((server) => Number(server.split(':')[1] ?? 1) <= 65_535, 'has a port above 65535')
+          .refine(
+            // Docker names Docker Hub's images docker.io whatever host serves them
+            // (distribution/reference normalize.go), so no image's registry is one of these.
+            (server) =>
+              !['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'].includes(
+                server,
+              ),
+            'is Docker Hub: write docker.io, the name Docker gives its images',
           ),
         username_secret: envName,
         password_secret: envName,
       }),
     )
+    .superRefine((list, ctx) => {
+      const first = new Map<string, number>();
+      list.forEach((entry, index) => {
+        const seen = first.get(entry.server);
+        if (seen === undefined) first.set(entry.server, index);
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'server'],
+            message: `repeats "${entry.server}" (already entry ${seen + 1} of registries): one entry per registry, or the later one is never used`,
+          });
+      });
+    })
     .default([]),
   consul: z
     .strictObject({

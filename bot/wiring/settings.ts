@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { ClusterEnvironment } from '../core/model.js';
 import { durationMs } from '../config/duration.js';
+import { credentialValues } from './credentials.js';
+import { isHostname, isImageReference, KV_FOLDER } from '../config/schema.js';
 import {
   githubAuthFromEnv,
   privateKeyProblem,
@@ -267,8 +269,14 @@ export function readRuntimeSettings(
   for (const name of URL_SETTINGS) {
     const raw = env[name];
     if (raw === 'dns' && name.endsWith('CADDY_HTTP')) continue;
-    if (raw !== undefined && !isHttpUrl(raw))
-      errors.push(`${name} must be an http(s) URL such as http://127.0.0.1:4646, got "${raw}"`);
+    if (raw === undefined) continue;
+    const shown = JSON.stringify(redactUserinfo(raw));
+    if (!isHttpUrl(raw))
+      errors.push(`${name} must be an http(s) URL such as http://127.0.0.1:4646, got ${shown}`);
+    else if (new URL(raw).username || new URL(raw).password)
+      errors.push(
+        `${name} must not carry a user or password (fetch refuses such a URL; a token goes in its own PRENV_…_TOKEN), got ${shown}`,
+      );
   }
   if (
     env.PRENV_CADDY_SERVICE !== undefined &&
@@ -277,20 +285,18 @@ export function readRuntimeSettings(
     errors.push(
       `PRENV_CADDY_SERVICE must be a Consul service name such as caddy-admin, got "${env.PRENV_CADDY_SERVICE}"`,
     );
+  if (env.PRENV_WEBHOOK_HOST && !isHostname(env.PRENV_WEBHOOK_HOST))
+    errors.push(
+      `PRENV_WEBHOOK_HOST must be a lowercase DNS name such as prenv.example.com, got ${JSON.stringify(env.PRENV_WEBHOOK_HOST)}`,
+    );
+  if (env.PRENV_BOT_IMAGE && !isImageReference(env.PRENV_BOT_IMAGE))
+    errors.push(
+      `PRENV_BOT_IMAGE must be an image reference such as ghcr.io/acme/prenv:0.1.0, got ${JSON.stringify(env.PRENV_BOT_IMAGE)}`,
+    );
   const stateUrl = parseConsulStateUrl(env.PRENV_STATE);
   if (stateUrl && 'error' in stateUrl) errors.push(stateUrl.error);
   if (errors.length > 0) return { ok: false, errors };
-  const secrets = [
-    hcloudToken,
-    env.PRENV_PRIVATE_KEY,
-    env.PRENV_GITHUB_TOKEN,
-    env.PRENV_NOMAD_TOKEN,
-    env.PRENV_CONSUL_TOKEN,
-    env.AWS_SECRET_ACCESS_KEY,
-    env.PRENV_STAGING_NOMAD_TOKEN,
-    env.PRENV_STAGING_CONSUL_TOKEN,
-    env.PRENV_GITHUB_CLIENT_SECRET,
-  ].filter((s): s is string => !!s);
+  const secrets = credentialValues(env);
   return {
     ok: true,
     settings: {
@@ -360,23 +366,46 @@ export function clusterModuleDir(
   return path.resolve(cwd, path.dirname(settings.terraform.dir), env);
 }
 
-const KV_FOLDER = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
-
 /**
  * `consul://host:port/prefix` (`consul+https://` for TLS) → the Consul HTTP API and the KV
- * folder; null for anything else (a file path). The token comes from PRENV_CONSUL_TOKEN.
+ * folder; an error for any other `scheme://` (a URL is never a file name) or a malformed one
+ * (no host, a query, a fragment, credentials, a `.`/`..` segment); null for a file path. The
+ * token comes from PRENV_CONSUL_TOKEN; credentials in the URL are refused and never echoed.
  */
 export function parseConsulStateUrl(
   text: string | undefined,
 ): { url: string; prefix: string } | { error: string } | null {
-  if (!text || !/^consul(\+https?)?:/i.test(text)) return null;
+  if (!text || !/^(consul(\+https?)?:|[a-z][a-z0-9+.-]*:\/\/)/i.test(text)) return null;
   const example = 'consul://127.0.0.1:8500/prenv/aipacto/state';
   const parsed = URL.canParse(text) ? new URL(text) : null;
-  const prefix = parsed ? decodeURIComponent(parsed.pathname.replace(/^\/+|\/+$/g, '')) : '';
-  if (!parsed || !parsed.host || parsed.search || parsed.username || !KV_FOLDER.test(prefix))
+  // The path as written: WHATWG URL parsing would already have resolved `a/../b` to `b`.
+  const rawPath = text.replace(/^[^:]+:\/\/[^/?#]*/, '').replace(/[?#].*$/s, '');
+  let prefix = '';
+  try {
+    prefix = decodeURIComponent(rawPath.replace(/^\/+|\/+$/g, ''));
+  } catch {
+    prefix = '';
+  }
+  if (
+    !parsed ||
+    !/^consul(\+https?)?:$/i.test(parsed.protocol) ||
+    !parsed.host ||
+    parsed.search ||
+    parsed.hash ||
+    parsed.username ||
+    parsed.password ||
+    !KV_FOLDER.test(prefix)
+  ) {
+    const shown = parsed && (parsed.username || parsed.password) ? redactUserinfo(text) : text;
     return {
-      error: `PRENV_STATE must be a file or consul://host:port/kv-folder such as ${example}, got "${text}"`,
+      error: `PRENV_STATE must be a file or consul://host:port/kv-folder such as ${example}, got ${JSON.stringify(shown)}`,
     };
+  }
   const scheme = parsed.protocol.toLowerCase() === 'consul+https:' ? 'https' : 'http';
   return { url: `${scheme}://${parsed.host}`, prefix };
+}
+
+/** `scheme://user:pass@host/…` → `scheme://***@host/…`: credentials are not echoed. */
+function redactUserinfo(text: string): string {
+  return text.replace(/^([^:/]+:\/\/)[^/?#]*@/, '$1***@');
 }

@@ -115,6 +115,31 @@ describe('prenv state export | import', () => {
     expect(run.stderr).toMatch(message);
   });
 
+  it('keeps an existing --out file unless --force, and names an --out it cannot write', async () => {
+    const sqlite = openSqliteStore(path.join(dir, 'out-from.db'));
+    await fill(sqlite);
+    await sqlite.close();
+    const env = { PRENV_STATE: 'out-from.db' };
+    writeFileSync(path.join(dir, 'earlier.json'), 'the only copy\n');
+
+    const refused = await cli(['state', 'export', '--out', 'earlier.json'], env);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain('earlier.json exists; pass --force to overwrite it');
+    expect(readFileSync(path.join(dir, 'earlier.json'), 'utf8')).toBe('the only copy\n');
+
+    const forced = await cli(['state', 'export', '--out', 'earlier.json', '--force'], env);
+    expect(forced).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(readFileSync(path.join(dir, 'earlier.json'), 'utf8'))).toMatchObject({
+      format: 'prenv-state',
+    });
+
+    for (const out of ['no-such-folder/x.json', '.', ' ']) {
+      const run = await cli(['state', 'export', '--out', out, '--force'], env);
+      expect([run.code, run.stderr]).toEqual([2, expect.stringMatching(/--out/)]);
+      expect(run.stderr).not.toContain('unexpected error');
+    }
+  });
+
   it('names a malformed consul:// target', async () => {
     const run = await cli(['state', 'export', '--state', 'consul://127.0.0.1:8500/bad prefix']);
     expect(run.code).toBe(2);

@@ -62,8 +62,10 @@ describe('prenv tunnel', () => {
     [['tunnel', 'staging'], 'pass --ssh root@<address> or set PRENV_STAGING_SSH'],
     [['tunnel', 'staging', '--ssh', '-oProxyCommand=x'], '--ssh must be user@host or host'],
     [['tunnel', 'staging', '--ssh', 'root@h; rm -rf /'], '--ssh must be user@host or host'],
-  ])('%j is a usage error: %s', async (args, message) => {
-    const run = await runCli(args);
+    [['tunnel', 'production'], 'PRENV_SSH must be user@host or host', { PRENV_SSH: '-oX=y' }],
+    [['tunnel', 'staging'], 'PRENV_STAGING_SSH must be user@host', { PRENV_STAGING_SSH: 'a b' }],
+  ])('%j is a usage error: %s', async (args, message, env: Record<string, string> = {}) => {
+    const run = await runCli(args, { env: { PATH: process.env.PATH, ...env } });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
   });

@@ -21,7 +21,7 @@ describe('config keys used by the generators', () => {
 
   it('refuses a kv_prefix that could escape a Consul KV path or a template', () => {
     expect(problems(base('consul: { kv_prefix: "apps/${x}" }'))).toEqual([
-      'prenv.yml:4:22: consul.kv_prefix: must be a Consul KV folder such as "apps/aipacto" (letters, digits, ".", "_", "-", "/")',
+      'prenv.yml:4:22: consul.kv_prefix: must be a Consul KV folder such as "apps/aipacto" (letters, digits, ".", "_", "-", "/"; no "." or ".." segment)',
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WEBHOOK_PATH } from '../../bot/server/http-server.js';
@@ -230,6 +230,43 @@ describe('prenv render bot', () => {
       'x',
     ]);
     expect(misplaced.code).toBe(2);
+  });
+
+  it.each([
+    [['--image', 'ghcr.io/x/bot:1"\n}\njob "evil" {'], '--image must be an image reference'],
+    [['--image', 'x${y}'], '--image must be an image reference'],
+    [['--image', '{{sha}}'], '--image must be an image reference'],
+    [['--image', 'Ghcr.io/X/bot'], '--image must be an image reference'],
+    [
+      ['--image', 'ghcr.io/x/bot:1', '--host', 'bot.aipacto.com {'],
+      '--host must be a lowercase DNS name',
+    ],
+    [['--image', 'ghcr.io/x/bot:1', '--host', 'x"}'], '--host must be a lowercase DNS name'],
+    [['--image', 'ghcr.io/x/bot:1', '--host', ''], '--host must be a lowercase DNS name'],
+  ])('refuses %j as a usage error, writing nothing', async (flags, message) => {
+    const out = mkdtempSync(path.join(tmpdir(), 'prenv-bot-bad-'));
+    const run = await runCli([
+      'render',
+      'bot',
+      '-c',
+      'examples/aipacto/prenv.yml',
+      '--out',
+      out,
+      ...flags,
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it.each([
+    ['PRENV_BOT_IMAGE', 'ghcr.io/x/bot:1"', 'PRENV_BOT_IMAGE must be an image reference'],
+    ['PRENV_BOT_IMAGE', 'a b', 'PRENV_BOT_IMAGE must be an image reference'],
+    ['PRENV_WEBHOOK_HOST', 'bot.aipacto.com {', 'PRENV_WEBHOOK_HOST must be a lowercase DNS name'],
+    ['PRENV_WEBHOOK_HOST', 'BOT.aipacto.com', 'PRENV_WEBHOOK_HOST must be a lowercase DNS name'],
+  ])('%s=%j is a settings error', (name, value, message) => {
+    const result = readRuntimeSettings({ [name]: value });
+    expect(!result.ok && result.errors.join('\n')).toContain(message);
   });
 });
 

@@ -63,4 +63,44 @@ describe('private registries', () => {
       configFromYaml(yml.replace('server: ghcr.io', 'server: "https://ghcr.io"')),
     ).toThrow(/registries\.0\.server: must be a registry host such as ghcr\.io/);
   });
+
+  // An entry no image can ever match is refused rather than silently unused.
+  it.each([
+    [
+      'the same server twice',
+      '  - { server: ghcr.io, username_secret: OTHER_USER, password_secret: OTHER_TOKEN }\n',
+      /registries\.1\.server: repeats "ghcr\.io" \(already entry 1 of registries\)/,
+    ],
+    [
+      'a port above 65535',
+      '  - { server: "registry.example.com:99999", username_secret: U, password_secret: P }\n',
+      /registries\.1\.server: has a port above 65535/,
+    ],
+    [
+      "one of Docker Hub's hosts",
+      '  - { server: index.docker.io, username_secret: U, password_secret: P }\n',
+      /registries\.1\.server: is Docker Hub: write docker\.io/,
+    ],
+    [
+      "another of Docker Hub's hosts",
+      '  - { server: registry-1.docker.io, username_secret: U, password_secret: P }\n',
+      /registries\.1\.server: is Docker Hub: write docker\.io/,
+    ],
+  ])('refuses %s', (_what, entry, message) => {
+    const extra = yml.replace('services:\n', `${entry}services:\n`);
+    expect(() => configFromYaml(extra)).toThrow(message);
+  });
+
+  it('takes docker.io and a registry with a port', () => {
+    const extra = yml.replace(
+      'services:\n',
+      '  - { server: docker.io, username_secret: U, password_secret: P }\n' +
+        '  - { server: "registry.example.com:5000", username_secret: U, password_secret: P }\nservices:\n',
+    );
+    expect(configFromYaml(extra).registries.map((r) => r.server)).toEqual([
+      'ghcr.io',
+      'docker.io',
+      'registry.example.com:5000',
+    ]);
+  });
 });

@@ -69,6 +69,17 @@ describe('where the state lives', () => {
     'consul://127.0.0.1:8500/a b',
     'consul://127.0.0.1:8500/a?x=1',
     'consul://user:pw@127.0.0.1:8500/a',
+    'consul://host/',
+    'consul://127.0.0.1:8500/a#b',
+    'consul+https://h:1/a/../b',
+    'consul://h:1/a/./b',
+    'consul://h:1/..',
+    'consul://h:1/a%2f..%2fb',
+    'consul://h:1/a/%2e%2e',
+    'consul://h:1/%E0%A4%A',
+    'consul:/127.0.0.1:8500/a',
+    'http://127.0.0.1:8500/prenv/state',
+    'https://consul.internal/prenv/state',
   ])('PRENV_STATE=%s is refused with the form it takes', (value) => {
     const result = readRuntimeSettings({ PRENV_STATE: value });
     expect(result.ok).toBe(false);
@@ -76,6 +87,26 @@ describe('where the state lives', () => {
       /PRENV_STATE must be a file or consul:\/\/host:port\/kv-folder such as consul:\/\/127\.0\.0\.1:8500\/prenv\/aipacto\/state/,
     );
   });
+
+  it.each([
+    'consul://user:s3cret-pw@127.0.0.1:8500/a',
+    'consul://:s3cret-pw@127.0.0.1:8500/a',
+    'consul://s3cret-pw@127.0.0.1:8500/a/../b',
+  ])('credentials in PRENV_STATE=%s are refused and not echoed', (value) => {
+    const result = readRuntimeSettings({ PRENV_STATE: value });
+    expect(result.ok).toBe(false);
+    const message = !result.ok && result.errors.join('\n');
+    expect(message).toMatch(/PRENV_STATE must be a file or consul:/);
+    expect(message).not.toContain('s3cret-pw');
+  });
+
+  it.each(['consul://h:1/a..b/c.d', 'consul://h:1/.hidden/x', 'consul://h:1/a/...'])(
+    'PRENV_STATE=%s: dots inside a segment are a name, not a step up',
+    (value) => {
+      const result = readRuntimeSettings({ PRENV_STATE: value });
+      expect(result.ok && result.settings).toBeTruthy();
+    },
+  );
 
   it.each([
     ['PRENV_LEADER_TTL_MS', '5000', /PRENV_LEADER_TTL_MS must be from 10000 to 86400000/],
@@ -90,6 +121,10 @@ describe('where the state lives', () => {
     ['state: { store: sqlite, replicas: 2 }\n', /a SQLite state has one writer/],
     ['state: { store: consul, replicas: 4 }\n', /state\.replicas/],
     ['state: { store: consul, prefix: "/abs" }\n', /must be a Consul KV folder/],
+    ['state: { store: consul, prefix: "a/../b" }\n', /must be a Consul KV folder/],
+    ['state: { store: consul, prefix: ".." }\n', /must be a Consul KV folder/],
+    ['state: { store: consul, prefix: "a/." }\n', /must be a Consul KV folder/],
+    ['consul: { kv_prefix: "../other" }\n', /consul\.kv_prefix/],
   ])('prenv.yml %s is refused, naming the key', (yml, message) => {
     const result = parseConfig(`${example}${yml}`, 'prenv.yml');
     expect(result.ok).toBe(false);

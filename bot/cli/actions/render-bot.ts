@@ -3,6 +3,7 @@ import path from 'node:path';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import { loadTemplates } from '../../adapters/templates/load-templates.js';
 import type { Config } from '../../config/config.js';
+import { isHostname, isImageReference } from '../../config/schema.js';
 import {
   botJobName,
   botRoute,
@@ -33,6 +34,16 @@ export async function renderBot(
   if (!opts.image)
     throw new CliError(
       "`prenv render bot` needs --image, the image built from prenv's Dockerfile (e.g. ghcr.io/acme/prenv:0.1.0)",
+      ExitCode.usage,
+    );
+  if (!isImageReference(opts.image))
+    throw new CliError(
+      `--image must be an image reference such as ghcr.io/acme/prenv:0.1.0, got ${JSON.stringify(opts.image)}`,
+      ExitCode.usage,
+    );
+  if (opts.host !== undefined && !isHostname(opts.host))
+    throw new CliError(
+      `--host must be a lowercase DNS name such as prenv.example.com, got ${JSON.stringify(opts.host)}`,
       ExitCode.usage,
     );
   const host = opts.host ?? defaultWebhookHost(config);

@@ -35,7 +35,10 @@ export async function action({
       ExitCode.usage,
     );
   if (!isSshDestination(destination))
-    throw new CliError(`--ssh must be user@host or host, got "${destination}"`, ExitCode.usage);
+    throw new CliError(
+      `${opts.ssh === undefined ? variable : '--ssh'} must be user@host or host, got ${JSON.stringify(destination)}`,
+      ExitCode.usage,
+    );
   const sshArgs = tunnelArgs(env, destination);
   const exports = tunnelVariables(env).map(([name, value]) => `export ${name}=${value}`);
   if (opts.print) {

@@ -15,7 +15,8 @@ export const stateCommand: CommandSpec = {
       description: 'write the world, the queued deliveries and the dead letters as JSON',
       options: [
         STATE_OPTION,
-        { flags: '--out <file>', description: 'write to this file instead of stdout' },
+        { flags: '--out <file>', description: 'write to this file (mode 0600) instead of stdout' },
+        { flags: '--force', description: 'overwrite an existing --out file' },
       ],
       load: () => import('../actions/state-export.js'),
     },
