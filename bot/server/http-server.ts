@@ -130,6 +130,10 @@ export function createBotHttpServer(options: BotHttpOptions): Server {
       'HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, POST\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
     );
   });
+  // A client may half-close once its request is sent (`curl -T`, `nc -N`, some proxies). Node's
+  // default ends the socket at that FIN and drops any answer not yet written, so a delivery
+  // waiting on its disk commit went unanswered; keep the socket writable until we answer.
+  server.httpAllowHalfOpen = true;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   return server;
