@@ -132,8 +132,10 @@ export function createBotHttpServer(options: BotHttpOptions): Server {
   });
   // A client may half-close once its request is sent (`curl -T`, `nc -N`, some proxies). Node's
   // default ends the socket at that FIN and drops any answer not yet written, so a delivery
-  // waiting on its disk commit went unanswered; keep the socket writable until we answer.
-  server.httpAllowHalfOpen = true;
+  // waiting on its disk commit went unanswered. `httpAllowHalfOpen` is the switch Node reads in
+  // `socketOnEnd` (lib/_http_server.js); it is not in @types/node, and test/server/http-edge
+  // proves it still works.
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   return server;
