@@ -137,6 +137,12 @@ export function createBotHttpServer(options: BotHttpOptions): Server {
       'HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, POST\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
     );
   });
+  // A client may half-close once its request is sent (`curl -T`, `nc -N`, some proxies). Node's
+  // default ends the socket at that FIN and drops any answer not yet written, so a delivery
+  // waiting on its disk commit went unanswered. `httpAllowHalfOpen` is the switch Node reads in
+  // `socketOnEnd` (lib/_http_server.js); it is not in @types/node, and test/server/http-edge
+  // proves it still works.
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   return server;

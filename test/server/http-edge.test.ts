@@ -11,6 +11,7 @@ import { close, createBotHttpServer, listen } from '../../bot/server/http-server
 import { createWebhookHandler, screenWebhookHeaders } from '../../bot/server/webhook-handler.js';
 import { until } from '../runtime/harness.js';
 import { rawRequest } from '../support/raw-http.js';
+import { inRepository, realPayload, signedDelivery } from '../support/webhook-examples.js';
 
 let store: StateStore;
 let server: Server;
@@ -169,6 +170,46 @@ describe('the HTTP edge answers every request and never stops the process', () =
       );
     } finally {
       await close(failing);
+    }
+    await healthy();
+  });
+
+  it('answers a client that half-closes once its request is sent, however long the answer takes', async () => {
+    // A queued delivery waits for its group's commit on the writer thread; the FIN arrives first.
+    const payload = inRepository(realPayload('pull_request', 'opened'), 'aipacto/aipacto');
+    const delivery = await signedDelivery(
+      'pull_request',
+      payload,
+      'edge-secret-for-tests',
+      'half-1',
+    );
+    const head = Object.entries(delivery.headers).map(([k, v]) => `${k}: ${v}\r\n`);
+    const webhook = `POST /webhooks/github HTTP/1.1\r\nHost: bot\r\nContent-Length: ${Buffer.byteLength(delivery.body)}\r\n${head.join('')}\r\n${delivery.body}`;
+    expect((await rawRequest(port, webhook, 5_000, true)).status).toBe(202);
+    expect((await rawRequest(port, webhook, 5_000, true)).status).toBe(200);
+    const slow = createBotHttpServer({
+      handleWebhook: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return { status: 202, body: { status: 'queued' } };
+      },
+      allowCertificate: async () => true,
+      health: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return { ok: true, detail: {} };
+      },
+      logger: silentLogger,
+    });
+    const slowPort = await listen(slow, 0);
+    try {
+      const requests: [string, number][] = [
+        ['POST /webhooks/github HTTP/1.1\r\nHost: bot\r\nContent-Length: 2\r\n\r\n{}', 202],
+        ['GET /healthz HTTP/1.1\r\nHost: bot\r\n\r\n', 200],
+        ['GET /healthz HTTP/1.0\r\n\r\n', 200],
+      ];
+      for (const [bytes, status] of requests)
+        expect((await rawRequest(slowPort, bytes, 5_000, true)).status, bytes).toBe(status);
+    } finally {
+      await close(slow);
     }
     await healthy();
   });
