@@ -12,9 +12,20 @@ export interface ConsulProcess {
   /** The ACL master token when started with ACLs, else undefined. */
   readonly token: string | undefined;
   logs(): string;
-  /** Stops the agent and starts it again on the same ports (a dev agent forgets its services). */
+  /**
+   * Stops the agent and starts it again on the same ports. The KV store comes back as it was, as
+   * a Consul server's does from its data dir; services and sessions do not (a dev agent keeps
+   * everything in memory, and the agents re-register their services).
+   */
   restart(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** One entry of `GET /v1/kv/?recurse` (Consul HTTP API, KV store): Value is base64 or null. */
+interface KvEntry {
+  Key: string;
+  Flags: number;
+  Value: string | null;
 }
 
 export interface ConsulStartOptions {
@@ -93,9 +104,22 @@ export async function startConsul(options: ConsulStartOptions = {}): Promise<Con
     token,
     logs: () => proc.logs(),
     async restart() {
+      const kv = await fetch(`${httpUrl}/v1/kv/?recurse=true`, { headers });
+      const entries = kv.status === 404 ? [] : ((await kv.json()) as KvEntry[]);
       await proc.stop();
       proc = launch();
       await ready();
+      for (const e of entries) {
+        const res = await fetch(
+          `${httpUrl}/v1/kv/${e.Key.split('/').map(encodeURIComponent).join('/')}?flags=${e.Flags}`,
+          {
+            method: 'PUT',
+            headers,
+            body: e.Value === null ? '' : Buffer.from(e.Value, 'base64'),
+          },
+        );
+        if (!res.ok) throw new Error(`consul: restoring KV ${e.Key} answered ${res.status}`);
+      }
     },
     async stop() {
       await proc.stop();
