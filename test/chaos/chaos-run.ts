@@ -474,10 +474,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
         const running = Object.values(world?.envs ?? {}).filter((e) =>
           RUN_PHASES.has(e.phase),
         ).length;
-        if (pending === 0 && running === 0) return;
+        // A failed run with an automatic retry still due is not settled: its retry comes on a tick.
+        const retrying = Object.values(world?.envs ?? {}).filter(
+          (e) => e.failure?.nextRetryAt !== undefined && e.failure.nextRetryAt !== null,
+        ).length;
+        if (pending === 0 && running === 0 && retrying === 0) return;
         if (Date.now() > end) {
           violate(
-            `${what}: ${pending} deliveries queued and ${running} runs in flight after ${options.settleTimeoutMs} ms`,
+            `${what}: ${pending} deliveries queued, ${running} runs in flight and ${retrying} retries due after ${options.settleTimeoutMs} ms`,
           );
           return;
         }

@@ -15,7 +15,8 @@ describe('chaos life cycle (fixed seed)', () => {
       restartCaddyAndConsul: true,
       terraformFailRate: 0.1,
       paceMs: 60,
-      settleTimeoutMs: 40_000,
+      // Longer than two failed applies' retry backoff (the bot retries after 30 s, then 60 s).
+      settleTimeoutMs: 150_000,
       log: (line) => lines.push(line),
     });
     expect(summary.violations, lines.join('\n')).toEqual([]);
@@ -34,5 +35,5 @@ describe('chaos life cycle (fixed seed)', () => {
       'ready',
       'reopen',
     ]);
-  }, 150_000);
+  }, 360_000);
 });
