@@ -10,7 +10,7 @@ export interface TryItStack {
   stack: LocalStack;
   /** The `PRENV_*` variables for the CLI. */
   env: Record<string, string>;
-  /** A copy of the config with `consul.dns` pointed at the local Consul. */
+  /** A copy of the config with `consul.dns` pointed at the local Consul and open previews. */
   configFile: string;
   stop(): Promise<void>;
 }
@@ -31,6 +31,8 @@ export async function startTryItStack(options: {
   try {
     const doc = parseDocument(text);
     doc.setIn(['consul', 'dns'], stack.config.consul.dns);
+    // No bot runs here to answer Caddy's forward_auth, so previews are open (as in the stack).
+    doc.setIn(['previews', 'protect'], stack.config.previews.protect);
     const configFile = path.join(dir, path.basename(options.configFile));
     await writeFile(configFile, doc.toString());
     const modules = path.join(dir, 'terraform', 'environments');
