@@ -39,7 +39,12 @@ export class SimulatedCloud {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.sync(), this.options.intervalMs ?? 50);
+    // A pass that fails (Consul restarting) is retried on the next tick, as Nomad retries its
+    // service registrations.
+    this.timer = setInterval(
+      () => void this.sync().catch(() => undefined),
+      this.options.intervalMs ?? 50,
+    );
   }
 
   /** One reconciliation pass; concurrent calls share it. */
@@ -52,7 +57,7 @@ export class SimulatedCloud {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.syncing;
+    await this.syncing?.catch(() => undefined);
     for (const [id, { server }] of this.services) {
       await this.options.consul.deregister(id).catch(() => undefined);
       await server.close();
