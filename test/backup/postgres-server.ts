@@ -1,7 +1,8 @@
 import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
+import { startOnFreePorts } from '../support/local-process.js';
 
 /** Debian's PostgreSQL 15 server binaries (package postgresql-15). */
 export const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -18,17 +19,6 @@ export function requirePostgres(): string {
     );
   }
   return PG_BIN;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 export interface PostgresServer {
@@ -68,17 +58,23 @@ export async function startPostgres(dir: string, password: string): Promise<Post
     '--encoding=UTF8',
     '--locale=C',
   ]);
-  const port = await freePort();
-  await run(path.join(bin, 'pg_ctl'), [
-    '-D',
-    data,
-    '-l',
-    path.join(dir, 'server.log'),
-    '-o',
-    `-c listen_addresses=127.0.0.1 -p ${port} -k ${sockets} -c fsync=off`,
-    '-w',
-    'start',
-  ]);
+  const port = await startOnFreePorts(1, async ([port]) => {
+    await run(path.join(bin, 'pg_ctl'), [
+      '-D',
+      data,
+      '-l',
+      path.join(dir, 'server.log'),
+      '-o',
+      `-c listen_addresses=127.0.0.1 -p ${port} -k ${sockets} -c fsync=off`,
+      '-w',
+      'start',
+    ]).catch(async (err: unknown) => {
+      // pg_ctl says only "could not start server"; the reason is in the server's log.
+      const log = await readFile(path.join(dir, 'server.log'), 'utf8').catch(() => '');
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\n${log}`);
+    });
+    return port as number;
+  });
   return {
     port,
     password,

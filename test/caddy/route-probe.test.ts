@@ -12,7 +12,7 @@ import { configFromYaml } from '../generators/render-support.js';
 import { useCaddy } from '../support/caddy-process.js';
 import { useConsul } from '../support/consul-process.js';
 import { startLocalHttpServer, type LocalHttpServer } from '../support/local-http-server.js';
-import { freePorts } from '../support/local-process.js';
+import { startOnFreePorts } from '../support/local-process.js';
 
 // The last check of a deploy, against real Caddy 2.6.2 routing to a real Consul's SRV records.
 const consulProcess = useConsul();
@@ -50,28 +50,30 @@ beforeAll(async () => {
   await plain.addRoute('pr-7', route);
   // The same route on a Caddy with automatic HTTPS: certificates from its internal CA, and the
   // HTTP listener redirecting every routed host to HTTPS.
-  const [httpsPort] = (await freePorts(1)) as [number];
   const tls = createCaddyAdminClient({
     baseUrl: tlsCaddy().adminUrl,
     fetch,
     server: tlsCaddy().serverName,
   });
-  await tls.loadConfig({
-    admin: (tlsCaddy().baseConfig as { admin: unknown }).admin,
-    apps: {
-      http: {
-        http_port: tlsCaddy().httpPort,
-        https_port: httpsPort,
-        servers: {
-          prenv: {
-            listen: [`127.0.0.1:${httpsPort}`],
-            routes: [route, { handle: [{ handler: 'static_response', status_code: 404 }] }],
+  const httpsPort = await startOnFreePorts(1, async ([httpsPort]) => {
+    await tls.loadConfig({
+      admin: (tlsCaddy().baseConfig as { admin: unknown }).admin,
+      apps: {
+        http: {
+          http_port: tlsCaddy().httpPort,
+          https_port: httpsPort,
+          servers: {
+            prenv: {
+              listen: [`127.0.0.1:${httpsPort}`],
+              routes: [route, { handle: [{ handler: 'static_response', status_code: 404 }] }],
+            },
           },
         },
+        tls: { automation: { policies: [{ issuers: [{ module: 'internal' }] }] } },
+        pki: { certificate_authorities: { local: { install_trust: false } } },
       },
-      tls: { automation: { policies: [{ issuers: [{ module: 'internal' }] }] } },
-      pki: { certificate_authorities: { local: { install_trust: false } } },
-    },
+    });
+    return httpsPort as number;
   });
   tlsEntry = `https://127.0.0.1:${httpsPort}`;
 });

@@ -1,5 +1,4 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -10,6 +9,7 @@ import { startGitHubHttpFake, type GitHubHttpFake } from '../fakes/github/github
 import { startOAuthFake, type OAuthFake } from '../fakes/github/oauth-fake.js';
 import { startServe, type ServeProcess } from '../server/serve-process.js';
 import { startLocalStack, FAKE_TERRAFORM, type LocalStack } from '../support/local-stack.js';
+import { startOnFreePorts } from '../support/local-process.js';
 import { repoRoot } from '../support/tools.js';
 import { inRepository, realPayload } from '../support/webhook-examples.js';
 
@@ -26,14 +26,6 @@ let serve: ServeProcess;
 let browser: Browser;
 let base: string;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 beforeAll(async () => {
   const example = path.join(repoRoot, 'examples/aipacto/prenv.yml');
   const text = readFileSync(example, 'utf8');
@@ -47,31 +39,32 @@ beforeAll(async () => {
   writeFileSync(configFile, `${text}consul:\n  dns: "${stack.config.consul.dns}"\n`);
   const outputs = path.join(dir, 'production-outputs.json');
   writeFileSync(outputs, JSON.stringify(FAKE_PRODUCTION_OUTPUTS));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  serve = await startServe(
-    configFile,
-    {
-      PRENV_GITHUB_TOKEN: 'ghp_dashboard_e2e',
-      PRENV_GITHUB_API_URL: oauth.url,
-      PRENV_GITHUB_WEB_URL: oauth.url,
-      PRENV_GITHUB_CLIENT_ID: oauth.clientId,
-      PRENV_GITHUB_CLIENT_SECRET: oauth.clientSecret,
-      PRENV_PUBLIC_URL: base,
-      PRENV_STATE: path.join(dir, 'state.db'),
-      PRENV_NOMAD_ADDR: stack.nomad.url,
-      PRENV_CONSUL_ADDR: stack.consul.httpUrl,
-      PRENV_CADDY_ADMIN: stack.caddy.adminUrl,
-      PRENV_TERRAFORM_BIN: FAKE_TERRAFORM,
-      PRENV_TERRAFORM_DIR: mkdtempSync(path.join(dir, 'tf-')),
-      PRENV_TF_PRODUCTION_OUTPUTS: outputs,
-      PRENV_FAKE_TF_STATE_DIR: stack.stateDir,
-      PRENV_SETTLE_MS: '0',
-      PRENV_TICK_MS: '500',
-      PRENV_RECONCILE: 'off',
-    },
-    port,
-  );
+  serve = await startOnFreePorts(1, ([port]) => {
+    base = `http://127.0.0.1:${port}`;
+    return startServe(
+      configFile,
+      {
+        PRENV_GITHUB_TOKEN: 'ghp_dashboard_e2e',
+        PRENV_GITHUB_API_URL: oauth.url,
+        PRENV_GITHUB_WEB_URL: oauth.url,
+        PRENV_GITHUB_CLIENT_ID: oauth.clientId,
+        PRENV_GITHUB_CLIENT_SECRET: oauth.clientSecret,
+        PRENV_PUBLIC_URL: base,
+        PRENV_STATE: path.join(dir, 'state.db'),
+        PRENV_NOMAD_ADDR: stack.nomad.url,
+        PRENV_CONSUL_ADDR: stack.consul.httpUrl,
+        PRENV_CADDY_ADMIN: stack.caddy.adminUrl,
+        PRENV_TERRAFORM_BIN: FAKE_TERRAFORM,
+        PRENV_TERRAFORM_DIR: mkdtempSync(path.join(dir, 'tf-')),
+        PRENV_TF_PRODUCTION_OUTPUTS: outputs,
+        PRENV_FAKE_TF_STATE_DIR: stack.stateDir,
+        PRENV_SETTLE_MS: '0',
+        PRENV_TICK_MS: '500',
+        PRENV_RECONCILE: 'off',
+      },
+      port,
+    );
+  });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 120_000);

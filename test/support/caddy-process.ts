@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { requireTool } from './tools.js';
 import {
-  freePorts,
   startLocalProcess,
+  startOnFreePorts,
   waitUntilReady,
   type LocalProcess,
 } from './local-process.js';
@@ -72,12 +72,17 @@ export function isolatedEnv(dir: string): NodeJS.ProcessEnv {
   };
 }
 
-export async function startCaddy(): Promise<CaddyProcess> {
+export function startCaddy(): Promise<CaddyProcess> {
+  return startOnFreePorts(2, ([adminPort, httpPort]) =>
+    startCaddyOn(adminPort as number, httpPort as number),
+  );
+}
+
+async function startCaddyOn(adminPort: number, httpPort: number): Promise<CaddyProcess> {
   const binary = requireTool('caddy');
   const dir = await mkdtemp(path.join(tmpdir(), 'prenv-caddy-'));
   const env = isolatedEnv(dir);
   for (const sub of ['home', 'data', 'config']) await mkdir(path.join(dir, sub));
-  const [adminPort, httpPort] = (await freePorts(2)) as [number, number];
   const configFile = path.join(dir, 'caddy.json');
   const baseConfig = baseCaddyConfig(adminPort, httpPort);
   await writeFile(configFile, JSON.stringify(baseConfig));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { requireTool } from './tools.js';
-import { freePorts, startLocalProcess, waitUntilReady } from './local-process.js';
+import { startLocalProcess, startOnFreePorts, waitUntilReady } from './local-process.js';
 
 export interface ConsulProcess {
   /** e.g. http://127.0.0.1:40123 */
@@ -41,10 +41,17 @@ function aclHcl(token: string): string {
   );
 }
 
-export async function startConsul(options: ConsulStartOptions = {}): Promise<ConsulProcess> {
+export function startConsul(options: ConsulStartOptions = {}): Promise<ConsulProcess> {
+  return startOnFreePorts(6, (ports) => startConsulOn(ports, options));
+}
+
+async function startConsulOn(
+  ports: readonly number[],
+  options: ConsulStartOptions,
+): Promise<ConsulProcess> {
   const binary = requireTool('consul');
   const dir = await mkdtemp(path.join(tmpdir(), 'prenv-consul-'));
-  const [http, dns, serfLan, serfWan, server, grpc] = (await freePorts(6)) as [
+  const [http, dns, serfLan, serfWan, server, grpc] = ports as [
     number,
     number,
     number,

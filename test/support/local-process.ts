@@ -1,20 +1,51 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 
 /**
- * Ports free on 127.0.0.1 right now: all are bound to port 0 together (so they
- * differ), read, then released for the process under test to take.
+ * The first port of the kernel's ephemeral range (Linux: /proc/sys/net/ipv4/ip_local_port_range),
+ * from which outgoing connections take their local ports.
+ */
+function ephemeralStart(): number {
+  try {
+    const first = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0],
+    );
+    return Number.isInteger(first) && first > 20_000 ? first : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+function listenOn(server: Server, port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      if (err.code === 'EADDRINUSE' || err.code === 'EACCES') resolve(false);
+      else reject(err);
+    };
+    server.once('error', onError);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', onError);
+      resolve(true);
+    });
+  });
+}
+
+/**
+ * Ports free on 127.0.0.1 right now, all different: bound together, read, then released for
+ * the process under test to take. They are drawn below the ephemeral range, so that an outgoing
+ * connection of another test cannot be given one of them between release and use (port 0
+ * would draw from that range); a port taken by another listener is skipped.
  */
 export async function freePorts(count: number): Promise<number[]> {
   const servers: Server[] = [];
+  const low = 20_000;
+  const high = ephemeralStart();
   try {
-    for (let i = 0; i < count; i += 1) {
+    for (let tries = 0; servers.length < count; tries += 1) {
       const server = createServer();
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', resolve);
-      });
+      const port = tries < 200 ? low + Math.floor(Math.random() * (high - low)) : 0;
+      if (await listenOn(server, port)) servers.push(server);
     }
     return servers.map((server) => {
       const address = server.address();
@@ -25,6 +56,29 @@ export async function freePorts(count: number): Promise<number[]> {
     await Promise.all(
       servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
     );
+  }
+}
+
+const portTaken = /address already in use|EADDRINUSE/i;
+
+/**
+ * Starts something on `count` fresh free ports, and starts it again on new ones (up to
+ * `attempts` times) when it failed because one was taken between freePorts() and its bind —
+ * by another test file running at the same time.
+ */
+export async function startOnFreePorts<T>(
+  count: number,
+  start: (ports: number[]) => Promise<T>,
+  attempts = 5,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    const ports = await freePorts(count);
+    try {
+      return await start(ports);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (attempt >= attempts || !portTaken.test(message)) throw err;
+    }
   }
 }
 

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createServer } from 'node:net';
 import { execa, type ResultPromise } from 'execa';
+import { startOnFreePorts } from './local-process.js';
 import { repoRoot } from './tools.js';
 
 /** The GitHub REST paths prenv calls; the mock serves exactly these from GitHub's own description. */
@@ -54,38 +54,10 @@ function subsetSpec(): string {
   return file;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
-
 /** Starts Prism (validating requests against GitHub's OpenAPI description) on loopback. */
 export async function startPrism(): Promise<PrismServer> {
   const spec = subsetSpec();
-  const port = await freePort();
-  const bin = path.join(repoRoot, 'node_modules/.bin/prism');
-  const child: ResultPromise = execa(bin, ['mock', spec, '-h', '127.0.0.1', '-p', String(port)], {
-    reject: false,
-    all: true,
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Prism did not start:\n${output}`)), 60_000);
-    child.all?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Prism is listening')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    void child.then((r) => reject(new Error(`Prism exited (${r.exitCode}):\n${output}`)));
-  });
+  const { port, child } = await startOnFreePorts(1, ([port]) => launchPrism(spec, port as number));
   const violations: Violation[] = [];
   const requests: { method: string; url: string }[] = [];
   const recordingFetch: typeof fetch = async (input, init) => {
@@ -113,4 +85,34 @@ export async function startPrism(): Promise<PrismServer> {
       await child;
     },
   };
+}
+
+async function launchPrism(
+  spec: string,
+  port: number,
+): Promise<{ port: number; child: ResultPromise }> {
+  const bin = path.join(repoRoot, 'node_modules/.bin/prism');
+  const child: ResultPromise = execa(bin, ['mock', spec, '-h', '127.0.0.1', '-p', String(port)], {
+    reject: false,
+    all: true,
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`Prism did not start:\n${output}`));
+    }, 60_000);
+    child.all?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Prism is listening')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    void child.then((r) => {
+      clearTimeout(timer);
+      reject(new Error(`Prism exited (${r.exitCode}):\n${output}`));
+    });
+  });
+  return { port, child };
 }

@@ -21,7 +21,7 @@ import { envFor } from '../../bot/cli/deploy/runtime.js';
 import { renderBotJob } from '../../generators/nomad/bot-job.js';
 import { exampleConfig, repoTemplates } from '../generators/render-support.js';
 import { isolatedEnv } from '../support/caddy-process.js';
-import { freePorts, startLocalProcess, waitUntilReady } from '../support/local-process.js';
+import { startOnFreePorts, startLocalProcess, waitUntilReady } from '../support/local-process.js';
 import { requireTool } from '../support/tools.js';
 import { renderCloudInit } from './cloud-init-render.js';
 import { at } from './terraform-tree.js';
@@ -151,11 +151,30 @@ describe("real Caddy behind a tunnel, with cloud-init's admin settings", () => {
       c.on('error', () => upstream.destroy());
     });
     forwarders.push(server);
-    await new Promise<void>((resolve) => server.listen(from, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(from, '127.0.0.1', resolve);
+    });
+  }
+
+  async function closeForwarders(): Promise<void> {
+    for (const s of forwarders.splice(0)) await new Promise((r) => s.close(r));
   }
 
   beforeAll(async () => {
-    const [admin, allowed, other] = (await freePorts(3)) as [number, number, number];
+    await startOnFreePorts(3, async (free) => {
+      try {
+        await startAdminCaddy(free as [number, number, number]);
+      } catch (err) {
+        await closeForwarders();
+        await stop?.();
+        await rm(dir, { recursive: true, force: true });
+        throw err;
+      }
+    });
+  });
+
+  async function startAdminCaddy([admin, allowed, other]: [number, number, number]): Promise<void> {
     ports = { admin, allowed, other };
     // cloud-init's file with its fixed ports moved to free ones: 2019 → admin, 12019 → allowed.
     const text = adminFile(file)
@@ -181,10 +200,10 @@ describe("real Caddy behind a tunnel, with cloud-init's admin settings", () => {
     );
     await forward(allowed, admin);
     await forward(other, admin);
-  });
+  }
 
   afterAll(async () => {
-    for (const s of forwarders) await new Promise((r) => s.close(r));
+    await closeForwarders();
     await stop?.();
     await rm(dir, { recursive: true, force: true });
   });
