@@ -8,6 +8,7 @@
  * roll it.
  */
 import type { ClusterEnvironment } from '../core/model.js';
+
 export interface ResourceChange {
   address: string;
   action: string;
