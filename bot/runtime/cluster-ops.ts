@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import type { ClusterEnvironment } from '../core/model.js';
 import type { RouteProbe } from './route-probe.js';
 import { deployPlan, destroyPlan, type DeployPlan } from '../../generators/deploy-plan.js';
 import type { TemplateSources } from '../../generators/templates.js';
@@ -10,8 +11,6 @@ import type { TerraformRunner } from '../adapters/terraform/index.js';
 import { executePlan, type ExecutorDeps } from './deploy-executor.js';
 
 export { DeploymentFailedError } from './deploy-executor.js';
-
-export type ClusterEnv = 'production' | 'staging';
 
 /** What a production or staging run reports: timed steps, and notes under the current step. */
 export interface ClusterRun {
@@ -84,7 +83,7 @@ export function clusterOps(deps: ClusterOpsDeps) {
   });
 
   /** The plan `deploy` runs; throws RenderError when the env does not render. */
-  const plan = (env: ClusterEnv, sha: string | undefined): DeployPlan =>
+  const plan = (env: ClusterEnvironment, sha: string | undefined): DeployPlan =>
     deployPlan({
       config: deps.config,
       templates: deps.templates,
@@ -101,7 +100,7 @@ export function clusterOps(deps: ClusterOpsDeps) {
      * server, unless `allowServerChanges` (see server-changes.ts).
      */
     async deploy(
-      env: ClusterEnv,
+      env: ClusterEnvironment,
       sha: string | undefined,
       run: ClusterRun,
       options: { allowServerChanges?: boolean } = {},
@@ -111,7 +110,7 @@ export function clusterOps(deps: ClusterOpsDeps) {
       return { url: steps.url, jobs: result.jobs, route: result.route };
     },
 
-    async destroy(env: ClusterEnv, run: ClusterRun) {
+    async destroy(env: ClusterEnvironment, run: ClusterRun) {
       await executePlan(destroyPlan(deps.config, { kind: env }), executor(), stepRun(run));
     },
   };

@@ -23,6 +23,7 @@ import { requireSecrets } from './secret-check.js';
 import { stepTimer } from './step-timer.js';
 import { waitForJobDeployment, waitForNamedNodes, waitForRoute } from './waits.js';
 import type { RouteProbe } from './route-probe.js';
+import type { ClusterEnvironment } from '../core/model.js';
 
 /**
  * What a step tells while it runs, beside starting: `terraform` Terraform's plan and apply
@@ -162,7 +163,7 @@ export async function executePlan(
         for (const change of serverChanges(planned.resourceChanges))
           run.note(`${change.action} ${change.address}`, 'detail');
         const refusal = serverChangeRefusal(
-          step.target.environment as 'production' | 'staging',
+          step.target.environment as ClusterEnvironment,
           planned.resourceChanges,
           options.allowServerChanges ?? false,
         );
@@ -240,7 +241,7 @@ export async function executePlan(
         );
       } else {
         run.step('loading the Caddy route');
-        const env = step.name as 'production' | 'staging';
+        const env = step.name as ClusterEnvironment;
         result.route = await timed('caddy', 'add_route', () =>
           loadEnvRoute(deps.caddy, deps.config, env, step.route),
         );

@@ -7,6 +7,8 @@
  * explicit flag, and more than one server at once in production is refused with the way to
  * roll it.
  */
+import type { ClusterEnvironment } from '../core/model.js';
+
 export interface ResourceChange {
   address: string;
   action: string;
@@ -29,7 +31,7 @@ export class ServerChangeRefused extends Error {
 
 /** Null when the deploy may apply; otherwise why not and what to do. */
 export function serverChangeRefusal(
-  env: 'production' | 'staging',
+  env: ClusterEnvironment,
   changes: readonly ResourceChange[],
   allowServerChanges: boolean,
 ): string | null {

@@ -152,3 +152,28 @@ describe('tls.mode load_balancer', () => {
     expect(JSON.stringify(result)).toContain('{{number}} must be in the first label');
   });
 });
+
+describe('tls.ask outside on-demand TLS', () => {
+  const withTls = (tls: string) => minimal.replace('services:', `tls:\n${tls}\nservices:`);
+
+  it.each([
+    ['load_balancer', 'TLS ends at the load balancer'],
+    ['off', 'Caddy serves plain HTTP'],
+    ['internal', 'internal CA'],
+    ['auto', 'asks no one'],
+  ])('refuses an ask URL with mode %s, at the ask key', (mode, why) => {
+    const text = withTls(`  mode: ${mode}\n  ask: http://127.0.0.1:8080/tls/ask`);
+    const [problem, ...rest] = problems(text);
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(/^prenv\.yml:6:\d+: tls\.ask: is only read with tls\.mode: on_demand/);
+    expect(problem).toContain(why);
+    expect(problem).toContain('remove ask, or set mode: on_demand');
+  });
+
+  it('takes an ask URL with on_demand, and every mode without one', () => {
+    const asking = withTls('  mode: on_demand\n  ask: http://127.0.0.1:8080/tls/ask');
+    expect(parseConfig(asking, 'prenv.yml').ok).toBe(true);
+    for (const mode of ['auto', 'on_demand', 'internal', 'off', 'load_balancer'])
+      expect(parseConfig(withTls(`  mode: ${mode}`), 'prenv.yml').ok).toBe(true);
+  });
+});

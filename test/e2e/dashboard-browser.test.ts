@@ -1,17 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfigOrThrow } from '../../bot/config/load.js';
-import { FAKE_PRODUCTION_OUTPUTS } from '../../scripts/local-stack-env.js';
-import { startGitHubHttpFake, type GitHubHttpFake } from '../fakes/github/github-http.js';
 import { startOAuthFake, type OAuthFake } from '../fakes/github/oauth-fake.js';
-import { startServe, type ServeProcess } from '../server/serve-process.js';
-import { startLocalStack, FAKE_TERRAFORM, type LocalStack } from '../support/local-stack.js';
+import type { ServeProcess } from '../server/serve-process.js';
 import { startOnFreePorts } from '../support/local-process.js';
+import { pullRequestPayload, startServeStack, type ServeStack } from '../support/serve-stack.js';
 import { repoRoot } from '../support/tools.js';
-import { inRepository, realPayload } from '../support/webhook-examples.js';
 
 // `prenv serve` against the simulated cloud, seen through Debian's Chromium: sign in through a
 // GitHub OAuth fake, open a PR, watch its runs stream to "live", check the environments table.
@@ -19,49 +14,25 @@ const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(repoRoot, 'test-artifacts');
 const PR = 41;
 
-let stack: LocalStack;
-let github: GitHubHttpFake;
+let stack: ServeStack;
 let oauth: OAuthFake;
 let serve: ServeProcess;
 let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  const example = path.join(repoRoot, 'examples/aipacto/prenv.yml');
-  const text = readFileSync(example, 'utf8');
-  [stack, github] = await Promise.all([
-    startLocalStack(loadConfigOrThrow(text, example)),
-    startGitHubHttpFake(),
-  ]);
-  oauth = await startOAuthFake('aipacto/aipacto', github.url);
-  const dir = mkdtempSync(path.join(tmpdir(), 'prenv-dashboard-e2e-'));
-  const configFile = path.join(dir, 'prenv.yml');
-  writeFileSync(configFile, `${text}consul:\n  dns: "${stack.config.consul.dns}"\n`);
-  const outputs = path.join(dir, 'production-outputs.json');
-  writeFileSync(outputs, JSON.stringify(FAKE_PRODUCTION_OUTPUTS));
+  stack = await startServeStack({ githubToken: 'ghp_dashboard_e2e' });
+  oauth = await startOAuthFake('aipacto/aipacto', stack.github.url);
   serve = await startOnFreePorts(1, ([port]) => {
     base = `http://127.0.0.1:${port}`;
-    return startServe(
-      configFile,
-      {
-        PRENV_GITHUB_TOKEN: 'ghp_dashboard_e2e',
+    return stack.serve(
+      stack.env({
         PRENV_GITHUB_API_URL: oauth.url,
         PRENV_GITHUB_WEB_URL: oauth.url,
         PRENV_GITHUB_CLIENT_ID: oauth.clientId,
         PRENV_GITHUB_CLIENT_SECRET: oauth.clientSecret,
         PRENV_PUBLIC_URL: base,
-        PRENV_STATE: path.join(dir, 'state.db'),
-        PRENV_NOMAD_ADDR: stack.nomad.url,
-        PRENV_CONSUL_ADDR: stack.consul.httpUrl,
-        PRENV_CADDY_ADMIN: stack.caddy.adminUrl,
-        PRENV_TERRAFORM_BIN: FAKE_TERRAFORM,
-        PRENV_TERRAFORM_DIR: mkdtempSync(path.join(dir, 'tf-')),
-        PRENV_TF_PRODUCTION_OUTPUTS: outputs,
-        PRENV_FAKE_TF_STATE_DIR: stack.stateDir,
-        PRENV_SETTLE_MS: '0',
-        PRENV_TICK_MS: '500',
-        PRENV_RECONCILE: 'off',
-      },
+      }),
       port,
     );
   });
@@ -73,31 +44,10 @@ afterAll(async () => {
   await browser?.close();
   serve?.child.kill('SIGTERM');
   await serve?.child;
-  await Promise.allSettled([stack?.stop(), github?.close(), oauth?.close()]);
+  await Promise.allSettled([stack?.stop(), oauth?.close()]);
 });
 
-function opened(pr: number): Record<string, unknown> {
-  const payload = realPayload(
-    'pull_request',
-    'opened',
-    (p) => !(p.pull_request as { draft: boolean }).draft,
-  );
-  const pull = payload.pull_request as Record<string, unknown>;
-  pull.number = pr;
-  payload.number = pr;
-  const head = pull.head as { sha: string; ref: string };
-  github.openPull({
-    number: pr,
-    headSha: head.sha,
-    headRef: head.ref,
-    baseRef: 'main',
-    title: String(pull.title),
-    draft: false,
-    fork: false,
-    author: 'dev',
-  });
-  return inRepository(payload, 'aipacto/aipacto');
-}
+const opened = (pr: number) => pullRequestPayload(stack.github, 'opened', pr);
 
 describe('the dashboard in Chromium', { timeout: 120_000 }, () => {
   it('shows nothing but the sign-in to a visitor without read access', async () => {

@@ -4,115 +4,65 @@
  * with SIGKILL in the middle of a Terraform apply. Every saved world is read back from Consul
  * with blocking queries and its slots counted; every Terraform call is logged by a wrapper.
  */
-import {
-  chmodSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsulClient } from '../../bot/adapters/consul/client.js';
-import { loadConfigOrThrow } from '../../bot/config/load.js';
 import type { World } from '../../bot/core/model.js';
 import { slotsUsed } from '../../bot/core/slots.js';
-import { FAKE_PRODUCTION_OUTPUTS } from '../../scripts/local-stack-env.js';
-import { startGitHubHttpFake, type GitHubHttpFake } from '../fakes/github/github-http.js';
 import { until } from '../runtime/harness.js';
-import { startServe, type ServeProcess } from '../server/serve-process.js';
-import { FAKE_TERRAFORM, startLocalStack, type LocalStack } from '../support/local-stack.js';
-import { repoRoot } from '../support/tools.js';
-import { inRepository, realPayload } from '../support/webhook-examples.js';
+import type { ServeProcess } from '../server/serve-process.js';
+import { FAKE_TERRAFORM, type LocalStack } from '../support/local-stack.js';
+import { pullRequestPayload, startServeStack, type ServeStack } from '../support/serve-stack.js';
 
 const PREFIX = 'prenv-ha/state';
 const CAP = 15;
 const TTL_MS = 10_000;
 const LOCK_DELAY_MS = 1_000;
 
+let serving: ServeStack;
 let stack: LocalStack;
-let github: GitHubHttpFake;
-let dir: string;
-let configFile: string;
 let tfLog: string;
 let terraformBin: string;
 
 beforeAll(async () => {
-  const example = path.join(repoRoot, 'examples/aipacto/prenv.yml');
-  const text = readFileSync(example, 'utf8');
-  [stack, github] = await Promise.all([
-    startLocalStack(loadConfigOrThrow(text, example)),
-    startGitHubHttpFake(),
-  ]);
-  dir = mkdtempSync(path.join(tmpdir(), 'prenv-ha-'));
-  configFile = path.join(dir, 'prenv.yml');
-  writeFileSync(
-    configFile,
-    `${text}consul:\n  dns: "${stack.config.consul.dns}"\nstate:\n  store: consul\n  prefix: ${PREFIX}\n  replicas: 3\n`,
-  );
+  serving = await startServeStack({
+    githubToken: 'ghp_ha_test',
+    append: `state:\n  store: consul\n  prefix: ${PREFIX}\n  replicas: 3\n`,
+  });
+  stack = serving.stack;
   // Logs each call (replica, the run's TF_DATA_DIR, arguments) before running the fake Terraform.
-  tfLog = path.join(dir, 'terraform.log');
-  terraformBin = path.join(dir, 'terraform');
+  tfLog = path.join(serving.dir, 'terraform.log');
+  terraformBin = path.join(serving.dir, 'terraform');
   writeFileSync(
     terraformBin,
     `#!/bin/sh\necho "$PRENV_FAKE_TF_REPLICA|$TF_DATA_DIR|$*" >> ${JSON.stringify(tfLog)}\nexec ${JSON.stringify(FAKE_TERRAFORM)} "$@"\n`,
   );
   chmodSync(terraformBin, 0o755);
-  writeFileSync(path.join(dir, 'production-outputs.json'), JSON.stringify(FAKE_PRODUCTION_OUTPUTS));
 }, 90_000);
 
 afterAll(async () => {
-  await Promise.allSettled([stack?.stop(), github?.close()]);
+  await serving?.stop();
 });
 
+/** A replica sharing the Consul state (no state file), its Terraform calls logged. */
 function serveEnv(replica: string): Record<string, string> {
-  return {
+  return serving.env({
+    PRENV_STATE: undefined,
     PRENV_FAKE_TF_REPLICA: replica,
-    PRENV_GITHUB_TOKEN: 'ghp_ha_test',
-    PRENV_GITHUB_API_URL: github.url,
-    PRENV_NOMAD_ADDR: stack.nomad.url,
-    PRENV_CONSUL_ADDR: stack.consul.httpUrl,
-    PRENV_CADDY_ADMIN: stack.caddy.adminUrl,
     PRENV_TERRAFORM_BIN: terraformBin,
-    PRENV_TERRAFORM_DIR: mkdtempSync(path.join(dir, 'tf-')),
-    PRENV_TF_PRODUCTION_OUTPUTS: path.join(dir, 'production-outputs.json'),
-    PRENV_FAKE_TF_STATE_DIR: stack.stateDir,
     PRENV_FAKE_TF_DELAY_MS: '1500',
-    PRENV_SETTLE_MS: '0',
-    PRENV_TICK_MS: '500',
-    PRENV_RECONCILE: 'off',
     PRENV_LEADER_TTL_MS: String(TTL_MS),
     PRENV_LEADER_LOCK_DELAY_MS: String(LOCK_DELAY_MS),
-  };
+  });
 }
 
 function prPayload(action: 'opened' | 'closed', pr: number): Record<string, unknown> {
-  const payload = realPayload(
-    'pull_request',
-    action,
-    (p) => !(p.pull_request as { draft: boolean }).draft,
-  );
-  const pull = payload.pull_request as Record<string, unknown>;
   const updatedAt = action === 'opened' ? '2026-01-01T00:00:00Z' : '2026-01-01T01:00:00Z';
-  Object.assign(pull, { number: pr, title: `HA ${pr}`, updated_at: updatedAt });
-  const head = pull.head as { sha: string; ref: string };
-  head.sha = pr.toString(16).padStart(7, '0').padEnd(40, 'b');
-  payload.number = pr;
-  if (action === 'closed') github.closePull(pr);
-  else
-    github.openPull({
-      number: pr,
-      headSha: head.sha,
-      headRef: head.ref,
-      baseRef: 'main',
-      title: `HA ${pr}`,
-      draft: false,
-      fork: false,
-      author: 'dev',
-    });
-  return inRepository(payload, 'aipacto/aipacto');
+  return pullRequestPayload(serving.github, action, pr, {
+    fields: { title: `HA ${pr}`, updated_at: updatedAt },
+    sha: pr.toString(16).padStart(7, '0').padEnd(40, 'b'),
+  });
 }
 
 /** Reads every version of the world key Consul answers with, counting its slots. */
@@ -192,7 +142,7 @@ describe('three replicas on Consul, the leader killed mid-apply', { timeout: 120
   it('elects a new leader, resumes the apply once, keeps the cap and FIFO order', async () => {
     const replicas: ServeProcess[] = [];
     const names = ['a', 'b', 'c'];
-    for (const name of names) replicas.push(await startServe(configFile, serveEnv(name)));
+    for (const name of names) replicas.push(await serving.serve(serveEnv(name)));
     const watcher = watchWorld(stack.consul.httpUrl);
     try {
       await until(async () => (await leaderPid()) !== null, 'a replica leads', 20_000);

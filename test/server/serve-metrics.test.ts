@@ -1,80 +1,29 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfigOrThrow } from '../../bot/config/load.js';
-import { FAKE_PRODUCTION_OUTPUTS } from '../../scripts/local-stack-env.js';
-import { startGitHubHttpFake, type GitHubHttpFake } from '../fakes/github/github-http.js';
 import { until } from '../runtime/harness.js';
-import { startLocalStack, FAKE_TERRAFORM, type LocalStack } from '../support/local-stack.js';
 import { parseExposition, sampleValue, type Sample } from '../support/prometheus-text.js';
-import { repoRoot } from '../support/tools.js';
-import { inRepository, realPayload, signedDelivery } from '../support/webhook-examples.js';
-import { startServe, WEBHOOK_SECRET, type ServeProcess } from './serve-process.js';
+import { pullRequestPayload, startServeStack, type ServeStack } from '../support/serve-stack.js';
+import { inRepository, signedDelivery } from '../support/webhook-examples.js';
+import { WEBHOOK_SECRET, type ServeProcess } from './serve-process.js';
 
-let stack: LocalStack;
-let github: GitHubHttpFake;
+let stack: ServeStack;
 let serve: ServeProcess;
-let dir: string;
 
 beforeAll(async () => {
-  const example = path.join(repoRoot, 'examples/aipacto/prenv.yml');
   // One slot, so a second PR waits in the queue.
-  const text = readFileSync(example, 'utf8').replace(/^( {2}max:) 15$/m, '$1 1');
-  [stack, github] = await Promise.all([
-    startLocalStack(loadConfigOrThrow(text, example)),
-    startGitHubHttpFake(),
-  ]);
-  dir = mkdtempSync(path.join(tmpdir(), 'prenv-serve-metrics-'));
-  const configFile = path.join(dir, 'prenv.yml');
-  writeFileSync(configFile, `${text}consul:\n  dns: "${stack.config.consul.dns}"\n`);
-  const outputs = path.join(dir, 'production-outputs.json');
-  writeFileSync(outputs, JSON.stringify(FAKE_PRODUCTION_OUTPUTS));
-  serve = await startServe(configFile, {
-    PRENV_GITHUB_TOKEN: 'ghp_metrics_test',
-    PRENV_GITHUB_API_URL: github.url,
-    PRENV_STATE: path.join(dir, 'state.db'),
-    PRENV_NOMAD_ADDR: stack.nomad.url,
-    PRENV_CONSUL_ADDR: stack.consul.httpUrl,
-    PRENV_CADDY_ADMIN: stack.caddy.adminUrl,
-    PRENV_TERRAFORM_BIN: FAKE_TERRAFORM,
-    PRENV_TERRAFORM_DIR: mkdtempSync(path.join(dir, 'tf-')),
-    PRENV_TF_PRODUCTION_OUTPUTS: outputs,
-    PRENV_FAKE_TF_STATE_DIR: stack.stateDir,
-    PRENV_SETTLE_MS: '0',
-    PRENV_TICK_MS: '500',
-    PRENV_RECONCILE: 'off',
+  stack = await startServeStack({
+    githubToken: 'ghp_metrics_test',
+    edit: (text) => text.replace(/^( {2}max:) 15$/m, '$1 1'),
   });
+  serve = await stack.serve(stack.env());
 }, 90_000);
 
 afterAll(async () => {
   serve?.child.kill('SIGTERM');
   await serve?.child;
-  await Promise.allSettled([stack?.stop(), github?.close()]);
+  await stack?.stop();
 });
 
-function opened(pr: number): Record<string, unknown> {
-  const payload = realPayload(
-    'pull_request',
-    'opened',
-    (p) => !(p.pull_request as { draft: boolean }).draft,
-  );
-  const pull = payload.pull_request as Record<string, unknown>;
-  pull.number = pr;
-  payload.number = pr;
-  const head = pull.head as { sha: string; ref: string };
-  github.openPull({
-    number: pr,
-    headSha: head.sha,
-    headRef: head.ref,
-    baseRef: 'main',
-    title: String(pull.title),
-    draft: false,
-    fork: false,
-    author: 'dev',
-  });
-  return inRepository(payload, 'aipacto/aipacto');
-}
+const opened = (pr: number) => pullRequestPayload(stack.github, 'opened', pr);
 
 async function scrape(): Promise<Sample[]> {
   const res = await fetch(`http://127.0.0.1:${serve.port}/metrics`);

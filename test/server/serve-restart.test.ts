@@ -1,90 +1,34 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfigOrThrow } from '../../bot/config/load.js';
 import { openSqliteStore } from '../../bot/adapters/store/sqlite-store.js';
-import { startLocalStack, FAKE_TERRAFORM, type LocalStack } from '../support/local-stack.js';
-import { startGitHubHttpFake, type GitHubHttpFake } from '../fakes/github/github-http.js';
-import { repoRoot } from '../support/tools.js';
-import { inRepository, realPayload } from '../support/webhook-examples.js';
+import type { LocalStack } from '../support/local-stack.js';
+import { pullRequestPayload, startServeStack, type ServeStack } from '../support/serve-stack.js';
 import { until } from '../runtime/harness.js';
 import { startServe, type ServeProcess } from './serve-process.js';
-import { FAKE_PRODUCTION_OUTPUTS } from '../../scripts/local-stack-env.js';
 
+let serving: ServeStack;
 let stack: LocalStack;
-let github: GitHubHttpFake;
-let dir: string;
 let configFile: string;
 
 beforeAll(async () => {
-  const example = path.join(repoRoot, 'examples/aipacto/prenv.yml');
-  const text = readFileSync(example, 'utf8');
-  [stack, github] = await Promise.all([
-    startLocalStack(loadConfigOrThrow(text, example)),
-    startGitHubHttpFake(),
-  ]);
-  dir = mkdtempSync(path.join(tmpdir(), 'prenv-serve-'));
-  configFile = path.join(dir, 'prenv.yml');
-  // Open previews, as in the local stack: no bot answers Caddy's forward_auth here.
-  const open = text.replace(/^previews:\n/m, 'previews:\n  protect: none\n');
-  writeFileSync(configFile, `${open}consul:\n  dns: "${stack.config.consul.dns}"\n`);
+  serving = await startServeStack({
+    githubToken: 'ghp_serve_test',
+    // Open previews, as in the local stack: no bot answers Caddy's forward_auth here.
+    edit: (text) => text.replace(/^previews:\n/m, 'previews:\n  protect: none\n'),
+  });
+  ({ stack, configFile } = serving);
 }, 90_000);
 
 afterAll(async () => {
-  await Promise.allSettled([stack?.stop(), github?.close()]);
+  await serving?.stop();
 });
 
-function productionOutputs(): string {
-  const file = path.join(dir, 'production-outputs.json');
-  writeFileSync(file, JSON.stringify(FAKE_PRODUCTION_OUTPUTS));
-  return file;
-}
+/** Slow applies (1.5 s a resource), so a kill lands in one; the reconciler as in production. */
+const serveEnv = (name: string) =>
+  serving.env({ PRENV_FAKE_TF_DELAY_MS: '1500', PRENV_RECONCILE: undefined }, name);
 
-function serveEnv(name: string): Record<string, string> {
-  return {
-    PRENV_GITHUB_TOKEN: 'ghp_serve_test',
-    PRENV_GITHUB_API_URL: github.url,
-    PRENV_STATE: path.join(dir, `${name}.db`),
-    PRENV_NOMAD_ADDR: stack.nomad.url,
-    PRENV_CONSUL_ADDR: stack.consul.httpUrl,
-    PRENV_CADDY_ADMIN: stack.caddy.adminUrl,
-    PRENV_TERRAFORM_BIN: FAKE_TERRAFORM,
-    PRENV_TERRAFORM_DIR: mkdtempSync(path.join(dir, 'tf-')),
-    PRENV_TF_PRODUCTION_OUTPUTS: productionOutputs(),
-    PRENV_FAKE_TF_STATE_DIR: stack.stateDir,
-    PRENV_FAKE_TF_DELAY_MS: '1500',
-    PRENV_SETTLE_MS: '0',
-    PRENV_TICK_MS: '500',
-  };
-}
-
-/** A real payload for PR `pr`, which the GitHub fake then knows as open (or closed). */
-function prPayload(action: string, pr: number): Record<string, unknown> {
-  const payload = realPayload(
-    'pull_request',
-    action,
-    (p) => !(p.pull_request as { draft: boolean }).draft,
-  );
-  const pull = payload.pull_request as Record<string, unknown>;
-  pull.number = pr;
-  payload.number = pr;
-  const head = pull.head as { sha: string; ref: string };
-  if (action === 'closed') github.closePull(pr);
-  else {
-    github.openPull({
-      number: pr,
-      headSha: head.sha,
-      headRef: head.ref,
-      baseRef: 'main',
-      title: String(pull.title),
-      draft: false,
-      fork: false,
-      author: 'dev',
-    });
-  }
-  return inRepository(payload, 'aipacto/aipacto');
-}
+const prPayload = (action: string, pr: number) => pullRequestPayload(serving.github, action, pr);
 
 async function phaseOf(statePath: string, pr: number): Promise<string | undefined> {
   const store = openSqliteStore(statePath);

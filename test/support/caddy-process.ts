@@ -1,8 +1,8 @@
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll } from 'vitest';
 import { requireTool } from './tools.js';
+import { useProcess } from './use-process.js';
 import {
   startLocalProcess,
   startOnFreePorts,
@@ -131,20 +131,5 @@ async function startCaddyOn(adminPort: number, httpPort: number): Promise<CaddyP
  * children (afterAll), and prints its output when a test fails.
  */
 export function useCaddy(): () => CaddyProcess {
-  let caddy: CaddyProcess | undefined;
-  beforeAll(async () => {
-    caddy = await startCaddy();
-  });
-  afterEach((ctx) => {
-    if (caddy && ctx.task.result?.state === 'fail') {
-      console.error(`--- caddy output (test failed) ---\n${caddy.logs().slice(-8_000)}`);
-    }
-  });
-  afterAll(async () => {
-    await caddy?.stop();
-  });
-  return () => {
-    if (!caddy) throw new Error('Caddy is not running (useCaddy() starts it in beforeAll)');
-    return caddy;
-  };
+  return useProcess('Caddy', () => startCaddy(), 'useCaddy');
 }

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll } from 'vitest';
 import { requireTool } from './tools.js';
+import { useProcess } from './use-process.js';
 import { startLocalProcess, startOnFreePorts, waitUntilReady } from './local-process.js';
 
 export interface ConsulProcess {
@@ -140,20 +140,5 @@ async function startConsulOn(
  * and its children (afterAll), and prints its output when a test fails.
  */
 export function useConsul(options: ConsulStartOptions = {}): () => ConsulProcess {
-  let consul: ConsulProcess | undefined;
-  beforeAll(async () => {
-    consul = await startConsul(options);
-  });
-  afterEach((ctx) => {
-    if (consul && ctx.task.result?.state === 'fail') {
-      console.error(`--- consul output (test failed) ---\n${consul.logs().slice(-8_000)}`);
-    }
-  });
-  afterAll(async () => {
-    await consul?.stop();
-  });
-  return () => {
-    if (!consul) throw new Error('Consul is not running (useConsul() starts it in beforeAll)');
-    return consul;
-  };
+  return useProcess('Consul', () => startConsul(options), 'useConsul');
 }

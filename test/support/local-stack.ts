@@ -102,7 +102,13 @@ export async function startLocalStack(
   });
   return {
     caddy,
-    consul,
+    consul: {
+      ...consul,
+      restart: async () => {
+        await consul.restart();
+        await cloud.reregister();
+      },
+    },
     consulClient,
     nomad,
     cloud,

@@ -1,12 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ActionInput } from '../command-spec.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
-import {
-  isSshDestination,
-  tunnelArgs,
-  tunnelVariables,
-  type ClusterEnv,
-} from '../reach/tunnel-plan.js';
+import type { ClusterEnvironment } from '../../core/model.js';
+import { isSshDestination, tunnelArgs, tunnelVariables } from '../reach/tunnel-plan.js';
 
 interface TunnelOptions {
   ssh?: string;
@@ -56,7 +52,7 @@ export async function action({
   return runSsh(ctx.env.PRENV_SSH_BIN ?? 'ssh', sshArgs, env);
 }
 
-function runSsh(bin: string, sshArgs: string[], env: ClusterEnv): Promise<ExitCodeValue> {
+function runSsh(bin: string, sshArgs: string[], env: ClusterEnvironment): Promise<ExitCodeValue> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, sshArgs, { stdio: 'inherit' });
     child.on('error', (err: NodeJS.ErrnoException) =>

@@ -5,7 +5,8 @@ import { deployBot } from '../../runtime/bot-deploy.js';
 import { defaultWebhookHost } from '../../../generators/nomad/bot-job.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import { loadCliTemplates } from '../cli-templates.js';
-import { clusterOps, DeploymentFailedError, type ClusterEnv } from '../../runtime/cluster-ops.js';
+import type { ClusterEnvironment } from '../../core/model.js';
+import { clusterOps, DeploymentFailedError } from '../../runtime/cluster-ops.js';
 import { ServerChangeRefused } from '../../runtime/server-changes.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
@@ -17,7 +18,7 @@ import { clusterTerraformDir, type CliRuntime } from './runtime.js';
 export async function runClusterCommand(input: {
   ctx: CliContext;
   runtime: CliRuntime;
-  env: ClusterEnv;
+  env: ClusterEnvironment;
   command: 'deploy' | 'destroy';
   sha: string | undefined;
   progress: Progress;

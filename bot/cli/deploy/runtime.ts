@@ -13,6 +13,7 @@ import { requireConfig } from '../config-file.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { envFor } from '../reach/staging-env.js';
+import type { ClusterEnvironment } from '../../core/model.js';
 
 export { envFor };
 
@@ -68,7 +69,7 @@ export async function openRuntime(
 export function clusterTerraformDir(
   ctx: CliContext,
   settings: RuntimeSettings,
-  env: 'production' | 'staging',
+  env: ClusterEnvironment,
 ): string {
   return clusterModuleDir(ctx.cwd, settings, env);
 }

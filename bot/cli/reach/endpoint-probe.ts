@@ -1,7 +1,8 @@
 import { readRuntimeSettings } from '../../wiring/settings.js';
 import { envFor } from './staging-env.js';
 import type { DoctorCheck } from '../doctor-report.js';
-import { endpointVariable, TUNNEL_PORTS, type ClusterEnv, type Endpoint } from './tunnel-plan.js';
+import type { ClusterEnvironment } from '../../core/model.js';
+import { endpointVariable, TUNNEL_PORTS, type Endpoint } from './tunnel-plan.js';
 
 /** How long doctor waits for one endpoint: an unreachable address costs seconds, once. */
 export const PROBE_TIMEOUT_MS = 3_000;
@@ -24,7 +25,7 @@ const PATH: Record<Endpoint, string> = {
 };
 
 interface Target {
-  env: ClusterEnv;
+  env: ClusterEnvironment;
   endpoint: Endpoint;
   url: string;
   token: string | undefined;
@@ -38,7 +39,7 @@ interface Target {
 export async function probeEndpoints(
   env: Record<string, string | undefined>,
   fetchFn: typeof fetch,
-  envs: ClusterEnv[] = ['production', 'staging'],
+  envs: ClusterEnvironment[] = ['production', 'staging'],
 ): Promise<DoctorCheck[]> {
   const targets: Target[] = [];
   const checks: DoctorCheck[] = [];

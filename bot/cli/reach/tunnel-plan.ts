@@ -6,7 +6,8 @@
  * address. Local ports differ per environment so both tunnels can run at once, and match the
  * defaults of PRENV_* (production) and what PRENV_STAGING_* must say (staging).
  */
-export type ClusterEnv = 'production' | 'staging';
+
+import type { ClusterEnvironment } from '../../core/model.js';
 
 export type Endpoint = 'nomad' | 'consul' | 'caddyAdmin';
 
@@ -22,19 +23,21 @@ export const NODE_PORTS: Readonly<Record<Endpoint, number>> = {
  * cloud-init lists both Caddy ports there; a change here needs the same change in
  * terraform/modules/base/cloud-init/node.yaml.tftpl and the `ssh_tunnel_command` outputs.
  */
-export const TUNNEL_PORTS: Readonly<Record<ClusterEnv, Readonly<Record<Endpoint, number>>>> = {
+export const TUNNEL_PORTS: Readonly<
+  Record<ClusterEnvironment, Readonly<Record<Endpoint, number>>>
+> = {
   production: NODE_PORTS,
   staging: { nomad: 14646, consul: 18500, caddyAdmin: 12019 },
 };
 
 /** The PRENV_* variable holding each endpoint's URL for an environment. */
-export function endpointVariable(env: ClusterEnv, endpoint: Endpoint): string {
+export function endpointVariable(env: ClusterEnvironment, endpoint: Endpoint): string {
   const name = { nomad: 'NOMAD_ADDR', consul: 'CONSUL_ADDR', caddyAdmin: 'CADDY_ADMIN' }[endpoint];
   return env === 'staging' ? `PRENV_STAGING_${name}` : `PRENV_${name}`;
 }
 
 /** The variables that point prenv at the tunnel of `env`, as `NAME=value` pairs. */
-export function tunnelVariables(env: ClusterEnv): [string, string][] {
+export function tunnelVariables(env: ClusterEnvironment): [string, string][] {
   const ports = TUNNEL_PORTS[env];
   return (['nomad', 'consul', 'caddyAdmin'] as const).map((e) => [
     endpointVariable(env, e),
@@ -55,7 +58,7 @@ const NODE_HOSTS = {
  * to an entry node's private address (`caddy-admin.service.consul`); no remote command; fails at once
  * when a local port is taken (ExitOnForwardFailure) and notices a dead link within ~90 s.
  */
-export function tunnelArgs(env: ClusterEnv, destination: string): string[] {
+export function tunnelArgs(env: ClusterEnvironment, destination: string): string[] {
   const ports = TUNNEL_PORTS[env];
   const forwards = (['nomad', 'consul', 'caddyAdmin'] as const).flatMap((e) => [
     '-L',

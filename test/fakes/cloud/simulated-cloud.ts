@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConsulServices } from '../../../bot/adapters/consul/client.js';
+import type { ServiceRegistration } from '../../../bot/adapters/consul/services.js';
 import type { FakeNodeInput } from '../nomad-api/cluster.js';
 import type { FakeNomad } from '../nomad-api/server.js';
 import { startLocalHttpServer, type LocalHttpServer } from '../../support/local-http-server.js';
@@ -25,7 +26,10 @@ interface ApiGroup {
 export class SimulatedCloud {
   /** Node id by node name. */
   private readonly nodes = new Map<string, string>();
-  private readonly services = new Map<string, { server: LocalHttpServer; sha: string }>();
+  private readonly services = new Map<
+    string,
+    { server: LocalHttpServer; sha: string; registration: ServiceRegistration }
+  >();
   private timer: ReturnType<typeof setInterval> | undefined;
   private syncing: Promise<void> | null = null;
 
@@ -45,6 +49,16 @@ export class SimulatedCloud {
       () => void this.sync().catch(() => undefined),
       this.options.intervalMs ?? 50,
     );
+  }
+
+  /**
+   * After the Consul agent restarted (it keeps no service in memory): registers every running
+   * service again, as a Nomad client's service sync does with the registrations its agent lost.
+   */
+  async reregister(): Promise<void> {
+    await this.sync().catch(() => undefined);
+    for (const { registration } of this.services.values())
+      await this.options.consul.register(registration);
   }
 
   /** One reconciliation pass; concurrent calls share it. */
@@ -159,14 +173,15 @@ export class SimulatedCloud {
     for (const [id, svc] of wanted) {
       if (this.services.has(id)) continue;
       const server = await startLocalHttpServer(`${svc.name} ${svc.sha}`);
-      this.services.set(id, { server, sha: svc.sha });
-      await this.options.consul.register({
+      const registration: ServiceRegistration = {
         id,
         name: svc.name,
         address: '127.0.0.1',
         port: server.port,
         check: { http: `${server.url}${svc.healthPath}`, interval: '1s', timeout: '1s' },
-      });
+      };
+      this.services.set(id, { server, sha: svc.sha, registration });
+      await this.options.consul.register(registration);
     }
   }
 }

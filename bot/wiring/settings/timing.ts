@@ -1,0 +1,110 @@
+import { durationMs } from '../../config/duration.js';
+import type { Env } from './env-text.js';
+
+/**
+ * The bot's periods and waits, in ms. Each has bounds: below them the bot spins or gives up at
+ * once, above them Node's timers overflow (a delay over 2^31−1 ms, 24.8 days, fires at once)
+ * or a date computed from it is out of range.
+ */
+export interface Timing {
+  /** How long a deploy waits for more pushes before it starts (`PRENV_SETTLE_MS`). */
+  settleMs: number;
+  /** The period of retries and TTL checks (`PRENV_TICK_MS`). */
+  tickMs: number;
+  /** Least time between sticky-comment edits that only move a queue position. */
+  queueEditDebounceMs: number;
+  /** `/healthz` fails when due deliveries waited this long without the worker progressing. */
+  stallMs: number;
+  /**
+   * The leader lock of replicas sharing a Consul state (PRENV_LEADER_TTL_MS, default 15 s;
+   * PRENV_LEADER_LOCK_DELAY_MS, default 5 s): a dead leader's runs resume after its liveness
+   * check fails (5 s, at most TTL/2) plus the delay; Consul itself ends an unrenewed session
+   * between 1 and 2 TTLs after its last renewal.
+   */
+  leader: { ttlMs: number; lockDelayMs: number };
+  /**
+   * How long a processed delivery's id is kept to refuse its redelivery
+   * (`PRENV_DELIVERY_RETENTION`, a duration such as `7d`); older ones are pruned hourly.
+   */
+  deliveryRetentionMs: number;
+}
+
+interface MsSetting {
+  fallback: number;
+  min: number;
+  max: number;
+  /** Why the bounds are what they are, when a source sets them. */
+  why?: string;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+const MS_SETTINGS = {
+  PRENV_SETTLE_MS: { fallback: 2_000, min: 0, max: HOUR },
+  PRENV_TICK_MS: { fallback: 30_000, min: 50, max: HOUR },
+  PRENV_QUEUE_EDIT_DEBOUNCE_MS: { fallback: 10_000, min: 0, max: HOUR },
+  PRENV_STALL_MS: { fallback: 5 * 60_000, min: 1_000, max: DAY },
+  // Consul's bounds (developer.hashicorp.com/consul/api-docs/session): TTL 10s–86400s, lock-delay ≤ 60s.
+  PRENV_LEADER_TTL_MS: { fallback: 15_000, min: 10_000, max: DAY, why: "Consul's session TTL" },
+  PRENV_LEADER_LOCK_DELAY_MS: { fallback: 5_000, min: 0, max: 60_000, why: "Consul's lock-delay" },
+} satisfies Record<string, MsSetting>;
+
+function ms(env: Env, name: keyof typeof MS_SETTINGS, errors: string[]): number {
+  const setting: MsSetting = MS_SETTINGS[name];
+  const raw = env[name];
+  if (raw === undefined || raw === '') return setting.fallback;
+  const value = Number(raw);
+  const why = setting.why ? ` (${setting.why})` : '';
+  if (!Number.isFinite(value) || value < 0)
+    errors.push(`${name} must be a number of milliseconds, got "${raw}"`);
+  else if (value < setting.min || value > setting.max)
+    errors.push(
+      setting.min === 0
+        ? `${name} must be at most ${setting.max}${why}, got "${raw}"`
+        : `${name} must be from ${setting.min} to ${setting.max}${why}, got "${raw}"`,
+    );
+  return value;
+}
+
+/**
+ * GitHub lets a delivery be redelivered for 3 days on github.com and 7 on GitHub Enterprise
+ * Server (docs.github.com, "Redelivering webhooks"): a delivery id kept 7 days refuses every
+ * redelivery of one already processed.
+ */
+export const DEFAULT_DELIVERY_RETENTION = '7d';
+const MIN_DELIVERY_RETENTION_MS = 3 * DAY;
+/** A year of ids is far past any redelivery; more only grows the table (and 10^6 d is no date). */
+const MAX_DELIVERY_RETENTION = '365d';
+
+function retention(raw: string | undefined, errors: string[]): number {
+  const text = raw ?? DEFAULT_DELIVERY_RETENTION;
+  const value = /^\d+[smhd]$/.test(text) ? durationMs(text) : NaN;
+  if (Number.isNaN(value)) {
+    errors.push(`PRENV_DELIVERY_RETENTION must be a duration such as 7d or 96h, got "${text}"`);
+  } else if (value < MIN_DELIVERY_RETENTION_MS) {
+    errors.push(
+      `PRENV_DELIVERY_RETENTION is ${text}: GitHub redelivers deliveries of the past 3 days, so a shorter retention would process a redelivery twice; set 3d or more (default ${DEFAULT_DELIVERY_RETENTION})`,
+    );
+  } else if (value > durationMs(MAX_DELIVERY_RETENTION)) {
+    errors.push(
+      `PRENV_DELIVERY_RETENTION is ${text}: GitHub redelivers deliveries of the past 7 days at most, so ids are not worth keeping longer; set at most ${MAX_DELIVERY_RETENTION} (default ${DEFAULT_DELIVERY_RETENTION})`,
+    );
+  }
+  return value;
+}
+
+/** The timing settings of `env`; each problem is pushed onto `errors`, naming its variable. */
+export function readTiming(env: Env, errors: string[]): Timing {
+  return {
+    settleMs: ms(env, 'PRENV_SETTLE_MS', errors),
+    tickMs: ms(env, 'PRENV_TICK_MS', errors),
+    queueEditDebounceMs: ms(env, 'PRENV_QUEUE_EDIT_DEBOUNCE_MS', errors),
+    stallMs: ms(env, 'PRENV_STALL_MS', errors),
+    leader: {
+      ttlMs: ms(env, 'PRENV_LEADER_TTL_MS', errors),
+      lockDelayMs: ms(env, 'PRENV_LEADER_LOCK_DELAY_MS', errors),
+    },
+    deliveryRetentionMs: retention(env.PRENV_DELIVERY_RETENTION, errors),
+  };
+}
