@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { formatProblem, parseConfig } from '../../bot/config/load.js';
+import { MINIMAL_CONFIG } from './minimal-config.js';
 
 // A value outside a bound, or of none of a key's forms, is named in its own unit and with the
 // forms the key takes: "must be at least 1" said nothing of an empty branch name.
 
-const minimal = `project: shop
-github: { owner: acme, repo: shop }
-domain: shop.example.com
-services:
-  web:
-    image: "acme/web:{{sha}}"
-    port: 8080
-    route: { path: / }
-`;
+const minimal = MINIMAL_CONFIG;
 
 function problems(extra: string): string[] {
   const result = parseConfig(`${minimal}${extra}\n`, 'prenv.yml');

@@ -3,16 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatProblem, parseConfig } from '../../bot/config/load.js';
 import { repoRoot } from '../support/tools.js';
+import { MINIMAL_CONFIG } from './minimal-config.js';
 
-const minimal = `project: shop
-github: { owner: acme, repo: shop }
-domain: shop.example.com
-services:
-  web:
-    image: "acme/web:{{sha}}"
-    port: 8080
-    route: { path: / }
-`;
+const minimal = MINIMAL_CONFIG;
 
 function problems(text: string): string[] {
   const result = parseConfig(text, 'prenv.yml');

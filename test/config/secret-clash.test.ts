@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatProblem, parseConfig } from '../../bot/config/load.js';
+import { MINIMAL_CONFIG } from './minimal-config.js';
 
 /*
  * Secrets reach the task through an `env = true` template, whose variables override the
@@ -8,15 +9,7 @@ import { formatProblem, parseConfig } from '../../bot/config/load.js';
  * secret named like either would replace it without a word, so the config refuses it.
  */
 
-const base = `project: shop
-github: { owner: acme, repo: shop }
-domain: shop.example.com
-services:
-  web:
-    image: "acme/web:{{sha}}"
-    port: 8080
-    route: { path: / }
-`;
+const base = MINIMAL_CONFIG;
 
 function problems(text: string): string[] {
   const result = parseConfig(text, 'prenv.yml');
