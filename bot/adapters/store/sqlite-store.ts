@@ -115,6 +115,9 @@ export function openSqliteStore(file: string): SqliteStore {
   const selectPending = db.prepare<[number, number], Omit<DeliveryRow, 'payload'>>(
     `SELECT id, name, received_at, attempts, last_error, next_attempt_at FROM deliveries WHERE done = 0 AND dead_at IS NULL AND next_attempt_at <= ? ORDER BY seq LIMIT ?`,
   );
+  const selectPendingNamed = db.prepare<[string, number, number], Omit<DeliveryRow, 'payload'>>(
+    `SELECT id, name, received_at, attempts, last_error, next_attempt_at FROM deliveries WHERE name IN (SELECT value FROM json_each(?)) AND done = 0 AND dead_at IS NULL AND next_attempt_at <= ? ORDER BY seq LIMIT ?`,
+  );
   const selectPayload = db.prepare<[string], { payload: string }>(
     'SELECT payload FROM deliveries WHERE id = ?',
   );
@@ -191,8 +194,15 @@ export function openSqliteStore(file: string): SqliteStore {
       const changes = await grouped('queueing a delivery', write as GroupWrite);
       return changes === 1 ? ('queued' as const) : ('duplicate' as const);
     },
-    pending: guard('reading the delivery queue', (limit = 100, dueBy?: number) =>
-      selectPending.all(dueBy ?? Number.MAX_SAFE_INTEGER, limit).map(toDelivery),
+    pending: guard(
+      'reading the delivery queue',
+      (limit = 100, dueBy?: number, names?: readonly string[]) => {
+        const due = dueBy ?? Number.MAX_SAFE_INTEGER;
+        const rows = names
+          ? selectPendingNamed.all(JSON.stringify(names), due, limit)
+          : selectPending.all(due, limit);
+        return rows.map(toDelivery);
+      },
     ),
     complete: async (id: string) => {
       await grouped('completing a delivery', { kind: 'complete', id });
