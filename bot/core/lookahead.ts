@@ -15,6 +15,14 @@ export interface LookAhead {
 
 export const NOTHING_AHEAD: LookAhead = { stops: new Set(), heads: new Map() };
 
+/** The kinds of queued events `lookAhead` reads; no other kind says anything ahead. */
+export const LOOKAHEAD_KINDS = [
+  'pr_closed',
+  'pr_drafted',
+  'pr_updated',
+  'comment_command',
+] as const satisfies readonly DomainEvent['kind'][];
+
 /** Reads the queued events, oldest first. */
 export function lookAhead(events: Iterable<DomainEvent>): LookAhead {
   const stops = new Set<number>();

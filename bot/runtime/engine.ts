@@ -3,7 +3,7 @@ import { isRunAction, type RunAction } from '../core/actions.js';
 import { retriesLeft, retryDelay, type RetryPolicy } from '../core/backoff.js';
 import type { DomainEvent } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
-import { lookAhead, holdReason, type LookAhead } from '../core/lookahead.js';
+import { LOOKAHEAD_KINDS, lookAhead, holdReason, type LookAhead } from '../core/lookahead.js';
 import type { MetricsRecorder } from '../core/metrics.js';
 import { envName, type World } from '../core/model.js';
 import type { PlanContext } from '../core/plan-context.js';
@@ -244,20 +244,29 @@ export class Engine {
    */
   private async nextBatch(size: number): Promise<Delivery[]> {
     const now = Date.now();
-    const waiting = new Set<number>();
-    const batch: Delivery[] = [];
+    let waiting = new Set<number>();
+    let batch: Delivery[] = [];
     let due = Infinity;
-    for (const delivery of await this.options.store.pending(LOOKAHEAD_LIMIT)) {
-      const pr = prOf(delivery.payload as DomainEvent);
-      if (heldBehind(delivery.payload as DomainEvent, waiting)) continue;
-      const at = delivery.nextAttemptAt ?? 0;
-      if (at > now) {
-        if (pr !== null) waiting.add(pr);
-        due = Math.min(due, at);
-        continue;
+    // A batch depends only on the deliveries before it: read a few more than it takes, and the
+    // whole look-ahead window only when those were held or waiting (a storm queues thousands).
+    for (const limit of [size * 2, LOOKAHEAD_LIMIT]) {
+      const queued = await this.options.store.pending(limit);
+      waiting = new Set<number>();
+      batch = [];
+      due = Infinity;
+      for (const delivery of queued) {
+        const pr = prOf(delivery.payload as DomainEvent);
+        if (heldBehind(delivery.payload as DomainEvent, waiting)) continue;
+        const at = delivery.nextAttemptAt ?? 0;
+        if (at > now) {
+          if (pr !== null) waiting.add(pr);
+          due = Math.min(due, at);
+          continue;
+        }
+        batch.push(delivery);
+        if (batch.length === size) break;
       }
-      batch.push(delivery);
-      if (batch.length === size) break;
+      if (batch.length === size || queued.length < limit) break;
     }
     // Deliveries waiting for their next attempt (also those a previous process left) are
     // drained when they come due.
@@ -312,7 +321,7 @@ export class Engine {
 
   /** What the received, not yet planned deliveries say (see `lookAhead`). */
   private async lookAhead(except?: string): Promise<LookAhead> {
-    const queued = await this.options.store.pending(LOOKAHEAD_LIMIT);
+    const queued = await this.options.store.pending(LOOKAHEAD_LIMIT, undefined, LOOKAHEAD_KINDS);
     return lookAhead(queued.filter((d) => d.id !== except).map((d) => d.payload as DomainEvent));
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../bot/core/events.js';
-import { holdReason, lookAhead } from '../../bot/core/lookahead.js';
+import { holdReason, LOOKAHEAD_KINDS, lookAhead } from '../../bot/core/lookahead.js';
 import { CountingGitHub } from '../fakes/github/counting-github.js';
 import { createHarness, pull, until } from './harness.js';
 
@@ -43,6 +43,25 @@ describe('lookAhead: what received deliveries say before they are planned', () =
     const ahead = lookAhead(events);
     expect([...ahead.stops]).toEqual(stops);
     expect([...ahead.heads]).toEqual(heads);
+  });
+
+  it('reads only the kinds it names, so the store may hand out only those', () => {
+    const samples: DomainEvent[] = [
+      { kind: 'pr_opened', pull: pull(1) },
+      { kind: 'pr_updated', pull: pull(1, 'b') },
+      close(1),
+      { kind: 'pr_drafted', pull: pull(1, 's', { draft: true }) },
+      destroy('destroy'),
+      { kind: 'branch_pushed', branch: 'main', sha: 'c'.repeat(40), defaultBranch: 'main' },
+      { kind: 'checks_changed', sha: 'c'.repeat(40) },
+      { kind: 'ignored', reason: 'not acted on' },
+    ];
+    for (const event of samples) {
+      const ahead = lookAhead([event]);
+      const says = ahead.stops.size + ahead.heads.size > 0;
+      if (says) expect(LOOKAHEAD_KINDS).toContain(event.kind);
+      if (!(LOOKAHEAD_KINDS as readonly string[]).includes(event.kind)) expect(says).toBe(false);
+    }
   });
 
   it('holds provisions and deploys for a stopped PR, deploys of a replaced SHA, never a destroy', () => {

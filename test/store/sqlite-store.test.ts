@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { STATE_SCHEMA_VERSION } from '../../bot/adapters/store/state-store.js';
 import { StateStoreError } from '../../bot/adapters/store/store-error.js';
-import { openSqliteStore } from '../../bot/adapters/store/sqlite-store.js';
+import { openSqliteStore, QUEUE_READS } from '../../bot/adapters/store/sqlite-store.js';
 import { storeContract } from './store-contract.js';
 
 const tempFile = () => path.join(mkdtempSync(path.join(tmpdir(), 'prenv-store-')), 'state.db');
@@ -49,5 +49,26 @@ describe('SQLite store schema version', () => {
     expect(() => openSqliteStore(file)).toThrow(
       /written by a newer prenv \(state schema 2, this prenv reads up to 1\)/,
     );
+  });
+});
+
+describe('SQLite store queue reads', () => {
+  it('are answered from covering indexes, never from the rows that hold the payloads', async () => {
+    const file = tempFile();
+    const store = openSqliteStore(file);
+    await store.enqueue({ id: 'q-1', name: 'pr_closed', payload: { n: 1 }, receivedAt: 1 });
+    await store.close();
+    const db = new Database(file, { readonly: true });
+    const plan = (sql: string, ...args: unknown[]) =>
+      db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(...args)
+        .map((row) => (row as { detail: string }).detail)
+        .join('; ');
+    expect(plan(QUEUE_READS.pending, 0, 10)).toMatch(/USING COVERING INDEX deliveries_queue\b/);
+    expect(plan(QUEUE_READS.pendingNamed, '["pr_closed"]', 0, 10)).toMatch(
+      /USING COVERING INDEX deliveries_queue_by_name\b/,
+    );
+    db.close();
   });
 });

@@ -51,6 +51,27 @@ export function storeContract(name: string, open: () => Promise<StateStore>): vo
       ).toBe('duplicate');
     });
 
+    it('hands out only the named kinds when asked, oldest first, with the other filters', async () => {
+      const store = await open();
+      const names = ['pr_opened', 'pr_closed', 'pr_opened', 'comment_command', 'pr_closed'];
+      for (const [i, name] of names.entries())
+        await store.enqueue({ id: `k-${i}`, name, payload: { i }, receivedAt: i });
+      const wanted = ['pr_closed', 'comment_command'];
+      expect((await store.pending(10, undefined, wanted)).map((d) => d.id)).toEqual([
+        'k-1',
+        'k-3',
+        'k-4',
+      ]);
+      expect((await store.pending(2, undefined, wanted)).map((d) => d.id)).toEqual(['k-1', 'k-3']);
+      await store.complete('k-1');
+      await store.fail('k-3', 'later', 5_000, 1_000);
+      await store.fail('k-4', 'dead', null, 1_000);
+      expect((await store.pending(10, undefined, wanted)).map((d) => d.id)).toEqual(['k-3']);
+      expect(await store.pending(10, 4_999, wanted)).toEqual([]);
+      expect(await store.pending(10, undefined, [])).toEqual([]);
+      expect((await store.pending(10)).map((d) => d.id)).toEqual(['k-0', 'k-2', 'k-3']);
+    });
+
     it('forgets only completed deliveries older than the cut-off', async () => {
       const store = await open();
       await store.enqueue({ id: 'old', name: 'x', payload: null, receivedAt: 100 });

@@ -1,6 +1,6 @@
 import { pino, type DestinationStream } from 'pino';
 import type { LogFields, Logger, LogLevel } from '../../core/logger.js';
-import { redact, redactDeep } from '../../core/redact.js';
+import { redactor } from '../../core/redact.js';
 
 export interface PinoLoggerOptions {
   level?: LogLevel;
@@ -19,7 +19,7 @@ export interface PinoLoggerOptions {
  * message), so neither a message, a field nor a child's context can carry one out.
  */
 export function pinoLogger(options: PinoLoggerOptions = {}): Logger {
-  const secrets = options.secrets ?? [];
+  const secrets = redactor(options.secrets ?? []);
   const now = options.now;
   const write = options.write;
   const destination: DestinationStream = write
@@ -34,18 +34,21 @@ export function pinoLogger(options: PinoLoggerOptions = {}): Logger {
     },
     destination,
   );
-  const wrap = (log: pino.Logger): Logger => {
+  /** `make` runs once, at the first line written: a child made per request may write none. */
+  const wrap = (make: () => pino.Logger): Logger => {
+    let made: pino.Logger | undefined;
+    const log = (): pino.Logger => (made ??= make());
     const emit = (level: LogLevel) => (msg: string, fields?: LogFields) => {
-      if (!log.isLevelEnabled(level)) return;
-      log[level](fields ? redactDeep(fields, secrets) : {}, redact(msg, secrets));
+      if (!root.isLevelEnabled(level)) return;
+      log()[level](fields ? secrets.deep(fields) : {}, secrets.text(msg));
     };
     return {
       debug: emit('debug'),
       info: emit('info'),
       warn: emit('warn'),
       error: emit('error'),
-      child: (fields) => wrap(log.child(redactDeep(fields, secrets))),
+      child: (fields) => wrap(() => log().child(secrets.deep(fields))),
     };
   };
-  return wrap(options.fields ? root.child(redactDeep(options.fields, secrets)) : root);
+  return wrap(() => (options.fields ? root.child(secrets.deep(options.fields)) : root));
 }

@@ -132,10 +132,11 @@ export function consulStore(kv: ConsulKv, prefix: string): StateStore {
       };
       return (await kv.cas(deliveryKey(d.id), JSON.stringify(stored), 0)) ? 'queued' : 'duplicate';
     },
-    async pending(limit = 100, dueBy = Number.MAX_SAFE_INTEGER) {
+    async pending(limit = 100, dueBy = Number.MAX_SAFE_INTEGER, names?: readonly string[]) {
       const all = await readAll();
       return all
         .filter((d) => !d.stored.done && d.stored.deadAt == null)
+        .filter((d) => names === undefined || names.includes(d.stored.name))
         .filter((d) => (d.stored.nextAttemptAt ?? 0) <= dueBy)
         .sort((a, b) => a.entry.createIndex - b.entry.createIndex)
         .slice(0, limit)

@@ -41,6 +41,29 @@ const ADDED_COLUMNS: [string, string][] = [
   ['dead_at', 'INTEGER'],
 ];
 
+/**
+ * The queue's reads answered from indexes alone. The columns added later sit after the payload
+ * in each row, so a read of the pending rows from the table walked every payload, and each
+ * commit of the writer thread empties this connection's page cache: in a storm every plan
+ * re-read the whole backlog from disk. These partial indexes hold only pending deliveries.
+ */
+const QUEUE_INDEXES = `
+CREATE INDEX IF NOT EXISTS deliveries_queue ON deliveries
+  (seq, next_attempt_at, name, id, received_at, attempts, last_error, done, dead_at)
+  WHERE done = 0 AND dead_at IS NULL;
+CREATE INDEX IF NOT EXISTS deliveries_queue_by_name ON deliveries
+  (name, seq, next_attempt_at, id, received_at, attempts, last_error, done, dead_at)
+  WHERE done = 0 AND dead_at IS NULL;
+`;
+
+/** The queue's reads, each answered by a covering index of `QUEUE_INDEXES` (tests check it). */
+export const QUEUE_READS = {
+  /** Parameters: due by (epoch ms), limit. */
+  pending: `SELECT id, name, received_at, attempts, last_error, next_attempt_at FROM deliveries INDEXED BY deliveries_queue WHERE done = 0 AND dead_at IS NULL AND next_attempt_at <= ? ORDER BY seq LIMIT ?`,
+  /** Parameters: JSON array of names, due by (epoch ms), limit. */
+  pendingNamed: `SELECT id, name, received_at, attempts, last_error, next_attempt_at FROM deliveries INDEXED BY deliveries_queue_by_name WHERE name IN (SELECT value FROM json_each(?)) AND done = 0 AND dead_at IS NULL AND next_attempt_at <= ? ORDER BY seq LIMIT ?`,
+};
+
 interface DeliveryRow {
   id: string;
   name: string;
@@ -82,6 +105,7 @@ export function openSqliteStore(file: string): SqliteStore {
     for (const [name, type] of ADDED_COLUMNS) {
       if (!columns.has(name)) db.exec(`ALTER TABLE deliveries ADD COLUMN ${name} ${type}`);
     }
+    db.exec(QUEUE_INDEXES);
     if (found < STATE_SCHEMA_VERSION) db.pragma(`user_version = ${STATE_SCHEMA_VERSION}`);
     db.prepare('SELECT json FROM world WHERE id = 1').get();
     // A file opened read-only answers reads; only a write shows it at start.
@@ -113,7 +137,10 @@ export function openSqliteStore(file: string): SqliteStore {
   );
   const COLUMNS = 'id, name, payload, received_at, attempts, last_error, next_attempt_at';
   const selectPending = db.prepare<[number, number], Omit<DeliveryRow, 'payload'>>(
-    `SELECT id, name, received_at, attempts, last_error, next_attempt_at FROM deliveries WHERE done = 0 AND dead_at IS NULL AND next_attempt_at <= ? ORDER BY seq LIMIT ?`,
+    QUEUE_READS.pending,
+  );
+  const selectPendingNamed = db.prepare<[string, number, number], Omit<DeliveryRow, 'payload'>>(
+    QUEUE_READS.pendingNamed,
   );
   const selectPayload = db.prepare<[string], { payload: string }>(
     'SELECT payload FROM deliveries WHERE id = ?',
@@ -191,8 +218,15 @@ export function openSqliteStore(file: string): SqliteStore {
       const changes = await grouped('queueing a delivery', write as GroupWrite);
       return changes === 1 ? ('queued' as const) : ('duplicate' as const);
     },
-    pending: guard('reading the delivery queue', (limit = 100, dueBy?: number) =>
-      selectPending.all(dueBy ?? Number.MAX_SAFE_INTEGER, limit).map(toDelivery),
+    pending: guard(
+      'reading the delivery queue',
+      (limit = 100, dueBy?: number, names?: readonly string[]) => {
+        const due = dueBy ?? Number.MAX_SAFE_INTEGER;
+        const rows = names
+          ? selectPendingNamed.all(JSON.stringify(names), due, limit)
+          : selectPending.all(due, limit);
+        return rows.map(toDelivery);
+      },
     ),
     complete: async (id: string) => {
       await grouped('completing a delivery', { kind: 'complete', id });

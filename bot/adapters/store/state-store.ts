@@ -75,9 +75,10 @@ export interface StateStore {
   enqueue(delivery: Delivery): Promise<'queued' | 'duplicate'>;
   /**
    * Pending deliveries, oldest first: neither completed nor dead-lettered. With `dueBy` (epoch
-   * ms), only those whose next attempt is due by then.
+   * ms), only those whose next attempt is due by then; with `names`, only those whose `name`
+   * is one of them (the look-ahead reads a few kinds among thousands queued in a storm).
    */
-  pending(limit?: number, dueBy?: number): Promise<Delivery[]>;
+  pending(limit?: number, dueBy?: number, names?: readonly string[]): Promise<Delivery[]>;
   complete(id: string): Promise<void>;
   /**
    * Records a failed attempt: the delivery is tried again from `retryAt` (epoch ms), or with
