@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ClusterEnvironment } from '../core/model.js';
 import { durationMs } from '../config/duration.js';
 import { credentialValues } from './credentials.js';
-import { isHostname, isImageReference, KV_FOLDER } from '../config/schema.js';
+import { isHostname, isImageReference, KV_FOLDER } from '../config/names.js';
 import {
   githubAuthFromEnv,
   privateKeyProblem,
