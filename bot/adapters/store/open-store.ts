@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../core/logger.js';
-import { createConsulClient, isConsulError, type ConsulClient } from '../consul/client.js';
-import { openConsulStore } from './consul-store.js';
+import type { ConsulClient } from '../consul/client.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { StateStore } from './state-store.js';
 import { StateStoreError } from './store-error.js';
@@ -53,6 +52,12 @@ export async function openStateStore(
     });
     return { store: openSqliteStore(file), consul: null, target };
   }
+  // Loaded for a Consul target only: its client validates answers with zod, which a command
+  // reading a SQLite file (`prenv list`) need not load.
+  const [{ createConsulClient, isConsulError }, { openConsulStore }] = await Promise.all([
+    import('../consul/client.js'),
+    import('./consul-store.js'),
+  ]);
   const consul = createConsulClient({
     baseUrl: target.url,
     fetch,
