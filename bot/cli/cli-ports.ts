@@ -33,7 +33,7 @@ export async function loadCliSettings(
   program: Command,
   ctx: CliContext,
 ): Promise<{ config: Config; settings: RuntimeSettings }> {
-  const config = await requireConfig(program.opts<{ config: string }>().config, ctx.cwd);
+  const config = await requireConfig(program.opts<{ config: string }>().config, ctx.cwd, ctx.env);
   const result = readRuntimeSettings(ctx.env);
   if (!result.ok)
     throw new CliError(
