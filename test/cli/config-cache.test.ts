@@ -122,7 +122,8 @@ describe('config cache', () => {
     const bad = aipacto.replace('max: 15', 'max: many');
     const p = project(bad);
     const message = 'prenv.yml:13:8: previews.max: expected number, got string "many"';
-    expect(parseConfig(bad, 'prenv.yml').problems?.map(formatProblem)).toEqual([message]);
+    const parsed = parseConfig(bad, 'prenv.yml');
+    expect(parsed.ok ? [] : parsed.problems.map(formatProblem)).toEqual([message]);
     for (let run = 0; run < 2; run++)
       await expect(requireConfig('prenv.yml', p.dir, p.env)).rejects.toMatchObject({ message });
     // Never kept: only valid configs are.
