@@ -13,6 +13,7 @@ import type { Ports } from '../wiring/ports.js';
 // The client alone: read commands need none of the deploy helpers the index also exports.
 import { createNomadClient, type NomadApi } from '../adapters/nomad/client.js';
 import { noRetry } from '../core/backoff.js';
+import { httpFetch } from '../adapters/http-fetch.js';
 import { openStateStore } from '../adapters/store/open-store.js';
 import { stateTarget } from '../wiring/state-target.js';
 import type { StateStore } from '../adapters/store/state-store.js';
@@ -124,7 +125,8 @@ export interface ReadPorts {
 
 /**
  * What `list`, `status` and `cost` read: the existing state file and a Nomad client that makes
- * one attempt of at most READ_TIMEOUT_MS, so an unreachable Nomad costs seconds at most once.
+ * one attempt of at most READ_TIMEOUT_MS, so an unreachable Nomad costs seconds at most once
+ * (over node:http: see http-fetch.ts).
  */
 export async function openReadPorts(program: Command, ctx: CliContext): Promise<ReadPorts> {
   const { config, settings } = await loadCliSettings(program, ctx);
@@ -138,7 +140,7 @@ export async function openReadPorts(program: Command, ctx: CliContext): Promise<
   const client = (s: RuntimeSettings['nomad']) =>
     createNomadClient({
       baseUrl: s.url,
-      fetch,
+      fetch: httpFetch,
       retry: noRetry,
       requestTimeoutMs: READ_TIMEOUT_MS,
       ...(s.token ? { token: s.token } : {}),
