@@ -126,14 +126,19 @@ export interface ReadPorts {
 /**
  * What `list`, `status` and `cost` read: the existing state file and a Nomad client that makes
  * one attempt of at most READ_TIMEOUT_MS, so an unreachable Nomad costs seconds at most once
- * (over node:http: see http-fetch.ts).
+ * (over node:http: see http-fetch.ts). The state is opened to read only unless `readOnly` is
+ * false (`prenv retry` requeues a dead letter).
  */
-export async function openReadPorts(program: Command, ctx: CliContext): Promise<ReadPorts> {
+export async function openReadPorts(
+  program: Command,
+  ctx: CliContext,
+  options: { readOnly: boolean } = { readOnly: true },
+): Promise<ReadPorts> {
   const { config, settings } = await loadCliSettings(program, ctx);
   let store: StateStore;
   try {
     const target = stateTarget(config, settings, ctx.cwd);
-    store = (await openStateStore(target, { mustExist: true })).store;
+    store = (await openStateStore(target, { mustExist: true, readOnly: options.readOnly })).store;
   } catch (err) {
     throw asCliError(err);
   }
