@@ -3,18 +3,34 @@
  *
  * Baseline, measured in the same run: `node -e ''` (bare Node start-up). Measured: `prenv --help`
  * (target ≤ 4× bare Node) and `prenv list --json` against an empty state and a local Nomad
- * double that answers `/v1/jobs` (target ≤ 6×). Each command is a new process, as users run it.
+ * double that answers `/v1/jobs` (target ≤ 6×), with prenv.yml unchanged since the last run (the
+ * config cache holds it, as on a user's second run) and, for reference, with the cache off.
+ * Each command is a new process, as users run it; the commands take turns, one run each per
+ * round, so a change of the machine's load falls on all of them alike. `BENCH_BASELINE_REF`
+ * (default: the commit before the config cache; `none` skips it) is checked out with
+ * `git archive`, compiled, and timed in the same rounds.
  * Then `prenv serve` idles for a few seconds and its resident memory (VmRSS, MiB) is read from
  * /proc; the target is ≤ 1.5× Probot's ≈ 65 MiB (the figure measured for the issue), with an
  * idle `node -e 'setInterval…'` as the floor.
+ *
+ * Writes bench/results/cli.json and the CLI table of bench/RESULTS.md, with the load average.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { format } from 'prettier';
 import { openSqliteStore } from '../bot/adapters/store/sqlite-store.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -22,6 +38,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const WARMUP = 3;
 const TARGETS = { help: 4, list: 6, serveRssMiB: 1.5 * 65 };
 const bin = path.join(root, 'bin/prenv.js');
+const BASELINE_REF = process.env.BENCH_BASELINE_REF ?? '31cde07';
 
 const build = spawnSync('bash', [path.join(root, 'scripts/build.sh')], { stdio: 'inherit' });
 if (build.status !== 0) throw new Error('scripts/build.sh failed');
@@ -41,7 +58,11 @@ const env = {
   PATH: process.env.PATH,
   PRENV_STATE: 'state.db',
   PRENV_NOMAD_ADDR: `http://127.0.0.1:${(nomad.address() as AddressInfo).port}`,
+  PRENV_CACHE_DIR: path.join(dir, 'cache'),
 };
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const loadBefore = os.loadavg();
+const baselineDir = BASELINE_REF === 'none' ? null : checkoutBaseline(BASELINE_REF, dir);
 
 function stats(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -54,29 +75,81 @@ function stats(samples: number[]) {
   };
 }
 const round = (n: number) => Math.round(n * 10) / 10;
+type Timing = ReturnType<typeof stats> & { cpuMeanMs: number | null };
 
-/** Runs `node args…` RUNS times (after WARMUP), one process each, and times it. */
-async function time(args: string[]): Promise<ReturnType<typeof stats>> {
-  const once = () =>
-    new Promise<number>((resolve, reject) => {
-      const start = performance.now();
-      const child = spawn(process.execPath, args, {
-        cwd: dir,
-        env,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (c: Buffer) => void (stderr += c.toString()));
-      child.on('exit', (code) =>
-        code === 0
-          ? resolve(performance.now() - start)
-          : reject(new Error(`node ${args.join(' ')} exited ${code}:\n${stderr}`)),
-      );
+interface Case {
+  name: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
+/**
+ * Runs one process of `node args…` and times it, start to exit (ms). With `cpu`, the process
+ * runs under GNU time instead, and the answer is its user + system CPU time (ms; GNU time
+ * counts in 10 ms steps, so only a mean over many runs says much).
+ */
+function once(c: Case, cpu = false): Promise<number> {
+  const cpuFile = path.join(dir, 'cpu.txt');
+  const [command, args]: [string, string[]] =
+    cpu && GNU_TIME
+      ? [GNU_TIME, ['-f', '%U %S', '-o', cpuFile, process.execPath, ...c.args]]
+      : [process.execPath, c.args];
+  return new Promise<number>((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(command, args, {
+      cwd: dir,
+      env: { ...env, ...c.env },
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
-  for (let i = 0; i < WARMUP; i++) await once();
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) samples.push(await once());
-  return stats(samples);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    child.on('exit', (code) => {
+      if (code !== 0)
+        return reject(new Error(`${c.name}: node ${c.args.join(' ')} exited ${code}:\n${stderr}`));
+      if (!cpu) return resolve(performance.now() - start);
+      const [user, system] = readFileSync(cpuFile, 'utf8').trim().split(/\s+/).map(Number);
+      resolve(((user ?? NaN) + (system ?? NaN)) * 1000);
+    });
+  });
+}
+
+/**
+ * WARMUP rounds, then RUNS rounds in which every case runs once, in turn (and once more under
+ * GNU time for its CPU time, where /usr/bin/time exists): wall-clock medians and CPU means.
+ */
+async function timeAll(cases: Case[]) {
+  for (let i = 0; i < WARMUP; i++) for (const c of cases) await once(c);
+  const wall = new Map(cases.map((c) => [c.name, [] as number[]]));
+  const cpu = new Map(cases.map((c) => [c.name, [] as number[]]));
+  for (let i = 0; i < RUNS; i++)
+    for (const c of cases) {
+      wall.get(c.name)!.push(await once(c));
+      if (GNU_TIME) cpu.get(c.name)!.push(await once(c, true));
+    }
+  const mean = (xs: number[]) =>
+    xs.length === 0 ? null : round(xs.reduce((a, b) => a + b, 0) / xs.length);
+  return new Map(
+    cases.map((c) => [c.name, { ...stats(wall.get(c.name)!), cpuMeanMs: mean(cpu.get(c.name)!) }]),
+  );
+}
+
+/** `ref` exported with `git archive` into `into/baseline` and compiled there; null if unknown. */
+function checkoutBaseline(ref: string, into: string): string | null {
+  try {
+    execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], {
+      cwd: root,
+      stdio: 'ignore',
+    });
+  } catch {
+    process.stderr.write(`baseline ${ref} is not in this clone: skipped\n`);
+    return null;
+  }
+  const out = path.join(into, 'baseline');
+  mkdirSync(out, { recursive: true });
+  execFileSync('bash', ['-c', `git archive ${ref} | tar -x -C "${out}"`], { cwd: root });
+  symlinkSync(path.join(root, 'node_modules'), path.join(out, 'node_modules'));
+  execFileSync('bash', [path.join(out, 'scripts/build.sh')], { cwd: out, stdio: 'inherit' });
+  return out;
 }
 
 /** VmRSS of a process that has idled for `idleMs` after `ready` shows on its stderr. */
@@ -114,9 +187,25 @@ async function idleRssMiB(
   return round(kb / 1024);
 }
 
-const bare = await time(['-e', '']);
-const help = await time([bin, '--help']);
-const list = await time([bin, 'list', '--json']);
+const baseBin = baselineDir ? path.join(baselineDir, 'bin/prenv.js') : null;
+const timed = await timeAll([
+  { name: 'bare', args: ['-e', ''] },
+  { name: 'help', args: [bin, '--help'] },
+  { name: 'list', args: [bin, 'list', '--json'] },
+  { name: 'listCold', args: [bin, 'list', '--json'], env: { PRENV_CACHE_DIR: 'off' } },
+  ...(baseBin
+    ? [
+        { name: 'baseHelp', args: [baseBin, '--help'] },
+        { name: 'baseList', args: [baseBin, 'list', '--json'] },
+      ]
+    : []),
+]);
+const bare = timed.get('bare')!;
+const help = timed.get('help')!;
+const list = timed.get('list')!;
+const listCold = timed.get('listCold')!;
+const baseHelp = timed.get('baseHelp');
+const baseList = timed.get('baseList');
 const serveEnv = {
   PRENV_WEBHOOK_SECRET: 'bench-webhook-secret',
   PRENV_GITHUB_TOKEN: 'bench-token',
@@ -127,7 +216,18 @@ const serveRss = await idleRssMiB([bin, 'serve', '--port', '0'], serveEnv, /"msg
 const nodeRss = await idleRssMiB(['-e', 'setInterval(() => {}, 1000)'], {}, null);
 nomad.close();
 
-const ratio = (s: ReturnType<typeof stats>) => round(s.medianMs / bare.medianMs);
+const ratio = (s: Timing) => round(s.medianMs / bare.medianMs);
+const cpuRatio = (s: Timing) =>
+  s.cpuMeanMs === null || !bare.cpuMeanMs ? null : round(s.cpuMeanMs / bare.cpuMeanMs);
+const loadAfter = os.loadavg();
+const result = (name: string, s: Timing, target: number | null) => ({
+  name,
+  ...s,
+  ratio: ratio(s),
+  cpuRatio: cpuRatio(s),
+  target,
+  withinTarget: target === null ? null : ratio(s) <= target,
+});
 const report = {
   benchmark: 'cli',
   date: new Date().toISOString(),
@@ -138,25 +238,25 @@ const report = {
     cpus: os.cpus().length,
     cpu: os.cpus()[0]?.model ?? 'unknown',
     memoryMiB: Math.round(os.totalmem() / 2 ** 20),
-    loadAverage: os.loadavg().map(round),
+    loadAverageBefore: loadBefore.map(round),
+    loadAverageAfter: loadAfter.map(round),
   },
   baseline: { name: "node -e ''", ...bare },
   results: [
-    {
-      name: 'prenv --help',
-      ...help,
-      ratio: ratio(help),
-      target: TARGETS.help,
-      withinTarget: ratio(help) <= TARGETS.help,
-    },
-    {
-      name: 'prenv list --json',
-      ...list,
-      ratio: ratio(list),
-      target: TARGETS.list,
-      withinTarget: ratio(list) <= TARGETS.list,
-    },
+    result('prenv --help', help, TARGETS.help),
+    result('prenv list --json', list, TARGETS.list),
+    result('prenv list --json, config cache off', listCold, null),
   ],
+  before:
+    baseHelp && baseList
+      ? {
+          ref: BASELINE_REF,
+          results: [
+            result(`prenv@${BASELINE_REF} --help`, baseHelp, null),
+            result(`prenv@${BASELINE_REF} list --json`, baseList, null),
+          ],
+        }
+      : null,
   serveIdleRss: {
     name: 'prenv serve, idle 3 s after listening (token mode, reconciler off)',
     rssMiB: serveRss,
@@ -168,17 +268,56 @@ const report = {
 };
 mkdirSync(path.join(root, 'bench/results'), { recursive: true });
 writeFileSync(path.join(root, 'bench/results/cli.json'), `${JSON.stringify(report, null, 2)}\n`);
+await writeResultsTable(report);
 
-const line = (name: string, s: ReturnType<typeof stats>, extra = '') =>
-  `${name.padEnd(20)} ${`${s.medianMs} / ${s.p95Ms} ms`.padEnd(20)} ${extra}\n`;
+const line = (name: string, s: Timing, extra = '') =>
+  `${name.padEnd(36)} ${`${s.medianMs} / ${s.p95Ms} ms`.padEnd(20)} ${`${s.cpuMeanMs ?? '–'} ms`.padEnd(10)} ${extra}\n`;
 process.stdout.write(
-  `CLI start-up, ${RUNS} processes each, on ${report.machine.cpus}× ${report.machine.cpu} (${report.machine.host})\n`,
+  `CLI start-up, ${RUNS} processes each, on ${report.machine.cpus}× ${report.machine.cpu} (${report.machine.host}), load ${report.machine.loadAverageBefore.join(' / ')}\n`,
 );
-process.stdout.write(`${'command'.padEnd(20)} ${'median / p95'.padEnd(20)} × bare node (target)\n`);
+process.stdout.write(
+  `${'command'.padEnd(36)} ${'median / p95'.padEnd(20)} ${'CPU mean'.padEnd(10)} × bare node (target)\n`,
+);
 process.stdout.write(line("node -e ''", bare, '1'));
-process.stdout.write(line('prenv --help', help, `${ratio(help)} (≤ ${TARGETS.help})`));
-process.stdout.write(line('prenv list --json', list, `${ratio(list)} (≤ ${TARGETS.list})`));
+for (const r of [...report.results, ...(report.before?.results ?? [])])
+  process.stdout.write(
+    line(
+      r.name,
+      r,
+      `${r.ratio}${r.target === null ? '' : ` (≤ ${r.target})`}; CPU ${r.cpuRatio ?? '–'}`,
+    ),
+  );
 process.stdout.write(
   `prenv serve idle RSS ${serveRss} MiB (target ≤ ${TARGETS.serveRssMiB} MiB; idle bare node ${nodeRss} MiB)\n`,
 );
-process.stdout.write('written to bench/results/cli.json\n');
+process.stdout.write('written to bench/results/cli.json and bench/RESULTS.md\n');
+
+/** Replaces the CLI section of bench/RESULTS.md (between its markers), keeping the rest. */
+async function writeResultsTable(r: typeof report): Promise<void> {
+  const file = path.join(root, 'bench/RESULTS.md');
+  const rows = [...r.results, ...(r.before?.results ?? [])];
+  const cpuCell = (ms: number | null) => (ms === null ? '–' : `${ms} ms`);
+  const lines = [
+    '<!-- cli:start -->',
+    '## CLI start-up (`npm run bench:cli`)',
+    '',
+    `Each command a new process, ${RUNS} rounds after ${WARMUP} warm-up rounds, the commands taking turns within a round; ${r.machine.cpus} cores (${r.machine.cpu}, ${r.machine.host}), Node ${r.machine.node}, load average ${r.machine.loadAverageBefore.join(' / ')} before the run and ${r.machine.loadAverageAfter.join(' / ')} after. \`list --json\` reads an empty SQLite state and a Nomad double; "config cache off" validates prenv.yml on every run (\`PRENV_CACHE_DIR=off\`), as the first run after an edit does. CPU: user + system time of each command run once more per round under GNU time (mean; it counts in 10 ms steps), less sensitive to the load than the wall clock.`,
+    '',
+    '| command | median | p95 | min | × bare node | target | CPU mean | CPU × bare node |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| \`node -e ''\` | ${r.baseline.medianMs} ms | ${r.baseline.p95Ms} ms | ${r.baseline.minMs} ms | 1 | | ${cpuCell(r.baseline.cpuMeanMs)} | 1 |`,
+    ...rows.map(
+      (x) =>
+        `| \`${x.name}\` | ${x.medianMs} ms | ${x.p95Ms} ms | ${x.minMs} ms | **${x.ratio}** | ${x.target === null ? '' : `≤ ${x.target}${x.withinTarget ? '' : ' (missed)'}`} | ${cpuCell(x.cpuMeanMs)} | ${x.cpuRatio ?? '–'} |`,
+    ),
+    '',
+    `\`prenv serve\` idle RSS 3 s after listening: **${r.serveIdleRss.rssMiB} MiB** (target ≤ ${r.serveIdleRss.targetMiB} MiB, 1.5× Probot's ≈ 65 MiB; an idle bare node: ${r.serveIdleRss.nodeIdleRssMiB} MiB).`,
+    '<!-- cli:end -->',
+  ];
+  const section = lines.join('\n');
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
+  const marked = /<!-- cli:start -->[\s\S]*<!-- cli:end -->/;
+  const text = marked.test(old) ? old.replace(marked, section) : `${old.trimEnd()}\n\n${section}\n`;
+  // Formatted as the repository's `prettier --check` expects.
+  writeFileSync(file, await format(text, { parser: 'markdown' }));
+}

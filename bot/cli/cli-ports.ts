@@ -13,6 +13,7 @@ import type { Ports } from '../wiring/ports.js';
 // The client alone: read commands need none of the deploy helpers the index also exports.
 import { createNomadClient, type NomadApi } from '../adapters/nomad/client.js';
 import { noRetry } from '../core/backoff.js';
+import { httpFetch } from '../adapters/http-fetch.js';
 import { openStateStore } from '../adapters/store/open-store.js';
 import { stateTarget } from '../wiring/state-target.js';
 import type { StateStore } from '../adapters/store/state-store.js';
@@ -33,7 +34,7 @@ export async function loadCliSettings(
   program: Command,
   ctx: CliContext,
 ): Promise<{ config: Config; settings: RuntimeSettings }> {
-  const config = await requireConfig(program.opts<{ config: string }>().config, ctx.cwd);
+  const config = await requireConfig(program.opts<{ config: string }>().config, ctx.cwd, ctx.env);
   const result = readRuntimeSettings(ctx.env);
   if (!result.ok)
     throw new CliError(
@@ -124,21 +125,27 @@ export interface ReadPorts {
 
 /**
  * What `list`, `status` and `cost` read: the existing state file and a Nomad client that makes
- * one attempt of at most READ_TIMEOUT_MS, so an unreachable Nomad costs seconds at most once.
+ * one attempt of at most READ_TIMEOUT_MS, so an unreachable Nomad costs seconds at most once
+ * (over node:http: see http-fetch.ts). The state is opened to read only unless `readOnly` is
+ * false (`prenv retry` requeues a dead letter).
  */
-export async function openReadPorts(program: Command, ctx: CliContext): Promise<ReadPorts> {
+export async function openReadPorts(
+  program: Command,
+  ctx: CliContext,
+  options: { readOnly: boolean } = { readOnly: true },
+): Promise<ReadPorts> {
   const { config, settings } = await loadCliSettings(program, ctx);
   let store: StateStore;
   try {
     const target = stateTarget(config, settings, ctx.cwd);
-    store = (await openStateStore(target, { mustExist: true })).store;
+    store = (await openStateStore(target, { mustExist: true, readOnly: options.readOnly })).store;
   } catch (err) {
     throw asCliError(err);
   }
   const client = (s: RuntimeSettings['nomad']) =>
     createNomadClient({
       baseUrl: s.url,
-      fetch,
+      fetch: httpFetch,
       retry: noRetry,
       requestTimeoutMs: READ_TIMEOUT_MS,
       ...(s.token ? { token: s.token } : {}),

@@ -1,5 +1,3 @@
-import { createInterface } from 'node:readline/promises';
-
 /** What a command may touch of the outside world; tests pass their own. */
 export interface CliContext {
   cwd: string;
@@ -25,6 +23,8 @@ export function processContext(): CliContext {
 }
 
 async function terminalPrompt(question: string): Promise<string> {
+  // Loaded by the commands that ask, not by every start of the CLI.
+  const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return await rl.question(question);

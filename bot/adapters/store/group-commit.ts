@@ -99,27 +99,31 @@ parentPort.on('message', (writes) => {
 export class GroupCommit {
   private queue: Pending[] = [];
   private inFlight: Pending[] | null = null;
-  private readonly worker: Worker;
+  /** Started by the first group: a process that only reads (`prenv list`) never starts it. */
+  private worker: Worker | null = null;
   private closed: Promise<void> | null = null;
   private timer: ReturnType<typeof setImmediate> | null = null;
   private workerTimer: ReturnType<typeof setTimeout> | null = null;
   private exited = false;
 
   constructor(
-    file: string,
+    private readonly file: string,
     private readonly before: () => void = () => {},
-  ) {
+  ) {}
+
+  private started(): Worker {
+    if (this.worker) return this.worker;
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WRITER, { eval: true, workerData: { file, driver } });
-    this.worker.unref();
-    this.worker.on('message', (reply: { outcomes?: Outcome[]; group?: Outcome }) =>
-      this.settle(reply),
-    );
-    this.worker.on('error', (err) => this.failAll(err));
-    this.worker.on('exit', () => {
+    const worker = new Worker(WRITER, { eval: true, workerData: { file: this.file, driver } });
+    worker.unref();
+    worker.on('message', (reply: { outcomes?: Outcome[]; group?: Outcome }) => this.settle(reply));
+    worker.on('error', (err) => this.failAll(err));
+    worker.on('exit', () => {
       this.exited = true;
       this.failAll(new Error('the state writer stopped'));
     });
+    this.worker = worker;
+    return worker;
   }
 
   /** Queues one write; resolves with the rows it changed, once its group is committed. */
@@ -134,13 +138,18 @@ export class GroupCommit {
   /** Commits what is queued, then stops the thread. */
   close(): Promise<void> {
     this.closed ??= (async () => {
+      if (!this.worker && this.queue.length === 0) {
+        this.exited = true;
+        return;
+      }
+      const worker = this.started();
       while (!this.exited && (this.inFlight || this.queue.length > 0)) {
-        await new Promise<void>((resolve) => this.worker.once('message', () => resolve()));
+        await new Promise<void>((resolve) => worker.once('message', () => resolve()));
       }
       if (this.exited) return;
-      const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-      this.worker.ref();
-      this.worker.postMessage('close');
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.ref();
+      worker.postMessage('close');
       await exited;
     })();
     return this.closed;
@@ -175,14 +184,15 @@ export class GroupCommit {
       return;
     }
     this.inFlight = group;
-    this.worker.ref();
-    this.worker.postMessage(group.map((p) => p.write));
+    const worker = this.started();
+    worker.ref();
+    worker.postMessage(group.map((p) => p.write));
   }
 
   private settle(reply: { outcomes?: Outcome[]; group?: Outcome }): void {
     const group = this.inFlight ?? [];
     this.inFlight = null;
-    this.worker.unref();
+    this.worker?.unref();
     group.forEach((p, i) => {
       const outcome = reply.outcomes?.[i] ?? reply.group;
       if (outcome?.ok) p.resolve(outcome.changes);

@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../core/logger.js';
-import { createConsulClient, isConsulError, type ConsulClient } from '../consul/client.js';
-import { openConsulStore } from './consul-store.js';
+import type { ConsulClient } from '../consul/client.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { StateStore } from './state-store.js';
 import { StateStoreError } from './store-error.js';
@@ -31,10 +30,11 @@ export function describeTarget(target: StateTarget): string {
  * Opens the store at `target`. SQLite: creates the file's folder (with `mustExist`, a missing
  * file is an error instead: a wrong path must not look like "no environments"). Consul: checks
  * the schema version; an unreachable or refusing Consul becomes a `StateStoreError` naming it.
+ * `readOnly`: for commands that only show the state (see `openSqliteStore`).
  */
 export async function openStateStore(
   target: StateTarget,
-  options: { logger?: Logger; mustExist?: boolean } = {},
+  options: { logger?: Logger; mustExist?: boolean; readOnly?: boolean } = {},
 ): Promise<OpenedState> {
   if (target.kind === 'sqlite') {
     const file = target.file;
@@ -51,8 +51,15 @@ export async function openStateStore(
         (err as { code?: string }).code,
       );
     });
-    return { store: openSqliteStore(file), consul: null, target };
+    const readOnly = options.readOnly ?? false;
+    return { store: openSqliteStore(file, { readOnly }), consul: null, target };
   }
+  // Loaded for a Consul target only: its client validates answers with zod, which a command
+  // reading a SQLite file (`prenv list`) need not load.
+  const [{ createConsulClient, isConsulError }, { openConsulStore }] = await Promise.all([
+    import('../consul/client.js'),
+    import('./consul-store.js'),
+  ]);
   const consul = createConsulClient({
     baseUrl: target.url,
     fetch,

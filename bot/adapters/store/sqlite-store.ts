@@ -56,6 +56,8 @@ CREATE INDEX IF NOT EXISTS deliveries_queue_by_name ON deliveries
   WHERE done = 0 AND dead_at IS NULL;
 `;
 
+const QUEUE_INDEX_NAMES = ['deliveries_queue', 'deliveries_queue_by_name'] as const;
+
 /** The queue's reads, each answered by a covering index of `QUEUE_INDEXES` (tests check it). */
 export const QUEUE_READS = {
   /** Parameters: due by (epoch ms), limit. */
@@ -80,41 +82,86 @@ export type SqliteStore = StateStore & { file: string };
 /**
  * The default store: one SQLite file (WAL), safe against a crash at any point. Opening checks
  * that the file can be read and written, so a bad file stops the bot at start; every error
- * names the file and what to do (`StateStoreError`).
+ * names the file and what to do (`StateStoreError`). With `readOnly` (commands that only show
+ * the state), a file at the current schema is opened without writing to it, and every write
+ * rejects; any other file is opened as without it.
  */
-export function openSqliteStore(file: string): SqliteStore {
+export function openSqliteStore(file: string, options: { readOnly?: boolean } = {}): SqliteStore {
+  const reader = options.readOnly ? openReader(file) : null;
   let db: Database.Database;
-  try {
-    db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
-    db.pragma('synchronous = FULL');
-    // The schema version lives in SQLite's header field for applications (user_version).
-    const found = db.pragma('user_version', { simple: true }) as number;
-    if (found > STATE_SCHEMA_VERSION)
-      throw new StateStoreError(
-        newerSchemaMessage(`state file ${file}`, found),
-        file,
-        'SCHEMA_NEWER',
-      );
-    db.exec(SCHEMA);
-    // 0 → 1: files of the first release lack the retry columns.
-    const columns = new Set(
-      (db.pragma('table_info(deliveries)') as { name: string }[]).map((c) => c.name),
-    );
-    for (const [name, type] of ADDED_COLUMNS) {
-      if (!columns.has(name)) db.exec(`ALTER TABLE deliveries ADD COLUMN ${name} ${type}`);
+  if (reader) db = reader;
+  else
+    try {
+      db = openWriter(file);
+    } catch (err) {
+      throw toStateStoreError(err, file, 'opening the state');
     }
-    db.exec(QUEUE_INDEXES);
-    if (found < STATE_SCHEMA_VERSION) db.pragma(`user_version = ${STATE_SCHEMA_VERSION}`);
+  return storeOn(db, file, reader !== null);
+}
+
+/**
+ * A connection that only reads (`prenv list`, `status`, `cost`): no schema change, no health
+ * row, so no commit and no sync of the disk. Null when the file is not at the current schema
+ * version or cannot be opened so: the writer's open then migrates it or says what is wrong.
+ */
+function openReader(file: string): Database.Database | null {
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    if (db.pragma('user_version', { simple: true }) !== STATE_SCHEMA_VERSION) {
+      db.close();
+      return null;
+    }
+    // A file written before the queue's indexes existed: the writer adds them.
+    const indexes = db
+      .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name IN (?, ?)")
+      .get(...QUEUE_INDEX_NAMES) as { n: number };
+    if (indexes.n !== QUEUE_INDEX_NAMES.length) {
+      db.close();
+      return null;
+    }
     db.prepare('SELECT json FROM world WHERE id = 1').get();
-    // A file opened read-only answers reads; only a write shows it at start.
-    db.prepare(
-      'INSERT INTO health (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
-    ).run(Date.now());
-  } catch (err) {
-    throw toStateStoreError(err, file, 'opening the state');
+    return db;
+  } catch {
+    db?.close();
+    return null;
   }
+}
+
+/** The bot's connection: WAL, migrated to the current schema, and shown to be writable. */
+function openWriter(file: string): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('synchronous = FULL');
+  // The schema version lives in SQLite's header field for applications (user_version).
+  const found = db.pragma('user_version', { simple: true }) as number;
+  if (found > STATE_SCHEMA_VERSION)
+    throw new StateStoreError(
+      newerSchemaMessage(`state file ${file}`, found),
+      file,
+      'SCHEMA_NEWER',
+    );
+  db.exec(SCHEMA);
+  // 0 → 1: files of the first release lack the retry columns.
+  const columns = new Set(
+    (db.pragma('table_info(deliveries)') as { name: string }[]).map((c) => c.name),
+  );
+  for (const [name, type] of ADDED_COLUMNS) {
+    if (!columns.has(name)) db.exec(`ALTER TABLE deliveries ADD COLUMN ${name} ${type}`);
+  }
+  db.exec(QUEUE_INDEXES);
+  if (found < STATE_SCHEMA_VERSION) db.pragma(`user_version = ${STATE_SCHEMA_VERSION}`);
+  db.prepare('SELECT json FROM world WHERE id = 1').get();
+  // A file opened read-only answers reads; only a write shows it at start.
+  db.prepare(
+    'INSERT INTO health (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
+  ).run(Date.now());
+  return db;
+}
+
+function storeOn(db: Database.Database, file: string, readOnly: boolean): SqliteStore {
   const opened = statSync(file);
   const guard = <A extends unknown[], R>(doing: string, fn: (...args: A) => R) => {
     return async (...args: A): Promise<R> => {
@@ -126,7 +173,11 @@ export function openSqliteStore(file: string): SqliteStore {
     };
   };
   // A write answered as saved must survive a restart: not if the file went away.
-  const group = new GroupCommit(file, () => assertSameFile(file, opened, false));
+  const group = new GroupCommit(file, () => {
+    if (readOnly)
+      throw new StateStoreError(`state file ${file}: opened to read only`, file, 'READONLY');
+    assertSameFile(file, opened, false);
+  });
   /** A write committed with the others of its group (see `GroupCommit`); resolves to rows changed. */
   const grouped = (doing: string, write: GroupWrite): Promise<number> =>
     group.write(write).catch((err: unknown) => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import { loadTemplates } from '../../adapters/templates/load-templates.js';
 import type { Config } from '../../config/config.js';
-import { isHostname, isImageReference } from '../../config/schema.js';
+import { isHostname, isImageReference } from '../../config/names.js';
 import {
   botJobName,
   botRoute,

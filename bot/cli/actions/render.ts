@@ -40,11 +40,11 @@ export async function action({
   const [env, number] = args as [string, string | undefined];
   pathOption('--out', opts.out);
   const configFile = program.opts<{ config: string }>().config;
-  if (env === 'bot') return renderBot(ctx, await requireConfig(configFile, ctx.cwd), opts);
+  if (env === 'bot') return renderBot(ctx, await requireConfig(configFile, ctx.cwd, ctx.env), opts);
   if (opts.image !== undefined || opts.host !== undefined)
     throw new CliError('--image and --host only apply to `prenv render bot`', ExitCode.usage);
   const envCtx = parseEnvContext(env, number, opts);
-  const config = await requireConfig(configFile, ctx.cwd);
+  const config = await requireConfig(configFile, ctx.cwd, ctx.env);
   let report: RenderReport;
   try {
     report = await renderAndValidate(config, envCtx, await loadCliTemplates(ctx), {

@@ -9,7 +9,7 @@ export async function action({
   opts,
 }: ActionInput<{ json?: boolean }>): Promise<ExitCodeValue> {
   const [delivery] = args as [string];
-  const { store, close } = await openReadPorts(program, ctx);
+  const { store, close } = await openReadPorts(program, ctx, { readOnly: false });
   try {
     const outcome = await store.retry(delivery);
     if (outcome === 'unknown')

@@ -32,7 +32,7 @@ export async function loadConfigFile(
   ctx: CliContext,
   configFile: string,
 ): Promise<{ config: Config; configPath: string }> {
-  const config = await requireConfig(configFile, ctx.cwd);
+  const config = await requireConfig(configFile, ctx.cwd, ctx.env);
   return { config, configPath: path.resolve(ctx.cwd, configFile) };
 }
 

@@ -2,13 +2,15 @@ import { z } from 'zod';
 import { parseNomadCron } from '../cron.js';
 import { DURATION_FORM, durationMs, parseDurationMs } from '../duration.js';
 import { sizeBytes } from '../size.js';
+import { HOSTNAME, IMAGE_REFERENCE, KV_FOLDER } from '../names.js';
+
+export { HOSTNAME, isHostname, isImageReference, KV_FOLDER } from '../names.js';
 
 /** The field types prenv.yml's sections share: names, hosts, durations, sizes, images, sets. */
 
 const SIZE = /^(\d+)(B|KB|MB|GB|KiB|MiB|GiB)$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NAME = /^[a-z][a-z0-9-]{0,29}$/;
-export const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export const name = z
   .string()
@@ -19,8 +21,6 @@ export const name = z
 export const hostname = z
   .string()
   .regex(HOSTNAME, 'must be a lowercase DNS name such as example.com');
-/** A lowercase DNS name such as `prenv.example.com`, as `domain` and every host key takes. */
-export const isHostname = (text: string): boolean => HOSTNAME.test(text);
 const duration = z.string().regex(DURATION_FORM, 'must be a duration such as 90s, 30m, 72h or 7d');
 /**
  * A duration between `min` and `max` (themselves durations): 0s or 99999h is a form, not a
@@ -42,19 +42,6 @@ export const size = z
     return bytes >= 1 && bytes <= 1024 ** 4;
   }, 'must be more than 0 and at most 1024GiB');
 /**
- * An image reference in the grammar of distribution/reference (Docker's `reference.go`):
- * `[host[:port]/]path[:tag][@digest]`, each `{{placeholder}}` standing for a tag-like word
- * (placeholders are checked by the renderer). Anything else only fails when Docker pulls it.
- */
-const IMAGE_REFERENCE = (() => {
-  const domain = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
-  const host = `${domain}(?:\\.${domain})*(?::[0-9]+)?`;
-  const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-  const tag = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}';
-  const digest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
-  return new RegExp(`^(?:${host}/)?${component}(?:/${component})*(?::${tag})?(?:@${digest})?$`);
-})();
-/**
  * A list that is a set (secret keys, dependencies, environments): a repeated entry is an error
  * at the repeat's own index, so the message names its path and line.
  */
@@ -73,8 +60,6 @@ export const setOf = <T extends z.ZodType<string>>(item: T) =>
     });
   });
 
-/** An image reference without placeholders (`ghcr.io/acme/prenv:0.1.0`), as Docker parses one. */
-export const isImageReference = (text: string): boolean => IMAGE_REFERENCE.test(text);
 
 export const image = z
   .string()
@@ -96,13 +81,6 @@ export const nomadCron = z.string().superRefine((text, ctx) => {
   if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
 });
 
-/**
- * A Consul KV folder: segments of letters, digits, `.`, `_`, `-` joined by `/`. A `.` or `..`
- * segment is refused: an HTTP client resolves it before Consul sees the key, so the folder
- * would silently be another one (`a/../b` is `b`).
- */
-export const KV_FOLDER =
-  /^(?!\.\.?(?:\/|$))[A-Za-z0-9_.-]+(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9_.-]+)*$/;
 
 export const kvFolder = z
   .string()

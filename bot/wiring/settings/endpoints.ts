@@ -1,4 +1,4 @@
-import { isHostname, isImageReference } from '../../config/schema.js';
+import { isHostname, isImageReference } from '../../config/names.js';
 import { isHttpUrl, redactUserinfo, type Env } from './env-text.js';
 
 /** A cluster's APIs as prenv reaches them. */

@@ -1,4 +1,4 @@
-import { KV_FOLDER } from '../../config/schema.js';
+import { KV_FOLDER } from '../../config/names.js';
 import { redactUserinfo } from './env-text.js';
 
 /**
