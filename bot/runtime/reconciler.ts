@@ -11,6 +11,8 @@ import {
 import type { EnvironmentOps } from './environment-ops.js';
 import { runCleanup, type CleanupResult } from './reconcile-cleanup.js';
 import { gatherReconcileInput, type ReconcileSources } from './reconcile-gather.js';
+import type { RestoredRoute } from './caddy-fleet.js';
+import type { NomadApi } from '../adapters/nomad/index.js';
 
 export interface ReconcilerDeps extends ReconcileSources {
   ops: EnvironmentOps;
@@ -30,6 +32,8 @@ export interface ReconcileOutcome {
   warnings: string[];
   /** Empty on a dry run. */
   cleanups: CleanupResult[];
+  /** Fixed routes (production, staging, the bot) put back on a Caddy that lost them. */
+  restoredRoutes: RestoredRoute[];
   /** Events handed to the engine (0 on a dry run). */
   fed: number;
 }
@@ -87,9 +91,21 @@ export class Reconciler {
       applied,
       warnings: gathered.warnings,
       cleanups: [],
+      restoredRoutes: [],
       fed: 0,
     };
     if (outcome.dryRun) return outcome;
+
+    if (deps.caddy?.restoreFixedRoutes) {
+      step('restoring fixed Caddy routes a Caddy lost');
+      try {
+        outcome.restoredRoutes = await deps.caddy.restoreFixedRoutes((env) =>
+          fixedEnvLive(deps.nomad, deps.project, env),
+        );
+      } catch (err) {
+        outcome.warnings.push(`fixed Caddy routes not restored: ${(err as Error).message}`);
+      }
+    }
 
     const failed = new Set<number>();
     for (const orphan of plan.cleanups) {
@@ -97,6 +113,7 @@ export class Reconciler {
         project: deps.project,
         ops: deps.ops,
         nomad: deps.nomad,
+        ...(deps.consulAcl ? { consulAcl: deps.consulAcl } : {}),
         hetzner: deps.hetzner,
         signal: this.abort.signal,
         step,
@@ -123,4 +140,15 @@ function eventPr(event: PlanEvent): number | null {
   if ('pull' in event) return event.pull.number;
   if ('pr' in event && typeof event.pr === 'number') return event.pr;
   return null;
+}
+
+/**
+ * Whether the fixed environment behind route `prenv-<env>` runs: the bot's does (it is the one
+ * reconciling); production's and staging's when their Nomad job `<project>-<env>` exists and is
+ * not stopped (`prenv destroy` stops it).
+ */
+async function fixedEnvLive(nomad: NomadApi, project: string, env: string): Promise<boolean> {
+  if (env === 'bot') return true;
+  const job = await nomad.readJob(`${project}-${env}`);
+  return job !== null && job.Stop !== true && job.Status !== 'dead';
 }

@@ -31,6 +31,7 @@ export function createReconciler(input: {
     github: ports.github,
     store: ports.store,
     nomad: ports.nomad,
+    consulAcl: ports.consul.acl,
     caddy: ports.caddy,
     hetzner:
       input.hetzner === undefined ? hetznerFromSettings(settings, input.logger) : input.hetzner,
