@@ -51,10 +51,19 @@ export interface CaddyFleet extends CaddyAdminClient {
    * whose route is gone. A Caddy that cannot be read is skipped; one that refuses the route
    * makes it throw a CaddyError naming it, after the others were restored. With `live`, only
    * the routes of environments it answers true for are restored (a route an earlier destroy
-   * could not remove everywhere is not spread again); one it cannot answer is skipped.
+   * could not remove everywhere is not spread again); one it cannot answer is skipped. With
+   * `render` too, production's or staging's route that no Caddy holds any more (a lone Caddy
+   * restarted) is rendered from prenv.yml and added everywhere, if `live` says it runs.
    */
-  restoreFixedRoutes(live?: (env: string) => Promise<boolean>): Promise<RestoredRoute[]>;
+  restoreFixedRoutes(
+    live?: (env: string) => Promise<boolean>,
+    render?: (env: FixedRenderedEnv) => CaddyRoute,
+  ): Promise<RestoredRoute[]>;
 }
+
+/** The fixed environments whose route prenv.yml alone describes (the bot's needs its host). */
+export type FixedRenderedEnv = 'production' | 'staging';
+const RENDERED: FixedRenderedEnv[] = ['production', 'staging'];
 
 /** `pr-<n>`: a PR environment's route; every other prenv route is fixed. */
 const PR_ENV = /^pr-[1-9]\d*$/;
@@ -178,7 +187,7 @@ export function createCaddyFleet(options: CaddyFleetOptions): CaddyFleet {
       return config;
     },
 
-    async restoreFixedRoutes(live) {
+    async restoreFixedRoutes(live, render) {
       const members = await options.members();
       const held = await Promise.all(
         members.map(async (m) => {
@@ -200,6 +209,9 @@ export function createCaddyFleet(options: CaddyFleetOptions): CaddyFleet {
       for (const list of held)
         for (const r of list ?? [])
           if (!PR_ENV.test(r.env) && !fixed.has(r.env)) fixed.set(r.env, r.route);
+      const heldSomewhere = new Set(fixed.keys());
+      if (render && live && held.every((list) => list !== null))
+        for (const env of RENDERED) if (!fixed.has(env)) fixed.set(env, render(env));
       for (const env of [...fixed.keys()]) {
         const wanted = live
           ? await live(env).catch((err: unknown) => {
@@ -211,6 +223,8 @@ export function createCaddyFleet(options: CaddyFleetOptions): CaddyFleet {
             })
           : true;
         if (!wanted) fixed.delete(env);
+        else if (!heldSomewhere.has(env))
+          logger.info('caddy fixed route held by no Caddy: rendered from prenv.yml', { env });
       }
       const lost = members.flatMap((member, i) => {
         const list = held[i];

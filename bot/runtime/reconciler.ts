@@ -11,7 +11,8 @@ import {
 import type { EnvironmentOps } from './environment-ops.js';
 import { runCleanup, type CleanupResult } from './reconcile-cleanup.js';
 import { gatherReconcileInput, type ReconcileSources } from './reconcile-gather.js';
-import type { RestoredRoute } from './caddy-fleet.js';
+import type { FixedRenderedEnv, RestoredRoute } from './caddy-fleet.js';
+import type { CaddyRoute } from '../adapters/caddy/admin-client.js';
 import type { NomadApi } from '../adapters/nomad/index.js';
 
 export interface ReconcilerDeps extends ReconcileSources {
@@ -20,6 +21,8 @@ export interface ReconcilerDeps extends ReconcileSources {
   engine: { handle(event: PlanEvent): Promise<void> };
   context: () => PlanContext;
   logger: Logger;
+  /** Production's or staging's Caddy route as prenv.yml renders it, for one no Caddy holds. */
+  fixedRoute?: (env: FixedRenderedEnv) => CaddyRoute;
   /** A run in flight longer than this is taken as lost. */
   stuckAfterMs?: number;
 }
@@ -99,8 +102,9 @@ export class Reconciler {
     if (deps.caddy?.restoreFixedRoutes) {
       step('restoring fixed Caddy routes a Caddy lost');
       try {
-        outcome.restoredRoutes = await deps.caddy.restoreFixedRoutes((env) =>
-          fixedEnvLive(deps.nomad, deps.project, env),
+        outcome.restoredRoutes = await deps.caddy.restoreFixedRoutes(
+          (env) => fixedEnvLive(deps.nomad, deps.project, env),
+          deps.fixedRoute,
         );
       } catch (err) {
         outcome.warnings.push(`fixed Caddy routes not restored: ${(err as Error).message}`);

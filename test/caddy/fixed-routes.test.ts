@@ -8,6 +8,7 @@ import { planContext } from '../../bot/core/plan-context.js';
 import { createCaddyFleet, type CaddyFleet } from '../../bot/runtime/caddy-fleet.js';
 import { Reconciler } from '../../bot/runtime/reconciler.js';
 import { caddyRoute } from '../../generators/caddy/route-json.js';
+import type { CaddyRoute as CaddyRouteJson } from '../../bot/adapters/caddy/admin-client.js';
 import { envRoutes } from '../../generators/caddy/routes.js';
 import { envHost } from '../../generators/env-context.js';
 import { botRoute } from '../../generators/nomad/bot-job.js';
@@ -73,6 +74,24 @@ const nomad = {
         : null,
 } as unknown as NomadApi;
 
+function reconcilerOver(fixedRoute?: (env: 'production' | 'staging') => CaddyRouteJson) {
+  return new Reconciler({
+    project: 'shop',
+    github: { listOpenPullRequests: async () => [] },
+    store: { loadWorld: async () => ({ world: emptyWorld(), version: 0 }) },
+    nomad,
+    caddy: fleet,
+    ...(fixedRoute ? { fixedRoute } : {}),
+    hetzner: null,
+    hasTerraformState: async () => false,
+    ops: {} as never,
+    engine: { handle: async () => {} },
+    context: () =>
+      planContext({ now: Date.now(), previewUrl: (pr) => `http://pr-${pr}.shop.test` }),
+    logger: silentLogger,
+  });
+}
+
 beforeAll(async () => {
   const base = configFromYaml(yaml);
   config = { ...base, consul: { ...base.consul, dns: `127.0.0.1:${consulProcess().dnsPort}` } };
@@ -135,21 +154,7 @@ describe('fixed routes a Caddy lost are restored by the sync, not only by the ne
   it("the reconciler's pass restores live fixed routes only, and leaves PR routes to redeploys", async () => {
     const restarted = caddies[1]!();
     await restarted.restart();
-    const calls: unknown[] = [];
-    const reconciler = new Reconciler({
-      project: 'shop',
-      github: { listOpenPullRequests: async () => [] },
-      store: { loadWorld: async () => ({ world: emptyWorld(), version: 0 }) },
-      nomad,
-      caddy: fleet,
-      hetzner: null,
-      hasTerraformState: async () => false,
-      ops: {} as never,
-      engine: { handle: async (event) => void calls.push(event) },
-      context: () =>
-        planContext({ now: Date.now(), previewUrl: (pr) => `http://pr-${pr}.shop.test` }),
-      logger: silentLogger,
-    });
+    const reconciler = reconcilerOver();
     const outcome = await reconciler.run();
     expect(outcome.warnings.filter((w) => !w.startsWith('servers not checked'))).toEqual([]);
     expect(outcome.restoredRoutes.map((r) => r.env).sort()).toEqual(['bot', 'production']);
@@ -159,5 +164,21 @@ describe('fixed routes a Caddy lost are restored by the sync, not only by the ne
 
     const dry = await reconciler.run({ dryRun: true });
     expect(dry.restoredRoutes).toEqual([]);
+  });
+
+  it('a route no Caddy holds any more (every Caddy restarted) is rendered from prenv.yml while its job runs', async () => {
+    for (const c of caddies) await c().restart();
+    for (const c of caddies) expect(await held(c())).toEqual([]);
+    // Without prenv.yml to render from, nothing is left to copy.
+    expect((await reconcilerOver().run()).restoredRoutes).toEqual([]);
+
+    const outcome = await reconcilerOver(envRoute).run();
+    expect(outcome.warnings.filter((w) => !w.startsWith('servers not checked'))).toEqual([]);
+    expect(outcome.restoredRoutes.map((r) => r.env)).toEqual(['production', 'production']);
+    // Staging's job is stopped; the bot's route needs its host, which only a deploy knows.
+    for (const c of caddies) {
+      expect(await held(c())).toEqual(['production']);
+      await eventually(c(), envHost(config, { kind: 'production' }), '/', 'production app');
+    }
   });
 });
