@@ -129,23 +129,31 @@ describe("GitHub's App manifest flow against GitHub's OpenAPI description (Prism
   });
 });
 
+/**
+ * Starts `prenv app create` in a new folder holding the example prenv.yml (GitHub's API is
+ * Prism) and waits for the local page it asks to open.
+ */
+async function startAppCreate(args: string[], env: Record<string, string> = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'prenv-app-'));
+  copyFileSync(path.join(repoRoot, 'examples/aipacto/prenv.yml'), path.join(dir, 'prenv.yml'));
+  let stderr = '';
+  let opened: (url: string) => void = () => {};
+  const pageUrl = new Promise<string>((resolve) => (opened = resolve));
+  const run = runCli(['app', 'create', ...args], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', PRENV_GITHUB_API_URL: prism.baseUrl, ...env },
+    stderr: (text) => {
+      stderr += text;
+      const url = /Open (http:\/\/127\.0\.0\.1:\d+\/) in a browser/.exec(stderr)?.[1];
+      if (url) opened(url);
+    },
+  });
+  return { dir, run, url: await pageUrl, stderr: () => stderr };
+}
+
 describe('prenv app create', () => {
   it('writes the credentials with mode 0600 and prints how to store them, never the secrets', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'prenv-app-'));
-    copyFileSync(path.join(repoRoot, 'examples/aipacto/prenv.yml'), path.join(dir, 'prenv.yml'));
-    let stderr = '';
-    let opened: (url: string) => void = () => {};
-    const pageUrl = new Promise<string>((resolve) => (opened = resolve));
-    const run = runCli(['app', 'create', '--out', 'secrets/app.env'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, PRENV_GITHUB_API_URL: prism.baseUrl },
-      stderr: (text) => {
-        stderr += text;
-        const url = /Open (http:\/\/127\.0\.0\.1:\d+\/) in a browser/.exec(stderr)?.[1];
-        if (url) opened(url);
-      },
-    });
-    const url = await pageUrl;
+    const { dir, run, url, stderr: logged } = await startAppCreate(['--out', 'secrets/app.env']);
     const { action, manifest } = await readForm(url);
     expect(action).toMatch(/^https:\/\/github\.com\/settings\/apps\/new\?state=/);
     expect(manifest).toMatchObject({
@@ -180,7 +188,7 @@ describe('prenv app create', () => {
       vars.PRENV_WEBHOOK_SECRET!,
       vars.PRENV_GITHUB_CLIENT_SECRET!,
     ])
-      expect(stdout + stderr).not.toContain(secret);
+      expect(stdout + logged()).not.toContain(secret);
     expect(stdout).toContain('/installations/new');
     expect(stdout).toContain('PRENV_PUBLIC_URL=https://prenv.aipacto.com');
     expect(stdout).toContain('nomad var put -force nomad/jobs/prenv-bot');
@@ -205,21 +213,7 @@ describe('prenv app create', () => {
     args: string[],
     env: Record<string, string> = {},
   ): Promise<Record<string, unknown>> {
-    const dir = mkdtempSync(path.join(tmpdir(), 'prenv-app-'));
-    copyFileSync(path.join(repoRoot, 'examples/aipacto/prenv.yml'), path.join(dir, 'prenv.yml'));
-    let stderr = '';
-    let opened: (url: string) => void = () => {};
-    const pageUrl = new Promise<string>((resolve) => (opened = resolve));
-    const run = runCli(['app', 'create', ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', PRENV_GITHUB_API_URL: prism.baseUrl, ...env },
-      stderr: (text) => {
-        stderr += text;
-        const url = /Open (http:\/\/127\.0\.0\.1:\d+\/) in a browser/.exec(stderr)?.[1];
-        if (url) opened(url);
-      },
-    });
-    const url = await pageUrl;
+    const { run, url } = await startAppCreate(args, env);
     const { action, manifest } = await readForm(url);
     const state = new URL(action).searchParams.get('state')!;
     expect((await fetch(`${url}callback?code=abc123&state=${state}`)).status).toBe(200);
