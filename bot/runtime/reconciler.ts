@@ -99,18 +99,6 @@ export class Reconciler {
     };
     if (outcome.dryRun) return outcome;
 
-    if (deps.caddy?.restoreFixedRoutes) {
-      step('restoring fixed Caddy routes a Caddy lost');
-      try {
-        outcome.restoredRoutes = await deps.caddy.restoreFixedRoutes(
-          (env) => fixedEnvLive(deps.nomad, deps.project, env),
-          deps.fixedRoute,
-        );
-      } catch (err) {
-        outcome.warnings.push(`fixed Caddy routes not restored: ${(err as Error).message}`);
-      }
-    }
-
     const failed = new Set<number>();
     for (const orphan of plan.cleanups) {
       const result = await runCleanup(orphan, gathered.servers, {
@@ -135,6 +123,19 @@ export class Reconciler {
       if (!routeRepairStillDue((await deps.store.loadWorld()).world, event)) continue;
       await deps.engine.handle(event);
       outcome.fed++;
+    }
+    // Last: the events above were planned from what the pass read first, and must reach the
+    // engine before a newer webhook can overtake them.
+    if (deps.caddy?.restoreFixedRoutes) {
+      step('restoring fixed Caddy routes a Caddy lost');
+      try {
+        outcome.restoredRoutes = await deps.caddy.restoreFixedRoutes(
+          (env) => fixedEnvLive(deps.nomad, deps.project, env),
+          deps.fixedRoute,
+        );
+      } catch (err) {
+        outcome.warnings.push(`fixed Caddy routes not restored: ${(err as Error).message}`);
+      }
     }
     return outcome;
   }
