@@ -2,18 +2,35 @@ import type { StatusTarget } from './views/status-view.js';
 import { parseStatusTarget } from './views/status-view.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
-/** `production`, `staging`, `pr-7`, `7` or `pr 7` (two arguments); a usage error otherwise. */
+/**
+ * The environment named by a command's `<env> [number]` arguments: `production`, `staging`, or
+ * a pull request as `pr-7`, `pr 7` (two arguments or one), `#7` or `7` (the grammar of
+ * `parseStatusTarget`). Every command that takes an environment (`status`, `plan`, `deploy`,
+ * `destroy`, `render`) parses it here, so they accept the same spellings and refuse others
+ * with the same message. Throws a usage CliError (exit 2) naming what was given.
+ */
 export function parseEnvTarget(
   env: string,
   number: string | undefined,
   command: string,
 ): StatusTarget {
-  const text = env === 'pr' && number !== undefined ? number : env;
-  const target = parseStatusTarget(text);
-  if (target === null || (env !== 'pr' && number !== undefined)) {
-    const hint = env === 'pr' && number === undefined ? ' (`pr` needs the PR number)' : '';
+  if (env === 'pr' && number === undefined) {
     throw new CliError(
-      `unknown environment "${[env, number].filter(Boolean).join(' ')}"${hint}: use production, staging, pr-<n>, <n> or pr <n>, e.g. \`prenv ${command} pr-7\``,
+      `\`prenv ${command} pr\` needs the pull request number, e.g. \`prenv ${command} pr 7\``,
+      ExitCode.usage,
+    );
+  }
+  if ((env === 'production' || env === 'staging') && number !== undefined) {
+    throw new CliError(
+      `${env} takes no number (did you mean \`prenv ${command} pr ${number}\`?)`,
+      ExitCode.usage,
+    );
+  }
+  const text = number === undefined ? env : `${env} ${number}`;
+  const target = parseStatusTarget(text);
+  if (target === null) {
+    throw new CliError(
+      `unknown environment "${text}": use production, staging or a pull request number as pr-7, pr 7, #7 or 7, e.g. \`prenv ${command} pr-7\``,
       ExitCode.usage,
     );
   }

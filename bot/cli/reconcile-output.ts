@@ -8,7 +8,8 @@ import type { ReconcileOutcome } from '../runtime/reconciler.js';
  * `prenv reconcile --json`: `at` (ISO), `dryRun`, `findings` [{kind, env, pr, reason, cleanup
  * [{what, servers, nomadJobs}], events [kind]}], `actions` [{env, kind, runId?, sha?}] (runs
  * the engine is asked for), `slots` {used, cap, queued} after the events, `warnings`, and
- * after a real pass `cleanups` [{env, done, error}] and `fed` (events handed to the engine).
+ * after a real pass `cleanups` [{env, done, error}], `restoredRoutes` [{env, caddy}] (fixed
+ * routes put back on a Caddy that lost them) and `fed` (events handed to the engine).
  */
 export function reconcileJson(outcome: ReconcileOutcome, cap: number): unknown {
   const { plan, applied } = outcome;
@@ -42,6 +43,7 @@ export function reconcileJson(outcome: ReconcileOutcome, cap: number): unknown {
             done: c.done,
             error: c.error,
           })),
+          restoredRoutes: outcome.restoredRoutes,
           fed: outcome.fed,
         }),
   };
@@ -61,6 +63,7 @@ export function reconcileText(outcome: ReconcileOutcome, cap: number): string {
       [
         'Done:',
         ...(lines.length > 0 ? lines : ['  no cleanups']),
+        ...outcome.restoredRoutes.map((r) => `  route prenv-${r.env} restored on ${r.caddy}`),
         `  ${outcome.fed} event(s) handed to the engine`,
       ].join('\n') + '\n',
     );

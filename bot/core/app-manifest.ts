@@ -41,6 +41,8 @@ export interface AppManifestOptions {
   webhookUrl: string;
   /** Where GitHub sends the browser back with `?code=` after the App is created. */
   redirectUrl: string;
+  /** The bot's public base URL (`PRENV_PUBLIC_URL`); the OAuth callback is under it. */
+  publicUrl: string;
   description?: string;
 }
 
@@ -50,11 +52,28 @@ export interface AppManifest {
   description: string;
   hook_attributes: { url: string; active: boolean };
   redirect_url: string;
+  callback_urls: string[];
+  request_oauth_on_install: boolean;
   public: boolean;
   default_permissions: Record<string, string>;
   default_events: string[];
 }
 
+/**
+ * The dashboard's OAuth callback under the bot's public base URL (`https://bot.example.com` →
+ * `https://bot.example.com/auth/callback`): the `redirect_uri` the dashboard's sign-in sends,
+ * which GitHub accepts only when it is one of the App's callback URLs
+ * (docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app).
+ */
+export function oauthCallbackUrl(publicUrl: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/auth/callback`;
+}
+
+/**
+ * The manifest of GitHub's App manifest flow: `callback_urls` (at most 10) and
+ * `request_oauth_on_install` as in GitHub's "App manifest parameters"
+ * (docs.github.com/en/apps/sharing-github-apps/registering-a-github-app-from-a-manifest).
+ */
 export function appManifest(options: AppManifestOptions): AppManifest {
   return {
     name: options.name,
@@ -63,6 +82,10 @@ export function appManifest(options: AppManifestOptions): AppManifest {
       options.description ?? 'Per-pull-request environments on Hetzner Cloud (prenv bot)',
     hook_attributes: { url: options.webhookUrl, active: true },
     redirect_url: options.redirectUrl,
+    // The dashboard's "Sign in with GitHub" is the App's OAuth flow: GitHub only sends the
+    // browser back to a registered callback URL. Installing the App asks no user to sign in.
+    callback_urls: [oauthCallbackUrl(options.publicUrl)],
+    request_oauth_on_install: false,
     public: false,
     default_permissions: { ...APP_PERMISSIONS },
     default_events: [...APP_EVENTS],

@@ -13,7 +13,21 @@ export interface PrenvJob {
   meta: { prenv_project: string; prenv_env: string; prenv_pr?: string; prenv_sha?: string };
 }
 
-export type OrphanPart = 'server' | 'nomad_job' | 'terraform_state';
+export type OrphanPart = 'server' | 'nomad_job' | 'terraform_state' | 'consul_acl';
+
+/**
+ * The name of PR `pr`'s Consul ACL policy, as terraform/environments/pr/acl.tf names it
+ * (`pr-<n>-<project>`); its token is the one holding that policy.
+ */
+export function previewAclPolicyName(project: string, pr: number): string {
+  return `pr-${pr}-${project}`;
+}
+
+/** The PR a preview ACL policy of `project` belongs to; null for any other policy. */
+export function previewAclPolicyPr(project: string, name: string): number | null {
+  const match = /^pr-([^-]+)-(.+)$/.exec(name);
+  return match && match[2] === project ? parsePrNumber(match[1]) : null;
+}
 
 /**
  * Destroy what is left of PR `pr` without an environment record: the executor runs a destroy
@@ -33,6 +47,8 @@ export interface OrphanInput {
   servers: LabelledServer[];
   nomadJobs: PrenvJob[];
   terraformStates: number[];
+  /** PRs with a preview Consul ACL policy (`previewAclPolicyName`); absent: not read. */
+  consulAcls?: number[];
 }
 
 /** Preview infrastructure of this project whose PR has no record or an absent one. */
@@ -60,6 +76,8 @@ export function findOrphans(input: OrphanInput, project: string): DestroyOrphanS
   }
   const states = new Set(input.terraformStates);
   for (const pr of states) entry(pr);
+  const acls = new Set(input.consulAcls ?? []);
+  for (const pr of acls) entry(pr);
   const orphans: DestroyOrphanStep[] = [];
   for (const step of [...byPr.values()].sort((a, b) => a.pr - b.pr)) {
     const env = input.world.envs[step.pr];
@@ -69,6 +87,7 @@ export function findOrphans(input: OrphanInput, project: string): DestroyOrphanS
     if (step.servers.length > 0) step.what.push('server');
     if (step.nomadJobs.length > 0) step.what.push('nomad_job');
     if (states.has(step.pr)) step.what.push('terraform_state');
+    if (acls.has(step.pr)) step.what.push('consul_acl');
     orphans.push(step);
   }
   return orphans;

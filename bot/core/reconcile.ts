@@ -24,6 +24,8 @@ export interface ReconcileInput {
   nomadJobs: PrenvJob[];
   /** PRs whose Terraform state still holds resources. */
   terraformStates: number[];
+  /** PRs with a preview Consul ACL policy; undefined when Consul's ACLs could not be read. */
+  consulAcls?: number[];
   /** Envs (`pr-N`) with a route in Caddy; undefined when Caddy could not be read. */
   caddyRoutes?: string[];
   now: number;
@@ -242,6 +244,7 @@ function orphanReason(step: DestroyOrphanStep): string {
     ...step.servers.map((s) => `server ${s}`),
     ...step.nomadJobs.map((j) => `Nomad job ${j}`),
     ...(step.what.includes('terraform_state') ? ['a Terraform state'] : []),
+    ...(step.what.includes('consul_acl') ? ['a Consul ACL policy and token'] : []),
   ];
   return `${parts.join(', ')} left for PR #${step.pr}, which has no environment`;
 }

@@ -34,10 +34,39 @@ export interface CaddyFleetOptions {
   logger?: Logger;
 }
 
+/** A fixed route put back on a Caddy that had lost it. */
+export interface RestoredRoute {
+  env: string;
+  caddy: string;
+}
+
 /** Every Caddy in front of the cluster, driven as one: the same routes on each, verified. */
 export interface CaddyFleet extends CaddyAdminClient {
   members(): Promise<CaddyMember[]>;
+  /**
+   * Puts each fixed route (production's, staging's, the bot's: every prenv route that is not a
+   * PR's) that some Caddies hold back on the Caddies that lost it (a Caddy restarted from its
+   * base config, a new entry node), as the first Caddy holding it has it, adapted to each
+   * Caddy's version and verified. PR routes are left to the reconciler, which redeploys an env
+   * whose route is gone. A Caddy that cannot be read is skipped; one that refuses the route
+   * makes it throw a CaddyError naming it, after the others were restored. With `live`, only
+   * the routes of environments it answers true for are restored (a route an earlier destroy
+   * could not remove everywhere is not spread again); one it cannot answer is skipped. With
+   * `render` too, production's or staging's route that no Caddy holds any more (a lone Caddy
+   * restarted) is rendered from prenv.yml and added everywhere, if `live` says it runs.
+   */
+  restoreFixedRoutes(
+    live?: (env: string) => Promise<boolean>,
+    render?: (env: FixedRenderedEnv) => CaddyRoute,
+  ): Promise<RestoredRoute[]>;
 }
+
+/** The fixed environments whose route prenv.yml alone describes (the bot's needs its host). */
+export type FixedRenderedEnv = 'production' | 'staging';
+const RENDERED: FixedRenderedEnv[] = ['production', 'staging'];
+
+/** `pr-<n>`: a PR environment's route; every other prenv route is fixed. */
+const PR_ENV = /^pr-[1-9]\d*$/;
 
 const label = (m: CaddyMember) => (m.node ? `${m.node} (${m.adminUrl})` : m.adminUrl);
 
@@ -156,6 +185,65 @@ export function createCaddyFleet(options: CaddyFleetOptions): CaddyFleet {
     async getConfig() {
       const [config] = await each('read the config', (c) => c.getConfig());
       return config;
+    },
+
+    async restoreFixedRoutes(live, render) {
+      const members = await options.members();
+      const held = await Promise.all(
+        members.map(async (m) => {
+          try {
+            return await options.client(m).listPrenvRoutes();
+          } catch (err) {
+            // Without prenv's server (restarted bare) it holds none; unreachable: not judged.
+            if (isCaddyError(err, 'rejected')) return [] as PrenvRoute[];
+            logger.warn('caddy not read for fixed routes', {
+              caddy: label(m),
+              error: (err as Error).message,
+            });
+            return null;
+          }
+        }),
+      );
+      // The first Caddy (in node order) holding a fixed route gives its content.
+      const fixed = new Map<string, CaddyRoute>();
+      for (const list of held)
+        for (const r of list ?? [])
+          if (!PR_ENV.test(r.env) && !fixed.has(r.env)) fixed.set(r.env, r.route);
+      const heldSomewhere = new Set(fixed.keys());
+      if (render && live && held.every((list) => list !== null))
+        for (const env of RENDERED) if (!fixed.has(env)) fixed.set(env, render(env));
+      for (const env of [...fixed.keys()]) {
+        const wanted = live
+          ? await live(env).catch((err: unknown) => {
+              logger.warn('fixed route not restored: its environment could not be checked', {
+                env,
+                error: (err as Error).message,
+              });
+              return false;
+            })
+          : true;
+        if (!wanted) fixed.delete(env);
+        else if (!heldSomewhere.has(env))
+          logger.info('caddy fixed route held by no Caddy: rendered from prenv.yml', { env });
+      }
+      const lost = members.flatMap((member, i) => {
+        const list = held[i];
+        const envs = list ? [...fixed.keys()].filter((e) => !list.some((r) => r.env === e)) : [];
+        return envs.length > 0 ? [{ member, envs }] : [];
+      });
+      if (lost.length === 0) return [];
+      await onEach(
+        lost.map((l) => l.member),
+        'restore fixed routes',
+        async (member) => {
+          const client = options.client(member);
+          for (const env of lost.find((l) => l.member === member)!.envs)
+            await addOne(client, member, env, fixed.get(env)!);
+        },
+      );
+      const restored = lost.flatMap((l) => l.envs.map((env) => ({ env, caddy: label(l.member) })));
+      for (const r of restored) logger.info('caddy fixed route restored', { ...r });
+      return restored;
     },
   };
   return fleet;

@@ -3,9 +3,13 @@ import type { HetznerApi, HetznerServer } from '../adapters/hetzner/index.js';
 import type { NomadApi } from '../adapters/nomad/index.js';
 import type { TerraformRunner } from '../adapters/terraform/index.js';
 import type { EnvironmentOps } from './environment-ops.js';
+import type { ConsulAcl } from '../adapters/consul/acl.js';
+import { previewAclPolicyName } from '../core/reconcile-orphans.js';
 
 export interface CleanupDeps {
   project: string;
+  /** Consul's ACLs, to remove a preview's policy and token; absent: left (and said so). */
+  consulAcl?: ConsulAcl;
   ops: EnvironmentOps;
   nomad: NomadApi;
   hetzner: HetznerApi | null;
@@ -25,7 +29,8 @@ export interface CleanupResult {
  * Removes what is left of a PR without an env. With a Terraform state, the destroy pipeline
  * (route, jobs, `terraform destroy`), then any server still labelled for the PR is deleted; a
  * labelled server without a state is deleted through the Hetzner API; Nomad jobs without a
- * server are stopped with purge. Every part tolerates "already gone".
+ * server are stopped with purge; the PR's Consul ACL token and policy, left when its Terraform
+ * state was lost, are deleted last. Every part tolerates "already gone".
  */
 export async function runCleanup(
   orphan: DestroyOrphanStep,
@@ -43,6 +48,7 @@ export async function runCleanup(
         ? await deps.hetzner.listServers(`project==${deps.project},environment==pr,pr==${pr}`)
         : [];
       await deleteServers(left, pr, deps, done);
+      if (orphan.what.includes('consul_acl')) await deleteAcl(pr, deps, done);
       return { pr, done, error: null };
     }
     const named = new Set(orphan.servers);
@@ -59,10 +65,27 @@ export async function runCleanup(
         gone === 'stopped' ? `stopped Nomad job ${job}` : `Nomad job ${job} was already gone`,
       );
     }
+    if (orphan.what.includes('consul_acl')) await deleteAcl(pr, deps, done);
     return { pr, done, error: null };
   } catch (err) {
     return { pr, done, error: (err as Error).message };
   }
+}
+
+/** Deletes every token holding PR `pr`'s preview policy, then the policy (by name prefix). */
+async function deleteAcl(pr: number, deps: CleanupDeps, done: string[]): Promise<void> {
+  if (!deps.consulAcl) throw new Error('cannot delete Consul ACLs without a Consul client');
+  const name = previewAclPolicyName(deps.project, pr);
+  deps.step(`pr-${pr}: deleting Consul ACL policy ${name} and its token`);
+  const tokens = (await deps.consulAcl.listTokens()).filter((t) => t.policies.includes(name));
+  for (const token of tokens) await deps.consulAcl.deleteToken(token.accessorId);
+  const policies = (await deps.consulAcl.listPolicies()).filter((p) => p.name === name);
+  for (const policy of policies) await deps.consulAcl.deletePolicy(policy.id);
+  done.push(
+    policies.length > 0
+      ? `deleted Consul ACL policy ${name} and ${tokens.length} token(s)`
+      : `Consul ACL policy ${name} was already gone`,
+  );
 }
 
 async function deleteServers(

@@ -6,6 +6,9 @@ import type { HetznerApi, HetznerServer } from '../adapters/hetzner/index.js';
 import { listOwnedJobs, OWNER_META, type NomadApi } from '../adapters/nomad/index.js';
 import type { StateStore } from '../adapters/store/state-store.js';
 import type { CaddyAdminClient } from '../adapters/caddy/admin-client.js';
+import type { CaddyFleet } from './caddy-fleet.js';
+import type { ConsulAcl } from '../adapters/consul/acl.js';
+import { previewAclPolicyPr } from '../core/reconcile-orphans.js';
 
 /** Where the reconciler reads desired and actual state from. */
 export interface ReconcileSources {
@@ -17,8 +20,14 @@ export interface ReconcileSources {
   hetzner: HetznerApi | null;
   /** Whether PR `pr`'s Terraform state holds resources (see `terraformStateProbe`). */
   hasTerraformState: (pr: number) => Promise<boolean>;
-  /** Caddy's admin API, to compare routes with live envs; absent: routes are not checked. */
-  caddy?: Pick<CaddyAdminClient, 'listPrenvRoutes'>;
+  /**
+   * Caddy's admin API, to compare routes with live envs; absent: routes are not checked. A
+   * fleet also restores the fixed routes a Caddy lost (`CaddyFleet.restoreFixedRoutes`).
+   */
+  /** Consul's ACLs, to find preview policies and tokens left behind; absent: not checked. */
+  consulAcl?: ConsulAcl;
+  caddy?: Pick<CaddyAdminClient, 'listPrenvRoutes'> &
+    Partial<Pick<CaddyFleet, 'restoreFixedRoutes'>>;
 }
 
 export interface Gathered {
@@ -111,6 +120,18 @@ export async function gatherReconcileInput(
       warnings.push(`Terraform state of pr-${pr} not checked: ${(err as Error).message}`);
     }
   }
+  let consulAcls: number[] | undefined;
+  if (src.consulAcl) {
+    step('listing preview Consul ACL policies');
+    try {
+      consulAcls = (await src.consulAcl.listPolicies()).flatMap((p) => {
+        const pr = previewAclPolicyPr(src.project, p.name);
+        return pr === null ? [] : [pr];
+      });
+    } catch (err) {
+      warnings.push(`Consul ACL policies not checked: ${(err as Error).message}`);
+    }
+  }
   let caddyRoutes: string[] | undefined;
   if (src.caddy) {
     step('listing prenv’s Caddy routes');
@@ -127,6 +148,7 @@ export async function gatherReconcileInput(
       servers: labelled,
       nomadJobs,
       terraformStates,
+      ...(consulAcls ? { consulAcls } : {}),
       ...(caddyRoutes ? { caddyRoutes } : {}),
     },
     servers,

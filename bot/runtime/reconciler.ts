@@ -11,6 +11,9 @@ import {
 import type { EnvironmentOps } from './environment-ops.js';
 import { runCleanup, type CleanupResult } from './reconcile-cleanup.js';
 import { gatherReconcileInput, type ReconcileSources } from './reconcile-gather.js';
+import type { FixedRenderedEnv, RestoredRoute } from './caddy-fleet.js';
+import type { CaddyRoute } from '../adapters/caddy/admin-client.js';
+import type { NomadApi } from '../adapters/nomad/index.js';
 
 export interface ReconcilerDeps extends ReconcileSources {
   ops: EnvironmentOps;
@@ -18,6 +21,8 @@ export interface ReconcilerDeps extends ReconcileSources {
   engine: { handle(event: PlanEvent): Promise<void> };
   context: () => PlanContext;
   logger: Logger;
+  /** Production's or staging's Caddy route as prenv.yml renders it, for one no Caddy holds. */
+  fixedRoute?: (env: FixedRenderedEnv) => CaddyRoute;
   /** A run in flight longer than this is taken as lost. */
   stuckAfterMs?: number;
 }
@@ -30,6 +35,8 @@ export interface ReconcileOutcome {
   warnings: string[];
   /** Empty on a dry run. */
   cleanups: CleanupResult[];
+  /** Fixed routes (production, staging, the bot) put back on a Caddy that lost them. */
+  restoredRoutes: RestoredRoute[];
   /** Events handed to the engine (0 on a dry run). */
   fed: number;
 }
@@ -87,6 +94,7 @@ export class Reconciler {
       applied,
       warnings: gathered.warnings,
       cleanups: [],
+      restoredRoutes: [],
       fed: 0,
     };
     if (outcome.dryRun) return outcome;
@@ -97,6 +105,7 @@ export class Reconciler {
         project: deps.project,
         ops: deps.ops,
         nomad: deps.nomad,
+        ...(deps.consulAcl ? { consulAcl: deps.consulAcl } : {}),
         hetzner: deps.hetzner,
         signal: this.abort.signal,
         step,
@@ -115,6 +124,19 @@ export class Reconciler {
       await deps.engine.handle(event);
       outcome.fed++;
     }
+    // Last: the events above were planned from what the pass read first, and must reach the
+    // engine before a newer webhook can overtake them.
+    if (deps.caddy?.restoreFixedRoutes) {
+      step('restoring fixed Caddy routes a Caddy lost');
+      try {
+        outcome.restoredRoutes = await deps.caddy.restoreFixedRoutes(
+          (env) => fixedEnvLive(deps.nomad, deps.project, env),
+          deps.fixedRoute,
+        );
+      } catch (err) {
+        outcome.warnings.push(`fixed Caddy routes not restored: ${(err as Error).message}`);
+      }
+    }
     return outcome;
   }
 }
@@ -123,4 +145,15 @@ function eventPr(event: PlanEvent): number | null {
   if ('pull' in event) return event.pull.number;
   if ('pr' in event && typeof event.pr === 'number') return event.pr;
   return null;
+}
+
+/**
+ * Whether the fixed environment behind route `prenv-<env>` runs: the bot's does (it is the one
+ * reconciling); production's and staging's when their Nomad job `<project>-<env>` exists and is
+ * not stopped (`prenv destroy` stops it).
+ */
+async function fixedEnvLive(nomad: NomadApi, project: string, env: string): Promise<boolean> {
+  if (env === 'bot') return true;
+  const job = await nomad.readJob(`${project}-${env}`);
+  return job !== null && job.Stop !== true && job.Status !== 'dead';
 }

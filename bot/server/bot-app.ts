@@ -22,6 +22,14 @@ import { countedScreen, createWebhookHandler } from './webhook-handler.js';
 import { wirePorts, type PortOverrides, type Ports } from '../wiring/ports.js';
 import { leaderElectionFor, watchQueue } from './leadership.js';
 
+/**
+ * How long a stopping bot lets GitHub calls run (ms): the queue edits and deployment statuses
+ * still to send are flushed within it, then every GitHub call in flight or waiting for a
+ * retry is abandoned. Below Nomad's default `kill_timeout` (5 s), after which Nomad kills the
+ * task (developer.hashicorp.com/nomad/docs/job-specification/task#kill_timeout).
+ */
+export const SHUTDOWN_GRACE_MS = 3_000;
+
 export interface BotApp {
   port: number;
   engine: Engine;
@@ -54,7 +62,9 @@ export async function startBotApp(input: {
     });
   // The gauges read the store at each scrape, and the store comes with the ports.
   const metrics = serveMetrics(config, () => ports.store);
+  const githubStop = new AbortController();
   const ports: Ports = await wirePorts({
+    githubStop: githubStop.signal,
     metrics: metrics.recorder,
     config,
     settings,
@@ -200,12 +210,17 @@ export async function startBotApp(input: {
     engine,
     leadershipLost,
     stop: async () => {
+      const deadline = Date.now() + SHUTDOWN_GRACE_MS;
+      const abandon = setTimeout(() => githubStop.abort(), SHUTDOWN_GRACE_MS);
       clearInterval(ticker);
       queueWatch?.stop();
       stopPruning();
       await reconcileLoop?.stop();
       await close(server);
-      await engine.stop();
+      // A delivery whose GitHub lookup is abandoned is not completed: it stays queued.
+      await engine.stop(Math.max(0, deadline - Date.now()));
+      githubStop.abort();
+      clearTimeout(abandon);
       await election?.election?.stop();
       await store.close();
     },

@@ -65,6 +65,8 @@ export async function wirePorts(input: {
    * `previews.protect` on, the deploy's last check sends the PR's token to reach the app.
    */
   previewSecret?: string;
+  /** Aborted when the bot stops: GitHub calls in flight or waiting for a retry end at once. */
+  githubStop?: AbortSignal;
 }): Promise<Ports> {
   const { config, settings, logger, cwd } = input;
   const state = await openStateStore(stateTarget(config, settings, cwd), {
@@ -81,6 +83,7 @@ export async function wirePorts(input: {
             baseUrl: settings.githubApiUrl,
             logger,
             ...(input.metrics ? { metrics: input.metrics } : {}),
+            ...(input.githubStop ? { signal: input.githubStop } : {}),
           }),
           config.github,
           settings.secrets,

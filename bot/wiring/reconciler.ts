@@ -7,6 +7,8 @@ import type { Ports } from './ports.js';
 import type { RuntimeSettings } from './settings.js';
 import { terraformStateProbe } from '../runtime/reconcile-cleanup.js';
 import { Reconciler, type ReconcilerDeps } from '../runtime/reconciler.js';
+import { caddyRoute } from '../../generators/caddy/route-json.js';
+import { envRoutes } from '../../generators/caddy/routes.js';
 
 /** The Hetzner client from the settings; null without a token. */
 export function hetznerFromSettings(settings: RuntimeSettings, logger: Logger): HetznerApi | null {
@@ -31,7 +33,9 @@ export function createReconciler(input: {
     github: ports.github,
     store: ports.store,
     nomad: ports.nomad,
+    consulAcl: ports.consul.acl,
     caddy: ports.caddy,
+    fixedRoute: (env) => caddyRoute(envRoutes(input.config, { kind: env })),
     hetzner:
       input.hetzner === undefined ? hetznerFromSettings(settings, input.logger) : input.hetzner,
     hasTerraformState: terraformStateProbe(

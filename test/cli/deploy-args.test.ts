@@ -38,8 +38,14 @@ const envOf = (cwd: string) => ({
 
 describe('prenv deploy / destroy: arguments and refusals', () => {
   it.each([
-    [['deploy', 'qa'], 'unknown environment "qa": use production, staging or pr <number>'],
-    [['destroy', 'qa'], 'unknown environment "qa": use production, staging or pr <number>'],
+    [
+      ['deploy', 'qa'],
+      'unknown environment "qa": use production, staging or a pull request number as pr-7, pr 7, #7 or 7, e.g. `prenv deploy pr-7`',
+    ],
+    [
+      ['destroy', 'qa'],
+      'unknown environment "qa": use production, staging or a pull request number as pr-7, pr 7, #7 or 7, e.g. `prenv destroy pr-7`',
+    ],
     [['deploy', 'pr'], '`prenv deploy pr` needs the pull request number, e.g. `prenv deploy pr 7`'],
     [['destroy', 'staging', '7'], 'staging takes no number (did you mean `prenv destroy pr 7`?)'],
   ])('%j is a usage error (2)', async (args, message) => {

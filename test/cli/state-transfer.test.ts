@@ -32,7 +32,16 @@ async function contents(store: StateStore) {
     world: (await store.loadWorld()).world,
     pending: await store.pending(),
     dead: await store.deadLetters(),
+    completed: await store.completed(),
   };
+}
+
+/** What the webhook intake does with GitHub's redelivery of each id. */
+async function redeliver(store: StateStore, ids: string[]) {
+  const answers: Record<string, string> = {};
+  for (const id of ids)
+    answers[id] = await store.enqueue({ id, name: 'pull_request', payload: {}, receivedAt: 99 });
+  return answers;
 }
 
 beforeAll(() => {
@@ -64,10 +73,17 @@ describe('prenv state export | import', () => {
     const imported = await cli(['state', 'import', 'state.json', '--state', url, '--json']);
     expect(imported.stderr).toBe('');
     expect(JSON.parse(imported.stdout)).toEqual({
-      imported: { environments: Object.keys(sim.world.envs).length, deliveries: 2, deadLetters: 1 },
+      imported: {
+        environments: Object.keys(sim.world.envs).length,
+        deliveries: 2,
+        deadLetters: 1,
+        completed: 1,
+      },
     });
+    expect(before.completed).toEqual([{ id: 'done', name: 'pull_request', receivedAt: 5 }]);
     const kv = createConsulClient({ baseUrl: consul().httpUrl, fetch }).kv;
-    expect(await contents(await openConsulStore(kv, 'moved/state'))).toEqual(before);
+    const moved = await openConsulStore(kv, 'moved/state');
+    expect(await contents(moved)).toEqual(before);
 
     // And back, into a new SQLite file, through the other direction.
     const back = await cli(['state', 'export', '--state', url]);
@@ -75,6 +91,12 @@ describe('prenv state export | import', () => {
     expect((await cli(['state', 'import', 'back.json', '--state', 'back.db'])).code).toBe(0);
     const reopened = openSqliteStore(path.join(dir, 'back.db'));
     expect(await contents(reopened)).toEqual(before);
+
+    // GitHub redelivers what was handled before either move: still a duplicate, not run again;
+    // a delivery never seen is queued.
+    const expected = { done: 'duplicate', 'q-1': 'duplicate', dead: 'duplicate', new: 'queued' };
+    expect(await redeliver(moved, Object.keys(expected))).toEqual(expected);
+    expect(await redeliver(reopened, Object.keys(expected))).toEqual(expected);
     await reopened.close();
 
     // A store that is not empty is refused, and keeps what it has.

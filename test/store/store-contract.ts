@@ -79,7 +79,13 @@ export function storeContract(name: string, open: () => Promise<StateStore>): vo
       await store.enqueue({ id: 'open', name: 'x', payload: null, receivedAt: 50 });
       await store.complete('old');
       await store.complete('new');
+      expect(await store.completed()).toEqual([
+        { id: 'old', name: 'x', receivedAt: 100 },
+        { id: 'new', name: 'x', receivedAt: 900 },
+      ]);
       expect(await store.prune(500)).toBe(1);
+      // The dedupe window is what `completed` lists: the pruned one is gone from both.
+      expect((await store.completed()).map((d) => d.id)).toEqual(['new']);
       expect(await store.enqueue({ id: 'old', name: 'x', payload: null, receivedAt: 1000 })).toBe(
         'queued',
       );

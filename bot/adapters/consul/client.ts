@@ -1,3 +1,4 @@
+import { createConsulAcl, type ConsulAcl } from './acl.js';
 import type { Logger } from '../../core/logger.js';
 import { silentLogger } from '../../core/logger.js';
 import { createConsulAgentChecks, type ConsulAgentChecks } from './agent-checks.js';
@@ -28,6 +29,7 @@ export interface ConsulClientOptions {
 
 export interface ConsulClient {
   kv: ConsulKv;
+  acl: ConsulAcl;
   sessions: ConsulSessions;
   services: ConsulServices;
   checks: ConsulAgentChecks;
@@ -44,6 +46,7 @@ export function createConsulClient(options: ConsulClientOptions): ConsulClient {
   });
   return {
     kv: createConsulKv(http),
+    acl: createConsulAcl(http),
     sessions: createConsulSessions(http),
     services: createConsulServices(http),
     checks: createConsulAgentChecks(http),

@@ -27,6 +27,13 @@ export interface OctokitOptions {
   metrics?: MetricsRecorder;
   /** Longest wait for one GitHub answer (ms); default `REQUEST_TIMEOUT_MS`. */
   requestTimeoutMs?: number;
+  /**
+   * Aborted when the bot stops: every call in flight, waiting for a retry or throttled, fails
+   * at once with an `AbortError`, and every later call too. Neither plugin retries an
+   * `AbortError` (plugin-retry only retries Octokit's RequestError, and @octokit/request
+   * rethrows a fetch abort as it is), so a silent GitHub cannot hold a stopping bot.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -65,7 +72,13 @@ export function createOctokit(options: OctokitOptions): Octokit {
   const common = {
     baseUrl: options.baseUrl ?? 'https://api.github.com',
     userAgent: options.userAgent ?? 'prenv',
-    request: { fetch: withTimeout(options.fetch ?? globalThis.fetch, options.requestTimeoutMs) },
+    request: {
+      fetch: withTimeout(
+        options.fetch ?? globalThis.fetch,
+        options.requestTimeoutMs,
+        options.signal,
+      ),
+    },
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     retry: { ...options.retry },
     throttle: {
@@ -90,14 +103,55 @@ export function createOctokit(options: OctokitOptions): Octokit {
   octokit.hook.before('request', (req) => {
     req.headers.accept = 'application/json';
   });
+  const stop = options.signal;
+  // Registered last, so it wraps both plugins: a call waiting out a retry's or the throttle's
+  // delay (seconds) is answered at once when the bot stops; its next attempt then meets the
+  // aborted fetch and ends.
+  if (stop)
+    octokit.hook.wrap('request', (request, opts) =>
+      untilAborted(
+        Promise.resolve().then(() => request(opts)),
+        stop,
+      ),
+    );
   return octokit;
 }
 
-/** `fetch` that gives up after `timeoutMs` (an abort Octokit reports and its retry plugin retries). */
-function withTimeout(base: typeof fetch, timeoutMs = REQUEST_TIMEOUT_MS): typeof fetch {
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(abortError(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error && reason.name === 'AbortError'
+    ? reason
+    : new DOMException('the bot is stopping: GitHub call abandoned', 'AbortError');
+}
+
+/**
+ * `fetch` that gives up after `timeoutMs` (a `TimeoutError` Octokit reports as a 500 and its
+ * retry plugin retries), or at once when `stop` is aborted (an `AbortError`, not retried).
+ */
+function withTimeout(
+  base: typeof fetch,
+  timeoutMs = REQUEST_TIMEOUT_MS,
+  stop?: AbortSignal,
+): typeof fetch {
   return (input, init) => {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    return base(input, { ...init, signal });
+    const signals = [AbortSignal.timeout(timeoutMs), init?.signal, stop].filter(
+      (s): s is AbortSignal => s !== undefined && s !== null,
+    );
+    if (stop?.aborted) return Promise.reject(abortError(stop));
+    return base(input, { ...init, signal: AbortSignal.any(signals) }).catch((err: unknown) => {
+      throw stop?.aborted ? abortError(stop) : err;
+    });
   };
 }

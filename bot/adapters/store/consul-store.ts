@@ -3,6 +3,7 @@ import type { ConsulKv } from '../consul/client.js';
 import {
   newerSchemaMessage,
   STATE_SCHEMA_VERSION,
+  type CompletedDelivery,
   type DeadLetter,
   type Delivery,
   type StateStore,
@@ -165,6 +166,13 @@ export function consulStore(kv: ConsulKv, prefix: string): StateStore {
               deadAt: retryAt === null ? now : null,
             },
       );
+    },
+    async completed(limit = 100): Promise<CompletedDelivery[]> {
+      return (await readAll())
+        .filter((d) => d.stored.done)
+        .sort((a, b) => a.entry.createIndex - b.entry.createIndex)
+        .slice(0, limit)
+        .map((d) => ({ id: d.id, name: d.stored.name, receivedAt: d.stored.receivedAt }));
     },
     async deadLetters(limit = 100): Promise<DeadLetter[]> {
       return (await readAll())

@@ -5,6 +5,7 @@ import { GroupCommit, type GroupWrite } from './group-commit.js';
 import {
   newerSchemaMessage,
   STATE_SCHEMA_VERSION,
+  type CompletedDelivery,
   type DeadLetter,
   type Delivery,
   type StateStore,
@@ -220,6 +221,9 @@ function storeOn(db: Database.Database, file: string, readOnly: boolean): Sqlite
     'UPDATE deliveries SET attempts = 0, next_attempt_at = 0, dead_at = NULL WHERE id = ? AND done = 0 AND dead_at IS NOT NULL',
   );
   const exists = db.prepare<[string], { done: number }>('SELECT done FROM deliveries WHERE id = ?');
+  const selectDone = db.prepare<[number], { id: string; name: string; received_at: number }>(
+    'SELECT id, name, received_at FROM deliveries WHERE done = 1 ORDER BY seq LIMIT ?',
+  );
   const pruneDone = db.prepare('DELETE FROM deliveries WHERE done = 1 AND received_at < ?');
   const touch = db.prepare(
     'INSERT INTO health (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
@@ -288,6 +292,9 @@ function storeOn(db: Database.Database, file: string, readOnly: boolean): Sqlite
       const write: GroupWrite = { kind: 'fail', id, error, retryAt: retryAt ?? 0, deadAt };
       await grouped('recording a failed delivery', write);
     },
+    completed: guard('reading completed deliveries', (limit = 100): CompletedDelivery[] =>
+      selectDone.all(limit).map((r) => ({ id: r.id, name: r.name, receivedAt: r.received_at })),
+    ),
     deadLetters: guard('reading dead letters', (limit = 100): DeadLetter[] =>
       selectDead.all(limit).map((r) => ({
         id: r.id,

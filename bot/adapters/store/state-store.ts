@@ -21,6 +21,16 @@ export interface Delivery {
   nextAttemptAt?: number;
 }
 
+/**
+ * A delivery already handled (its plan saved, or nothing to plan): kept, without its payload,
+ * until `prune` forgets it, so that GitHub's redelivery of it is answered as a duplicate.
+ */
+export interface CompletedDelivery {
+  id: string;
+  name: string;
+  receivedAt: number;
+}
+
 /** A delivery that failed its last allowed attempt; kept until `retry` or pruning. */
 export interface DeadLetter {
   id: string;
@@ -80,6 +90,8 @@ export interface StateStore {
    */
   pending(limit?: number, dueBy?: number, names?: readonly string[]): Promise<Delivery[]>;
   complete(id: string): Promise<void>;
+  /** Completed deliveries not yet pruned (the dedupe window), oldest first. */
+  completed(limit?: number): Promise<CompletedDelivery[]>;
   /**
    * Records a failed attempt: the delivery is tried again from `retryAt` (epoch ms), or with
    * `retryAt: null` becomes a dead letter, out of the queue until `retry`.

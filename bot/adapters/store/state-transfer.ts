@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { World } from '../../core/model.js';
 import {
   STATE_SCHEMA_VERSION,
+  type CompletedDelivery,
   type DeadLetter,
   type Delivery,
   type StateStore,
@@ -12,9 +13,10 @@ export const STATE_DOCUMENT_VERSION = 1;
 
 /**
  * What `prenv state export` writes and `prenv state import` reads: the world, the queued
- * deliveries (oldest first) and the dead letters. Completed deliveries are not carried: a
- * redelivery of one after the move is judged by the planner (a PR event older than what the
- * world knows changes nothing).
+ * deliveries (oldest first), the dead letters, and the ids of the completed deliveries the
+ * store still holds (its dedupe window, kept to `PRENV_DELIVERY_RETENTION` by pruning), so
+ * GitHub's redelivery of a delivery handled before the move is a duplicate after it, not a
+ * command run twice.
  */
 export interface StateDocument {
   format: 'prenv-state';
@@ -25,6 +27,8 @@ export interface StateDocument {
   world: World;
   deliveries: Delivery[];
   deadLetters: DeadLetter[];
+  /** Absent from exports of earlier prenv versions (read as none). */
+  completed: CompletedDelivery[];
 }
 
 const ALL = Number.MAX_SAFE_INTEGER;
@@ -38,6 +42,7 @@ export async function exportState(store: StateStore, now: number): Promise<State
     world: (await store.loadWorld()).world,
     deliveries: await store.pending(ALL),
     deadLetters: await store.deadLetters(ALL),
+    completed: await store.completed(ALL),
   };
 }
 
@@ -73,6 +78,9 @@ const documentSchema = z.object({
       deadAt: z.number(),
     }),
   ),
+  completed: z
+    .array(z.object({ id: z.string().min(1), name: z.string().min(1), receivedAt: z.number() }))
+    .default([]),
 });
 
 /** Parses an export; throws an Error saying what is wrong (not JSON, a newer version, a field). */
@@ -105,24 +113,30 @@ export function parseStateDocument(text: string, source: string): StateDocument 
 
 /**
  * Writes an export into an empty store, through the store's own operations (so it works from
- * and to either store): the world, then each delivery with its failed attempts replayed, then
- * the dead letters. Throws when the store already holds a world or deliveries.
+ * and to either store): the world, the completed deliveries (queued and completed at once,
+ * without payload), then each queued delivery with its failed attempts replayed, then the
+ * dead letters. Throws when the store already holds a world or deliveries.
  */
 export async function importState(
   store: StateStore,
   doc: StateDocument,
-): Promise<{ deliveries: number; deadLetters: number; environments: number }> {
+): Promise<{ deliveries: number; deadLetters: number; completed: number; environments: number }> {
   const current = await store.loadWorld();
   if (
     current.version !== 0 ||
     (await store.pending(1)).length > 0 ||
-    (await store.deadLetters(1)).length > 0
+    (await store.deadLetters(1)).length > 0 ||
+    (await store.completed(1)).length > 0
   )
     throw new Error(
       'the target state is not empty (it has a world or queued deliveries): import into a new store, or stop the bot and remove that state first',
     );
   if (!(await store.saveWorld(doc.world, 0)))
     throw new Error('another writer saved a world while importing: stop the bot and try again');
+  for (const d of doc.completed) {
+    await store.enqueue({ id: d.id, name: d.name, payload: null, receivedAt: d.receivedAt });
+    await store.complete(d.id);
+  }
   for (const d of doc.deliveries) {
     await store.enqueue({ id: d.id, name: d.name, payload: d.payload, receivedAt: d.receivedAt });
     for (let i = 1; i <= (d.attempts ?? 0); i++)
@@ -136,6 +150,7 @@ export async function importState(
   return {
     deliveries: doc.deliveries.length,
     deadLetters: doc.deadLetters.length,
+    completed: doc.completed.length,
     environments: Object.keys(doc.world.envs).length,
   };
 }

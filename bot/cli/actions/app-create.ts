@@ -7,6 +7,7 @@ import {
   appCredentials,
   appManifest,
   credentialsFile,
+  oauthCallbackUrl,
   type AppConversion,
 } from '../../core/app-manifest.js';
 import { BOT_FILE_ITEMS, BOT_VARIABLE_ITEMS } from '../../../generators/nomad/bot-job.js';
@@ -19,6 +20,7 @@ import { pathOption } from '../path-option.js';
 interface AppCreateOptions {
   name?: string;
   webhookUrl?: string;
+  publicUrl?: string;
   homepage?: string;
   org?: string;
   port: string;
@@ -67,6 +69,7 @@ export async function action({
         name: names.name,
         url: names.homepage,
         webhookUrl: names.webhookUrl,
+        publicUrl: names.publicUrl,
         redirectUrl,
       }),
     webUrl: ctx.env.PRENV_GITHUB_WEB_URL || 'https://github.com',
@@ -92,9 +95,10 @@ export async function action({
   await writeCredentials(out, credentialsFile(app));
   const installUrl = `${app.html_url.replace(/\/+$/, '')}/installations/new`;
   const written = appCredentials(app).map(([name]) => name);
+  const callbackUrl = oauthCallbackUrl(names.publicUrl);
   if (opts.json) {
     ctx.stdout(
-      `${JSON.stringify({ id: app.id, slug: app.slug ?? null, htmlUrl: app.html_url, installUrl, file: out, variables: written }, null, 2)}\n`,
+      `${JSON.stringify({ id: app.id, slug: app.slug ?? null, htmlUrl: app.html_url, installUrl, file: out, variables: written, publicUrl: names.publicUrl, callbackUrl }, null, 2)}\n`,
     );
     return ExitCode.ok;
   }
@@ -111,6 +115,7 @@ export async function action({
     'Next:',
     `  1. Install the App on the repository: ${installUrl}`,
     '     The page you land on ends in /installations/<id>: that id is PRENV_INSTALLATION_ID.',
+    `     Give the bot PRENV_PUBLIC_URL=${names.publicUrl}: sign-in with GitHub returns to ${callbackUrl}, the App's callback URL.`,
     ...storeCommands(store, opts.out).map((l) => `  ${l}`),
   );
   ctx.stdout(`${lines.join('\n')}\n`);
@@ -121,7 +126,7 @@ async function appNames(
   ctx: CliContext,
   configFile: string,
   opts: AppCreateOptions,
-): Promise<{ name: string; webhookUrl: string; homepage: string }> {
+): Promise<{ name: string; webhookUrl: string; publicUrl: string; homepage: string }> {
   const loaded = await readConfigFile(configFile, ctx.cwd);
   const config = loaded.ok ? loaded.config : null;
   const name = opts.name ?? (config ? `${config.project}-prenv` : undefined);
@@ -142,9 +147,30 @@ async function appNames(
     if (!/^https?:\/\/[^\s/]+/.test(url))
       throw new CliError(`${flag} must be an http(s) URL, got "${url}"`, ExitCode.usage);
   }
+  const publicUrl = appPublicUrl(opts.publicUrl ?? ctx.env.PRENV_PUBLIC_URL, webhookUrl);
   if (name.length > 34)
     throw new CliError(`GitHub App names have at most 34 characters: "${name}"`, ExitCode.usage);
-  return { name, webhookUrl, homepage };
+  return { name, webhookUrl, publicUrl, homepage };
+}
+
+/**
+ * The bot's public base URL the App's OAuth callback is registered under: `--public-url`, else
+ * PRENV_PUBLIC_URL, else the webhook URL's origin (the bot serves both on one host).
+ */
+function appPublicUrl(given: string | undefined, webhookUrl: string): string {
+  const text = given || new URL(webhookUrl).origin;
+  let url: URL | null = null;
+  try {
+    url = new URL(text);
+  } catch {
+    url = null;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username)
+    throw new CliError(
+      `--public-url must be the bot's http(s) base URL (https://prenv.example.com), got "${text}"`,
+      ExitCode.usage,
+    );
+  return text.replace(/\/+$/, '');
 }
 
 async function writeCredentials(file: string, text: string): Promise<void> {

@@ -37,7 +37,7 @@ export async function action({
     ctx.stdout(
       opts.json
         ? `${JSON.stringify({ imported: counts })}\n`
-        : `Imported ${counts.environments} environments, ${counts.deliveries} queued deliveries and ${counts.deadLetters} dead letters.\n`,
+        : `Imported ${counts.environments} environments, ${counts.deliveries} queued deliveries, ${counts.deadLetters} dead letters and ${counts.completed} completed delivery ids (redeliveries of them stay duplicates).\n`,
     );
     return ExitCode.ok;
   } finally {

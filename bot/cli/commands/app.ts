@@ -19,6 +19,11 @@ export const appCommand: CommandSpec = {
             'where GitHub posts webhooks (default: https://prenv.<domain>/webhooks/github)',
         },
         {
+          flags: '--public-url <url>',
+          description:
+            "the bot's public base URL; the App's OAuth callback is <url>/auth/callback (default: PRENV_PUBLIC_URL, else the webhook URL's origin)",
+        },
+        {
           flags: '--homepage <url>',
           description: "the App's homepage (default: the repository in prenv.yml)",
         },

@@ -1,12 +1,10 @@
 import type { CommandSpec } from '../command-spec.js';
+import { ENV_ARGUMENTS } from './env-argument.js';
 
 export const deployCommand: CommandSpec = {
   name: 'deploy',
   description: 'deploy production, staging or the environment of a pull request',
-  arguments: [
-    ['<env>', 'production, staging or pr'],
-    ['[number]', 'pull request number (with pr)'],
-  ],
+  arguments: ENV_ARGUMENTS,
   options: [
     {
       flags: '--sha <sha>',

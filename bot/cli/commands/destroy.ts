@@ -1,12 +1,10 @@
 import type { CommandSpec } from '../command-spec.js';
+import { ENV_ARGUMENTS } from './env-argument.js';
 
 export const destroyCommand: CommandSpec = {
   name: 'destroy',
   description: 'destroy the environment of a pull request, or staging or production',
-  arguments: [
-    ['<env>', 'production, staging or pr'],
-    ['[number]', 'pull request number (with pr)'],
-  ],
+  arguments: ENV_ARGUMENTS,
   options: [
     {
       flags: '--yes',

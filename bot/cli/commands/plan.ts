@@ -1,13 +1,11 @@
 import type { CommandSpec } from '../command-spec.js';
+import { ENV_ARGUMENTS } from './env-argument.js';
 
 export const planCommand: CommandSpec = {
   name: 'plan',
   description:
     'show what a deploy would change: Terraform plan and Nomad plan diff (changes nothing)',
-  arguments: [
-    ['<env>', 'production, staging, pr-<n>, <n> or pr <n>'],
-    ['[number]', 'pull request number (after pr)'],
-  ],
+  arguments: ENV_ARGUMENTS,
   options: [
     {
       flags: '--sha <sha>',

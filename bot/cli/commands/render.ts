@@ -1,11 +1,12 @@
 import type { CommandSpec } from '../command-spec.js';
+import { ENV_ARGUMENT, PR_NUMBER_ARGUMENT } from './env-argument.js';
 
 export const renderCommand: CommandSpec = {
   name: 'render',
   description: 'render the Nomad jobs, Caddy config and Terraform variables of an environment',
   arguments: [
-    ['<env>', "production, staging, pr, or bot (the prenv bot's own Nomad job)"],
-    ['[number]', 'pull request number (with pr)'],
+    [ENV_ARGUMENT[0], `${ENV_ARGUMENT[1]}; or bot (the prenv bot's own Nomad job)`],
+    PR_NUMBER_ARGUMENT,
   ],
   options: [
     { flags: '--sha <sha>', description: 'commit SHA or image tag for {{sha}}' },

@@ -5,6 +5,7 @@ import { Progress } from './progress.js';
 import { runPrCommand } from './pr-run.js';
 import { resolvePrTarget } from './pr-target.js';
 import { printReport } from './report.js';
+import { checkPreviewGate } from './preview-gate-check.js';
 import type { Config } from '../../config/config.js';
 import { openRuntime, type CliRuntime } from './runtime.js';
 import { cliActor, type CliTarget } from './target-args.js';
@@ -35,6 +36,7 @@ export async function runTargetCommand(input: {
   const runtime = await openRuntime(ctx, input.loaded, target.kind);
   try {
     if (target.kind === 'pr') {
+      if (command === 'deploy') await checkPreviewGate(runtime, ctx.env, target.pr);
       const prTarget = await resolvePrTarget({
         config: runtime.config,
         pr: target.pr,

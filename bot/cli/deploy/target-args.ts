@@ -1,40 +1,19 @@
 import { userInfo } from 'node:os';
 import type { Config } from '../../config/config.js';
-import { parsePrNumber } from '../../core/pr-number.js';
 import { checkSha } from '../../../generators/resolve.js';
 import { CliError, ExitCode } from '../exit-codes.js';
+import { parseEnvTarget } from '../env-target.js';
 
 export type CliTarget = { kind: 'production' | 'staging' } | { kind: 'pr'; pr: number };
 
-/** `production`, `staging` or `pr <number>`, as `prenv deploy`, `destroy` and `render` take them. */
+/** The environment of `prenv deploy`, `destroy` and `render`, in `parseEnvTarget`'s grammar. */
 export function parseTarget(
   command: 'deploy' | 'destroy' | 'render',
   env: string,
   number: string | undefined,
 ): CliTarget {
-  if (env === 'pr') {
-    const pr = parsePrNumber(number);
-    if (pr === null) {
-      throw new CliError(
-        `\`prenv ${command} pr\` needs the pull request number, e.g. \`prenv ${command} pr 7\``,
-        ExitCode.usage,
-      );
-    }
-    return { kind: 'pr', pr };
-  }
-  if (env !== 'production' && env !== 'staging') {
-    throw new CliError(
-      `unknown environment "${env}": use production, staging or pr <number>`,
-      ExitCode.usage,
-    );
-  }
-  if (number !== undefined) {
-    throw new CliError(
-      `${env} takes no number (did you mean \`prenv ${command} pr ${number}\`?)`,
-      ExitCode.usage,
-    );
-  }
-  return { kind: env };
+  const target = parseEnvTarget(env, number, command);
+  return typeof target === 'number' ? { kind: 'pr', pr: target } : { kind: target };
 }
 
 export function checkShaOption(sha: string | undefined): void {

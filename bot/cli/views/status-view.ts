@@ -10,10 +10,14 @@ import { fixedNodeNames, fixedUrl, iso, previewNodeName, previewUrl } from './vi
 
 export type StatusTarget = FixedEnv | number;
 
-/** `production`, `staging`, `pr-7` or `7`; null for anything else. */
+/**
+ * `production`, `staging`, or a pull request as `pr-7`, `pr 7`, `#7` (GitHub's spelling) or
+ * `7`; null for anything else (`pr-07`, `PR-7`, `pr7`, `#pr-7`, `prod`…).
+ */
 export function parseStatusTarget(text: string): StatusTarget | null {
   if (text === 'production' || text === 'staging') return text;
-  return parsePrNumber(text.startsWith('pr-') ? text.slice('pr-'.length) : text);
+  const number = /^(?:pr-|pr[ \t]+|#)?([^ \t]*)$/.exec(text)?.[1];
+  return parsePrNumber(number);
 }
 
 /**
