@@ -1,6 +1,6 @@
 import { REASONS } from './dropped-keys.js';
 import { LiteralSecretNames } from './compose-secrets.js';
-import { isSecretVariable, SECRET_NAME, type SecretRef } from './interpolate-compose.js';
+import { CREDENTIAL_URL, isSecretVariable, SECRET_NAME, type SecretRef } from './interpolate-compose.js';
 
 /** How services of the Compose file are reached in prenv. */
 export interface AddressBook {
@@ -30,8 +30,8 @@ interface HostRef {
 const URL_HOST = /([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/\s@]*@)?([A-Za-z0-9_.-]+)(?::(\d+))?/g;
 const HOST_PORT = /(^|[\s,;=])([A-Za-z0-9_.-]+):(\d+)(?=$|[\s,;/])/g;
 const SECRET_REF = /\{\{secret\.([A-Za-z_][A-Za-z0-9_]*)\}\}/g;
-/** The password of `scheme://user:password@`, as `CREDENTIAL_URL` finds it. */
-const URL_PASSWORD = /(:\/\/[^/\s:@]+:)([^@\s]+)(@)/g;
+/** Every password of `scheme://user:password@` in a value (its second group). */
+const URL_PASSWORD = new RegExp(CREDENTIAL_URL.source, 'g');
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HOST_KEY = /_?(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$/;
 

@@ -4,8 +4,11 @@ import { interpolateString } from './interpolate.js';
 export const SECRET_NAME =
   /(SECRET|PASSWORD|PASSWD|TOKEN|CREDENTIAL|PRIVATE|SALT|(^|_)KEY$|_KEY_|(^|_)PASS$|(^|_)PWD$)/i;
 
-/** Values that carry a password inline (`scheme://user:password@host`). */
-export const CREDENTIAL_URL = /:\/\/[^/\s:@]+:[^@\s]+@/;
+/**
+ * Values that carry a password inline (`scheme://user:password@host`, the user may be empty as
+ * in `redis://:password@host`); RFC 3986's userinfo holds no "/", so a port and path are not one.
+ */
+export const CREDENTIAL_URL = /(:\/\/[^/\s:@]*:)([^@\s/]+)(@)/;
 
 /** A yes/no flag (`MYSQL_ALLOW_EMPTY_PASSWORD: "yes"`) or the path of a file holding the secret (`POSTGRES_PASSWORD_FILE: /run/secrets/pg`): its name says secret, its value is not one. */
 const NOT_A_SECRET_VALUE = /^(yes|no|true|false|on|off)$/i;
