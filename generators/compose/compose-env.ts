@@ -1,6 +1,11 @@
 import { REASONS } from './dropped-keys.js';
 import { LiteralSecretNames } from './compose-secrets.js';
-import { CREDENTIAL_URL, isSecretVariable, SECRET_NAME, type SecretRef } from './interpolate-compose.js';
+import {
+  CREDENTIAL_URL,
+  isSecretVariable,
+  SECRET_NAME,
+  type SecretRef,
+} from './interpolate-compose.js';
 
 /** How services of the Compose file are reached in prenv. */
 export interface AddressBook {

@@ -141,7 +141,8 @@ const EXPECTATIONS: Record<string, () => Promise<void>> = {
     // Values equal to a service name stay; the literal passwords (inside the URL, under
     // POSTGRES_PASSWORD) are secrets now, read from Consul KV: never written into prenv.yml.
     expect(c.config.services.web?.env).toEqual({
-      DATABASE_URL: 'postgres://tracker:{{secret.DATABASE_URL_PASSWORD}}@{{service.postgres}}/tracker',
+      DATABASE_URL:
+        'postgres://tracker:{{secret.DATABASE_URL_PASSWORD}}@{{service.postgres}}/tracker',
       // Rewritten together: the port must be the one Nomad gives redis.
       CACHE_HOST: '{{service.redis.host}}',
       CACHE_PORT: '{{service.redis.port}}',
