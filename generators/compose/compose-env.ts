@@ -1,5 +1,11 @@
 import { REASONS } from './dropped-keys.js';
-import type { SecretRef } from './interpolate-compose.js';
+import { LiteralSecretNames } from './compose-secrets.js';
+import {
+  CREDENTIAL_URL,
+  isSecretVariable,
+  SECRET_NAME,
+  type SecretRef,
+} from './interpolate-compose.js';
 
 /** How services of the Compose file are reached in prenv. */
 export interface AddressBook {
@@ -29,6 +35,8 @@ interface HostRef {
 const URL_HOST = /([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/\s@]*@)?([A-Za-z0-9_.-]+)(?::(\d+))?/g;
 const HOST_PORT = /(^|[\s,;=])([A-Za-z0-9_.-]+):(\d+)(?=$|[\s,;/])/g;
 const SECRET_REF = /\{\{secret\.([A-Za-z_][A-Za-z0-9_]*)\}\}/g;
+/** Every password of `scheme://user:password@` in a value (its second group). */
+const URL_PASSWORD = new RegExp(CREDENTIAL_URL.source, 'g');
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HOST_KEY = /_?(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$/;
 
@@ -77,16 +85,25 @@ export function environmentEntries(value: unknown): [string, string | undefined]
   return [];
 }
 
+/** Where literal secrets of one import get their Consul KV names, and which service this is. */
+export interface LiteralSecrets {
+  service: string;
+  names: LiteralSecretNames;
+}
+
 /**
  * One service's environment for prenv.yml. Values stay as written except where they reach
  * another service inside a URL or as `host:port`: that part becomes `{{service.NAME}}`
  * (address and Nomad's port, from Consul at run time). `{{secret.X}}` left by interpolation
- * adds X to the service's secrets; a key without a value is a secret of its own name.
+ * adds X to the service's secrets; a key without a value is a secret of its own name. A
+ * literal under a secret name (`isSecretVariable`) becomes `{{secret.NAME}}`, and so does the
+ * password inside a `scheme://user:password@host` URL: the value is never written.
  */
 export function convertEnvironment(
   value: unknown,
   book: AddressBook,
   refs: readonly SecretRef[],
+  literals: LiteralSecrets = { service: '', names: new LiteralSecretNames() },
 ): ConvertedEnv {
   const out: ConvertedEnv = { env: {}, secrets: [], notes: [] };
   const addSecret = (name: string, reason: string) => {
@@ -119,10 +136,43 @@ export function convertEnvironment(
       );
     }
     if (raw === `{{secret.${key}}}`) continue;
-    out.env[key] = wire(key, raw, book, out.notes);
+    const hidden = hideLiteralSecret(key, raw, literals, addSecret);
+    if (hidden === `{{secret.${key}}}`) continue;
+    out.env[key] = wire(key, hidden, book, out.notes);
   }
   wirePairs(out, book);
   return out;
+}
+
+/**
+ * `raw` with its literal secret replaced by `{{secret.NAME}}` (added to the secrets): the
+ * whole value under a secret name, else each password inside a URL. Values that already
+ * hold a `{{secret.X}}` came from interpolation and are left as they are.
+ */
+function hideLiteralSecret(
+  key: string,
+  raw: string,
+  literals: LiteralSecrets,
+  addSecret: (name: string, reason: string) => void,
+): string {
+  if (raw.includes('{{secret.') || !isSecretVariable(key, raw)) return raw;
+  const { service, names } = literals;
+  if (SECRET_NAME.test(key)) {
+    const name = names.nameFor(service, key, raw);
+    addSecret(
+      name,
+      `${name === key ? '' : `${key} uses it; `}written as a literal value in the Compose file under a name that says secret; store that value in Consul KV as ${name}: it is not written into prenv.yml`,
+    );
+    return `{{secret.${name}}}`;
+  }
+  return raw.replace(URL_PASSWORD, (_, lead: string, password: string, at: string) => {
+    const name = names.nameForPassword(service, key, password);
+    addSecret(
+      name,
+      `${key} uses it; the password inside ${key}'s URL, written in the Compose file; store it in Consul KV as ${name}: it is not written into prenv.yml`,
+    );
+    return `${lead}{{secret.${name}}}${at}`;
+  });
 }
 
 /**

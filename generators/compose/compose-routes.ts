@@ -23,12 +23,37 @@ export interface RouteCandidate {
 /** Images of admin tools, emulators and mail catchers: never the app, even when they publish a port. */
 const NOT_THE_APP =
   /(^|\/)(adminer|pgadmin4?|phpmyadmin|mongo-express|redis-commander|redisinsight|localstack|mailhog|mailpit|maildev|portainer|dozzle|flower|kafka-ui|kafdrop|rabbitmq:.*management|swagger-ui|minio)([:@]|$)/;
-/** Images whose published port is a database or cache, not a web page. */
+/** Images whose published port is a database, cache or broker, not a web page. */
 export const STATEFUL_IMAGE =
-  /(^|\/)(postgres|postgis|timescaledb|mysql|mariadb|mongo|redis|valkey|memcached|rabbitmq|elasticsearch|opensearch|clickhouse-server|influxdb|nats|kafka|zookeeper|etcd)([:@]|$)/;
+  /(^|\/)(postgres|postgresql|postgis|timescaledb|mysql|mariadb|percona|mongo|mongodb|redis|valkey|keydb|dragonfly|memcached|rabbitmq|elasticsearch|opensearch|clickhouse-server|influxdb|nats|kafka|zookeeper|etcd|cassandra|scylla|neo4j|couchdb|cockroach|mssql\/server)([:@]|$)/;
+/**
+ * Container ports of well-known non-HTTP protocols (IANA registry and the images' docs):
+ * PostgreSQL, MySQL, Redis, MongoDB, memcached, AMQP, NATS, ZooKeeper, Kafka, etcd, SQL
+ * Server, Oracle, Cassandra, Neo4j Bolt, SMTP, SSH. A service reached only on one of these is
+ * never given a public HTTP route, whatever its image.
+ */
+const NOT_HTTP_PORTS = new Set([
+  5432, 3306, 6379, 27017, 11211, 5672, 4222, 2181, 9092, 2379, 1433, 1521, 9042, 7687, 25, 587,
+  1025, 22,
+]);
 /** Ports web apps and their front ends publish, most likely first. */
 const WEB_PORTS = [80, 443, 3000, 8000, 8080, 5000, 4000, 8888, 3001, 5173, 8081, 9000];
 const APP_NAMES = /^(app|web|www|frontend|front|ui|site|server|api|backend)$/;
+
+/**
+ * Why a public HTTP route to this service would be wrong, or undefined when it may get one:
+ * its image is a database, cache or broker, or its port speaks another protocol.
+ */
+export function notHttp(image: string, port: number | undefined): string | undefined {
+  const store = STATEFUL_IMAGE.exec(image)?.[2];
+  if (store) {
+    return `${image} is a database, cache or broker (${store}), not a web server; a public route would expose it to the internet`;
+  }
+  if (port !== undefined && NOT_HTTP_PORTS.has(port)) {
+    return `its port ${port} is a well-known non-HTTP port (a database, cache, broker, mail or SSH); a public route would expose it to the internet`;
+  }
+  return undefined;
+}
 
 /**
  * Routes from the reverse proxy's config: each `location` whose `proxy_pass` names a carried
@@ -91,12 +116,14 @@ export function chooseApp(
   behindProxy: readonly string[] | undefined,
 ): ChosenRoute | undefined {
   const pool = candidates.filter((c) => {
-    if (c.port === undefined || NOT_THE_APP.test(c.image)) return false;
+    if (c.port === undefined || NOT_THE_APP.test(c.image) || notHttp(c.image, c.port)) return false;
     if (behindProxy) return behindProxy.includes(c.service);
-    return c.publicPorts.length > 0 && !STATEFUL_IMAGE.test(c.image);
+    return c.publicPorts.some((p) => !NOT_HTTP_PORTS.has(p));
   });
   const score = (c: RouteCandidate) => {
-    const ports = behindProxy ? [c.port as number] : c.publicPorts;
+    const ports = behindProxy
+      ? [c.port as number]
+      : c.publicPorts.filter((p) => !NOT_HTTP_PORTS.has(p));
     const best = Math.min(...ports.map((p) => (WEB_PORTS.includes(p) ? WEB_PORTS.indexOf(p) : 99)));
     return best * 2 + (APP_NAMES.test(c.service) ? 0 : 1);
   };
@@ -118,9 +145,7 @@ export function chooseApp(
  */
 function behindHostProxy(candidates: readonly RouteCandidate[]): ChosenRoute | undefined {
   const ranked = candidates
-    .filter(
-      (c) => c.port !== undefined && !NOT_THE_APP.test(c.image) && !STATEFUL_IMAGE.test(c.image),
-    )
+    .filter((c) => c.port !== undefined && !NOT_THE_APP.test(c.image) && !notHttp(c.image, c.port))
     .flatMap((c, i) =>
       (c.loopbackPorts ?? [])
         .filter((p) => p === c.port && WEB_PORTS.includes(p))

@@ -9,6 +9,8 @@ export type ComposeService = Record<string, unknown>;
 
 const PROXY_IMAGE =
   /(^|\/)(nginx|caddy|traefik|haproxy|certbot|nginx-proxy|acme-companion|letsencrypt-nginx-proxy-companion|swag)([:@]|$)/;
+const ONLY_PROXY_IMAGE =
+  /(^|\/)(traefik|haproxy|certbot|nginx-proxy|acme-companion|letsencrypt-nginx-proxy-companion|swag)([:@]|$)/;
 const DEFAULT_PORTS: Record<string, number> = {
   postgres: 5432,
   postgis: 5432,
@@ -100,12 +102,22 @@ export function oneShotServices(
   return out;
 }
 
-/** Reverse proxies and certificate helpers, which Caddy replaces. */
-export function isProxy(name: string, svc: ComposeService): boolean {
+/**
+ * Services that may be a reverse proxy Caddy replaces: their image or name says nginx, caddy,
+ * traefik, haproxy or a certificate helper. Whether one is dropped is `findProxies`' decision
+ * (compose-proxies.ts): an nginx that serves the app is the app.
+ */
+export function mayBeProxy(name: string, svc: ComposeService): boolean {
   const image = typeof svc.image === 'string' ? svc.image : '';
   return (
     PROXY_IMAGE.test(image) || /^(nginx|caddy|traefik|proxy|reverse-proxy|certbot)$/.test(name)
   );
+}
+
+/** Images that only route or fetch certificates, and never serve an app of their own. */
+export function isProxyOnly(name: string, svc: ComposeService): boolean {
+  const image = typeof svc.image === 'string' ? svc.image : '';
+  return ONLY_PROXY_IMAGE.test(image) || /^(traefik|certbot)$/.test(name);
 }
 
 /** Databases and caches often publish no port in Compose; other services still need to reach them. */

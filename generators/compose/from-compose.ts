@@ -1,7 +1,15 @@
 import { httpHealthCheck, prenvName } from './compose-values.js';
-import { convertEnvironment, type AddressBook } from './compose-env.js';
+import {
+  convertEnvironment,
+  environmentEntries,
+  type AddressBook,
+  type LiteralSecrets,
+} from './compose-env.js';
+import { LiteralSecretNames } from './compose-secrets.js';
+import { isSecretVariable, SECRET_NAME } from './interpolate-compose.js';
 import { isLoopback, isPublicTcp, type PortSpec } from './compose-ports.js';
-import { chooseApp, routesFromProxy, type ChosenRoute } from './compose-routes.js';
+import { chooseApp, notHttp, routesFromProxy, type ChosenRoute } from './compose-routes.js';
+import { findProxies } from './compose-proxies.js';
 import { convertVolumes, parseVolume } from './compose-volumes.js';
 import {
   HANDLED_SERVICE_KEYS,
@@ -20,7 +28,6 @@ import {
   dependsOn,
   healthTest,
   imageOf,
-  isProxy,
   oneShotServices,
   resolveExtends,
   resourcesOf,
@@ -45,6 +52,8 @@ export interface ComposeImport {
   /** What was carried in a way worth knowing, one line each, prefixed by the service. */
   notes: string[];
   routes: ChosenRoute[];
+  /** Why no service got a public route, when none did. */
+  noRoute?: string;
   secrets: { service: string; name: string; reason: string }[];
   /** Services left out on purpose (profiles), with why. */
   skipped: { service: string; reason: string }[];
@@ -85,7 +94,9 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
   });
   const svcOf = (n: string): ComposeService => all[n] ?? {};
 
-  const proxies = active.filter((n) => isProxy(n, svcOf(n)));
+  const decision = findProxies(active, all, input.proxyConfigs);
+  const proxies = active.filter((n) => decision.proxies.has(n));
+  for (const [n, why] of decision.kept) notes.push(`${prenvName(n)}: ${why}`);
   const oneShots = oneShotServices(active, all, proxies);
   const carried = active.filter((n) => !proxies.includes(n) && !oneShots.has(n));
   const names = new Map(active.map((n) => [n, prenvName(n)]));
@@ -124,7 +135,7 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
   }
   if (routes.length === 0) {
     const behind = proxies.length
-      ? proxies.flatMap((p) => dependsOn(svcOf(p).depends_on).map((d) => names.get(d) ?? d))
+      ? proxies.flatMap((p) => (decision.upstreams.get(p) ?? []).map((d) => names.get(d) ?? d))
       : undefined;
     const app = chooseApp(
       carried.map((n) => ({
@@ -145,7 +156,15 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
       );
     }
   }
+  const imageOfName = new Map(carried.map((n) => [names.get(n), String(svcOf(n).image ?? '')]));
+  const refusals: string[] = [];
   result.routes = routes.filter((r) => {
+    const refused = notHttp(imageOfName.get(r.service) ?? '', ports.get(r.service));
+    if (refused) {
+      notes.push(`${r.service}: no public route ${r.path}: ${refused}`);
+      refusals.push(`${r.service}: ${refused}`);
+      return false;
+    }
     if (!URL_PATH.test(r.path)) {
       notes.push(`${r.service}: route ${r.path} is not a plain URL path; not carried`);
       return false;
@@ -157,6 +176,22 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
     return true;
   });
 
+  const secretNames = literalSecretNames([...carried, ...oneShots.keys()], svcOf, names, input);
+  if (result.routes.length === 0) {
+    for (const n of carried) {
+      const name = names.get(n) as string;
+      const published = (specs.get(n) ?? []).filter(isPublicTcp).map((p) => p.target);
+      const why =
+        published.length > 0 ? notHttp(String(svcOf(n).image ?? ''), ports.get(name)) : undefined;
+      if (why && !refusals.some((r) => r.startsWith(`${name}:`))) {
+        refusals.push(`${name} publishes ${published.join(', ')}, but ${why}`);
+      }
+    }
+    result.noRoute =
+      refusals.length > 0
+        ? `no service speaks HTTP to the public: ${refusals.join('; ')}`
+        : 'no service publishes a web port';
+  }
   const volumeOwners = new Map<string, string>();
   // Named volumes in use, by any service (a dropped proxy's mounts are reported with it).
   const usedVolumes = new Set<string>();
@@ -210,10 +245,12 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
       entry.route = list.length === 1 ? list[0] : list;
     }
 
-    const env = convertEnvironment(withEnvFiles(n, svc, input, dropped, say), book, [
-      ...(input.secretRefs ?? []),
-      ...envFileSecretRefs(n, input),
-    ]);
+    const env = convertEnvironment(
+      withEnvFiles(n, svc, input, dropped, say),
+      book,
+      [...(input.secretRefs ?? []), ...envFileSecretRefs(n, input)],
+      { service: name, names: secretNames },
+    );
     if (Object.keys(env.env).length > 0) entry.env = env.env;
     if (env.secrets.length > 0) entry.secrets = env.secrets.map((s) => s.name);
     env.secrets.forEach((s) => result.secrets.push({ service: name, ...s }));
@@ -256,7 +293,7 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
       entry.prestart = Object.fromEntries(
         prestart.map((d) => [
           names.get(d) as string,
-          prestartTask(d, svcOf(d), book, input, images.get(d) as string, result),
+          prestartTask(d, svcOf(d), book, input, images.get(d) as string, result, secretNames),
         ]),
       );
       for (const d of prestart) {
@@ -279,7 +316,7 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
     }
     out[name] = entry;
   }
-  for (const p of proxies) dropped.push({ path: `services.${p}`, reason: REASONS.proxy });
+  for (const p of proxies) dropProxy(p, svcOf(p), decision.proxies.get(p) as string, dropped);
   for (const d of oneShots.keys()) {
     for (const key of Object.keys(svcOf(d))) {
       if (key === 'restart')
@@ -314,6 +351,57 @@ export function importCompose(input: ComposeInput, options: ComposeImportOptions
   return result;
 }
 
+/**
+ * Consul KV names for the literal secrets of every carried service and prestart task, chosen
+ * before any is converted so that a password inside one service's URL finds the name of the
+ * secret-named value it equals in a service later in the file.
+ */
+function literalSecretNames(
+  services: readonly string[],
+  svcOf: (n: string) => ComposeService,
+  names: ReadonlyMap<string, string>,
+  input: ComposeInput,
+): LiteralSecretNames {
+  const out = new LiteralSecretNames();
+  out.reserve((input.secretRefs ?? []).map((r) => r.variable));
+  for (const n of services) out.reserve(envFileSecretRefs(n, input).map((r) => r.variable));
+  for (const n of services) {
+    for (const [key, raw] of environmentEntries(svcOf(n).environment)) {
+      if (raw === undefined || raw.includes('{{secret.')) continue;
+      if (SECRET_NAME.test(key) && isSecretVariable(key, raw)) {
+        out.nameFor(names.get(n) ?? n, key, raw);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A dropped proxy is reported once, with why it is one and what of it is not carried: its
+ * other keys, each mount, and its environment entries by name (never their values).
+ */
+function dropProxy(p: string, svc: ComposeService, why: string, dropped: DroppedKey[]): void {
+  const parts: string[] = [];
+  for (const key of Object.keys(svc)) {
+    if (['image', 'depends_on', 'profiles'].includes(key) || key.startsWith('x-')) continue;
+    if (key === 'environment') {
+      const env = environmentEntries(svc.environment).map(([name]) => name);
+      if (env.length > 0) parts.push(`environment ${env.join(', ')}`);
+    } else if (key === 'volumes') {
+      const mounts = asList(svc.volumes)
+        .map(parseVolume)
+        .map((v) =>
+          v ? `${v.source || 'an anonymous volume'} at ${v.target}` : 'an unreadable entry',
+        );
+      if (mounts.length > 0) parts.push(`volumes ${mounts.join(', ')}`);
+    } else {
+      parts.push(key);
+    }
+  }
+  const rest = parts.length > 0 ? `; not carried with it: ${parts.join('; ')}` : '';
+  dropped.push({ path: `services.${p}`, reason: `${REASONS.proxy} (${why})${rest}` });
+}
+
 function checkNames(services: string[], names: Map<string, string>, result: ComposeImport): void {
   const byName = new Map<string, string[]>();
   for (const n of services) {
@@ -336,15 +424,19 @@ function prestartTask(
   input: ComposeInput,
   image: string,
   result: ComposeImport,
+  secretNames: LiteralSecretNames,
 ): Record<string, unknown> {
   const at = `services.${n}`;
   const task: Record<string, unknown> = { image: imageOf(svc, image, at, result.dropped) };
   const name = prenvName(n);
   const say = (text: string) => result.notes.push(`${name}: ${text}`);
-  const env = convertEnvironment(withEnvFiles(n, svc, input, result.dropped, say), book, [
-    ...(input.secretRefs ?? []),
-    ...envFileSecretRefs(n, input),
-  ]);
+  const literals: LiteralSecrets = { service: name, names: secretNames };
+  const env = convertEnvironment(
+    withEnvFiles(n, svc, input, result.dropped, say),
+    book,
+    [...(input.secretRefs ?? []), ...envFileSecretRefs(n, input)],
+    literals,
+  );
   if (Object.keys(env.env).length > 0) task.env = env.env;
   if (env.secrets.length > 0) task.secrets = env.secrets.map((s) => s.name);
   env.secrets.forEach((s) => result.secrets.push({ service: name, ...s }));

@@ -4,12 +4,21 @@ import { interpolateString } from './interpolate.js';
 export const SECRET_NAME =
   /(SECRET|PASSWORD|PASSWD|TOKEN|CREDENTIAL|PRIVATE|SALT|(^|_)KEY$|_KEY_|(^|_)PASS$|(^|_)PWD$)/i;
 
-/** Values that carry a password inline (`scheme://user:password@host`). */
-export const CREDENTIAL_URL = /:\/\/[^/\s:@]+:[^@\s]+@/;
+/**
+ * Values that carry a password inline (`scheme://user:password@host`, the user may be empty as
+ * in `redis://:password@host`); RFC 3986's userinfo holds no "/", so a port and path are not one.
+ */
+export const CREDENTIAL_URL = /(:\/\/[^/\s:@]*:)([^@\s/]+)(@)/;
+
+/** A yes/no flag (`MYSQL_ALLOW_EMPTY_PASSWORD: "yes"`) or the path of a file holding the secret (`POSTGRES_PASSWORD_FILE: /run/secrets/pg`): its name says secret, its value is not one. */
+const NOT_A_SECRET_VALUE = /^(yes|no|true|false|on|off)$/i;
 
 /** True when a variable's value must stay out of prenv.yml: by its name, or a password in it. */
 export function isSecretVariable(name: string, value: string | undefined): boolean {
-  return SECRET_NAME.test(name) || (value !== undefined && CREDENTIAL_URL.test(value));
+  if (value !== undefined && CREDENTIAL_URL.test(value)) return true;
+  if (!SECRET_NAME.test(name)) return false;
+  if (value === undefined) return true;
+  return !NOT_A_SECRET_VALUE.test(value) && !(/_FILE$/i.test(name) && value.startsWith('/'));
 }
 
 /** A variable an `environment` value needs at run time: it becomes a prenv secret. */

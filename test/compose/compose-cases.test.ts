@@ -138,8 +138,11 @@ const EXPECTATIONS: Record<string, () => Promise<void>> = {
 
   '05-values-equal-service-names': async () => {
     const c = await convert('05-values-equal-service-names');
+    // Values equal to a service name stay; the literal passwords (inside the URL, under
+    // POSTGRES_PASSWORD) are secrets now, read from Consul KV: never written into prenv.yml.
     expect(c.config.services.web?.env).toEqual({
-      DATABASE_URL: 'postgres://tracker:secret@{{service.postgres}}/tracker',
+      DATABASE_URL:
+        'postgres://tracker:{{secret.DATABASE_URL_PASSWORD}}@{{service.postgres}}/tracker',
       // Rewritten together: the port must be the one Nomad gives redis.
       CACHE_HOST: '{{service.redis.host}}',
       CACHE_PORT: '{{service.redis.port}}',
@@ -150,9 +153,11 @@ const EXPECTATIONS: Record<string, () => Promise<void>> = {
     ]);
     expect(c.config.services.postgres?.env).toEqual({
       POSTGRES_USER: 'postgres',
-      POSTGRES_PASSWORD: 'postgres',
       POSTGRES_DB: 'tracker',
     });
+    expect(c.config.services.postgres?.secrets).toEqual(['POSTGRES_PASSWORD']);
+    expect(c.config.services.web?.secrets).toEqual(['DATABASE_URL_PASSWORD']);
+    expect(c.text).not.toMatch(/tracker:secret@|POSTGRES_PASSWORD: postgres/);
     expect(c.config.services.uploader?.image).toBe('example/redis/uploader:1');
     await expectGolden('05-values-equal-service-names', c);
   },

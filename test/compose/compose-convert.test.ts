@@ -135,7 +135,8 @@ describe('convertEnvironment', () => {
   it.each([
     ['redis://redis:6379/0', 'redis://{{service.redis}}/0'],
     ['redis://redis', 'redis://{{service.redis}}'],
-    ['postgres://u:pw@db_main:5432/x', 'postgres://u:pw@{{service.db-main}}/x'],
+    // A password written inside the URL is a secret; the host is still wired.
+    ['postgres://u:pw@db_main:5432/x', 'postgres://u:{{secret.V_PASSWORD}}@{{service.db-main}}/x'],
     ['postgres://u:{{secret.P}}@postgres/x', 'postgres://u:{{secret.P}}@{{service.postgres}}/x'],
     ['redis:6379', '{{service.redis}}'],
     ['redis:6379,db_main:5432', '{{service.redis}},{{service.db-main}}'],
@@ -280,7 +281,7 @@ describe('importCompose', () => {
 
   it('says when nothing is left to carry', () => {
     const result = importCompose(
-      { compose: { services: { nginx: { image: 'nginx:1' } } } },
+      { compose: { services: { traefik: { image: 'traefik:v3' } } } },
       options,
     );
     expect(result.problems).toEqual([

@@ -307,4 +307,63 @@ describe('a prenv.yml written from the Quetrex Compose file', () => {
       expect(run.code).toBe(0);
     }
   });
+
+  // A user's first try: an nginx that is the app, a database, and literal credentials.
+  const token = 'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB';
+  it.each([
+    [
+      'the app is a plain nginx that depends on a database',
+      `services:
+  web:
+    image: nginx:1.27
+    ports: ["8080:80"]
+    depends_on: [db]
+    environment:
+      API_TOKEN: ${token}
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: hunter2
+`,
+      ['/ → web: the only service that publishes a web port (80)'],
+    ],
+    [
+      'the only published port is a database',
+      `services:
+  db:
+    image: postgres:16
+    ports: ["5432:5432"]
+    environment:
+      POSTGRES_PASSWORD: hunter2
+      DATABASE_URL: postgres://app:${token}@db/app
+`,
+      [
+        'Public routes: none (no service speaks HTTP to the public: db publishes 5432, but postgres:16 is a database, cache or broker (postgres), not a web server; a public route would expose it to the internet); add `route:` to a service in prenv.yml to expose it on purpose.',
+      ],
+    ],
+  ])(
+    '%s: no route to the database, no literal secret written or printed',
+    async (_, text, lines) => {
+      const dir = tempDir();
+      writeFileSync(path.join(dir, 'compose.yml'), text);
+      const out = path.join(dir, 'prenv.yml');
+      const run = await runCli(['init', '--from-compose', 'compose.yml', '--out', out], {
+        cwd: dir,
+      });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      for (const line of lines) expect(run.stdout).toContain(line);
+      expect(run.stdout).not.toMatch(/→ db/);
+      expect(run.stdout).toContain('POSTGRES_PASSWORD: written as a literal value');
+      const written = readFileSync(out, 'utf8');
+      const parsed = parseConfig(written, out);
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+      expect(parsed.config.services.db?.route).toEqual([]);
+      expect(parsed.config.services.db?.secrets).toContain('POSTGRES_PASSWORD');
+      for (const literal of ['hunter2', token]) {
+        expect(written).not.toContain(literal);
+        expect(run.stdout).not.toContain(literal);
+      }
+    },
+  );
 });

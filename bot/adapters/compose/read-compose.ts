@@ -1,10 +1,17 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isProxy } from '../../../generators/compose/compose-service.js';
+import { mayBeProxy } from '../../../generators/compose/compose-service.js';
 import { parseVolume } from '../../../generators/compose/compose-volumes.js';
 
-/** Config files an nginx service may read, relative to the Compose file when not mounted. */
-const BESIDE = ['nginx.conf', 'nginx/nginx.conf', 'nginx/default.conf', 'nginx/conf.d'];
+/** Config files an nginx or Caddy service may read, relative to the Compose file when not mounted. */
+const BESIDE = [
+  'nginx.conf',
+  'nginx/nginx.conf',
+  'nginx/default.conf',
+  'nginx/conf.d',
+  'Caddyfile',
+  'caddy/Caddyfile',
+];
 
 /**
  * The files a Compose file's variables come from, as Compose reads them: the `--env-file`s in
@@ -27,8 +34,9 @@ export async function readVariables(
 }
 
 /**
- * nginx config files of the reverse-proxy services: the files or folders (`*.conf`) they
- * bind-mount, else the usual places beside the Compose file. Missing files are skipped.
+ * nginx and Caddy config files of the services that may be reverse proxies: the files or
+ * folders (`*.conf`) they bind-mount under an nginx or caddy path, else the usual places
+ * beside the Compose file. Missing files are skipped.
  */
 export async function readProxyConfigs(
   composeFile: string,
@@ -38,10 +46,10 @@ export async function readProxyConfigs(
   const services = (compose.services ?? {}) as Record<string, Record<string, unknown>>;
   const out: Record<string, { file: string; text: string }[]> = {};
   for (const [name, svc] of Object.entries(services)) {
-    if (!isProxy(name, svc ?? {})) continue;
+    if (!mayBeProxy(name, svc ?? {})) continue;
     const mounted = (Array.isArray(svc.volumes) ? svc.volumes : [])
       .map(parseVolume)
-      .filter((v) => v?.type === 'bind' && /nginx/.test(v.target))
+      .filter((v) => v?.type === 'bind' && /nginx|caddy/i.test(v.target))
       .map((v) => v?.source ?? '');
     const files: { file: string; text: string }[] = [];
     for (const source of mounted.length > 0 ? mounted : BESIDE) {

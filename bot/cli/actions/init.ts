@@ -273,7 +273,9 @@ function textReport(
     lines.push(...imported.routes.map((r) => `  ${r.path} → ${r.service}: ${r.why}`));
     lines.push('  To route another service, move or add `route:` in prenv.yml.');
   } else {
-    lines.push('Public routes: none (no service publishes a web port); add `route:` in prenv.yml.');
+    lines.push(
+      `Public routes: none (${imported.noRoute ?? 'no service publishes a web port'}); add \`route:\` to a service in prenv.yml to expose it on purpose.`,
+    );
   }
   const list = (title: string, items: string[]) => {
     if (items.length > 0) lines.push(title, ...items.map((i) => `  - ${i}`));
@@ -310,6 +312,7 @@ function jsonReport(
     file: out,
     services: Object.keys(config.services),
     routes: imported.routes,
+    ...(imported.noRoute ? { noRoute: imported.noRoute } : {}),
     skipped: imported.skipped,
     dropped: groupDropped(imported.dropped),
     notes: imported.notes,

@@ -48,9 +48,24 @@ job "values-equal-service-names-production" {
       }
 
       env {
-        POSTGRES_DB       = "tracker"
-        POSTGRES_PASSWORD = "postgres"
-        POSTGRES_USER     = "postgres"
+        POSTGRES_DB   = "tracker"
+        POSTGRES_USER = "postgres"
+      }
+
+      template {
+        destination = "secrets/prenv.env"
+        env         = true
+        change_mode = "restart"
+        data        = <<-EOT
+        POSTGRES_PASSWORD='{{ key "values-equal-service-names/production/POSTGRES_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        EOT
+      }
+
+      template {
+        destination = "secrets/POSTGRES_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"values-equal-service-names/production/POSTGRES_PASSWORD\" }}"
       }
 
       resources {
@@ -151,12 +166,21 @@ job "values-equal-service-names-production" {
         env         = true
         change_mode = "restart"
         data        = <<-EOT
+        DATABASE_URL_PASSWORD='{{ key "values-equal-service-names/production/DATABASE_URL_PASSWORD" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         {{ $service_postgres := "" }}{{ with service "values-equal-service-names-production-postgres" }}{{ with index . 0 }}{{ $service_postgres = printf "%s:%d" .Address .Port }}{{ end }}{{ end }}
         {{ $servicehost_redis := "" }}{{ $serviceport_redis := "" }}{{ with service "values-equal-service-names-production-redis" }}{{ with index . 0 }}{{ $servicehost_redis = .Address }}{{ $serviceport_redis = printf "%d" .Port }}{{ end }}{{ end }}
+        {{ $secret_DATABASE_URL_PASSWORD := key "values-equal-service-names/production/DATABASE_URL_PASSWORD" }}
         CACHE_HOST='{{ print $servicehost_redis | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         CACHE_PORT='{{ print $serviceport_redis | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
-        DATABASE_URL='{{ print "postgres://tracker:secret@" $service_postgres "/tracker" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
+        DATABASE_URL='{{ print "postgres://tracker:" $secret_DATABASE_URL_PASSWORD "@" $service_postgres "/tracker" | replaceAll "'" "'\"'\"'" | replaceAll "\n" "'\"\\n\"'" | replaceAll "\t" "'\"\\t\"'" }}'
         EOT
+      }
+
+      template {
+        destination = "secrets/DATABASE_URL_PASSWORD"
+        perms       = "0444"
+        change_mode = "restart"
+        data        = "{{ key \"values-equal-service-names/production/DATABASE_URL_PASSWORD\" }}"
       }
 
       resources {
