@@ -10,7 +10,7 @@ export interface CaddyfileView {
   tlsInternal: boolean;
   routes: (ProxyRoute & { resolver: string })[];
   notFoundFallback: boolean;
-  auth: (PreviewAuth & { resolver: string }) | null;
+  auth: (PreviewAuth & { resolver: string; fromBot: PreviewAuth['strip'] }) | null;
 }
 
 export function caddyfileView(config: Config, env: EnvRoutes): CaddyfileView {
@@ -22,7 +22,19 @@ export function caddyfileView(config: Config, env: EnvRoutes): CaddyfileView {
     tlsInternal: mode === 'internal',
     routes: env.routes.map((r) => ({ ...r, resolver: env.resolver })),
     notFoundFallback: env.notFoundFallback,
-    auth: env.auth ? { ...env.auth, resolver: env.resolver } : null,
+    auth: env.auth
+      ? { ...env.auth, resolver: env.resolver, fromBot: fromBot(env.auth.strip) }
+      : null,
+  };
+}
+
+/** The placeholders of the bot's answer headers, written as they are (they hold braces). */
+function fromBot(strip: PreviewAuth['strip']): PreviewAuth['strip'] {
+  const of = (header: string) => `{http.reverse_proxy.header.${header}}`;
+  return {
+    dropQuery: of(strip.dropQuery),
+    query: of(strip.query),
+    dropAuthorization: of(strip.dropAuthorization),
   };
 }
 

@@ -45,10 +45,14 @@ function proxyHandlers(route: ProxyRoute, resolver: string): CaddyJson[] {
 /**
  * Caddy's `forward_auth` as `caddy adapt` (2.6.2) expands it: a `reverse_proxy` that sends a
  * GET with the request's headers to the bot's verify path, the original method and URI in
- * `X-Forwarded-Method`/`X-Forwarded-Uri`; a 2xx lets the request go on (here without the bypass
- * header), any other answer (the sign-in redirect) is sent to the client as it is.
+ * `X-Forwarded-Method`/`X-Forwarded-Uri`; any answer but a 2xx (the sign-in redirect) is sent
+ * to the client as it is. A 2xx lets the request go on without what the gate read: the bypass
+ * header always, the Basic credentials and the bypass query parameter when the bot's answer
+ * says so (`PreviewAuth.strip`).
  */
 function forwardAuth(auth: PreviewAuth, resolver: string): CaddyJson {
+  const fromBot = (header: string) => `{http.reverse_proxy.header.${header}}`;
+  const when = (header: string) => [{ vars: { [fromBot(header)]: ['1'] } }];
   return {
     handler: 'reverse_proxy',
     dynamic_upstreams: {
@@ -70,7 +74,28 @@ function forwardAuth(auth: PreviewAuth, resolver: string): CaddyJson {
     handle_response: [
       {
         match: { status_code: [2] },
-        routes: [{ handle: [{ handler: 'headers', request: { delete: [auth.bypassHeader] } }] }],
+        routes: [
+          { handle: [{ handler: 'headers', request: { delete: [auth.bypassHeader] } }] },
+          {
+            match: when(auth.strip.dropAuthorization),
+            handle: [{ handler: 'headers', request: { delete: ['Authorization'] } }],
+          },
+          {
+            // Caddy 2.6 has no query operations (`rewrite.query` is 2.8), and a placeholder in
+            // `rewrite.uri` is query-escaped; a substring replacement of the whole raw query by
+            // the bot's keeps every other parameter byte for byte. (Caddy cleans the path as it
+            // does so: `//` and `..` are resolved, as its path matchers read them anyway.)
+            match: when(auth.strip.dropQuery),
+            handle: [
+              {
+                handler: 'rewrite',
+                uri_substring: [
+                  { find: '{http.request.uri.query}', replace: fromBot(auth.strip.query) },
+                ],
+              },
+            ],
+          },
+        ],
       },
     ],
   };

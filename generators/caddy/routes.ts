@@ -27,6 +27,12 @@ export interface PreviewAuth {
   verifyPath: string;
   /** Request header carrying the bypass token; removed before the request reaches the app. */
   bypassHeader: string;
+  /**
+   * Headers of the bot's 2xx answer that say what else the app must not see. `dropQuery`
+   * (`1`) comes with `query`, the request's raw query without the bypass parameter, which
+   * replaces the whole query; `dropAuthorization` (`1`) when the Basic credentials were the token.
+   */
+  strip: { dropQuery: string; query: string; dropAuthorization: string };
 }
 
 /** The bot's Consul service (`generators/nomad/bot-job.ts` registers it under this name). */
@@ -34,6 +40,11 @@ export const PREVIEW_AUTH: PreviewAuth = {
   upstream: 'prenv-bot.service.consul',
   verifyPath: '/auth/verify',
   bypassHeader: 'X-Prenv-Bypass',
+  strip: {
+    dropQuery: 'X-Prenv-Drop-Query',
+    query: 'X-Prenv-Query',
+    dropAuthorization: 'X-Prenv-Drop-Authorization',
+  },
 };
 
 export interface EnvRoutes {

@@ -83,10 +83,21 @@ describe('Caddy routes', () => {
       );
     }
     expect(text).toContain('"static_response","status_code":404');
-    // Both forms ask the bot first (previews.protect defaults to github) and drop the bypass header.
+    // Both forms ask the bot first (previews.protect defaults to github), drop the bypass header,
+    // and drop the Basic credentials and the bypass parameter when the bot's answer says so.
     expect(text).toContain('"rewrite":{"method":"GET","uri":"/auth/verify"}');
     expect(text).toContain('"name":"prenv-bot.service.consul"');
     expect(text).toContain('"delete":["X-Prenv-Bypass"]');
+    const json = JSON.stringify(caddyRoute(envRoutes(config, { kind: 'pr', number: 3 })));
+    for (const part of [
+      '{"handler":"headers","request":{"delete":["Authorization"]}}',
+      '"match":[{"vars":{"{http.reverse_proxy.header.X-Prenv-Drop-Authorization}":["1"]}}]',
+      '"match":[{"vars":{"{http.reverse_proxy.header.X-Prenv-Drop-Query}":["1"]}}]',
+      '"uri_substring":[{"find":"{http.request.uri.query}","replace":"{http.reverse_proxy.header.X-Prenv-Query}"}]',
+    ]) {
+      expect(text).toContain(part);
+      expect(json).toContain(part);
+    }
     expect(text.includes('"on_demand":true')).toBe(tls.includes('on_demand'));
     expect(text.includes('"module":"internal"')).toBe(tls.includes('internal'));
 

@@ -66,13 +66,18 @@ export function createPreviewGate(options: PreviewGateOptions): PreviewGate {
       const host = String(req.headers.host ?? '');
       const pr = previewOf(host);
       if (pr === null) return text(res, 403, 'not a preview host');
-      if (mode === 'none') return text(res, 200, 'open');
       const forwarded = forwardedUrl(req);
+      const pass = (why: string, headers: Record<string, string> = {}) =>
+        text(res, 200, why, { ...headers, ...withoutBypassParam(forwarded.query) });
+      if (mode === 'none') return pass('open');
       const header = req.headers[PREVIEW_AUTH.bypassHeader.toLowerCase()];
-      if (isToken(pr, typeof header === 'string' ? header : null)) return text(res, 200, 'bypass');
-      if (isToken(pr, forwarded.searchParams.get(BYPASS_PARAM))) return text(res, 200, 'bypass');
+      if (isToken(pr, typeof header === 'string' ? header : null)) return pass('bypass');
+      if (isToken(pr, forwarded.url.searchParams.get(BYPASS_PARAM))) return pass('bypass');
       if (mode === 'basic') {
-        if (isToken(pr, basicPassword(req.headers.authorization))) return text(res, 200, 'basic');
+        // The credentials are the gate's, not the app's: the app never sees them. With the
+        // header or the query parameter instead, an Authorization header is the app's own.
+        if (isToken(pr, basicPassword(req.headers.authorization)))
+          return pass('basic', { [PREVIEW_AUTH.strip.dropAuthorization]: '1' });
         res.setHeader('www-authenticate', `Basic realm="pr-${pr}", charset="UTF-8"`);
         return text(res, 401, 'this preview needs its bypass token as the password');
       }
@@ -82,13 +87,13 @@ export function createPreviewGate(options: PreviewGateOptions): PreviewGate {
         now(),
       );
       if (signed && signed.host === previewHost(host)) {
-        return forwarded.pathname === TICKET_PATH
-          ? redirect(res, localPath(forwarded.searchParams.get('next')))
-          : text(res, 200, 'signed in');
+        return forwarded.url.pathname === TICKET_PATH
+          ? redirect(res, localPath(forwarded.url.searchParams.get('next')))
+          : pass('signed in');
       }
-      if (forwarded.pathname === TICKET_PATH) {
+      if (forwarded.url.pathname === TICKET_PATH) {
         const ticket = tickets.verify<{ login: string; host: string }>(
-          forwarded.searchParams.get('ticket') ?? '',
+          forwarded.url.searchParams.get('ticket') ?? '',
           now(),
         );
         if (ticket && ticket.host === previewHost(host)) {
@@ -104,12 +109,14 @@ export function createPreviewGate(options: PreviewGateOptions): PreviewGate {
               { maxAgeS: PREVIEW_SESSION_TTL_MS / 1000, secure },
             ),
           );
-          return redirect(res, localPath(forwarded.searchParams.get('next')));
+          return redirect(res, localPath(forwarded.url.searchParams.get('next')));
         }
       }
       if (!options.publicUrl) return text(res, 403, 'sign-in is not set up on the prenv bot');
       const back = new URL(
-        forwarded.pathname === TICKET_PATH ? '/' : forwarded.pathname + forwarded.search,
+        forwarded.url.pathname === TICKET_PATH
+          ? '/'
+          : forwarded.url.pathname + forwarded.url.search,
         `${secure ? 'https' : 'http'}://${previewHost(host)}`,
       );
       const signIn = new URL('/auth/preview', options.publicUrl);
@@ -150,15 +157,39 @@ function previewHost(host: string): string {
   return host.toLowerCase().replace(/\.$/, '');
 }
 
-/** The original request's URL as Caddy's forward_auth names it (`X-Forwarded-Uri`). */
-function forwardedUrl(req: IncomingMessage): URL {
+/**
+ * The original request as Caddy's forward_auth names it (`X-Forwarded-Uri`, Caddy's
+ * `{http.request.uri}`): its URL, and its raw query, everything after the first `?` as Go's
+ * `url.URL.RawQuery` has it (Caddy's `{http.request.uri.query}`).
+ */
+function forwardedUrl(req: IncomingMessage): { url: URL; query: string } {
   const uri = req.headers['x-forwarded-uri'];
-  const path = typeof uri === 'string' && uri.startsWith('/') ? uri : '/';
+  const raw = typeof uri === 'string' ? uri : '/';
+  const mark = raw.indexOf('?');
+  const query = mark < 0 ? '' : raw.slice(mark + 1);
+  // An absolute-form target (`http://host/path?q`) is read by its path and query.
+  const path = raw.startsWith('/') ? raw : `/${mark < 0 ? '' : `?${query}`}`;
   try {
-    return new URL(path, 'http://preview');
+    return { url: new URL(path, 'http://preview'), query };
   } catch {
-    return new URL('http://preview/');
+    return { url: new URL(`http://preview/?${query}`), query };
   }
+}
+
+/**
+ * The headers that tell Caddy to take the bypass parameter out of the query before the app
+ * sees it (see `PREVIEW_AUTH.strip`): every `prenv_bypass` pair, named as the gate reads it
+ * (`prenv%5Fbypass` too), is dropped; the other pairs are kept byte for byte, in their order.
+ * None when the query has no such pair.
+ */
+function withoutBypassParam(query: string): Record<string, string> {
+  const pairs = query.split('&');
+  const kept = pairs.filter((pair) => !new URLSearchParams(pair).has(BYPASS_PARAM));
+  if (kept.length === pairs.length) return {};
+  return {
+    [PREVIEW_AUTH.strip.dropQuery]: '1',
+    [PREVIEW_AUTH.strip.query]: kept.join('&'),
+  };
 }
 
 function basicPassword(authorization: string | undefined): string | null {
@@ -169,9 +200,15 @@ function basicPassword(authorization: string | undefined): string | null {
   return colon < 0 ? null : decoded.slice(colon + 1);
 }
 
-function text(res: ServerResponse, status: number, body: string): void {
+function text(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(status, {
+    ...headers,
     'content-type': 'text/plain; charset=utf-8',
     'cache-control': 'no-store',
     'content-length': Buffer.byteLength(body),
