@@ -12,6 +12,7 @@ import { offlineGitHub } from '../adapters/github/offline-github.js';
 import { createNomadClient, type NomadApi } from '../adapters/nomad/index.js';
 import { loadJobspecSchema } from '../adapters/nomad/jobspec-schema-file.js';
 import { openStateStore, type StateTarget } from '../adapters/store/open-store.js';
+import { recordingSlotSamples } from '../adapters/store/slot-recorder.js';
 import { stateTarget } from './state-target.js';
 import type { StateStore } from '../adapters/store/state-store.js';
 import { type LeftRun, type TerraformRunner, type TfVars } from '../adapters/terraform/index.js';
@@ -71,7 +72,8 @@ export async function wirePorts(input: {
     logger,
     ...(input.mustExist ? { mustExist: true } : {}),
   });
-  const store = state.store;
+  // Every save of the world, by the bot or a command, records a change of the slots used.
+  const store = recordingSlotSamples(state.store, config.previews.max, logger);
   const github =
     input.overrides?.github ??
     (settings.github
