@@ -68,7 +68,18 @@ export async function startBotApp(input: {
   const deployOnPush = deployOnPushContext(config);
   // Before listening: a state that cannot be read stops the bot here, with what to do.
   await store.loadWorld();
-  const runs = new RunLog({ secrets: settings.secrets });
+  // Finished runs' output kept by an earlier bot, before any run starts writing.
+  const runs = new RunLog({
+    secrets: settings.secrets,
+    store,
+    logger,
+    ...(settings.runLogRetention ? { retention: settings.runLogRetention } : {}),
+  });
+  await runs
+    .restore()
+    .catch((err: unknown) =>
+      logger.warn('could not read the kept run logs', { error: (err as Error).message }),
+    );
   const publicUrl = settings.dashboard?.publicUrl ?? null;
   const dashboard = createDashboard({
     config,
@@ -207,6 +218,7 @@ export async function startBotApp(input: {
       await close(server);
       await engine.stop();
       await election?.election?.stop();
+      await runs.flushed();
       await store.close();
     },
   };

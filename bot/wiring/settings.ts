@@ -74,6 +74,12 @@ export interface RuntimeSettings {
    * `PRENV_DELIVERY_RETENTION`, a duration such as `7d`); older ones are pruned hourly.
    */
   deliveryRetentionMs: number;
+  /**
+   * Finished runs' output kept for the dashboard across restarts: the newest
+   * `PRENV_RUN_LOG_RUNS` runs (default 200, at most 1,000) that ended within
+   * `PRENV_RUN_LOG_RETENTION` (a duration, default 30d, at most 90d). Absent: the defaults.
+   */
+  runLogRetention?: { runs: number; maxAgeMs: number };
   /** Every secret value, to redact from logs and comments. */
   secrets: string[];
   /**
@@ -173,6 +179,29 @@ function retention(raw: string | undefined, errors: string[]): number {
   return ms;
 }
 
+/** Each kept run weighs up to 128 KiB and all are read at start: 1,000 runs is 125 MiB at worst. */
+const MAX_RUN_LOG_RUNS = 1_000;
+const MAX_RUN_LOG_RETENTION_MS = 90 * 86_400_000;
+
+function runLogRetention(
+  env: Record<string, string | undefined>,
+  errors: string[],
+): { runs: number; maxAgeMs: number } {
+  const rawRuns = env.PRENV_RUN_LOG_RUNS ?? '200';
+  const runs = /^\d+$/.test(rawRuns) ? Number(rawRuns) : NaN;
+  if (!(runs >= 1 && runs <= MAX_RUN_LOG_RUNS))
+    errors.push(
+      `PRENV_RUN_LOG_RUNS must be a whole number of runs from 1 to ${MAX_RUN_LOG_RUNS}, got "${rawRuns}"`,
+    );
+  const rawAge = env.PRENV_RUN_LOG_RETENTION ?? '30d';
+  const maxAgeMs = /^\d+[smhd]$/.test(rawAge) ? durationMs(rawAge) : NaN;
+  if (!(maxAgeMs > 0 && maxAgeMs <= MAX_RUN_LOG_RETENTION_MS))
+    errors.push(
+      `PRENV_RUN_LOG_RETENTION must be a duration such as 30d or 72h, at most 90d, got "${rawAge}"`,
+    );
+  return { runs, maxAgeMs };
+}
+
 /**
  * A variable set to the empty string counts as unset: CI systems expand a secret that is not
  * defined to "" (GitHub Actions does), and "" is never a valid address, path or token.
@@ -256,6 +285,7 @@ export function readRuntimeSettings(
       `PRENV_LEADER_LOCK_DELAY_MS must be at most 60000 (Consul's lock-delay), got "${lockDelayMs}"`,
     );
   const deliveryRetentionMs = retention(env.PRENV_DELIVERY_RETENTION, errors);
+  const runLogs = runLogRetention(env, errors);
   const reconcile = env.PRENV_RECONCILE ?? 'on';
   if (reconcile !== 'on' && reconcile !== 'off')
     errors.push(`PRENV_RECONCILE must be "on" or "off", got "${reconcile}"`);
@@ -338,6 +368,7 @@ export function readRuntimeSettings(
       leader: { ttlMs: leaderTtlMs, lockDelayMs },
       reconcile: reconcile !== 'off',
       deliveryRetentionMs,
+      runLogRetention: runLogs,
       secrets,
       ...(env.PRENV_STAGING_NOMAD_ADDR ? { stagingCluster: stagingEndpoints(env) } : {}),
     },

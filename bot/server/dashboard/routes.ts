@@ -138,7 +138,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         const newest = options.runs.list(Number(m[1]))[0];
         if (newest) return redirect(res, `/runs/${encodeURIComponent(newest.runId)}`);
         const pr = Number(m[1]);
-        const message = `No run of PR #${pr} is kept: the bot keeps the runs since it started.`;
+        const message = `No run of PR #${pr} is kept (the bot keeps the newest finished runs for a while).`;
         send(res, 404, messagePage(message, s.login));
       },
     ],
