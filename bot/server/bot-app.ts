@@ -85,6 +85,7 @@ export async function startBotApp(input: {
     config,
     world: async () => (await store.loadWorld()).world,
     runs,
+    slotSamples: (since) => store.slotSamples(since),
     secret: settings.webhookSecret,
     publicUrl,
     oauth: settings.dashboard?.oauth

@@ -1,5 +1,6 @@
 import type { RunAction, RunFinishedEvent } from '../../core/actions.js';
 import type { World } from '../../core/model.js';
+import type { SlotSample } from '../../core/slot-history.js';
 
 export interface VersionedWorld {
   world: World;
@@ -35,12 +36,7 @@ export interface DeadLetter {
   payload: unknown;
 }
 
-/** From `at` (epoch ms) on, `used` PR environments held a slot of the `cap` then configured. */
-export interface SlotSample {
-  at: number;
-  used: number;
-  cap: number;
-}
+export type { SlotSample } from '../../core/slot-history.js';
 
 export interface RunLine {
   /** 1-based, per run: the SSE event id, so a reconnecting browser resumes after it. */

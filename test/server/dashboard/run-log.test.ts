@@ -108,6 +108,8 @@ describe('run output', () => {
           { position: 2, pr: 4, title: '<second>', waitingMs: 1_000 },
         ],
         slots: { used: 15, cap: 15 },
+        slotHistory: [],
+        month: null,
         runs: [],
       },
       'me',
