@@ -25,6 +25,8 @@ let oauth: OAuthFake;
 let serve: ServeProcess;
 let browser: Browser;
 let base: string;
+let serveEnv: Record<string, string>;
+let configFile: string;
 
 beforeAll(async () => {
   const example = path.join(repoRoot, 'examples/aipacto/prenv.yml');
@@ -35,35 +37,32 @@ beforeAll(async () => {
   ]);
   oauth = await startOAuthFake('aipacto/aipacto', github.url);
   const dir = mkdtempSync(path.join(tmpdir(), 'prenv-dashboard-e2e-'));
-  const configFile = path.join(dir, 'prenv.yml');
+  configFile = path.join(dir, 'prenv.yml');
   writeFileSync(configFile, `${text}consul:\n  dns: "${stack.config.consul.dns}"\n`);
   const outputs = path.join(dir, 'production-outputs.json');
   writeFileSync(outputs, JSON.stringify(FAKE_PRODUCTION_OUTPUTS));
   serve = await startOnFreePorts(1, ([port]) => {
     base = `http://127.0.0.1:${port}`;
-    return startServe(
-      configFile,
-      {
-        PRENV_GITHUB_TOKEN: 'ghp_dashboard_e2e',
-        PRENV_GITHUB_API_URL: oauth.url,
-        PRENV_GITHUB_WEB_URL: oauth.url,
-        PRENV_GITHUB_CLIENT_ID: oauth.clientId,
-        PRENV_GITHUB_CLIENT_SECRET: oauth.clientSecret,
-        PRENV_PUBLIC_URL: base,
-        PRENV_STATE: path.join(dir, 'state.db'),
-        PRENV_NOMAD_ADDR: stack.nomad.url,
-        PRENV_CONSUL_ADDR: stack.consul.httpUrl,
-        PRENV_CADDY_ADMIN: stack.caddy.adminUrl,
-        PRENV_TERRAFORM_BIN: FAKE_TERRAFORM,
-        PRENV_TERRAFORM_DIR: mkdtempSync(path.join(dir, 'tf-')),
-        PRENV_TF_PRODUCTION_OUTPUTS: outputs,
-        PRENV_FAKE_TF_STATE_DIR: stack.stateDir,
-        PRENV_SETTLE_MS: '0',
-        PRENV_TICK_MS: '500',
-        PRENV_RECONCILE: 'off',
-      },
-      port,
-    );
+    serveEnv = {
+      PRENV_GITHUB_TOKEN: 'ghp_dashboard_e2e',
+      PRENV_GITHUB_API_URL: oauth.url,
+      PRENV_GITHUB_WEB_URL: oauth.url,
+      PRENV_GITHUB_CLIENT_ID: oauth.clientId,
+      PRENV_GITHUB_CLIENT_SECRET: oauth.clientSecret,
+      PRENV_PUBLIC_URL: base,
+      PRENV_STATE: path.join(dir, 'state.db'),
+      PRENV_NOMAD_ADDR: stack.nomad.url,
+      PRENV_CONSUL_ADDR: stack.consul.httpUrl,
+      PRENV_CADDY_ADMIN: stack.caddy.adminUrl,
+      PRENV_TERRAFORM_BIN: FAKE_TERRAFORM,
+      PRENV_TERRAFORM_DIR: mkdtempSync(path.join(dir, 'tf-')),
+      PRENV_TF_PRODUCTION_OUTPUTS: outputs,
+      PRENV_FAKE_TF_STATE_DIR: stack.stateDir,
+      PRENV_SETTLE_MS: '0',
+      PRENV_TICK_MS: '500',
+      PRENV_RECONCILE: 'off',
+    };
+    return startServe(configFile, serveEnv, port);
   });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -178,7 +177,36 @@ describe('the dashboard in Chromium', { timeout: 120_000 }, () => {
     expect(cells[4]).toBe('cx22');
     expect(cells[5]).toMatch(/^€\d/);
     expect(cells[6]).toMatch(/deploy succeeded/);
+    // The pictures: slots over 7 days and the month's cost, named and described for screen readers.
+    const slots = page.getByRole('img', { name: /^Slots used over the last 7 days / });
+    const cost = page.getByRole('img', { name: /^Cost of preview servers in \w+ \d{4} against/ });
+    await expect(slots.count()).resolves.toBe(1);
+    await expect(cost.count()).resolves.toBe(1);
+    expect(await slots.locator('desc').textContent()).toMatch(/: 1 of a cap of 15, .*; 1 used now/);
+    expect(await cost.locator('desc').textContent()).toMatch(
+      /^Preview servers cost €\d+\.\d\d so far .* at most €\d+(\.\d\d)? for the whole month\.$/,
+    );
+    // Both fit the phone-width page: as wide as their box, not wider than the screen.
+    for (const chart of [slots, cost]) {
+      const box = (await chart.boundingBox())!;
+      expect(box.width).toBeGreaterThan(250);
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+    }
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+
+    // A restarted bot still shows the finished run's steps and lines, and the slot history.
+    serve.child.kill('SIGTERM');
+    await serve.child;
+    serve = await startServe(configFile, serveEnv, serve.port);
+    await page.goto(deployUrl);
+    await expect(outcome.innerText()).resolves.toBe('succeeded');
+    const kept = (await output.innerText()).split('\n').filter(Boolean);
+    expect(kept).toEqual(lines);
+    await expect(page.getByRole('table', { name: 'Steps' }).getByRole('row').count()).resolves.toBe(
+      lines.length + 1,
+    );
+    await page.goto(`${base}/`);
+    expect(await slots.locator('desc').textContent()).toMatch(/: 1 of a cap of 15, .*; 1 used now/);
     await context.close();
   });
 });

@@ -9,8 +9,8 @@ import { html, type SafeHtml } from './html.js';
 
 const W = 400;
 const H = 190;
-const LEFT = 36;
-const RIGHT = 8;
+const LEFT = 44;
+const RIGHT = 10;
 const TOP = 10;
 const BOTTOM = 26;
 const PLOT_W = W - LEFT - RIGHT;
@@ -78,7 +78,10 @@ function frame(
 }
 
 function xTicks(ticks: { at: number; label: string }[], x: (t: number) => number): SafeHtml {
-  return html`<g font-size="10" fill="#57606a" text-anchor="middle">
+  // A label at an edge of the plot is anchored inside it, so none is cut off.
+  const anchor = (at: number) =>
+    x(at) > W - RIGHT - 16 ? 'end' : x(at) < LEFT + 16 ? 'start' : 'middle';
+  return html`<g font-size="10" fill="#57606a">
     ${ticks.map(
       (t) =>
         html`<line
@@ -87,7 +90,7 @@ function xTicks(ticks: { at: number; label: string }[], x: (t: number) => number
             y1="${TOP + PLOT_H}"
             y2="${TOP + PLOT_H + 3}"
             stroke="#8c959f"
-          /><text x="${n(x(t.at))}" y="${H - 8}"> ${t.label} </text>`,
+          /><text x="${n(x(t.at))}" y="${H - 8}" text-anchor="${anchor(t.at)}"> ${t.label} </text>`,
     )}
   </g>`;
 }
@@ -167,7 +170,7 @@ export function slotsChart(buckets: readonly SlotBucket[], cap: number, current:
       />
       <text
         x="${W - RIGHT - 2}"
-        y="${n(y(cap) - 3)}"
+        y="${n(y(cap) + 11)}"
         font-size="10"
         fill="#cf222e"
         text-anchor="end"
@@ -198,6 +201,8 @@ export function costChart(month: MonthCost): SafeHtml {
         month.spentBy.map((p) => `L${n(x(p.at))},${n(y(p.eur))}`).join('') +
         `L${n(x(now))},${n(y(0))}Z`
       : '';
+  // Just above what was spent, below the worst case's label, above the axis.
+  const nowLabelY = Math.min(Math.max(y(month.spent) - 4, TOP + 24), TOP + PLOT_H - 4);
   const desc =
     `Preview servers cost ${euros(month.spent)} so far in ${name} ` +
     `(${month.cap === 0 ? 'no slots' : `slot-hours at €${month.price.hourly.toFixed(4)} an hour`}` +
@@ -238,7 +243,7 @@ export function costChart(month: MonthCost): SafeHtml {
       />
       <text
         x="${n(Math.min(x(now) + 3, W - RIGHT - 60))}"
-        y="${TOP + 10}"
+        y="${n(nowLabelY)}"
         font-size="10"
         fill="#1b1f24"
         >now ${euros(month.spent)}</text
