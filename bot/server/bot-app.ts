@@ -62,6 +62,7 @@ export async function startBotApp(input: {
     cwd: input.cwd,
     leftRuns: stale.leftRuns,
     previewSecret: settings.webhookSecret,
+    sampleSlotsAtStart: true,
     ...(input.overrides ? { overrides: input.overrides } : {}),
   });
   const { store } = ports;

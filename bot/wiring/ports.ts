@@ -61,6 +61,8 @@ export async function wirePorts(input: {
   metrics?: MetricsRecorder;
   /** A missing SQLite file is an error (commands that read the bot's state). */
   mustExist?: boolean;
+  /** The bot: its first read of the world records the slots used then (see `recordingSlotSamples`). */
+  sampleSlotsAtStart?: boolean;
   /**
    * The bot's secret (`PRENV_WEBHOOK_SECRET`), which preview bypass tokens derive from: with
    * `previews.protect` on, the deploy's last check sends the PR's token to reach the app.
@@ -73,7 +75,9 @@ export async function wirePorts(input: {
     ...(input.mustExist ? { mustExist: true } : {}),
   });
   // Every save of the world, by the bot or a command, records a change of the slots used.
-  const store = recordingSlotSamples(state.store, config.previews.max, logger);
+  const store = recordingSlotSamples(state.store, config.previews.max, logger, {
+    atFirstRead: input.sampleSlotsAtStart === true,
+  });
   const github =
     input.overrides?.github ??
     (settings.github

@@ -41,7 +41,10 @@ describe('recording slot samples on every save of the world', () => {
     const file = tempFile();
     let now = Date.UTC(2026, 10, 20, 12);
     const clock = () => now;
-    const store = recordingSlotSamples(openSqliteStore(file), 3, silentLogger, clock);
+    const store = recordingSlotSamples(openSqliteStore(file), 3, silentLogger, {
+      atFirstRead: true,
+      clock,
+    });
     // The first read records what the state holds (nothing used yet).
     let { version } = await store.loadWorld();
     now += 1_000;
@@ -58,14 +61,20 @@ describe('recording slot samples on every save of the world', () => {
     await store.close();
 
     const t0 = Date.UTC(2026, 10, 20, 12);
-    const reopened = recordingSlotSamples(openSqliteStore(file), 3, silentLogger, clock);
+    const reopened = recordingSlotSamples(openSqliteStore(file), 3, silentLogger, {
+      atFirstRead: true,
+      clock,
+    });
     now += 1_000;
     ({ version } = await reopened.loadWorld());
     now += 1_000;
     expect(await reopened.saveWorld(worldWith(['live', 'failed']), version)).toBe(true);
     await reopened.close();
     // A larger cap is a change too, at the first read after the start.
-    const raised = recordingSlotSamples(openSqliteStore(file), 5, silentLogger, clock);
+    const raised = recordingSlotSamples(openSqliteStore(file), 5, silentLogger, {
+      atFirstRead: true,
+      clock,
+    });
     now += 1_000;
     await raised.loadWorld();
     await raised.close();
@@ -76,6 +85,21 @@ describe('recording slot samples on every save of the world', () => {
       { at: t0 + 3_000, used: 2, cap: 3 },
       { at: t0 + 6_000, used: 2, cap: 5 },
     ]);
+    await plain.close();
+  });
+
+  it('writes nothing for a command that only reads the state', async () => {
+    const file = tempFile();
+    const bot = openSqliteStore(file);
+    const { version } = await bot.loadWorld();
+    await bot.saveWorld(worldWith(['live']), version);
+    await bot.close();
+    const command = recordingSlotSamples(openSqliteStore(file), 3, silentLogger);
+    await command.loadWorld();
+    await command.loadWorld();
+    await command.close();
+    const plain = openSqliteStore(file);
+    expect(await plain.slotSamples(0)).toEqual([]);
     await plain.close();
   });
 

@@ -17,17 +17,20 @@ export function slotSamplesKeepSince(now: number): number {
 }
 
 /**
- * The store, recording a slot sample (`addSlotSample`) whenever a world it reads or saves holds
- * a different number of slots (or the cap changed) than the last sample: the first read after a
- * start records what changed while no bot ran. Samples are written in order after the save,
- * never failing it (a lost sample is logged); `close` waits for them.
+ * The store, recording a slot sample (`addSlotSample`) whenever a world it saves holds a
+ * different number of slots (or the cap changed) than the last sample; with `atFirstRead` (the
+ * bot), the first read too, for what changed while no bot ran (commands that only read write
+ * nothing). Samples are written in order after the save, never failing it (a lost sample is
+ * logged); `close` waits for them.
  */
 export function recordingSlotSamples(
   store: StateStore,
   cap: number,
   logger: Logger,
-  clock: () => number = Date.now,
+  options: { atFirstRead?: boolean; clock?: () => number } = {},
 ): StateStore {
+  const clock = options.clock ?? Date.now;
+  let read = false;
   let last: { used: number; cap: number } | null | undefined;
   let written: Promise<void> = Promise.resolve();
   const record = async (world: World) => {
@@ -50,7 +53,8 @@ export function recordingSlotSamples(
     ...store,
     loadWorld: async () => {
       const loaded = await store.loadWorld();
-      if (last === undefined) note(loaded.world);
+      if (options.atFirstRead && !read) note(loaded.world);
+      read = true;
       return loaded;
     },
     saveWorld: async (world, expectedVersion) => {
