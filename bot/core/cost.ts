@@ -99,6 +99,19 @@ export function previewServerType(config: CostConfig): string {
   return config.hetzner.preview_server_type ?? config.hetzner.server_type;
 }
 
+/**
+ * The price of one PR env's server (with its IPv4) from the price table `costReport` uses; null
+ * when the table lacks the type or location (the report names the problem).
+ */
+export function previewServerPrice(config: CostConfig, options: CostOptions = {}): Price | null {
+  const found = serverWithIpv4Price(
+    options.prices ?? HETZNER_PRICES,
+    previewServerType(config),
+    config.hetzner.location,
+  );
+  return found.ok ? found.price : null;
+}
+
 export function costReport(
   config: CostConfig,
   world: World,

@@ -72,18 +72,31 @@ export async function startBotApp(input: {
     cwd: input.cwd,
     leftRuns: stale.leftRuns,
     previewSecret: settings.webhookSecret,
+    sampleSlotsAtStart: true,
     ...(input.overrides ? { overrides: input.overrides } : {}),
   });
   const { store } = ports;
   const deployOnPush = deployOnPushContext(config);
   // Before listening: a state that cannot be read stops the bot here, with what to do.
   await store.loadWorld();
-  const runs = new RunLog({ secrets: settings.secrets });
+  // Finished runs' output kept by an earlier bot, before any run starts writing.
+  const runs = new RunLog({
+    secrets: settings.secrets,
+    store,
+    logger,
+    ...(settings.runLogRetention ? { retention: settings.runLogRetention } : {}),
+  });
+  await runs
+    .restore()
+    .catch((err: unknown) =>
+      logger.warn('could not read the kept run logs', { error: (err as Error).message }),
+    );
   const publicUrl = settings.dashboard?.publicUrl ?? null;
   const dashboard = createDashboard({
     config,
     world: async () => (await store.loadWorld()).world,
     runs,
+    slotSamples: (since) => store.slotSamples(since),
     secret: settings.webhookSecret,
     publicUrl,
     oauth: settings.dashboard?.oauth
@@ -222,6 +235,7 @@ export async function startBotApp(input: {
       githubStop.abort();
       clearTimeout(abandon);
       await election?.election?.stop();
+      await runs.flushed();
       await store.close();
     },
   };

@@ -12,6 +12,7 @@ import { offlineGitHub } from '../adapters/github/offline-github.js';
 import { createNomadClient, type NomadApi } from '../adapters/nomad/index.js';
 import { loadJobspecSchema } from '../adapters/nomad/jobspec-schema-file.js';
 import { openStateStore, type StateTarget } from '../adapters/store/open-store.js';
+import { recordingSlotSamples } from '../adapters/store/slot-recorder.js';
 import { stateTarget } from './state-target.js';
 import type { StateStore } from '../adapters/store/state-store.js';
 import { type LeftRun, type TerraformRunner, type TfVars } from '../adapters/terraform/index.js';
@@ -60,6 +61,8 @@ export async function wirePorts(input: {
   metrics?: MetricsRecorder;
   /** A missing SQLite file is an error (commands that read the bot's state). */
   mustExist?: boolean;
+  /** The bot: its first read of the world records the slots used then (see `recordingSlotSamples`). */
+  sampleSlotsAtStart?: boolean;
   /**
    * The bot's secret (`PRENV_WEBHOOK_SECRET`), which preview bypass tokens derive from: with
    * `previews.protect` on, the deploy's last check sends the PR's token to reach the app.
@@ -73,7 +76,10 @@ export async function wirePorts(input: {
     logger,
     ...(input.mustExist ? { mustExist: true } : {}),
   });
-  const store = state.store;
+  // Every save of the world, by the bot or a command, records a change of the slots used.
+  const store = recordingSlotSamples(state.store, config.previews.max, logger, {
+    atFirstRead: input.sampleSlotsAtStart === true,
+  });
   const github =
     input.overrides?.github ??
     (settings.github

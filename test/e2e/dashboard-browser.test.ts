@@ -19,22 +19,21 @@ let oauth: OAuthFake;
 let serve: ServeProcess;
 let browser: Browser;
 let base: string;
+let serveEnv: Record<string, string>;
 
 beforeAll(async () => {
   stack = await startServeStack({ githubToken: 'ghp_dashboard_e2e' });
   oauth = await startOAuthFake('aipacto/aipacto', stack.github.url);
   serve = await startOnFreePorts(1, ([port]) => {
     base = `http://127.0.0.1:${port}`;
-    return stack.serve(
-      stack.env({
-        PRENV_GITHUB_API_URL: oauth.url,
-        PRENV_GITHUB_WEB_URL: oauth.url,
-        PRENV_GITHUB_CLIENT_ID: oauth.clientId,
-        PRENV_GITHUB_CLIENT_SECRET: oauth.clientSecret,
-        PRENV_PUBLIC_URL: base,
-      }),
-      port,
-    );
+    serveEnv = stack.env({
+      PRENV_GITHUB_API_URL: oauth.url,
+      PRENV_GITHUB_WEB_URL: oauth.url,
+      PRENV_GITHUB_CLIENT_ID: oauth.clientId,
+      PRENV_GITHUB_CLIENT_SECRET: oauth.clientSecret,
+      PRENV_PUBLIC_URL: base,
+    });
+    return stack.serve(serveEnv, port);
   });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -128,7 +127,36 @@ describe('the dashboard in Chromium', { timeout: 120_000 }, () => {
     expect(cells[4]).toBe('cx22');
     expect(cells[5]).toMatch(/^€\d/);
     expect(cells[6]).toMatch(/deploy succeeded/);
+    // The pictures: slots over 7 days and the month's cost, named and described for screen readers.
+    const slots = page.getByRole('img', { name: /^Slots used over the last 7 days / });
+    const cost = page.getByRole('img', { name: /^Cost of preview servers in \w+ \d{4} against/ });
+    await expect(slots.count()).resolves.toBe(1);
+    await expect(cost.count()).resolves.toBe(1);
+    expect(await slots.locator('desc').textContent()).toMatch(/: 1 of a cap of 15, .*; 1 used now/);
+    expect(await cost.locator('desc').textContent()).toMatch(
+      /^Preview servers cost €\d+\.\d\d so far .* at most €\d+(\.\d\d)? for the whole month\.$/,
+    );
+    // Both fit the phone-width page: as wide as their box, not wider than the screen.
+    for (const chart of [slots, cost]) {
+      const box = (await chart.boundingBox())!;
+      expect(box.width).toBeGreaterThan(250);
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+    }
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+
+    // A restarted bot still shows the finished run's steps and lines, and the slot history.
+    serve.child.kill('SIGTERM');
+    await serve.child;
+    serve = await stack.serve(serveEnv, serve.port);
+    await page.goto(deployUrl);
+    await expect(outcome.innerText()).resolves.toBe('succeeded');
+    const kept = (await output.innerText()).split('\n').filter(Boolean);
+    expect(kept).toEqual(lines);
+    await expect(page.getByRole('table', { name: 'Steps' }).getByRole('row').count()).resolves.toBe(
+      lines.length + 1,
+    );
+    await page.goto(`${base}/`);
+    expect(await slots.locator('desc').textContent()).toMatch(/: 1 of a cap of 15, .*; 1 used now/);
     await context.close();
   });
 });

@@ -1,6 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { emptyWorld } from '../../bot/core/model.js';
-import type { StateStore } from '../../bot/adapters/store/state-store.js';
+import type { RunRecord, StateStore } from '../../bot/adapters/store/state-store.js';
+
+const DAY = 86_400_000;
+
+function finishedRun(runId: string, endedAt: number, lines = 2): RunRecord {
+  return {
+    runId,
+    pr: 7,
+    kind: 'deploy',
+    sha: 'abc1234def',
+    startedAt: endedAt - 1_000,
+    endedAt,
+    outcome: 'succeeded',
+    error: null,
+    lines: Array.from({ length: lines }, (_, i) => ({
+      seq: i + 1,
+      at: endedAt - 1_000 + i,
+      text: `line ${i + 1} of ${runId} «ünïcode»`,
+    })),
+    dropped: 0,
+  };
+}
 
 /** The behaviour every StateStore must have; run once per implementation. */
 export function storeContract(name: string, open: () => Promise<StateStore>): void {
@@ -159,6 +180,76 @@ export function storeContract(name: string, open: () => Promise<StateStore>): vo
       expect(await store.pending()).toEqual([]);
       expect((await store.loadWorld()).world.seq).toBe(8);
       expect(await store.saveWorldFor(after.world, 0, 'never-queued')).toBe('done');
+    });
+
+    it('keeps slot samples in order, led by the one in force at the window start', async () => {
+      const store = await open();
+      expect(await store.slotSamples(0)).toEqual([]);
+      const t0 = Date.UTC(2026, 10, 1, 12);
+      await store.addSlotSample({ at: t0, used: 1, cap: 15 }, 0);
+      await store.addSlotSample({ at: t0 + 2 * DAY, used: 3, cap: 15 }, 0);
+      await store.addSlotSample({ at: t0 + 2 * DAY + 60_000, used: 2, cap: 15 }, 0);
+      await store.addSlotSample({ at: t0 + 5 * DAY, used: 4, cap: 20 }, 0);
+      expect(await store.slotSamples(0)).toEqual([
+        { at: t0, used: 1, cap: 15 },
+        { at: t0 + 2 * DAY, used: 3, cap: 15 },
+        { at: t0 + 2 * DAY + 60_000, used: 2, cap: 15 },
+        { at: t0 + 5 * DAY, used: 4, cap: 20 },
+      ]);
+      // From day 3 on: the sample of day 2 (2 used) is still in force at the start.
+      expect((await store.slotSamples(t0 + 3 * DAY)).map((s) => s.used)).toEqual([2, 4]);
+      expect((await store.slotSamples(t0 + 2 * DAY)).map((s) => s.used)).toEqual([3, 2, 4]);
+      expect((await store.slotSamples(t0 + 9 * DAY)).map((s) => s.used)).toEqual([4]);
+      // An hour before day 5's sample: the one in force is from day 2.
+      expect((await store.slotSamples(t0 + 5 * DAY - 3_600_000)).map((s) => s.used)).toEqual([
+        2, 4,
+      ]);
+    });
+
+    it('forgets slot samples before the cut but the one still in force there', async () => {
+      const store = await open();
+      const t0 = Date.UTC(2026, 10, 1, 12);
+      for (let day = 0; day < 10; day++)
+        await store.addSlotSample({ at: t0 + day * DAY, used: day, cap: 15 }, 0);
+      await store.addSlotSample({ at: t0 + 10 * DAY, used: 10, cap: 15 }, t0 + 6 * DAY + 1);
+      const kept = await store.slotSamples(0);
+      // Day 6's sample is in force at the cut; days 0–5 are gone.
+      expect(kept.map((s) => s.used)).toEqual([6, 7, 8, 9, 10]);
+    });
+
+    it('keeps finished runs newest first, replaces one kept again, and forgets beyond the retention', async () => {
+      const store = await open();
+      expect(await store.keptRuns()).toEqual([]);
+      const base = Date.UTC(2026, 10, 20);
+      const retention = { runs: 3, endedSince: 0 };
+      await store.keepRun(finishedRun('pr-7/deploy/1', base + 1, 3), retention);
+      await store.keepRun(finishedRun('pr-7/deploy/2', base + 2), retention);
+      await store.keepRun(finishedRun('pr-8/destroy/3', base + 3), retention);
+      expect((await store.keptRuns()).map((r) => r.runId)).toEqual([
+        'pr-8/destroy/3',
+        'pr-7/deploy/2',
+        'pr-7/deploy/1',
+      ]);
+      expect((await store.keptRuns())[2]).toEqual(finishedRun('pr-7/deploy/1', base + 1, 3));
+      // The same run kept again (ended later) replaces its former record.
+      await store.keepRun({ ...finishedRun('pr-7/deploy/1', base + 4), error: 'x' }, retention);
+      const again = await store.keptRuns();
+      expect(again.map((r) => r.runId)).toEqual([
+        'pr-7/deploy/1',
+        'pr-8/destroy/3',
+        'pr-7/deploy/2',
+      ]);
+      expect(again[0]!.error).toBe('x');
+      // Over the count: the oldest goes.
+      await store.keepRun(finishedRun('a', base + 5), retention);
+      expect((await store.keptRuns()).map((r) => r.runId)).toEqual([
+        'a',
+        'pr-7/deploy/1',
+        'pr-8/destroy/3',
+      ]);
+      // Too old: every run that ended before the cut goes.
+      await store.keepRun(finishedRun('b-a', base + 6), { runs: 10, endedSince: base + 4 });
+      expect((await store.keptRuns()).map((r) => r.runId)).toEqual(['b-a', 'a', 'pr-7/deploy/1']);
     });
 
     it('proves it can be written', async () => {

@@ -6,6 +6,8 @@ import {
   type CompletedDelivery,
   type DeadLetter,
   type Delivery,
+  type RunRecord,
+  type SlotSample,
   type StateStore,
   type VersionedWorld,
 } from './state-store.js';
@@ -23,6 +25,9 @@ interface StoredDelivery {
   nextAttemptAt?: number;
   deadAt?: number | null;
 }
+
+/** A day's slot samples as stored: `[at, used, cap]` triples, oldest first. */
+type StoredSamples = [number, number, number][];
 
 /** Migrations of the KV layout: entry `i` takes a store from schema `i` to `i + 1`. */
 const MIGRATIONS: ((kv: ConsulKv, prefix: string) => Promise<void>)[] = [
@@ -69,7 +74,10 @@ export async function openConsulStore(kv: ConsulKv, prefix: string): Promise<Sta
  * The store for several bot replicas: the World under `<prefix>/world`, written with
  * check-and-set on its ModifyIndex; each delivery under `<prefix>/deliveries/<id>`, created
  * with cas=0 so a redelivery is refused by Consul itself. Deliveries are handed out in the
- * order Consul created their keys (CreateIndex, one order for every replica). Use
+ * order Consul created their keys (CreateIndex, one order for every replica). The dashboard's
+ * history: slot samples under `<prefix>/slots/<YYYY-MM-DD>`, one key per UTC day (a key holds
+ * at most 512 KiB, Consul's value limit, about 15,000 samples); kept runs under
+ * `<prefix>/runs/<ended at, 15 digits>-<run id>`, so their keys sort by end. Use
  * `openConsulStore`, which checks the schema version first.
  */
 export function consulStore(kv: ConsulKv, prefix: string): StateStore {
@@ -97,7 +105,74 @@ export function consulStore(kv: ConsulKv, prefix: string): StateStore {
     throw new Error(`delivery ${id} kept changing under us in Consul KV`);
   };
 
+  const slotsPrefix = `${prefix}/slots/`;
+  const runsPrefix = `${prefix}/runs/`;
+  const dayKey = (at: number) => `${slotsPrefix}${new Date(at).toISOString().slice(0, 10)}`;
+  const runKey = (run: RunRecord) =>
+    `${runsPrefix}${String(run.endedAt ?? 0).padStart(15, '0')}-${encodeURIComponent(run.runId)}`;
+
+  /** Keeps only the samples from the one in force at `keepSince` on; a lost race is left for later. */
+  const pruneSamples = async (keepSince: number) => {
+    const cutKey = dayKey(keepSince);
+    const keys = await kv.keys(slotsPrefix);
+    const older = keys.filter((k) => k < cutKey);
+    const cutEntry = keys.includes(cutKey) ? await kv.get(cutKey) : undefined;
+    const cutDay = cutEntry ? (JSON.parse(cutEntry.value) as StoredSamples) : [];
+    const inForce = cutDay.findLastIndex(([at]) => at <= keepSince);
+    // The sample in force is on the cut's day, or else the last of the newest older day.
+    const trimKey = inForce >= 0 ? cutKey : older.at(-1);
+    for (const k of inForce >= 0 ? older : older.slice(0, -1)) await kv.delete(k);
+    const entry = trimKey === cutKey ? cutEntry : trimKey ? await kv.get(trimKey) : undefined;
+    if (!trimKey || !entry) return;
+    const samples = JSON.parse(entry.value) as StoredSamples;
+    const from = inForce >= 0 ? inForce : samples.length - 1;
+    if (from > 0) await kv.cas(trimKey, JSON.stringify(samples.slice(from)), entry.modifyIndex);
+  };
+
   return {
+    async addSlotSample(sample: SlotSample, keepSince: number) {
+      const key = dayKey(sample.at);
+      for (let attempt = 0; ; attempt++) {
+        const entry = await kv.get(key);
+        const samples = entry ? (JSON.parse(entry.value) as StoredSamples) : [];
+        samples.push([sample.at, sample.used, sample.cap]);
+        if (await kv.cas(key, JSON.stringify(samples), entry?.modifyIndex ?? 0)) break;
+        if (attempt >= 10) throw new Error(`${key} kept changing under us in Consul KV`);
+      }
+      await pruneSamples(keepSince);
+    },
+    async slotSamples(since: number) {
+      const keys = await kv.keys(slotsPrefix);
+      // The sample in force at `since` may be on an earlier day than its own.
+      const earlier = keys.filter((k) => k < dayKey(since)).at(-1);
+      const wanted = keys.filter((k) => k >= (earlier ?? dayKey(since)));
+      const all: SlotSample[] = [];
+      for (const key of wanted) {
+        const entry = await kv.get(key);
+        for (const [at, used, cap] of entry ? (JSON.parse(entry.value) as StoredSamples) : [])
+          all.push({ at, used, cap });
+      }
+      all.sort((a, b) => a.at - b.at);
+      const lead = all.findLastIndex((s) => s.at <= since);
+      return all.slice(Math.max(0, lead));
+    },
+    async keepRun(run: RunRecord, retention) {
+      const key = runKey(run);
+      await kv.put(key, JSON.stringify(run));
+      // The same run kept before under another end time is replaced.
+      const sameRun = (k: string) =>
+        k.slice(runsPrefix.length + 16) === key.slice(runsPrefix.length + 16);
+      const keys = await kv.keys(runsPrefix);
+      const drop = new Set(keys.filter((k) => k !== key && sameRun(k)));
+      const kept = keys.filter((k) => !drop.has(k)).sort();
+      const cut = runKey({ ...run, endedAt: retention.endedSince, runId: '' });
+      for (const k of kept.slice(0, Math.max(0, kept.length - retention.runs))) drop.add(k);
+      for (const k of kept) if (k < cut) drop.add(k);
+      for (const k of drop) await kv.delete(k);
+    },
+    async keptRuns() {
+      return (await kv.list(runsPrefix)).reverse().map((e) => JSON.parse(e.value) as RunRecord);
+    },
     async loadWorld(): Promise<VersionedWorld> {
       const entry = await kv.get(worldKey);
       return entry

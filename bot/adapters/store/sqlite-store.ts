@@ -8,6 +8,9 @@ import {
   type CompletedDelivery,
   type DeadLetter,
   type Delivery,
+  type RunRecord,
+  type RunRetention,
+  type SlotSample,
   type StateStore,
   type VersionedWorld,
 } from './state-store.js';
@@ -32,6 +35,18 @@ CREATE TABLE IF NOT EXISTS health (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   checked_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS slot_samples (
+  at INTEGER NOT NULL,
+  used INTEGER NOT NULL,
+  cap INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS slot_samples_at ON slot_samples (at);
+CREATE TABLE IF NOT EXISTS runs (
+  run_id TEXT PRIMARY KEY,
+  ended_at INTEGER NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_ended ON runs (ended_at);
 `;
 
 /** Columns added after the first release; older files get them on open. */
@@ -229,6 +244,35 @@ function storeOn(db: Database.Database, file: string, readOnly: boolean): Sqlite
     'INSERT INTO health (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
   );
 
+  // Slot samples and kept runs are the dashboard's history: plain writes outside the group
+  // commit, as losing the last one in a crash loses a point of a chart, not a delivery.
+  const insertSample = db.prepare('INSERT INTO slot_samples (at, used, cap) VALUES (?, ?, ?)');
+  const pruneSamples = db.prepare(
+    'DELETE FROM slot_samples WHERE at < ? AND at < (SELECT max(at) FROM slot_samples WHERE at <= ?)',
+  );
+  const selectSamples = db.prepare<[number, number], SlotSample>(
+    `SELECT at, used, cap FROM slot_samples
+     WHERE at >= coalesce((SELECT max(at) FROM slot_samples WHERE at <= ?), ?)
+     ORDER BY at, rowid`,
+  );
+  const upsertRun = db.prepare(
+    'INSERT INTO runs (run_id, ended_at, json) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET ended_at = excluded.ended_at, json = excluded.json',
+  );
+  const pruneRuns = db.prepare(
+    'DELETE FROM runs WHERE ended_at < ? OR run_id NOT IN (SELECT run_id FROM runs ORDER BY ended_at DESC, rowid DESC LIMIT ?)',
+  );
+  const selectRuns = db.prepare<[], { json: string }>(
+    'SELECT json FROM runs ORDER BY ended_at DESC, rowid DESC',
+  );
+  const keepRun = db.transaction((run: RunRecord, retention: RunRetention) => {
+    upsertRun.run(run.runId, run.endedAt ?? 0, JSON.stringify(run));
+    pruneRuns.run(retention.endedSince, retention.runs);
+  });
+  const addSample = db.transaction((sample: SlotSample, keepSince: number) => {
+    insertSample.run(sample.at, sample.used, sample.cap);
+    pruneSamples.run(keepSince, keepSince);
+  });
+
   const toDelivery = (r: Omit<DeliveryRow, 'payload'>): Delivery => ({
     id: r.id,
     name: r.name,
@@ -311,6 +355,18 @@ function storeOn(db: Database.Database, file: string, readOnly: boolean): Sqlite
       return exists.get(id) ? ('not_dead' as const) : ('unknown' as const);
     }),
     prune: guard('pruning deliveries', (before: number) => pruneDone.run(before).changes),
+    addSlotSample: guard('recording the slots used', (sample: SlotSample, keepSince: number) => {
+      addSample(sample, keepSince);
+    }),
+    slotSamples: guard('reading the slots used', (since: number) =>
+      selectSamples.all(since, since),
+    ),
+    keepRun: guard('keeping a run', (run: RunRecord, retention: RunRetention) => {
+      keepRun(run, retention);
+    }),
+    keptRuns: guard('reading kept runs', () =>
+      selectRuns.all().map((r) => JSON.parse(r.json) as RunRecord),
+    ),
     checkWritable: guard('writing', (now: number) => {
       assertSameFile(file, opened, true);
       touch.run(now);

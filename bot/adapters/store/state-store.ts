@@ -1,4 +1,6 @@
+import type { RunAction, RunFinishedEvent } from '../../core/actions.js';
 import type { World } from '../../core/model.js';
+import type { SlotSample } from '../../core/slot-history.js';
 
 export interface VersionedWorld {
   world: World;
@@ -42,6 +44,38 @@ export interface DeadLetter {
   deadAt: number;
   /** The queued domain event, for `prenv list`/`status` to say which PR it was about. */
   payload: unknown;
+}
+
+export type { SlotSample } from '../../core/slot-history.js';
+
+export interface RunLine {
+  /** 1-based, per run: the SSE event id, so a reconnecting browser resumes after it. */
+  seq: number;
+  /** Epoch ms. */
+  at: number;
+  text: string;
+}
+
+/** A run's output as the dashboard shows it; its lines and error are already redacted. */
+export interface RunRecord {
+  runId: string;
+  pr: number;
+  kind: RunAction['kind'];
+  sha: string | null;
+  startedAt: number;
+  endedAt: number | null;
+  outcome: 'running' | RunFinishedEvent['outcome'];
+  error: string | null;
+  lines: RunLine[];
+  /** Lines dropped from the head of the run (too many, or too large to keep). */
+  dropped: number;
+}
+
+/** Which finished runs a store keeps: the newest `runs`, and none that ended before `endedSince`. */
+export interface RunRetention {
+  runs: number;
+  /** Epoch ms. */
+  endedSince: number;
 }
 
 /**
@@ -105,5 +139,22 @@ export interface StateStore {
   checkWritable(now: number): Promise<void>;
   /** Forgets completed deliveries received before `before` (epoch ms). */
   prune(before: number): Promise<number>;
+  /**
+   * Records a change of the slots used. Samples from before `keepSince` (epoch ms) are forgotten,
+   * but the one still in force at `keepSince` (the newest at or before it).
+   */
+  addSlotSample(sample: SlotSample, keepSince: number): Promise<void>;
+  /**
+   * The samples in force from `since` (epoch ms) on, oldest first: led by the newest one at or
+   * before `since` when there is one, then all later ones.
+   */
+  slotSamples(since: number): Promise<SlotSample[]>;
+  /**
+   * Keeps a finished run's output (replacing one of the same id), then forgets runs outside
+   * `retention`. The run must be finished (`endedAt` set).
+   */
+  keepRun(run: RunRecord, retention: RunRetention): Promise<void>;
+  /** The finished runs kept, newest (by end) first. */
+  keptRuns(): Promise<RunRecord[]>;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { formatDuration, formatTime } from '../../core/format.js';
-import { html, safeHref, SafeHtml } from './html.js';
+import { costChart, slotsChart } from './charts.js';
+import { html, safeHref, SafeHtml, type HtmlValue } from './html.js';
 import type { RunLine, RunRecord } from './run-log.js';
 import type { DashboardView, EnvRow } from './view.js';
 
@@ -14,7 +15,9 @@ table{border-collapse:collapse;width:100%;min-width:36rem}th,td{text-align:left;
 th{font-weight:600;background:#f6f8fa}.state-live,.outcome-succeeded{color:#1a7f37}.state-failed,.outcome-failed{color:#cf222e}
 pre{background:#0d1117;color:#e6edf3;padding:.75rem;border-radius:6px;overflow-x:auto;white-space:pre-wrap;word-break:break-word;min-height:4rem}
 .muted{color:#57606a}.button{display:inline-block;background:#1f883d;color:#fff;padding:.6rem 1rem;border-radius:6px;text-decoration:none}
-code{font-size:.9em}
+code{font-size:.9em}.charts{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr))}
+figure{margin:0;background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:.5rem}figcaption{font-weight:600;margin-bottom:.25rem}
+.chart{display:block;height:auto}
 `;
 
 export function page(title: string, body: SafeHtml, user?: string | null): string {
@@ -38,6 +41,48 @@ export function page(title: string, body: SafeHtml, user?: string | null): strin
     </html>`.value;
 }
 
+/** A table cell: its content, or its content with a class (`state-live`, `outcome-failed`). */
+type Cell = HtmlValue | { content: HtmlValue; class: string };
+
+/**
+ * The dashboard's one table shape: named for screen readers, column heads, and rows of cells
+ * inside a box that scrolls sideways on a narrow screen. With `rowHeads`, each row's first
+ * cell heads its row.
+ */
+function table(
+  label: string,
+  heads: readonly string[],
+  rows: readonly Cell[][],
+  rowHeads = false,
+): SafeHtml {
+  const cell = (c: Cell, i: number) => {
+    const [content, cls] =
+      c !== null && typeof c === 'object' && 'class' in c ? [c.content, c.class] : [c, null];
+    const tag = rowHeads && i === 0 ? new SafeHtml('th scope="row"') : new SafeHtml('td');
+    const end = rowHeads && i === 0 ? new SafeHtml('th') : new SafeHtml('td');
+    return cls
+      ? html`<${tag} class="${cls}">${content}</${end}>`
+      : html`<${tag}>${content}</${end}>`;
+  };
+  return html`<div class="scroll">
+    <table aria-label="${label}">
+      <thead>
+        <tr>
+          ${heads.map((h) => html`<th scope="col">${h}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          (r) =>
+            html`<tr>
+              ${r.map(cell)}
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
 function ago(ms: number | null): string {
   return ms === null ? '—' : formatDuration(ms);
 }
@@ -46,54 +91,39 @@ function eur(amount: number | null): string {
   return amount === null ? '—' : `€${amount.toFixed(4)}`;
 }
 
-function envRow(row: EnvRow, now: number): SafeHtml {
-  const state = row.state ?? 'managed by the CLI';
+function envRow(row: EnvRow, now: number): Cell[] {
   const last = row.lastRun
     ? html`<a href="${row.pr === null ? '/' : `/pr/${row.pr}`}">${row.lastRun.step}</a>
         <span class="outcome-${row.lastRun.outcome}">${row.lastRun.outcome}</span>
         <span class="muted">${ago(now - row.lastRun.at)} ago</span>`
     : '—';
-  return html`<tr>
-    <th scope="row">${row.name}</th>
-    <td class="state-${row.state ?? 'cli'}">${state}</td>
-    <td>
-      <a href="${safeHref(row.url)}">${row.url}</a>${
-        row.bypassToken
-          ? html`<details>
-              <summary>bypass token</summary>
-              <code aria-label="bypass token of ${row.name}">${row.bypassToken}</code>
-            </details>`
-          : ''
-      }
-    </td>
-    <td><code>${row.commit ?? '—'}</code></td>
-    <td>${ago(row.ageMs)}</td>
-    <td>${row.serverType}</td>
-    <td>${eur(row.eurPerHour)}</td>
-    <td>${last}</td>
-  </tr>`;
+  const url = html`<a href="${safeHref(row.url)}">${row.url}</a>${
+      row.bypassToken
+        ? html`<details>
+            <summary>bypass token</summary>
+            <code aria-label="bypass token of ${row.name}">${row.bypassToken}</code>
+          </details>`
+        : ''
+    }`;
+  return [
+    row.name,
+    { content: row.state ?? 'managed by the CLI', class: `state-${row.state ?? 'cli'}` },
+    url,
+    html`<code>${row.commit ?? '—'}</code>`,
+    ago(row.ageMs),
+    row.serverType,
+    eur(row.eurPerHour),
+    last,
+  ];
 }
 
 export function dashboardPage(view: DashboardView, user: string): string {
-  const envs = html`<div class="scroll">
-    <table aria-label="Environments">
-      <thead>
-        <tr>
-          <th scope="col">Environment</th>
-          <th scope="col">State</th>
-          <th scope="col">URL</th>
-          <th scope="col">Commit</th>
-          <th scope="col">Age</th>
-          <th scope="col">Server type</th>
-          <th scope="col">€/hour</th>
-          <th scope="col">Last run</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${view.envs.map((r) => envRow(r, view.now))}
-      </tbody>
-    </table>
-  </div>`;
+  const envs = table(
+    'Environments',
+    ['Environment', 'State', 'URL', 'Commit', 'Age', 'Server type', '€/hour', 'Last run'],
+    view.envs.map((r) => envRow(r, view.now)),
+    true,
+  );
   const queue =
     view.queue.length === 0
       ? html`<p class="muted">Nobody is waiting.</p>`
@@ -110,34 +140,19 @@ export function dashboardPage(view: DashboardView, user: string): string {
         </ol>`;
   const runs =
     view.runs.length === 0
-      ? html`<p class="muted">No run since the bot started.</p>`
-      : html`<div class="scroll">
-          <table aria-label="Runs">
-            <thead>
-              <tr>
-                <th scope="col">Run</th>
-                <th scope="col">PR</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Started</th>
-                <th scope="col">Duration</th>
-                <th scope="col">Outcome</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${view.runs.map(
-                (r) =>
-                  html`<tr>
-                    <td><a href="/runs/${encodeURIComponent(r.runId)}">${r.runId}</a></td>
-                    <td>#${r.pr}</td>
-                    <td>${r.kind}</td>
-                    <td>${formatTime(r.startedAt)}</td>
-                    <td>${formatDuration((r.endedAt ?? view.now) - r.startedAt)}</td>
-                    <td class="outcome-${r.outcome}">${r.outcome}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`;
+      ? html`<p class="muted">No run is kept.</p>`
+      : table(
+          'Runs',
+          ['Run', 'PR', 'Kind', 'Started', 'Duration', 'Outcome'],
+          view.runs.map((r) => [
+            html`<a href="/runs/${encodeURIComponent(r.runId)}">${r.runId}</a>`,
+            `#${r.pr}`,
+            r.kind,
+            formatTime(r.startedAt),
+            formatDuration((r.endedAt ?? view.now) - r.startedAt),
+            { content: r.outcome, class: `outcome-${r.outcome}` },
+          ]),
+        );
   return page(
     `prenv · ${view.repository}`,
     html`<h2>Environments</h2>
@@ -149,6 +164,20 @@ export function dashboardPage(view: DashboardView, user: string): string {
         </meter>
         ${view.slots.used} of ${view.slots.cap} slots used
       </p>
+      <div class="charts">
+        <figure>
+          <figcaption>Slots used, last 7 days</figcaption>
+          ${slotsChart(view.slotHistory, view.slots.cap, view.slots.used)}
+        </figure>
+        <figure>
+          <figcaption>Cost this month</figcaption>
+          ${
+            view.month
+              ? costChart(view.month)
+              : html`<p class="muted">No price for the preview server type: no cost to draw.</p>`
+          }
+        </figure>
+      </div>
       <h2>Queue</h2>
       ${queue}
       <h2>Runs</h2>
@@ -165,11 +194,7 @@ function lineText(line: RunLine, startedAt: number): string {
 export function runPage(run: RunRecord, user: string, now: number): string {
   const steps = run.lines.map((line, i) => {
     const next = run.lines[i + 1]?.at ?? run.endedAt ?? now;
-    return html`<tr>
-      <td>${line.text}</td>
-      <td>${formatTime(line.at)}</td>
-      <td>${formatDuration(next - line.at)}</td>
-    </tr>`;
+    return [line.text, formatTime(line.at), formatDuration(next - line.at)];
   });
   return page(
     `prenv · run ${run.runId}`,
@@ -184,20 +209,7 @@ export function runPage(run: RunRecord, user: string, now: number): string {
         ${run.error ? html` · <span class="outcome-failed">${run.error}</span>` : ''}
       </p>
       <h2>Steps</h2>
-      <div class="scroll">
-        <table aria-label="Steps">
-          <thead>
-            <tr>
-              <th scope="col">Step</th>
-              <th scope="col">Started</th>
-              <th scope="col">Took</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${steps}
-          </tbody>
-        </table>
-      </div>
+      ${table('Steps', ['Step', 'Started', 'Took'], steps)}
       <h2>Output</h2>
       ${run.dropped > 0 ? html`<p class="muted">${run.dropped} earlier lines are no longer kept.</p>` : ''}
       <pre

@@ -12,6 +12,8 @@ import { localPath, redirect } from './respond.js';
 import { createPreviewGate, type PreviewGate } from './preview-gate.js';
 import { createSigner, deriveKey, parseCookies, setCookie, type Signer } from './session.js';
 import { dashboardView } from './view.js';
+import { slotSamplesKeepSince } from '../../adapters/store/slot-recorder.js';
+import type { SlotSample } from '../../core/slot-history.js';
 
 export const SESSION_COOKIE = 'prenv_session';
 const STATE_COOKIE = 'prenv_oauth_state';
@@ -34,6 +36,8 @@ export interface DashboardOptions {
   config: Config;
   world: () => Promise<World>;
   runs: RunLog;
+  /** The slot samples from `since` (epoch ms) on (`StateStore.slotSamples`), for the charts. */
+  slotSamples?: (since: number) => Promise<SlotSample[]>;
   /** The server secret keys are derived from (sessions, OAuth states, bypass tokens). */
   secret: string;
   /** The bot's public base URL (`https://bot.example.com`); the OAuth callback is under it. */
@@ -109,12 +113,23 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       async (req, res) => {
         const s = reader(req, res);
         if (!s) return;
+        const at = now();
+        // The charts are history: a store that cannot read it leaves them empty, not the page.
+        const samples = await (
+          options.slotSamples?.(slotSamplesKeepSince(at)) ?? Promise.resolve([])
+        ).catch((err: unknown) => {
+          options.logger.warn('could not read the slot samples', {
+            error: (err as Error).message,
+          });
+          return [];
+        });
         const view = dashboardView(
           options.config,
           await options.world(),
           options.runs.list(),
-          now(),
+          at,
           protectedPreviews ? gate.bypassToken : undefined,
+          samples,
         );
         send(res, 200, dashboardPage(view, s.login));
       },
@@ -138,7 +153,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         const newest = options.runs.list(Number(m[1]))[0];
         if (newest) return redirect(res, `/runs/${encodeURIComponent(newest.runId)}`);
         const pr = Number(m[1]);
-        const message = `No run of PR #${pr} is kept: the bot keeps the runs since it started.`;
+        const message = `No run of PR #${pr} is kept (the bot keeps the newest finished runs for a while).`;
         send(res, 404, messagePage(message, s.login));
       },
     ],

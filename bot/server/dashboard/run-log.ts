@@ -1,36 +1,34 @@
 import type { RunAction, RunFinishedEvent } from '../../core/actions.js';
+import type { Logger } from '../../core/logger.js';
 import { redact } from '../../core/redact.js';
 import type { RunObserver } from '../../runtime/run-executor.js';
+import type { RunLine, RunRecord, StateStore } from '../../adapters/store/state-store.js';
 
-export interface RunLine {
-  /** 1-based, per run: the SSE event id, so a reconnecting browser resumes after it. */
-  seq: number;
-  /** Epoch ms. */
-  at: number;
-  text: string;
+/**
+ * Most bytes of one kept run's lines (the newest are kept): under Consul's 512 KiB value limit,
+ * and bounds what the kept runs weigh in memory (the bot reads them all at start).
+ */
+export const KEPT_RUN_BYTES = 128 * 1024;
+
+/** How long and how many finished runs are kept across restarts (`PRENV_RUN_LOG_*`). */
+export interface RunLogRetention {
+  runs: number;
+  /** ms */
+  maxAgeMs: number;
 }
 
-export interface RunRecord {
-  runId: string;
-  pr: number;
-  kind: RunAction['kind'];
-  sha: string | null;
-  startedAt: number;
-  endedAt: number | null;
-  outcome: 'running' | RunFinishedEvent['outcome'];
-  error: string | null;
-  lines: RunLine[];
-  /** Lines dropped from the head of a run longer than `maxLines`. */
-  dropped: number;
-}
+export type { RunLine, RunRecord } from '../../adapters/store/state-store.js';
 
 export type RunListener = (event: { line?: RunLine; end?: RunRecord }) => void;
 
 export interface RunLogOptions {
   /** Every secret value: each line is redacted with them, as the logger redacts. */
   secrets: Iterable<string>;
-  /** Finished runs kept (oldest forgotten first); default 200. */
-  maxFinishedRuns?: number;
+  /** Finished runs kept (oldest forgotten first), in memory and in `store`; default 200 runs, 30 days. */
+  retention?: RunLogRetention;
+  /** Where finished runs are kept across restarts; none: in memory only. */
+  store?: Pick<StateStore, 'keepRun' | 'keptRuns'>;
+  logger?: Logger;
   /** Lines kept per run (the newest); default 2,000. */
   maxLines?: number;
   /** Most characters of one line; default 2,000. */
@@ -39,19 +37,38 @@ export interface RunLogOptions {
 }
 
 /**
- * The output of the bot's runs, in memory: each run's step lines, redacted when recorded, for
- * the dashboard's run pages and their live stream. Retention is bounded in runs and lines; a
- * restarted bot starts empty (the world keeps each env's step records).
+ * The output of the bot's runs: each run's step lines, redacted when recorded, for the
+ * dashboard's run pages and their live stream. Finished runs are kept in the state store
+ * (`keepRun`) and read back at start (`restore`); retention is bounded in runs, age, lines and
+ * bytes.
  */
 export class RunLog implements RunObserver {
   private readonly runs = new Map<string, RunRecord>();
   private readonly listeners = new Map<string, Set<RunListener>>();
   private readonly secrets: string[];
   private readonly clock: () => number;
+  private readonly retention: RunLogRetention;
+  private kept: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: RunLogOptions) {
     this.secrets = [...options.secrets];
     this.clock = options.clock ?? Date.now;
+    this.retention = options.retention ?? DEFAULT_RUN_LOG_RETENTION;
+  }
+
+  /** Reads the runs kept by an earlier bot (before any run starts); older ones than retention are left out. */
+  async restore(): Promise<void> {
+    if (!this.options.store) return;
+    const since = this.clock() - this.retention.maxAgeMs;
+    const kept = (await this.options.store.keptRuns())
+      .filter((r) => (r.endedAt ?? 0) >= since)
+      .slice(0, this.retention.runs);
+    for (const run of kept.reverse()) if (!this.runs.has(run.runId)) this.runs.set(run.runId, run);
+  }
+
+  /** Resolves when every finished run so far was written to the store (or its failure logged). */
+  flushed(): Promise<void> {
+    return this.kept;
   }
 
   started(run: RunAction): void {
@@ -94,6 +111,24 @@ export class RunLog implements RunObserver {
     this.emit(runId, { end: run });
     this.listeners.delete(runId);
     this.prune();
+    this.keep(run);
+  }
+
+  private keep(run: RunRecord): void {
+    const store = this.options.store;
+    if (!store) return;
+    const retention = {
+      runs: this.retention.runs,
+      endedSince: this.clock() - this.retention.maxAgeMs,
+    };
+    this.kept = this.kept
+      .then(() => store.keepRun(keptPart(run, KEPT_RUN_BYTES), retention))
+      .catch((err: unknown) =>
+        this.options.logger?.warn('could not keep the run log', {
+          runId: run.runId,
+          error: (err as Error).message,
+        }),
+      );
   }
 
   get(runId: string): RunRecord | undefined {
@@ -125,9 +160,26 @@ export class RunLog implements RunObserver {
   }
 
   private prune(): void {
-    const max = this.options.maxFinishedRuns ?? 200;
+    const max = this.retention.runs;
     const finished = [...this.runs.values()].filter((r) => r.endedAt !== null);
     for (const run of finished.slice(0, Math.max(0, finished.length - max)))
       this.runs.delete(run.runId);
   }
+}
+
+export const DEFAULT_RUN_LOG_RETENTION: RunLogRetention = { runs: 200, maxAgeMs: 30 * 86_400_000 };
+
+/** The run with only its newest lines whose texts add up to at most `maxBytes` (UTF-8). */
+export function keptPart(run: RunRecord, maxBytes: number): RunRecord {
+  let bytes = 0;
+  let from = run.lines.length;
+  while (from > 0) {
+    // Each line's text plus its JSON framing (seq, at, quotes): about 40 bytes.
+    const next = bytes + Buffer.byteLength(run.lines[from - 1]!.text) + 40;
+    if (next > maxBytes) break;
+    bytes = next;
+    from--;
+  }
+  if (from === 0) return run;
+  return { ...run, lines: run.lines.slice(from), dropped: run.dropped + from };
 }

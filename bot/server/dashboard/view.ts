@@ -1,5 +1,12 @@
 import type { Config } from '../../config/config.js';
-import { costReport } from '../../core/cost.js';
+import { costReport, previewServerPrice } from '../../core/cost.js';
+import {
+  monthCost,
+  slotBuckets,
+  type MonthCost,
+  type SlotBucket,
+  type SlotSample,
+} from '../../core/slot-history.js';
 import { shortSha, type Phase, type StepRecord, type World } from '../../core/model.js';
 import { queueOrder, slotsUsed } from '../../core/slots.js';
 import type { RunRecord } from './run-log.js';
@@ -37,11 +44,16 @@ export interface DashboardView {
   envs: EnvRow[];
   queue: QueueRow[];
   slots: { used: number; cap: number };
+  /** Peak slots used per hour over the last 7 days. */
+  slotHistory: SlotBucket[];
+  /** This month's cost of the PR envs; null when the price table lacks their server type. */
+  month: MonthCost | null;
   runs: RunRecord[];
 }
 
 /**
- * What the dashboard shows, from the world, the config and the kept runs; the costs come from
+ * What the dashboard shows, from the world, the config, the kept runs and the slot samples
+ * since the month's start or 8 days back (`slotSamplesKeepSince`); the costs come from
  * `costReport` (Hetzner's prices), the queue order from `queueOrder` (the planner's FIFO).
  */
 export function dashboardView(
@@ -50,6 +62,7 @@ export function dashboardView(
   runs: RunRecord[],
   now: number,
   bypassToken?: (pr: number) => string,
+  samples: readonly SlotSample[] = [],
 ): DashboardView {
   const report = costReport(config, world, now);
   const previewUrl = (pr: number) =>
@@ -81,13 +94,17 @@ export function dashboardView(
     title: env.pull.title,
     waitingMs: now - (env.ticket?.enqueuedAt ?? env.updatedAt),
   }));
+  const used = slotsUsed(Object.values(world.envs));
+  const price = previewServerPrice(config);
   return {
     project: config.project,
     repository: `${config.github.owner}/${config.github.repo}`,
     now,
     envs,
     queue,
-    slots: { used: slotsUsed(Object.values(world.envs)), cap: config.previews.max },
+    slots: { used, cap: config.previews.max },
+    slotHistory: slotBuckets(samples, now, used),
+    month: price && monthCost(samples, now, used, config.previews.max, price),
     runs,
   };
 }

@@ -27,6 +27,12 @@ export interface Timing {
    * (`PRENV_DELIVERY_RETENTION`, a duration such as `7d`); older ones are pruned hourly.
    */
   deliveryRetentionMs: number;
+  /**
+   * Finished runs' output kept for the dashboard across restarts: the newest
+   * `PRENV_RUN_LOG_RUNS` runs (default 200, at most 1,000) that ended within
+   * `PRENV_RUN_LOG_RETENTION` (a duration, default 30d, at most 90d). Absent: the defaults.
+   */
+  runLogRetention?: { runs: number; maxAgeMs: number };
 }
 
 interface MsSetting {
@@ -94,6 +100,26 @@ function retention(raw: string | undefined, errors: string[]): number {
   return value;
 }
 
+/** Each kept run weighs up to 128 KiB and all are read at start: 1,000 runs is 125 MiB at worst. */
+const MAX_RUN_LOG_RUNS = 1_000;
+const MAX_RUN_LOG_RETENTION_MS = 90 * DAY;
+
+function runLogRetention(env: Env, errors: string[]): { runs: number; maxAgeMs: number } {
+  const rawRuns = env.PRENV_RUN_LOG_RUNS ?? '200';
+  const runs = /^\d+$/.test(rawRuns) ? Number(rawRuns) : NaN;
+  if (!(runs >= 1 && runs <= MAX_RUN_LOG_RUNS))
+    errors.push(
+      `PRENV_RUN_LOG_RUNS must be a whole number of runs from 1 to ${MAX_RUN_LOG_RUNS}, got "${rawRuns}"`,
+    );
+  const rawAge = env.PRENV_RUN_LOG_RETENTION ?? '30d';
+  const maxAgeMs = /^\d+[smhd]$/.test(rawAge) ? durationMs(rawAge) : NaN;
+  if (!(maxAgeMs > 0 && maxAgeMs <= MAX_RUN_LOG_RETENTION_MS))
+    errors.push(
+      `PRENV_RUN_LOG_RETENTION must be a duration such as 30d or 72h, at most 90d, got "${rawAge}"`,
+    );
+  return { runs, maxAgeMs };
+}
+
 /** The timing settings of `env`; each problem is pushed onto `errors`, naming its variable. */
 export function readTiming(env: Env, errors: string[]): Timing {
   return {
@@ -106,5 +132,6 @@ export function readTiming(env: Env, errors: string[]): Timing {
       lockDelayMs: ms(env, 'PRENV_LEADER_LOCK_DELAY_MS', errors),
     },
     deliveryRetentionMs: retention(env.PRENV_DELIVERY_RETENTION, errors),
+    runLogRetention: runLogRetention(env, errors),
   };
 }
