@@ -67,7 +67,7 @@ export async function startBotApp(input: {
   const { store } = ports;
   const deployOnPush = deployOnPushContext(config);
   // Before listening: a state that cannot be read stops the bot here, with what to do.
-  await store.loadWorld();
+  await closingOnFailure(store.loadWorld(), () => store.close());
   const runs = new RunLog({ secrets: settings.secrets });
   const publicUrl = settings.dashboard?.publicUrl ?? null;
   const dashboard = createDashboard({
@@ -140,7 +140,8 @@ export async function startBotApp(input: {
       }),
     logger,
   });
-  const port = await listen(server, input.port, input.host);
+  // Nothing has started yet but the store: a port in use or a foreign --host closes it again.
+  const port = await closingOnFailure(listen(server, input.port, input.host), () => store.close());
   logger.info('listening', { port, host: input.host, webhook: '/webhooks/github' });
   let reconcileLoop: { stop(): Promise<void> } | null = null;
   let ticker: ReturnType<typeof setInterval> | undefined;
@@ -179,6 +180,16 @@ export async function startBotApp(input: {
     if (ports.stateConsul && ports.stateTarget.kind === 'consul')
       queueWatch = watchQueue(ports.stateConsul.kv, ports.stateTarget.prefix, wake, logger);
   };
+  const stop = async () => {
+    clearInterval(ticker);
+    queueWatch?.stop();
+    stopPruning();
+    await reconcileLoop?.stop();
+    await close(server);
+    await engine.stop();
+    await election?.election?.stop();
+    await store.close();
+  };
   let lost: (reason: string) => void = () => undefined;
   const leadershipLost = new Promise<string>((resolve) => (lost = resolve));
   if (election)
@@ -194,20 +205,20 @@ export async function startBotApp(input: {
         lost(reason);
       },
     });
-  else await work();
-  return {
-    port,
-    engine,
-    leadershipLost,
-    stop: async () => {
-      clearInterval(ticker);
-      queueWatch?.stop();
-      stopPruning();
-      await reconcileLoop?.stop();
-      await close(server);
-      await engine.stop();
-      await election?.election?.stop();
-      await store.close();
-    },
-  };
+  else await closingOnFailure(work(), stop);
+  return { port, engine, leadershipLost, stop };
+}
+
+/**
+ * `step`'s result; when it throws, `close` runs first (its own error is dropped: the step's is
+ * the one to report), so a bot that cannot start leaves no store, thread or timer open and the
+ * process can exit.
+ */
+async function closingOnFailure<T>(step: Promise<T>, close: () => Promise<void>): Promise<T> {
+  try {
+    return await step;
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
 }
