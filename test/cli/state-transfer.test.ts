@@ -79,7 +79,7 @@ describe('prenv state export | import', () => {
 
     // A store that is not empty is refused, and keeps what it has.
     const again = await cli(['state', 'import', 'state.json', '--state', url]);
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(4);
     expect(again.stderr).toMatch(/the target state is not empty/);
   });
 
