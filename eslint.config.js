@@ -79,4 +79,19 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Node 20's recursive mkdir never returns on some paths (`/proc/x`): see make-dirs.ts.
+    files: ['bot/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression:matches([callee.name=/^mkdir/], [callee.property.name=/^mkdir/]) > ObjectExpression > Property[key.name='recursive']",
+          message:
+            'Use makeDirs (bot/adapters/system/make-dirs.ts): it fails once instead of spinning.',
+        },
+      ],
+    },
+  },
 );

@@ -27,6 +27,8 @@ export interface TaskSource {
   secrets: string[];
 }
 
+const NEEDS_SHA = 'uses {{sha}}, so a commit SHA is needed (pass --sha)';
+
 const SHA = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 const ALLOWED: Record<'image' | 'command' | 'env', ReadonlySet<PlaceholderKind>> = {
@@ -40,6 +42,7 @@ export function checkSha(ctx: EnvContext): RenderProblem[] {
   return [
     {
       path: 'sha',
+      option: '--sha',
       message: `${JSON.stringify(ctx.sha)} is not a commit SHA or image tag (letters, digits, ".", "_", "-")`,
     },
   ];
@@ -61,7 +64,8 @@ export function resolveTask(
     }
     for (const seg of parsed.segments) {
       const problem = segmentProblem(config, ctx, source, seg, field);
-      if (problem) problems.push({ path, message: problem });
+      if (problem === NEEDS_SHA) problems.push({ path, message: problem, option: '--sha' });
+      else if (problem) problems.push({ path, message: problem });
     }
     return parsed.segments;
   };
@@ -101,9 +105,7 @@ function segmentProblem(
   if (!ALLOWED[field].has(seg.kind)) {
     return `${describe(seg)} cannot be used here (only in env values, resolved when the task starts)`;
   }
-  if (seg.kind === 'sha' && ctx.sha === undefined) {
-    return 'uses {{sha}}, so a commit SHA is needed (pass --sha)';
-  }
+  if (seg.kind === 'sha' && ctx.sha === undefined) return NEEDS_SHA;
   if (seg.kind === 'service') {
     const target = config.services[seg.name];
     if (!target)

@@ -14,7 +14,7 @@ import type { Ports } from '../wiring/ports.js';
 import { createNomadClient, type NomadApi } from '../adapters/nomad/client.js';
 import { noRetry } from '../core/backoff.js';
 import { httpFetch } from '../adapters/http-fetch.js';
-import { openStateStore } from '../adapters/store/open-store.js';
+import { isMissingState, openStateStore, type StateTarget } from '../adapters/store/open-store.js';
 import { stateTarget } from '../wiring/state-target.js';
 import type { StateStore } from '../adapters/store/state-store.js';
 import { requireConfig } from './config-file.js';
@@ -35,27 +35,37 @@ export async function loadCliSettings(
   ctx: CliContext,
 ): Promise<{ config: Config; settings: RuntimeSettings }> {
   const config = await requireConfig(program.opts<{ config: string }>().config, ctx.cwd, ctx.env);
+  const settings = readCliSettings(ctx);
+  await checkSettingFiles(settings, ctx.cwd);
+  return { config, settings };
+}
+
+/** The PRENV_* settings alone, or the CLI error (exit 3) that names each wrong one. */
+function readCliSettings(ctx: CliContext): RuntimeSettings {
   const result = readRuntimeSettings(ctx.env);
   if (!result.ok)
     throw new CliError(
       `invalid settings:\n${result.errors.map((e) => `  - ${e}`).join('\n')}`,
       ExitCode.config,
     );
-  await checkSettingFiles(result.settings, ctx.cwd);
-  return { config, settings: result.settings };
+  return result.settings;
 }
 
 /**
  * The files PRENV_* variables name, checked before anything opens them, so a wrong path
  * names its variable (exit 3) instead of failing deep inside the state store or Terraform.
  */
-export async function checkSettingFiles(settings: RuntimeSettings, cwd: string): Promise<void> {
+export async function checkSettingFiles(
+  settings: RuntimeSettings,
+  cwd: string,
+  options: { stateOnly?: boolean } = {},
+): Promise<void> {
   const problems: string[] = [];
   const state = path.resolve(cwd, settings.statePath);
   const stateStat = await stat(state).catch(() => null);
   if (stateStat && !stateStat.isFile())
     problems.push(`PRENV_STATE=${settings.statePath} is not a file: name the state database file`);
-  const outputsFile = settings.terraform.productionOutputsFile;
+  const outputsFile = options.stateOnly ? undefined : settings.terraform.productionOutputsFile;
   if (outputsFile) {
     const problem = await readJsonObjectFile(path.resolve(cwd, outputsFile));
     if (problem) problems.push(`PRENV_TF_PRODUCTION_OUTPUTS=${outputsFile}: ${problem}`);
@@ -86,15 +96,22 @@ async function readJsonObjectFile(file: string): Promise<string | undefined> {
 
 /**
  * The adapters, with the state store at PRENV_STATE. With `requireState`, a missing state
- * file is an error (a wrong path must not look like "no environments").
+ * file is an error (a wrong path must not look like "no environments"). With `needsGitHub`
+ * (what needs it), missing GitHub credentials are a setting to give (exit 3), before anything
+ * is opened.
  */
 export async function openCliPorts(
   program: Command,
   ctx: CliContext,
   logger: Logger,
-  options: { requireState: boolean },
+  options: { requireState: boolean; needsGitHub?: string },
 ): Promise<CliPorts> {
   const { config, settings } = await loadCliSettings(program, ctx);
+  if (options.needsGitHub && !settings.github)
+    throw new CliError(
+      `${options.needsGitHub} needs GitHub: set PRENV_GITHUB_TOKEN, or PRENV_APP_ID and PRENV_PRIVATE_KEY`,
+      ExitCode.config,
+    );
   // Every adapter, Octokit and the deploy pipeline: loaded only by the commands that change things.
   const { wirePorts } = await import('../wiring/ports.js');
   const ports = await wirePorts({
@@ -162,9 +179,9 @@ export async function openReadPorts(
 }
 
 /**
- * The state store named by `--state` (a SQLite file or consul://host:port/kv-folder), else
- * the bot's own (PRENV_STATE, then `state` in prenv.yml). With `mustExist`, a missing file is
- * an error.
+ * The state store named by `--state` (a SQLite file or consul://host:port/kv-folder), else by
+ * PRENV_STATE, else by `state` in prenv.yml: prenv.yml is read only in that last case, so a
+ * node without it can export its state. With `mustExist`, a target without state is an error.
  */
 export async function openStateFor(
   program: Command,
@@ -172,25 +189,39 @@ export async function openStateFor(
   given: string | undefined,
   mustExist: boolean,
 ): Promise<StateStore> {
-  const { config, settings } = await loadCliSettings(program, ctx);
-  let target = stateTarget(config, settings, ctx.cwd);
+  const settings = readCliSettings(ctx);
+  const token = settings.consul.token ? { token: settings.consul.token } : {};
+  let target: StateTarget;
   if (given !== undefined) {
     const consul = parseConsulStateUrl(given);
     if (consul && 'error' in consul)
       throw new CliError(consul.error.replace('PRENV_STATE', '--state'), ExitCode.usage);
-    const token = settings.consul.token ? { token: settings.consul.token } : {};
     target = consul
       ? { kind: 'consul', ...consul, ...token }
       : { kind: 'sqlite', file: path.resolve(ctx.cwd, given) };
+  } else if (ctx.env.PRENV_STATE) {
+    await checkSettingFiles(settings, ctx.cwd, { stateOnly: true });
+    target = settings.stateUrl
+      ? { kind: 'consul', ...settings.stateUrl, ...token }
+      : { kind: 'sqlite', file: path.resolve(ctx.cwd, settings.statePath) };
+  } else {
+    target = stateTarget((await loadCliSettings(program, ctx)).config, settings, ctx.cwd);
   }
+  const flag = given === undefined ? undefined : '--state';
   try {
-    return (await openStateStore(target, { mustExist })).store;
+    return (await openStateStore(target, { mustExist, ...(flag ? { namedBy: flag } : {}) })).store;
   } catch (err) {
-    throw asCliError(err);
+    throw asCliError(err, flag);
   }
 }
 
-/** A state file that cannot be opened (read-only, corrupt, disk full) says so, exit 1. */
-function asCliError(err: unknown): unknown {
+/**
+ * A PRENV_STATE that holds no prenv state names a setting to change, exit 3 (`flag`: the option
+ * that named it instead, exit 2); a state that cannot be used now (read-only, corrupt, disk full,
+ * Consul unreachable) says so, exit 1.
+ */
+function asCliError(err: unknown, flag?: string): unknown {
+  if (isMissingState(err))
+    return new CliError(err.message, flag ? ExitCode.usage : ExitCode.config);
   return err instanceof StateStoreError ? new CliError(err.message, ExitCode.failure) : err;
 }

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import type { Config } from '../config/config.js';
 import { PACKAGE_ROOT } from '../adapters/system/package-root.js';
+import { makeDirs } from '../adapters/system/make-dirs.js';
 
 /**
  * The validated prenv.yml of the last run, so a read command that finds the file unchanged
@@ -123,7 +124,7 @@ export async function keepConfig(
   const target = entryFile(dir, file);
   const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
   try {
-    await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+    await makeDirs(path.dirname(target), 0o700);
     await writeFile(temporary, json, { mode: 0o600 });
     await rename(temporary, target);
     await prune(path.dirname(target));

@@ -40,6 +40,7 @@ const TOOL_NEEDED_FOR: Record<ToolReport['tool'], string> = {
   nomad: 'nothing prenv runs itself (it uses the Nomad HTTP API); handy for operators',
   caddy: 'validating rendered Caddy config (`prenv render --check`)',
   consul: 'nothing prenv runs itself (it uses the Consul HTTP API); handy for operators',
+  ssh: '`prenv tunnel` (reaching a cluster from outside its private network)',
 };
 
 export function buildDoctorReport(input: {

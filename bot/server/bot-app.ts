@@ -78,7 +78,7 @@ export async function startBotApp(input: {
   const { store } = ports;
   const deployOnPush = deployOnPushContext(config);
   // Before listening: a state that cannot be read stops the bot here, with what to do.
-  await store.loadWorld();
+  await closingOnFailure(store.loadWorld(), () => store.close());
   // Finished runs' output kept by an earlier bot, before any run starts writing.
   const runs = new RunLog({
     secrets: settings.secrets,
@@ -163,7 +163,8 @@ export async function startBotApp(input: {
       }),
     logger,
   });
-  const port = await listen(server, input.port, input.host);
+  // Nothing has started yet but the store: a port in use or a foreign --host closes it again.
+  const port = await closingOnFailure(listen(server, input.port, input.host), () => store.close());
   logger.info('listening', { port, host: input.host, webhook: '/webhooks/github' });
   let reconcileLoop: { stop(): Promise<void> } | null = null;
   let ticker: ReturnType<typeof setInterval> | undefined;
@@ -202,6 +203,22 @@ export async function startBotApp(input: {
     if (ports.stateConsul && ports.stateTarget.kind === 'consul')
       queueWatch = watchQueue(ports.stateConsul.kv, ports.stateTarget.prefix, wake, logger);
   };
+  const stop = async () => {
+    const deadline = Date.now() + SHUTDOWN_GRACE_MS;
+    const abandon = setTimeout(() => githubStop.abort(), SHUTDOWN_GRACE_MS);
+    clearInterval(ticker);
+    queueWatch?.stop();
+    stopPruning();
+    await reconcileLoop?.stop();
+    await close(server);
+    // A delivery whose GitHub lookup is abandoned is not completed: it stays queued.
+    await engine.stop(Math.max(0, deadline - Date.now()));
+    githubStop.abort();
+    clearTimeout(abandon);
+    await election?.election?.stop();
+    await runs.flushed();
+    await store.close();
+  };
   let lost: (reason: string) => void = () => undefined;
   const leadershipLost = new Promise<string>((resolve) => (lost = resolve));
   if (election)
@@ -217,26 +234,20 @@ export async function startBotApp(input: {
         lost(reason);
       },
     });
-  else await work();
-  return {
-    port,
-    engine,
-    leadershipLost,
-    stop: async () => {
-      const deadline = Date.now() + SHUTDOWN_GRACE_MS;
-      const abandon = setTimeout(() => githubStop.abort(), SHUTDOWN_GRACE_MS);
-      clearInterval(ticker);
-      queueWatch?.stop();
-      stopPruning();
-      await reconcileLoop?.stop();
-      await close(server);
-      // A delivery whose GitHub lookup is abandoned is not completed: it stays queued.
-      await engine.stop(Math.max(0, deadline - Date.now()));
-      githubStop.abort();
-      clearTimeout(abandon);
-      await election?.election?.stop();
-      await runs.flushed();
-      await store.close();
-    },
-  };
+  else await closingOnFailure(work(), stop);
+  return { port, engine, leadershipLost, stop };
+}
+
+/**
+ * `step`'s result; when it throws, `close` runs first (its own error is dropped: the step's is
+ * the one to report), so a bot that cannot start leaves no store, thread or timer open and the
+ * process can exit.
+ */
+async function closingOnFailure<T>(step: Promise<T>, close: () => Promise<void>): Promise<T> {
+  try {
+    return await step;
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
 }

@@ -11,7 +11,11 @@ import { OctokitGitHub } from '../adapters/github/octokit-github.js';
 import { offlineGitHub } from '../adapters/github/offline-github.js';
 import { createNomadClient, type NomadApi } from '../adapters/nomad/index.js';
 import { loadJobspecSchema } from '../adapters/nomad/jobspec-schema-file.js';
-import { openStateStore, type StateTarget } from '../adapters/store/open-store.js';
+import {
+  openStateStore,
+  type OpenedState,
+  type StateTarget,
+} from '../adapters/store/open-store.js';
 import { recordingSlotSamples } from '../adapters/store/slot-recorder.js';
 import { stateTarget } from './state-target.js';
 import type { StateStore } from '../adapters/store/state-store.js';
@@ -76,6 +80,20 @@ export async function wirePorts(input: {
     logger,
     ...(input.mustExist ? { mustExist: true } : {}),
   });
+  try {
+    return await wireAround(state, input);
+  } catch (err) {
+    // A template or key that cannot be read must not leave the state's thread and file open.
+    await state.store.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function wireAround(
+  state: OpenedState,
+  input: Parameters<typeof wirePorts>[0],
+): Promise<Ports> {
+  const { config, settings, logger, cwd } = input;
   // Every save of the world, by the bot or a command, records a change of the slots used.
   const store = recordingSlotSamples(state.store, config.previews.max, logger, {
     atFirstRead: input.sampleSlotsAtStart === true,

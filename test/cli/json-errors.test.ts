@@ -24,8 +24,8 @@ describe('--json when the command fails', () => {
     ['an unknown environment', ['plan', 'bogus', '--steps', '--json'], 2],
     ['a PR without a commit', ['plan', 'pr', '7', '--steps', '--json'], 2],
     ['a malformed PR number', ['render', 'pr', 'seven', '--json'], 2],
-    ['no state to read', ['list', '--json'], 1],
-    ['no state to read, status', ['status', 'pr-7', '--json'], 1],
+    ['no state to read', ['list', '--json'], 3],
+    ['no state to read, status', ['status', 'pr-7', '--json'], 3],
     ['a bad PRENV_STATE', ['cost', '--json'], 3, { PRENV_STATE: 'consul://h:1/a/../b' }],
   ])(
     '%s: one JSON object with ok false and the exit code',

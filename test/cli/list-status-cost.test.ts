@@ -147,7 +147,7 @@ describe('prenv list, status and cost read the state store and Nomad', () => {
   it('refuses to read a state file that does not exist instead of showing nothing', async () => {
     for (const command of ['list', 'cost', 'status 7']) {
       const run = await cli(command.split(' '), { PRENV_STATE: 'nowhere/state.db' });
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(3);
       expect(run.stderr).toContain(`no prenv state at ${path.join(dir, 'nowhere/state.db')}`);
       expect(run.stderr).toContain('PRENV_STATE');
     }

@@ -78,16 +78,16 @@ describe('prenv reconcile', () => {
     expect(run.stdout + run.stderr + json.stdout).not.toContain(TOKEN);
   });
 
-  it('stops before changing anything when GitHub cannot be read', async () => {
+  it('asks for GitHub credentials before changing anything (a setting to give: exit 3)', async () => {
     const run = await cli(['reconcile'], { PRENV_GITHUB_TOKEN: undefined });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('reconcile stopped, nothing was changed: this needs GitHub');
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('reconcile needs GitHub: set PRENV_GITHUB_TOKEN');
     expect(hetzner.deleted).toEqual([]);
   });
 
   it('refuses a state file that does not exist (every server would look orphaned)', async () => {
     const run = await cli(['reconcile'], { PRENV_STATE: 'missing.db' });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3);
     expect(run.stderr).toContain('no prenv state at');
   });
 });

@@ -139,9 +139,9 @@ describe('prenv render', () => {
     expect(readdirSync(cwd)).toEqual(['templates']);
   });
 
-  it('asks for --sha when the images need it', async () => {
+  it('asks for --sha when the images need it, as for a missing argument (exit 2)', async () => {
     const run = await runCli(['render', 'pr', '7', ...leap], { env });
-    expect(run.code).toBe(3);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain('prenv: cannot render pr-7:\n');
     expect(run.stderr).toContain(
       'examples/leap/prenv.yml: services.api.image: uses {{sha}}, so a commit SHA is needed (pass --sha)',

@@ -101,7 +101,7 @@ describe('prenv state export | import', () => {
 
     // A store that is not empty is refused, and keeps what it has.
     const again = await cli(['state', 'import', 'state.json', '--state', url]);
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(4);
     expect(again.stderr).toMatch(/the target state is not empty/);
   });
 
@@ -160,6 +160,43 @@ describe('prenv state export | import', () => {
       expect([run.code, run.stderr]).toEqual([2, expect.stringMatching(/--out/)]);
       expect(run.stderr).not.toContain('unexpected error');
     }
+  });
+
+  it.each([
+    ['list', 'PRENV_STATE', 3],
+    ['status pr-7', 'PRENV_STATE', 3],
+    ['cost', 'PRENV_STATE', 3],
+    ['retry d-1', 'PRENV_STATE', 3],
+    ['state export', 'PRENV_STATE', 3],
+    ['state export', '--state', 2],
+  ] as const)(
+    '%s refuses a Consul prefix with no prenv state (named by %s), and writes nothing there',
+    async (command, by, code) => {
+      const url = `consul://${new URL(consul().httpUrl).host}/tryit/empty`;
+      const args = command.split(' ');
+      const run =
+        by === '--state'
+          ? await cli([...args, '--state', url])
+          : await cli(args, { PRENV_STATE: url });
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `no prenv state at Consul KV tryit/empty at .*: ${by === '--state' ? 'pass as --state' : 'set PRENV_STATE to'}`,
+        ),
+      );
+      expect(run.code).toBe(code);
+      const kv = createConsulClient({ baseUrl: consul().httpUrl, fetch }).kv;
+      expect(await kv.keys('tryit/')).toEqual([]);
+    },
+  );
+
+  it('state import and a store opened for writing still create a Consul prefix', async () => {
+    writeFileSync(
+      path.join(dir, 'new.json'),
+      (await cli(['state', 'export'], { PRENV_STATE: 'from.db' })).stdout,
+    );
+    const url = `consul://${new URL(consul().httpUrl).host}/fresh/state`;
+    expect((await cli(['state', 'import', 'new.json', '--state', url])).code).toBe(0);
+    expect((await cli(['list'], { PRENV_STATE: url })).code).toBe(0);
   });
 
   it('names a malformed consul:// target', async () => {

@@ -70,6 +70,23 @@ describe('prenv tunnel', () => {
     expect(run.stderr).toContain(message);
   });
 
+  it.each([
+    ['no ssh on PATH', { PATH: '/nonexistent' }, /cannot run ssh: it is not on PATH/],
+    [
+      'a PRENV_SSH_BIN that is not there',
+      { PATH: process.env.PATH, PRENV_SSH_BIN: '/nonexistent/ssh' },
+      /cannot run PRENV_SSH_BIN=\/nonexistent\/ssh/,
+    ],
+  ])('with %s, fails before printing the forwards it would make', async (_what, env, message) => {
+    const run = await runCli(['tunnel', 'production', '--ssh', '203.0.113.10'], {
+      env: env as Record<string, string>,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toContain('forwarding');
+    expect(run.stderr).not.toContain('export ');
+  });
+
   it('says the tunnel ended, and why to look, when ssh fails', async () => {
     const ssh = fakeSsh(255);
     const run = await runCli(['tunnel', 'production', '--ssh', '203.0.113.10'], {

@@ -41,10 +41,26 @@ const VALIDATION_500 = [/\d+ errors? occurred:/, /validation failed/i];
 
 const MAX_TEXT = 2000;
 
-/** Maps a non-2xx answer from Nomad to a typed error. */
-export function errorFromResponse(status: number, body: string, request: string): NomadError {
+/**
+ * Maps a non-2xx answer from Nomad to a typed error. `origin` (the address asked) is named when
+ * the answer is not Nomad's: Nomad's 404s carry a text ("job not found", nomad/command/agent
+ * CodedError), so an empty or HTML body comes from another service at that address.
+ */
+export function errorFromResponse(
+  status: number,
+  body: string,
+  request: string,
+  origin?: string,
+): NomadError {
   const text = body.trim().slice(0, MAX_TEXT);
   const base = { status, request, nomadText: text };
+  if (status === 404 && (text === '' || text.startsWith('<'))) {
+    return new NomadError({
+      ...base,
+      kind: 'not_found',
+      message: `${origin ?? 'Nomad'} answered ${request} with 404 and ${text === '' ? 'an empty body' : 'an HTML page'}, not Nomad's answer: is PRENV_NOMAD_ADDR (PRENV_STAGING_NOMAD_ADDR for staging) pointing at Nomad's HTTP API (port 4646)?`,
+    });
+  }
   if (text.startsWith(ENFORCE_INDEX_PREFIX)) {
     const current = /conflicting job modify index: (\d+)/.exec(text);
     return new NomadError({

@@ -97,7 +97,10 @@ export class NomadHttp {
     }
     if (!response.ok) {
       const safe = redact(text, [this.options.token]);
-      return { ok: false, error: errorFromResponse(response.status, safe, label) };
+      return {
+        ok: false,
+        error: errorFromResponse(response.status, safe, label, this.base.origin),
+      };
     }
     if (text.trim() === '') return { ok: true, value: null as T };
     try {

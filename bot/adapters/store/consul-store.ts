@@ -71,6 +71,18 @@ export async function openConsulStore(kv: ConsulKv, prefix: string): Promise<Sta
 }
 
 /**
+ * Whether `prefix` holds a prenv state: its schema version, its world or a delivery (a layout
+ * older than the version key). Reads only; Consul errors pass through.
+ */
+export async function holdsConsulState(kv: ConsulKv, prefix: string): Promise<boolean> {
+  return (
+    (await kv.get(`${prefix}/schema`)) !== undefined ||
+    (await kv.get(`${prefix}/world`)) !== undefined ||
+    (await kv.keys(`${prefix}/deliveries/`)).length > 0
+  );
+}
+
+/**
  * The store for several bot replicas: the World under `<prefix>/world`, written with
  * check-and-set on its ModifyIndex; each delivery under `<prefix>/deliveries/<id>`, created
  * with cas=0 so a redelivery is refused by Consul itself. Deliveries are handed out in the

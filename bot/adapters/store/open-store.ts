@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../core/logger.js';
+import { makeDirs } from '../system/make-dirs.js';
 import type { ConsulClient } from '../consul/client.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { StateStore } from './state-store.js';
@@ -19,6 +19,11 @@ export interface OpenedState {
   target: StateTarget;
 }
 
+/** Whether `err` says the target holds no prenv state (opened with `mustExist`). */
+export function isMissingState(err: unknown): err is StateStoreError {
+  return err instanceof StateStoreError && err.code === 'ENOENT';
+}
+
 /** How a target is named in messages (never with its token). */
 export function describeTarget(target: StateTarget): string {
   return target.kind === 'sqlite'
@@ -27,24 +32,29 @@ export function describeTarget(target: StateTarget): string {
 }
 
 /**
- * Opens the store at `target`. SQLite: creates the file's folder (with `mustExist`, a missing
- * file is an error instead: a wrong path must not look like "no environments"). Consul: checks
- * the schema version; an unreachable or refusing Consul becomes a `StateStoreError` naming it.
- * `readOnly`: for commands that only show the state (see `openSqliteStore`).
+ * Opens the store at `target`. SQLite: creates the file's folder. Consul: checks the schema
+ * version; an unreachable or refusing Consul becomes a `StateStoreError` naming it. With
+ * `mustExist`, a target that holds no prenv state (no file; a KV folder with neither schema,
+ * world nor delivery) is a `StateStoreError` with code `ENOENT` instead: a wrong path must not
+ * look like "no environments" (see `isMissingState`); its message names `namedBy` (default
+ * PRENV_STATE), the setting or flag to change. `readOnly`: for commands that only show the
+ * state (see `openSqliteStore`).
  */
 export async function openStateStore(
   target: StateTarget,
-  options: { logger?: Logger; mustExist?: boolean; readOnly?: boolean } = {},
+  options: { logger?: Logger; mustExist?: boolean; namedBy?: string; readOnly?: boolean } = {},
 ): Promise<OpenedState> {
+  const name = options.namedBy ?? 'PRENV_STATE';
+  const fix = name.startsWith('-') ? `pass as ${name}` : `set ${name} to`;
   if (target.kind === 'sqlite') {
     const file = target.file;
     if (options.mustExist && !existsSync(file))
       throw new StateStoreError(
-        `no prenv state at ${file}: set PRENV_STATE to the bot's state file (default .prenv/state.db), or run this where the bot keeps it`,
+        `no prenv state at ${file}: ${fix} the bot's state file (default .prenv/state.db), or run this where the bot keeps it`,
         file,
         'ENOENT',
       );
-    await mkdir(path.dirname(file), { recursive: true }).catch((err: unknown) => {
+    await makeDirs(path.dirname(file)).catch((err: unknown) => {
       throw new StateStoreError(
         `state file ${file}: cannot create its folder (${(err as Error).message}); create it or set PRENV_STATE to a writable path`,
         file,
@@ -56,7 +66,7 @@ export async function openStateStore(
   }
   // Loaded for a Consul target only: its client validates answers with zod, which a command
   // reading a SQLite file (`prenv list`) need not load.
-  const [{ createConsulClient, isConsulError }, { openConsulStore }] = await Promise.all([
+  const [{ createConsulClient, isConsulError }, { holdsConsulState, openConsulStore }] = await Promise.all([
     import('../consul/client.js'),
     import('./consul-store.js'),
   ]);
@@ -67,6 +77,13 @@ export async function openStateStore(
     ...(target.token ? { token: target.token } : {}),
   });
   try {
+    // Nothing is written for a reader: a mistyped prefix must not look like an empty world.
+    if (options.mustExist && !(await holdsConsulState(consul.kv, target.prefix)))
+      throw new StateStoreError(
+        `no prenv state at ${describeTarget(target)} (no ${target.prefix}/schema key): ${fix} the consul://host:port/prefix the bot keeps its state in`,
+        `consul:${target.prefix}`,
+        'ENOENT',
+      );
     return { store: await openConsulStore(consul.kv, target.prefix), consul, target };
   } catch (err) {
     if (!isConsulError(err)) throw err;

@@ -111,11 +111,21 @@ export function parseStateDocument(text: string, source: string): StateDocument 
   return parsed.data as unknown as StateDocument;
 }
 
+/** The store an import was aimed at already holds a state; nothing was written. */
+export class StateNotEmptyError extends Error {
+  constructor() {
+    super(
+      'the target state is not empty (it has a world or queued deliveries): import into a new store, or stop the bot and remove that state first',
+    );
+    this.name = 'StateNotEmptyError';
+  }
+}
+
 /**
  * Writes an export into an empty store, through the store's own operations (so it works from
  * and to either store): the world, the completed deliveries (queued and completed at once,
  * without payload), then each queued delivery with its failed attempts replayed, then the
- * dead letters. Throws when the store already holds a world or deliveries.
+ * dead letters. Throws StateNotEmptyError when the store already holds a world or deliveries.
  */
 export async function importState(
   store: StateStore,
@@ -128,9 +138,7 @@ export async function importState(
     (await store.deadLetters(1)).length > 0 ||
     (await store.completed(1)).length > 0
   )
-    throw new Error(
-      'the target state is not empty (it has a world or queued deliveries): import into a new store, or stop the bot and remove that state first',
-    );
+    throw new StateNotEmptyError();
   if (!(await store.saveWorld(doc.world, 0)))
     throw new Error('another writer saved a world while importing: stop the bot and try again');
   for (const d of doc.completed) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PACKAGE_ROOT } from './package-root.js';
 import { execa } from 'execa';
 
-export type ExternalTool = 'caddy' | 'consul' | 'terraform' | 'nomad';
+export type ExternalTool = 'caddy' | 'consul' | 'terraform' | 'nomad' | 'ssh';
 
 export interface ToolReport {
   tool: ExternalTool;
@@ -18,6 +18,7 @@ const VERSION_ARGS: Record<ExternalTool, string[]> = {
   consul: ['version'],
   terraform: ['version'],
   nomad: ['version'],
+  ssh: ['-V'],
 };
 
 const VERSION_PATTERN = /v?(\d+\.\d+\.\d+(?:[-+][\w.]+)?)/;

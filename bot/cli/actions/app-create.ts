@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { startManifestFlow } from '../../adapters/github/app-manifest-flow.js';
@@ -16,6 +16,7 @@ import { readConfigFile } from '../config-file.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { pathOption } from '../path-option.js';
+import { makeDirs } from '../../adapters/system/make-dirs.js';
 
 interface AppCreateOptions {
   name?: string;
@@ -62,6 +63,11 @@ export async function action({
       `${opts.out} exists; pass --force to replace it (it holds another App's private key)`,
       ExitCode.refused,
     );
+  // GitHub shows the App's private key once: its folder must exist before the App does.
+  await makeDirs(path.dirname(out)).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === undefined) throw err;
+    throw new CliError(`cannot write ${opts.out} (${err.code}): check --out`, ExitCode.usage);
+  });
 
   const flow = await startManifestFlow({
     manifest: (redirectUrl) =>
@@ -174,7 +180,6 @@ function appPublicUrl(given: string | undefined, webhookUrl: string): string {
 }
 
 async function writeCredentials(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
   await rm(file, { force: true });
   // `wx` with mode 0600: the key is never readable by others, not even for a moment.
   await writeFile(file, text, { mode: 0o600, flag: 'wx' });

@@ -1,12 +1,11 @@
 import path from 'node:path';
-import type { EnvContext } from '../../../generators/env-context.js';
+import { envName, type EnvContext } from '../../../generators/env-context.js';
 import { RenderError } from '../../../generators/errors.js';
 import { deployPlan, describeStep, type DeployPlan } from '../../../generators/deploy-plan.js';
 import type { EnvRecord, Phase } from '../../core/model.js';
 import { createNomadClient } from '../../adapters/nomad/index.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
-import { openStateStore } from '../../adapters/store/open-store.js';
-import { StateStoreError } from '../../adapters/store/store-error.js';
+import { isMissingState, openStateStore } from '../../adapters/store/open-store.js';
 import { stateTarget } from '../../wiring/state-target.js';
 import type { Config } from '../../config/config.js';
 import type { TfVars } from '../../adapters/terraform/index.js';
@@ -20,6 +19,7 @@ import { parseEnvTarget } from '../env-target.js';
 import { checkShaOption } from '../deploy/target-args.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { readFixedDeployments } from '../fixed-deployments.js';
+import { renderFailure } from '../render-failure.js';
 import { planEnvironment, renderPlan } from '../plan-run.js';
 import type { ActionInput } from '../command-spec.js';
 import { createProgress, progressLogger } from '../progress.js';
@@ -60,7 +60,7 @@ export async function action({
       return deployPlan({ config, templates, env: envCtx, exists, checks });
     } catch (err) {
       if (!(err instanceof RenderError)) throw err;
-      throw new CliError(`cannot render ${envCtx.kind}: ${err.message}`, ExitCode.config);
+      throw renderFailure(envName(envCtx), err, program.opts<{ config: string }>().config);
     }
   };
   if (opts.steps) {
@@ -141,7 +141,7 @@ async function readPrEnv(
   const opened = await openStateStore(stateTarget(config, settings, ctx.cwd), {
     mustExist: true,
   }).catch((err: unknown) => {
-    if (err instanceof StateStoreError && err.code === 'ENOENT') return null;
+    if (isMissingState(err)) return null;
     throw err;
   });
   if (!opened) return undefined;

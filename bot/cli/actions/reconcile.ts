@@ -21,6 +21,8 @@ export async function action({
   const logger = progressLogger(null);
   const { config, settings, ports, close } = await openCliPorts(program, ctx, logger, {
     requireState: true,
+    // Every pass starts from the open pull requests on GitHub, --dry-run too.
+    needsGitHub: 'reconcile',
   });
   const progress = createProgress(ctx, settings.secrets);
   const runLogger = progressLogger(progress);

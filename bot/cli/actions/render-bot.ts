@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import { loadTemplates } from '../../adapters/templates/load-templates.js';
@@ -13,6 +12,7 @@ import {
 import { checkJobFile } from '../../../generators/validate/job-file.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { writeOut } from '../write-out.js';
 
 export interface RenderBotOptions {
   image?: string;
@@ -60,10 +60,7 @@ export async function renderBot(
   const check = await checkJobFile(job.path, job.content, loadJobspecSchema());
   const outDir = path.resolve(ctx.cwd, opts.out ?? path.join('rendered', 'bot'));
   const write = check.ok && !opts.check;
-  if (write) {
-    await mkdir(outDir, { recursive: true });
-    for (const file of [job, route]) await writeFile(path.join(outDir, file.path), file.content);
-  }
+  if (write) await writeOut(outDir, [job, route], opts.out !== undefined);
   const where = (file: string) => (write ? path.relative(ctx.cwd, path.join(outDir, file)) : file);
   if (opts.json) {
     ctx.stdout(

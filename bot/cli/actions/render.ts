@@ -5,8 +5,6 @@ import {
   renderAndValidate,
   type RenderReport,
 } from '../../adapters/render/render-and-validate.js';
-import { writeRenderedFiles } from '../../adapters/render/write-files.js';
-import type { RenderedFile } from '../../../generators/render-environment.js';
 import { findTool } from '../../adapters/system/tool-probe.js';
 import { envName, type EnvContext } from '../../../generators/env-context.js';
 import { RenderError } from '../../../generators/errors.js';
@@ -18,6 +16,8 @@ import { checkShaOption, parseTarget } from '../deploy/target-args.js';
 import { jobSchedules, scheduleLines, type JobSchedule } from '../views/schedule-view.js';
 import { renderBot, type RenderBotOptions } from './render-bot.js';
 import { pathOption } from '../path-option.js';
+import { renderFailure } from '../render-failure.js';
+import { writeOut } from '../write-out.js';
 
 /** How many next runs of each periodic job `render` shows. */
 const NEXT_RUNS = 3;
@@ -53,8 +53,7 @@ export async function action({
     });
   } catch (err) {
     if (!(err instanceof RenderError)) throw err;
-    const lines = err.problems.map((p) => `${configFile}: ${p.path}: ${p.message}`);
-    throw new CliError(`cannot render ${envName(envCtx)}:\n${lines.join('\n')}`, ExitCode.config);
+    throw renderFailure(envName(envCtx), err, configFile);
   }
   const outDir = path.resolve(ctx.cwd, opts.out ?? path.join('rendered', envName(envCtx)));
   const write = report.ok && !opts.check;
@@ -66,21 +65,6 @@ export async function action({
       : textReport(report, outDir, write, ctx.cwd, schedules),
   );
   return report.ok ? ExitCode.ok : ExitCode.failure;
-}
-
-/** Writes the files; a folder that cannot be written names --out (or the default folder). */
-async function writeOut(outDir: string, files: RenderedFile[], fromFlag: boolean): Promise<void> {
-  try {
-    await writeRenderedFiles(outDir, files);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === undefined) throw err;
-    const what = fromFlag ? '--out' : 'the output folder (choose another with --out)';
-    throw new CliError(
-      `cannot write the rendered files into ${outDir} (${code}): check ${what}`,
-      fromFlag ? ExitCode.usage : ExitCode.failure,
-    );
-  }
 }
 
 export function parseEnvContext(

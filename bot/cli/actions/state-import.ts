@@ -1,7 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { text as readStream } from 'node:stream/consumers';
-import { importState, parseStateDocument } from '../../adapters/store/state-transfer.js';
+import {
+  importState,
+  parseStateDocument,
+  StateNotEmptyError,
+} from '../../adapters/store/state-transfer.js';
 import { openStateFor } from '../cli-ports.js';
 import type { ActionInput } from '../command-spec.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -32,7 +36,9 @@ export async function action({
   const store = await openStateFor(program, ctx, opts.state, false);
   try {
     const counts = await importState(store, doc).catch((err: unknown) => {
-      throw new CliError(`cannot import ${source}: ${(err as Error).message}`, ExitCode.failure);
+      // A store that holds a state is refused (exit 4): it may be the only copy of one.
+      const code = err instanceof StateNotEmptyError ? ExitCode.refused : ExitCode.failure;
+      throw new CliError(`cannot import ${source}: ${(err as Error).message}`, code);
     });
     ctx.stdout(
       opts.json

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { findTool } from '../../adapters/system/tool-probe.js';
 import type { ActionInput } from '../command-spec.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { ClusterEnvironment } from '../../core/model.js';
@@ -41,6 +42,14 @@ export async function action({
     ctx.stdout([`ssh ${sshArgs.join(' ')}`, ...exports].join('\n') + '\n');
     return ExitCode.ok;
   }
+  // Before the banner: its exports would tell the user to use a tunnel that never came up.
+  const bin = await findTool('ssh', ctx.env);
+  if (!bin)
+    throw new CliError(
+      ctx.env.PRENV_SSH_BIN
+        ? `cannot run PRENV_SSH_BIN=${ctx.env.PRENV_SSH_BIN}: it is not an executable file`
+        : "cannot run ssh: it is not on PATH; install OpenSSH's client, or set PRENV_SSH_BIN",
+    );
   ctx.stderr(
     [
       `prenv: forwarding ${env}'s Nomad, Consul and Caddy admin APIs through ${destination}; Ctrl-C ends it.`,
@@ -49,7 +58,7 @@ export async function action({
       '',
     ].join('\n'),
   );
-  return runSsh(ctx.env.PRENV_SSH_BIN ?? 'ssh', sshArgs, env);
+  return runSsh(bin, sshArgs, env);
 }
 
 function runSsh(bin: string, sshArgs: string[], env: ClusterEnvironment): Promise<ExitCodeValue> {

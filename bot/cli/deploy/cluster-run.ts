@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { RenderError } from '../../../generators/errors.js';
 import { redact } from '../../core/redact.js';
 import { routeProbe } from '../../runtime/route-probe.js';
@@ -10,6 +11,7 @@ import { clusterOps, DeploymentFailedError } from '../../runtime/cluster-ops.js'
 import { ServerChangeRefused } from '../../runtime/server-changes.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
+import { renderFailure } from '../render-failure.js';
 import type { Progress } from './progress.js';
 import type { Outcome } from './report.js';
 import { clusterTerraformDir, type CliRuntime } from './runtime.js';
@@ -75,12 +77,8 @@ export async function runClusterCommand(input: {
   } catch (err) {
     progress.endAll('failed');
     if (err instanceof ServerChangeRefused) throw new CliError(err.message, ExitCode.refused);
-    if (err instanceof RenderError) {
-      throw new CliError(
-        `cannot render ${env}:\n${err.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`,
-        ExitCode.config,
-      );
-    }
+    if (err instanceof RenderError)
+      throw renderFailure(env, err, path.relative(ctx.cwd, runtime.configPath));
     const error = redact(err instanceof Error ? err.message : String(err), settings.secrets);
     const reverted = err instanceof DeploymentFailedError && err.autoRevert;
     return { outcome: reverted ? 'reverted' : 'failed', error };
