@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import type { Config } from '../../config/config.js';
-import { parsePrNumber } from '../../core/pr-number.js';
+import { parsePrNumber, prNumberProblem } from '../../core/pr-number.js';
 import { checkSha } from '../../../generators/resolve.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 
@@ -15,8 +15,10 @@ export function parseTarget(
   if (env === 'pr') {
     const pr = parsePrNumber(number);
     if (pr === null) {
+      const why = number === undefined ? null : prNumberProblem(number);
       throw new CliError(
-        `\`prenv ${command} pr\` needs the pull request number, e.g. \`prenv ${command} pr 7\``,
+        `\`prenv ${command} pr\` needs the pull request number, e.g. \`prenv ${command} pr 7\`` +
+          (why ? `; ${why}` : ''),
         ExitCode.usage,
       );
     }
