@@ -46,7 +46,13 @@ export async function serverTypeChecks(
     location: config.hetzner.location,
     live,
     now: options.now,
-    tokenSet: Boolean(token),
+    ...(token
+      ? {
+          tableNote: options.online
+            ? "Hetzner's API did not answer, see hetzner-api"
+            : "without --offline Hetzner's /server_types answers",
+        }
+      : {}),
   });
   return { findings, api };
 }

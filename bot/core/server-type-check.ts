@@ -61,13 +61,11 @@ export function checkServerTypes(input: {
   live: ServerTypeFacts[] | null;
   now: number;
   prices?: PriceTable;
-  /** A Hetzner token is set (the table answered because of --offline or a failed request). */
-  tokenSet?: boolean;
+  /** Why prenv's table answers instead of Hetzner, said after each finding; default: no token. */
+  tableNote?: string;
 }): ServerTypeFinding[] {
   const prices = input.prices ?? HETZNER_PRICES;
-  const note = input.tokenSet
-    ? "(prenv's table; without --offline Hetzner's /server_types answers)"
-    : "(prenv's table; set PRENV_HCLOUD_TOKEN for Hetzner's own answer)";
+  const note = `(prenv's table; ${input.tableNote ?? "set PRENV_HCLOUD_TOKEN for Hetzner's own answer"})`;
   return input.uses.map((use) =>
     input.live
       ? checkLive(use, input.location, input.live, input.now, prices)
