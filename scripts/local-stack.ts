@@ -3,20 +3,43 @@
  * running until Ctrl-C. Caddy and Consul are real; the cloud is simulated.
  */
 import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../bot/config/load.js';
+import { readConfigFile } from '../bot/cli/config-file.js';
 import { repoRoot } from '../test/support/tools.js';
 import { exportLines, startTryItStack } from './local-stack-env.js';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
-function configArg(argv: string[]): string {
-  const at = argv.indexOf('--config');
-  const value = at >= 0 ? argv[at + 1] : undefined;
-  if (at >= 0 && !value) throw new Error('--config needs a file, e.g. --config prenv.yml');
-  return path.resolve(value ?? path.join(repoRoot, 'examples/aipacto/prenv.yml'));
+/** A usage or config problem: a sentence and the CLI's exit code (2 usage, 3 config). */
+class StartError extends Error {
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
+  }
+}
+
+/** `--config FILE` (default the aipacto example), read and validated as the CLI does. */
+async function configArg(argv: string[]): Promise<string> {
+  let values: { config?: string | undefined };
+  try {
+    ({ values } = parseArgs({ args: argv, options: { config: { type: 'string' } }, strict: true }));
+  } catch (err) {
+    throw new StartError(
+      `${(err as Error).message}; usage: npm run local-stack -- [--config FILE]`,
+      2,
+    );
+  }
+  const file = path.resolve(values.config ?? path.join(repoRoot, 'examples/aipacto/prenv.yml'));
+  const read = await readConfigFile(file, process.cwd());
+  if (!read.ok) throw new StartError(new ConfigError(read.problems).message, 3);
+  return file;
 }
 
 async function main(): Promise<void> {
-  const tryIt = await startTryItStack({ configFile: configArg(process.argv.slice(2)) });
+  const tryIt = await startTryItStack({ configFile: await configArg(process.argv.slice(2)) });
   const prenv = `node ${path.join(repoRoot, 'bin/prenv.js')} --config ${tryIt.configFile}`;
   out('prenv local stack — the cloud is SIMULATED: Terraform is a local fake that only writes');
   out('state files, Nomad is an API double, and each "server" is a Nomad node of that double');
@@ -48,6 +71,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof StartError) {
+    process.stderr.write(`local-stack: ${err.message}\n`);
+    process.exitCode = err.code;
+    return;
+  }
   process.stderr.write(
     `local stack failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
   );

@@ -151,13 +151,31 @@ export async function openReadPorts(
   ctx: CliContext,
   options: { readOnly: boolean } = { readOnly: true },
 ): Promise<ReadPorts> {
+  const ports = await openViewPorts(program, ctx, { stateOptional: false, ...options });
+  return { ...ports, store: ports.store! };
+}
+
+/**
+ * `openReadPorts`, where `stateOptional` turns a SQLite state file that does not exist into
+ * `store: null` and `noState` (the sentence saying so) instead of an error: `prenv cost` estimates
+ * without one.
+ */
+export async function openViewPorts(
+  program: Command,
+  ctx: CliContext,
+  options: { stateOptional: boolean; readOnly?: boolean },
+): Promise<Omit<ReadPorts, 'store'> & { store: StateStore | null; noState: string | null }> {
   const { config, settings } = await loadCliSettings(program, ctx);
-  let store: StateStore;
+  let store: StateStore | null = null;
+  let noState: string | null = null;
   try {
     const target = stateTarget(config, settings, ctx.cwd);
-    store = (await openStateStore(target, { mustExist: true, readOnly: options.readOnly })).store;
+    store = (await openStateStore(target, { mustExist: true, readOnly: options.readOnly ?? true }))
+      .store;
   } catch (err) {
-    throw asCliError(err);
+    if (!(options.stateOptional && err instanceof StateStoreError && err.code === 'ENOENT'))
+      throw asCliError(err);
+    noState = err.message;
   }
   const client = (s: RuntimeSettings['nomad']) =>
     createNomadClient({
@@ -175,7 +193,15 @@ export async function openReadPorts(
       staging.settings.nomad.token !== settings.nomad.token)
       ? client(staging.settings.nomad)
       : nomad;
-  return { config, settings, store, nomad, stagingNomad, close: () => store.close() };
+  return {
+    config,
+    settings,
+    store,
+    noState,
+    nomad,
+    stagingNomad,
+    close: async () => await store?.close(),
+  };
 }
 
 /**

@@ -46,6 +46,13 @@ export async function serverTypeChecks(
     location: config.hetzner.location,
     live,
     now: options.now,
+    ...(token
+      ? {
+          tableNote: options.online
+            ? "Hetzner's API did not answer, see hetzner-api"
+            : "without --offline Hetzner's /server_types answers",
+        }
+      : {}),
   });
   return { findings, api };
 }
@@ -56,13 +63,14 @@ export function capacityCheck(config: Config): DoctorCheck {
   const problems = envs.flatMap((e) => capacityProblems(config, e).map((p) => p.message));
   if (problems.length > 0)
     return { name: 'capacity', status: 'error', detail: problems.join('\n') };
+  const unknown = envs.some((e) => capacityReport(config, e).availableMiB === undefined);
   const lines = envs.map((e) => {
     const r = capacityReport(config, e);
     const of =
       r.availableMiB === undefined
-        ? '(unknown server type)'
+        ? "(server type not in prenv's table: its memory is unknown, so nothing was checked)"
         : `of ${r.availableMiB.toLocaleString('en-US')} MiB`;
     return `${e}: tasks reserve ${r.neededMiB.toLocaleString('en-US')} MiB ${of} on ${r.servers} × ${r.serverType}`;
   });
-  return { name: 'capacity', status: 'ok', detail: lines.join('\n') };
+  return { name: 'capacity', status: unknown ? 'warn' : 'ok', detail: lines.join('\n') };
 }

@@ -1,6 +1,7 @@
 import type { StatusTarget } from './views/status-view.js';
 import { parseStatusTarget } from './views/status-view.js';
 import { CliError, ExitCode } from './exit-codes.js';
+import { prNumberProblem } from '../core/pr-number.js';
 
 /**
  * The environment named by a command's `<env> [number]` arguments: `production`, `staging`, or
@@ -28,6 +29,12 @@ export function parseEnvTarget(
   }
   const text = number === undefined ? env : `${env} ${number}`;
   const target = parseStatusTarget(text);
+  if (target === null && env === 'pr') {
+    throw new CliError(
+      `\`prenv ${command} pr\` needs the pull request number, e.g. \`prenv ${command} pr 7\`; ${prNumberProblem(number)}`,
+      ExitCode.usage,
+    );
+  }
   if (target === null) {
     throw new CliError(
       `unknown environment "${text}": use production, staging or a pull request number as pr-7, pr 7, #7 or 7, e.g. \`prenv ${command} pr-7\``,

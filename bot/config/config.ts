@@ -1,4 +1,5 @@
 import type { ParsedConfig, ServiceConfig } from './schema.js';
+import { routedHostProblems } from './routed-hosts.js';
 
 /** The validated configuration with every derived default filled in. */
 export interface Config extends Omit<ParsedConfig, 'previews' | 'environments' | 'tls'> {
@@ -16,6 +17,8 @@ export const DEFAULT_TLS_ASK = 'http://127.0.0.1:8080/tls/ask';
 export interface CrossFieldProblem {
   path: (string | number)[];
   message: string;
+  /** The other key of the clash, whose line the message names. */
+  other?: (string | number)[];
 }
 
 export function withDerivedDefaults(parsed: ParsedConfig): Config {
@@ -133,6 +136,7 @@ export function crossFieldProblems(config: ParsedConfig): CrossFieldProblem[] {
       });
     }
   }
+  problems.push(...routedHostProblems(config));
   if (config.previews.host && !config.previews.host.endsWith(`.${config.domain}`)) {
     problems.push({
       path: ['previews', 'host'],

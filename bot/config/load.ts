@@ -73,7 +73,9 @@ export function parseConfig(text: string, file: string): LoadResult {
         file,
         ...locate(doc, c.path, at),
         path: dotted(c.path),
-        message: c.message,
+        message: c.other
+          ? `${c.message} (${dotted(c.other)} is at line ${locate(doc, c.other, at).line})`
+          : c.message,
       })),
     };
   }

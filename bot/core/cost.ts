@@ -23,6 +23,11 @@ export interface EnvCost {
   /** All servers of the env. */
   hourly: number | null;
   monthly: number | null;
+  /**
+   * Production and staging: whether Nomad runs their job (null: not asked, or Nomad unreadable).
+   * One known not to be deployed is left out of `hourlyNow`. PR envs: null.
+   */
+  deployed: boolean | null;
   /** PR envs: when the server was created (first provision of this cycle), and what it cost since. */
   since: number | null;
   ageMs: number | null;
@@ -38,8 +43,10 @@ export interface CostReport {
   priceSource: string;
   /** Production, staging, then every PR env that may have a server (holds a slot), by number. */
   envs: EnvCost[];
-  /** What all servers cost per hour right now. */
+  /** What the servers of deployed envs cost per hour right now (unknown ones counted). */
   hourlyNow: number;
+  /** Envs known not to be deployed, left out of `hourlyNow`. */
+  notDeployed: string[];
   /** Production + staging + the current PR envs, each kept for a whole month. */
   monthlyProjection: number;
   /** The most the PR envs can cost: `previews.max` envs, each for a whole month. */
@@ -57,6 +64,8 @@ export interface CostReport {
 
 export interface CostOptions {
   prices?: PriceTable;
+  /** Whether production's and staging's jobs run (from Nomad); absent or null: unknown. */
+  deployed?: Partial<Record<'production' | 'staging', boolean | null>>;
 }
 
 /** Euros rounded to 0.0001, so sums of float prices print and compare stably. */
@@ -131,6 +140,7 @@ export function costReport(
     const price = lookup(config.hetzner.server_type);
     return {
       ...base(kind, kind, null, null, config.hetzner.server_type, config.hetzner.location, servers),
+      deployed: options.deployed?.[kind] ?? null,
       price,
       hourly: price && roundEur(price.hourly * servers),
       monthly: price && roundEur(price.monthly * servers),
@@ -165,7 +175,8 @@ export function costReport(
     pricesAsOf: table.asOf,
     priceSource: table.source,
     envs,
-    hourlyNow: sum(envs.map((e) => e.hourly)),
+    hourlyNow: sum(envs.filter((e) => e.deployed !== false).map((e) => e.hourly)),
+    notDeployed: envs.filter((e) => e.deployed === false).map((e) => e.env),
     monthlyProjection: sum(envs.map((e) => e.monthly)),
     cap: {
       max: config.previews.max,
@@ -198,6 +209,7 @@ function base(
     price: null,
     hourly: null,
     monthly: null,
+    deployed: null,
     since: null,
     ageMs: null,
     billedHours: null,

@@ -8,3 +8,18 @@ export function parsePrNumber(text: string | undefined): number | null {
   if (text === undefined || !/^[1-9]\d{0,8}$/.test(text)) return null;
   return Number(text);
 }
+
+/**
+ * Why `text` is not a pull request number as `parsePrNumber` reads it, in words a user can act
+ * on (`has a leading zero`, `is too large`); null when it is one. The bounds are the same.
+ */
+export function prNumberProblem(text: string | undefined): string | null {
+  if (parsePrNumber(text) !== null) return null;
+  if (text === undefined || text === '') return 'none was given';
+  const shown = JSON.stringify(text);
+  if (/^-\d+$/.test(text)) return `${shown} is negative (numbers start at 1)`;
+  if (/^0+$/.test(text)) return `${shown} is not a positive integer (numbers start at 1)`;
+  if (/^0\d+$/.test(text)) return `${shown} has a leading zero (write ${String(Number(text))})`;
+  if (/^\d+$/.test(text)) return `${shown} is too large (at most 9 digits, 999999999)`;
+  return `${shown} is not a positive integer in plain digits`;
+}

@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.js';
-import { serverTypeAdvice } from './hetzner-server-types.js';
+import { knownServerTypes, serverTypeAdvice } from './hetzner-server-types.js';
 import { HETZNER_PRICES, priceOf, type PriceTable } from './prices.js';
 
 /** When Hetzner stops offering a type (the API's `deprecation`), ISO times. */
@@ -61,19 +61,32 @@ export function checkServerTypes(input: {
   live: ServerTypeFacts[] | null;
   now: number;
   prices?: PriceTable;
+  /** Why prenv's table answers instead of Hetzner, said after each finding; default: no token. */
+  tableNote?: string;
 }): ServerTypeFinding[] {
   const prices = input.prices ?? HETZNER_PRICES;
+  const note = `(prenv's table; ${input.tableNote ?? "set PRENV_HCLOUD_TOKEN for Hetzner's own answer"})`;
   return input.uses.map((use) =>
     input.live
       ? checkLive(use, input.location, input.live, input.now, prices)
-      : checkOffline(use, input.location, prices),
+      : checkOffline(use, input.location, prices, note),
   );
 }
 
-function checkOffline(use: ServerTypeUse, location: string, prices: PriceTable): ServerTypeFinding {
+function checkOffline(
+  use: ServerTypeUse,
+  location: string,
+  prices: PriceTable,
+  note: string,
+): ServerTypeFinding {
   const advice = serverTypeAdvice(use.serverType);
   const base = { serverType: use.serverType, setting: use.setting };
-  const note = "(prenv's table; set PRENV_HCLOUD_TOKEN for Hetzner's own answer)";
+  if (!knownServerTypes().includes(use.serverType))
+    return {
+      ...base,
+      status: 'warn',
+      detail: `${use.serverType} (${use.setting}) is not in prenv's table of Hetzner server types (${knownServerTypes().join(', ')}); Terraform's create is refused if Hetzner has no such type ${note}`,
+    };
   if (!advice.successor)
     return { ...base, status: 'ok', detail: `${use.serverType} in ${location} ${note}` };
   const price = tablePrice(advice.successor, location, prices);

@@ -53,6 +53,24 @@ describe('prenv deploy / destroy: arguments and refusals', () => {
     expect(run).toEqual({ code: 2, stdout: '', stderr: `prenv: ${message}\n` });
   });
 
+  it.each([
+    ['0', '"0" is not a positive integer (numbers start at 1)'],
+    ['-1', '"-1" is negative (numbers start at 1)'],
+    ['007', '"007" has a leading zero (write 7)'],
+    ['1e3', '"1e3" is not a positive integer in plain digits'],
+    ['7.0', '"7.0" is not a positive integer in plain digits'],
+    ['99999999999999999', '"99999999999999999" is too large (at most 9 digits, 999999999)'],
+  ])('`pr %s` is a usage error that says what is wrong with it', async (number, why) => {
+    for (const command of ['deploy', 'destroy', 'render'] as const) {
+      const run = await runCli(['--config', EXAMPLE, command, 'pr', number]);
+      expect(run).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `prenv: \`prenv ${command} pr\` needs the pull request number, e.g. \`prenv ${command} pr 7\`; ${why}\n`,
+      });
+    }
+  });
+
   it('needs --sha for a PR without GitHub credentials', async () => {
     const run = await runCli(['--config', EXAMPLE, 'deploy', 'pr', '7']);
     expect(run.code).toBe(2);

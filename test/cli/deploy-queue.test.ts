@@ -44,7 +44,13 @@ describe('prenv deploy pr when the cap is reached', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({
       env: 'pr-9',
       outcome: 'queued',
-      queue: { position: 2, length: 2, atCapacity: false },
+      queue: {
+        position: 2,
+        length: 2,
+        atCapacity: false,
+        reason: 'the cap of 1 environment is reached',
+        blockedUntil: null,
+      },
       steps: [],
     });
 
@@ -63,5 +69,36 @@ describe('prenv deploy pr when the cap is reached', () => {
     expect(queuedDestroy).toMatchObject({ code: 0, stdout: 'pr-9 is destroyed\n', stderr: '' });
     expect((await cli('destroy', 'pr', '8')).code).toBe(0);
     expect(await tryIt.stack.cloud.servers()).toEqual([]);
+  }, 90_000);
+
+  it('says in --json, as in its text, that Hetzner refused servers and until when', async () => {
+    const refused = await runCli(
+      ['--config', tryIt.configFile, 'deploy', 'pr', '12', '--sha', SHA],
+      {
+        env: {
+          PATH: process.env.PATH,
+          USER: 'alice',
+          ...tryIt.env,
+          PRENV_FAKE_TF_FAIL: 'resource_limit_exceeded',
+        },
+      },
+    );
+    expect(refused.code).not.toBe(0);
+    const text = await cli('deploy', 'pr', '37', '--sha', SHA);
+    expect(text.code).toBe(4);
+    const reason = /: (Hetzner refused new servers [^\n]*? after (\S+))\. It starts/.exec(
+      text.stderr,
+    );
+    expect(reason, text.stderr).not.toBeNull();
+    const json = await cli('deploy', 'pr', '37', '--sha', SHA, '--json');
+    expect(json.code).toBe(4);
+    const out = JSON.parse(json.stdout) as { queue: Record<string, unknown>; error: unknown };
+    expect(out.queue).toMatchObject({
+      atCapacity: true,
+      reason: reason![1],
+      blockedUntil: reason![2],
+    });
+    expect(Date.parse(String(out.queue.blockedUntil))).toBeGreaterThan(Date.now());
+    for (const pr of ['37', '12']) expect((await cli('destroy', 'pr', pr)).code).toBe(0);
   }, 90_000);
 });

@@ -200,7 +200,9 @@ describe("prenv doctor: Hetzner's server types", () => {
       status: 'error',
       detail: expect.stringContaining('refused the API token') as string,
     });
-    expect(byName(report, 'hetzner')?.detail).toContain("(prenv's table; set PRENV_HCLOUD_TOKEN");
+    expect(byName(report, 'hetzner')?.detail).toContain(
+      "(prenv's table; Hetzner's API did not answer, see hetzner-api)",
+    );
   });
 });
 

@@ -145,11 +145,35 @@ describe('prenv list, status and cost read the state store and Nomad', () => {
   });
 
   it('refuses to read a state file that does not exist instead of showing nothing', async () => {
-    for (const command of ['list', 'cost', 'status 7']) {
+    for (const command of ['list', 'status 7']) {
       const run = await cli(command.split(' '), { PRENV_STATE: 'nowhere/state.db' });
       expect(run.code).toBe(3);
       expect(run.stderr).toContain(`no prenv state at ${path.join(dir, 'nowhere/state.db')}`);
       expect(run.stderr).toContain('PRENV_STATE');
     }
+  });
+
+  it('estimates the cost without a state file, and says none was found', async () => {
+    const text = await cli(['cost'], { PRENV_STATE: 'nowhere/state.db' });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /^no prenv state at .*nowhere\/state\.db: .*No PR environment is counted/,
+    );
+    expect(text.stdout).toContain('Cap worst case:  15 × ');
+    const json = await cli(['cost', '--json'], { PRENV_STATE: 'nowhere/state.db' });
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout) as { noState: string; envs: { env: string }[] };
+    expect(report.noState).toContain('no prenv state at');
+    expect(report.envs.map((e) => e.env)).toEqual(['production', 'staging']);
+  });
+
+  it('counts only deployed environments in the hourly total, and names the others', async () => {
+    const run = await cli(['cost', '--json']);
+    const report = JSON.parse(run.stdout) as { notDeployed: string[]; hourlyNow: number };
+    expect(report.notDeployed).toEqual(['staging']);
+    expect((await cli(['cost'])).stdout).toContain('(not deployed, so not counted: staging)');
+    expect((await cli(['list'])).stdout).toContain(
+      `Deployed servers: €${report.hourlyNow.toFixed(4)} per hour.`,
+    );
   });
 });

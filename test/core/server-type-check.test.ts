@@ -118,6 +118,32 @@ describe('checkServerTypes against Hetzner GET /server_types', () => {
     );
   });
 
+  it.each([
+    [undefined, "set PRENV_HCLOUD_TOKEN for Hetzner's own answer"],
+    [
+      "without --offline Hetzner's /server_types answers",
+      "without --offline Hetzner's /server_types answers",
+    ],
+  ])(
+    'without the API, a type missing from its table is a warning, never ok (%s)',
+    (tableNote, hint) => {
+      const findings = checkServerTypes({
+        uses: serverTypeUses({
+          hetzner: { location: 'nbg1', server_type: 'cx99', preview_server_type: 'cx23' },
+        }),
+        location: 'nbg1',
+        live: null,
+        now: NOW,
+        ...(tableNote ? { tableNote } : {}),
+      });
+      expect(findings.map((f) => f.status)).toEqual(['warn', 'ok']);
+      expect(findings[0]?.detail).toContain(
+        "cx99 (hetzner.server_type) is not in prenv's table of Hetzner server types",
+      );
+      for (const f of findings) expect(f.detail).toContain(hint);
+    },
+  );
+
   it('checks a preview type only when it differs from the server type', () => {
     expect(
       serverTypeUses({

@@ -6,7 +6,7 @@ import { isHostname, isImageReference } from '../../config/names.js';
 import {
   botJobName,
   botRoute,
-  defaultWebhookHost,
+  webhookHostOf,
   renderBotJob,
 } from '../../../generators/nomad/bot-job.js';
 import { checkJobFile } from '../../../generators/validate/job-file.js';
@@ -46,7 +46,8 @@ export async function renderBot(
       `--host must be a lowercase DNS name such as prenv.example.com, got ${JSON.stringify(opts.host)}`,
       ExitCode.usage,
     );
-  const host = opts.host ?? defaultWebhookHost(config);
+  const { host, clash } = webhookHostOf(config, opts.host, '--host');
+  if (clash) throw new CliError(clash, opts.host === undefined ? ExitCode.config : ExitCode.usage);
   const options = { image: opts.image, host };
   const name = botJobName(options);
   const job = {

@@ -1,6 +1,7 @@
 import { pinoLogger } from '../../adapters/log/pino-logger.js';
 import { StateStoreError } from '../../adapters/store/store-error.js';
 import { startBotApp } from '../../server/bot-app.js';
+import { webhookHostOf } from '../../../generators/nomad/bot-job.js';
 import { readLogLevel } from '../../server/log-level.js';
 import { readServeSettings } from '../../wiring/settings.js';
 import { checkSettingFiles } from '../cli-ports.js';
@@ -29,8 +30,15 @@ export async function action({
   const config = await requireConfig(program.opts<{ config: string }>().config, ctx.cwd);
   const result = readServeSettings(ctx.env);
   const logLevel = readLogLevel(ctx.env);
-  const errors = [...(result.ok ? [] : result.errors), ...(logLevel.ok ? [] : [logLevel.error])];
-  if (!result.ok || !logLevel.ok) {
+  const clash = result.ok
+    ? webhookHostOf(config, result.settings.webhookHost, 'PRENV_WEBHOOK_HOST').clash
+    : null;
+  const errors = [
+    ...(result.ok ? [] : result.errors),
+    ...(logLevel.ok ? [] : [logLevel.error]),
+    ...(clash ? [clash] : []),
+  ];
+  if (!result.ok || !logLevel.ok || clash) {
     throw new CliError(
       `cannot start the bot:\n${errors.map((e) => `  - ${e}`).join('\n')}`,
       ExitCode.config,

@@ -3,7 +3,7 @@ import { RenderError } from '../../../generators/errors.js';
 import { redact } from '../../core/redact.js';
 import { routeProbe } from '../../runtime/route-probe.js';
 import { deployBot } from '../../runtime/bot-deploy.js';
-import { defaultWebhookHost } from '../../../generators/nomad/bot-job.js';
+import { webhookHostOf } from '../../../generators/nomad/bot-job.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import { loadCliTemplates } from '../cli-templates.js';
 import type { ClusterEnvironment } from '../../core/model.js';
@@ -29,6 +29,9 @@ export async function runClusterCommand(input: {
   const { ctx, runtime, env, progress } = input;
   const { config, settings, ports } = runtime;
   const caddyHttp = settings.caddyHttpUrl;
+  const bot = webhookHostOf(config, settings.webhookHost, 'PRENV_WEBHOOK_HOST');
+  if (input.command === 'deploy' && env === 'production' && settings.botImage && bot.clash)
+    throw new CliError(bot.clash, ExitCode.config);
   const templates = await loadCliTemplates(ctx);
   const schema = loadJobspecSchema();
   const ops = clusterOps({
@@ -68,7 +71,7 @@ export async function runClusterCommand(input: {
           ...(caddyHttp ? { entry: caddyHttp } : {}),
           wait: { timeoutMs: 5 * 60_000, pollMs: 500 },
         },
-        { image: settings.botImage, host: settings.webhookHost ?? defaultWebhookHost(config) },
+        { image: settings.botImage, host: bot.host },
         run,
       );
     }

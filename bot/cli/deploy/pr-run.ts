@@ -9,7 +9,14 @@ import type { PrTarget } from './pr-target.js';
 
 export type PrOutcome =
   | { outcome: 'live'; sha: string; url: string }
-  | { outcome: 'queued'; position: number; length: number; cap: number; atCapacity: boolean }
+  | {
+      outcome: 'queued';
+      position: number;
+      length: number;
+      cap: number;
+      atCapacity: boolean;
+      blockedUntil: number | null;
+    }
   | { outcome: 'destroyed' }
   | { outcome: 'absent' }
   | { outcome: 'failed'; error: string };
@@ -90,6 +97,7 @@ function outcomeOf(
       length: queueOrder(world).length,
       cap: ctx.cap,
       atCapacity: isCapacityBlocked(world, ctx.now),
+      blockedUntil: isCapacityBlocked(world, ctx.now) ? world.capacityBlockedUntil : null,
     };
   }
   const at = env?.deployedSha ? ` at ${env.deployedSha}` : '';

@@ -4,7 +4,15 @@ import type { StepReport } from './progress.js';
 
 export type Outcome =
   | { outcome: 'live' | 'deployed'; url: string }
-  | { outcome: 'queued'; position: number; length: number; cap: number; atCapacity: boolean }
+  | {
+      outcome: 'queued';
+      position: number;
+      length: number;
+      cap: number;
+      atCapacity: boolean;
+      /** While `atCapacity`: when prenv asks Hetzner for a server again (epoch ms). */
+      blockedUntil?: number | null;
+    }
   | { outcome: 'destroyed' | 'absent' }
   | { outcome: 'failed' | 'reverted'; error: string };
 
@@ -50,20 +58,28 @@ function sentence({ env, command, sha, result }: CommandReport): string {
       return `${env} is destroyed`;
     case 'absent':
       return `${env} has no environment: nothing to destroy`;
-    case 'queued': {
-      const why = result.atCapacity
-        ? 'Hetzner refused new servers (resource_limit_exceeded: the project is at its server limit)'
-        : `the cap of ${result.cap} environment${result.cap === 1 ? '' : 's'} is reached`;
+    case 'queued':
       return (
-        `${env} is queued at position ${result.position} of ${result.length}: ${why}. ` +
+        `${env} is queued at position ${result.position} of ${result.length}: ${queueReason(result)}. ` +
         'It starts when a slot frees up (the bot starts it, or run this command again).'
       );
-    }
     case 'failed':
     case 'reverted':
       return `${command} of ${env} failed: ${result.error}`;
   }
 }
+
+type Queued = Extract<Outcome, { outcome: 'queued' }>;
+
+/** Why a deploy waits, the same words for the sentence and `--json`'s `queue.reason`. */
+function queueReason(result: Queued): string {
+  if (!result.atCapacity)
+    return `the cap of ${result.cap} environment${result.cap === 1 ? '' : 's'} is reached`;
+  const until = result.blockedUntil ? `; prenv asks again after ${iso(result.blockedUntil)}` : '';
+  return `Hetzner refused new servers (resource_limit_exceeded: the project is at its server limit)${until}`;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 function jsonOf({ env, command, sha, result, steps }: CommandReport) {
   return {
@@ -74,7 +90,15 @@ function jsonOf({ env, command, sha, result, steps }: CommandReport) {
     url: 'url' in result ? result.url : null,
     queue:
       result.outcome === 'queued'
-        ? { position: result.position, length: result.length, atCapacity: result.atCapacity }
+        ? {
+            position: result.position,
+            length: result.length,
+            cap: result.cap,
+            atCapacity: result.atCapacity,
+            reason: queueReason(result),
+            blockedUntil:
+              result.atCapacity && result.blockedUntil ? iso(result.blockedUntil) : null,
+          }
         : null,
     error: 'error' in result ? result.error : null,
     steps: steps.map((s) => ({

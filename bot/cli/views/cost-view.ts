@@ -7,8 +7,11 @@ import { euros, formatAge, iso, NONE } from './view-support.js';
  * VAT (rounded to 0.0001); null where the price table has no price for a server type there.
  * Keys: `at`, `currency`, `pricesAsOf`, `priceSource`, `envs[]` (`env`, `kind`, `pr`, `phase`,
  * `serverType`, `location`, `servers`, `price` {hourly, monthly} per server, `hourly` and
- * `monthly` for all servers, `since`, `ageMs`, `billedHours`, `costSoFar`), `hourlyNow`,
- * `monthlyProjection`, `cap` {max, serverType, perEnvMonthly, monthly, totalMonthly}, `problems`.
+ * `monthly` for all servers, `deployed` (production, staging: whether Nomad runs the job; null
+ * unknown), `since`, `ageMs`, `billedHours`, `costSoFar`), `hourlyNow`,
+ * `notDeployed` (envs left out of `hourlyNow`), `monthlyProjection`, `cap` {max, serverType,
+ * perEnvMonthly, monthly, totalMonthly}, `problems`; `prenv cost` adds `noState` (why no PR env
+ * is counted: no state file, or null).
  */
 export type CostJson = Omit<CostReport, 'at' | 'envs'> & {
   at: string;
@@ -23,11 +26,15 @@ export function costJson(report: CostReport): CostJson {
   };
 }
 
+function notCounted(envs: string[]): string {
+  return envs.length === 0 ? '' : ` (not deployed, so not counted: ${envs.join(', ')})`;
+}
+
 /** `prenv cost`: per env, the hourly total now, the monthly projection and the cap's worst case. */
 export function renderCost(report: CostReport): string {
   const rows = report.envs.map((e) => [
     e.env,
-    e.phase ?? '',
+    e.phase ?? (e.deployed === null ? '' : e.deployed ? 'deployed' : 'not deployed'),
     `${e.servers} × ${e.serverType}`,
     euros(e.hourly, 4),
     euros(e.monthly),
@@ -56,7 +63,7 @@ export function renderCost(report: CostReport): string {
     '',
     ...table,
     '',
-    `Now:             ${euros(report.hourlyNow, 4)} per hour${partial}`,
+    `Now:             ${euros(report.hourlyNow, 4)} per hour${partial}${notCounted(report.notDeployed)}`,
     `This month:      ${euros(report.monthlyProjection)} if production, staging and the ${prCount} current PR environment${prCount === 1 ? '' : 's'} run all month${partial}`,
     `Cap worst case:  ${cap.max} × ${euros(cap.perEnvMonthly)} = ${euros(cap.monthly)} per month for PR environments (${cap.serverType}); ${euros(cap.totalMonthly)} with production and staging`,
   ];

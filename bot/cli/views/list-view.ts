@@ -55,7 +55,12 @@ export interface ListView {
 
 export function listView(input: ViewInput): ListView {
   const { config, world, now } = input;
-  const cost = costReport(config, world, now, input.prices ? { prices: input.prices } : {});
+  const deployed = (info: ViewInput['production']) =>
+    info === null ? null : info.deployedSha !== null;
+  const cost = costReport(config, world, now, {
+    ...(input.prices ? { prices: input.prices } : {}),
+    deployed: { production: deployed(input.production), staging: deployed(input.staging) },
+  });
   const hourly = new Map(cost.envs.map((e) => [e.env, e.hourly]));
   const positions = queuePositions(world);
   const fixed = (env: FixedEnv): ListRow => {
@@ -71,7 +76,8 @@ export function listView(input: ViewInput): ListView {
       since: iso(deployedAt),
       ageMs: deployedAt === null ? null : Math.max(0, now - deployedAt),
       nodes: fixedNodeNames(config, env, info),
-      hourly: hourly.get(env) ?? null,
+      // Not deployed: left out of the total, like a queued PR.
+      hourly: info !== null && info.deployedSha === null ? 0 : (hourly.get(env) ?? null),
       queuePosition: null,
     };
   };
@@ -155,7 +161,7 @@ export function renderList(view: ListView): string {
     [
       ...table,
       '',
-      `Preview slots: ${used} of ${cap} in use, ${queued} queued. All servers: ${euros(view.hourlyTotal, 4)} per hour.`,
+      `Preview slots: ${used} of ${cap} in use, ${queued} queued. Deployed servers: ${euros(view.hourlyTotal, 4)} per hour.`,
       ...renderDeadLetters(view.deadLetters),
     ].join('\n') + '\n'
   );
