@@ -53,7 +53,7 @@ export function validatorFingerprint(): string {
     hash.update(`\0${label}\0${content.length}\0`).update(content);
   add('package.json', readFileSync(path.join(PACKAGE_ROOT, 'package.json')));
   const configDir = fileURLToPath(new URL('../config/', import.meta.url));
-  for (const name of readdirSync(configDir).sort())
+  for (const name of configModules(configDir))
     add(`config/${name}`, readFileSync(path.join(configDir, name)));
   const require = createRequire(import.meta.url);
   for (const name of ['zod', 'yaml', 'croner']) {
@@ -67,6 +67,20 @@ export function validatorFingerprint(): string {
   }
   fingerprint = hash.digest('hex');
   return fingerprint;
+}
+
+/**
+ * The files under `dir` and its subfolders (`sections/…`), as sorted paths relative to it with
+ * `/` separators, so a module moved into a subfolder is still fingerprinted.
+ */
+export function configModules(dir: string, under = ''): string[] {
+  return readdirSync(path.join(dir, under), { withFileTypes: true })
+    .flatMap((entry) => {
+      const name = under ? `${under}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) return configModules(dir, name);
+      return entry.isFile() ? [name] : [];
+    })
+    .sort();
 }
 
 interface Entry {
@@ -119,11 +133,11 @@ export async function keepConfig(
   text: string,
   config: Config,
 ): Promise<void> {
-  const json = JSON.stringify({ key: keyOf(text), config } satisfies Entry);
-  if (!isDeepStrictEqual((JSON.parse(json) as Entry).config, config)) return;
   const target = entryFile(dir, file);
   const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
   try {
+    const json = JSON.stringify({ key: keyOf(text), config } satisfies Entry);
+    if (!isDeepStrictEqual((JSON.parse(json) as Entry).config, config)) return;
     await makeDirs(path.dirname(target), 0o700);
     await writeFile(temporary, json, { mode: 0o600 });
     await rename(temporary, target);
