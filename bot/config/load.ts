@@ -245,7 +245,9 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'number' && !Number.isFinite(value)) return `${value}, past any number`;
   if (value instanceof Uint8Array) return 'binary data (!!binary)';
-  // Document.getIn gives the collection node itself for a list or a mapping.
+  // The whole file is a node (a Scalar for `hello`); Document.getIn gives the collection node
+  // itself for a list or a mapping.
+  if (isScalar(value)) return describeValue(value.value);
   if (isSeq(value)) return 'a list';
   if (isMap(value)) return 'a mapping';
   if (Array.isArray(value)) return 'a list';

@@ -101,6 +101,15 @@ services:
     expect(first).toMatch(/^prenv\.yml:\d+:\d+: /);
   });
 
+  it.each([
+    ['hello\n', 'string "hello"'],
+    ['42\n', 'number 42'],
+    ['true\n', 'boolean true'],
+    ['- a\n', 'a list'],
+  ])('names what a file that is not a mapping holds: %j', (text, got) => {
+    expect(problems(text)).toEqual([`prenv.yml:1:1: expected a mapping, got ${got}`]);
+  });
+
   it('rejects duplicate keys', () => {
     expect(problems(minimal + 'project: again\n')[0]).toMatch(
       /^prenv\.yml:9:1: .*[Mm]ap keys must be unique/,
