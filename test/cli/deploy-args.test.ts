@@ -188,7 +188,8 @@ describe('prenv deploy / destroy: arguments and refusals', () => {
     expect(run.stderr).toBe(
       'prenv: deploy of pr-5 failed: pr-5 is provisioning: a provision run that this command ' +
         'did not start is in flight (the bot, or an interrupted prenv command). The bot resumes ' +
-        'interrupted runs when it starts (prenv serve); see `prenv status pr 5`.\n',
+        'interrupted runs when it starts (prenv serve); without a bot, `prenv destroy pr 5` ' +
+        'clears it, then deploy again. See `prenv status pr 5`.\n',
     );
   });
 });

@@ -80,7 +80,8 @@ function outcomeOf(
     const error =
       `pr-${pr} is ${env.phase}: a ${env.run.kind} run that this command did not start is in ` +
       'flight (the bot, or an interrupted prenv command). The bot resumes interrupted runs ' +
-      `when it starts (prenv serve); see \`prenv status pr ${pr}\`.`;
+      `when it starts (prenv serve); without a bot, \`prenv destroy pr ${pr}\` clears it, ` +
+      `then deploy again. See \`prenv status pr ${pr}\`.`;
     return { outcome: 'failed', error };
   }
   if (command === 'destroy') {
