@@ -187,9 +187,10 @@ describe('prenv deploy / destroy: arguments and refusals', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
       'prenv: deploy of pr-5 failed: pr-5 is provisioning: a provision run that this command ' +
-        'did not start is in flight (the bot, or an interrupted prenv command). The bot resumes ' +
-        'interrupted runs when it starts (prenv serve); without a bot, `prenv destroy pr 5` ' +
-        'clears it, then deploy again. See `prenv status pr 5`.\n',
+        'did not start is in flight (the bot, another prenv command, or one that was ' +
+        'interrupted). The bot resumes interrupted runs when it starts (prenv serve); when ' +
+        'neither a bot nor another prenv command runs, `prenv destroy pr 5` clears it, then ' +
+        'deploy again. See `prenv status pr 5`.\n',
     );
   });
 });
