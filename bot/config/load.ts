@@ -82,6 +82,25 @@ export function parseConfig(text: string, file: string): LoadResult {
   return { ok: true, config: withDerivedDefaults(result.data) };
 }
 
+/**
+ * Where the key at `dottedPath` (`services.web.env.API_URL`, `services.web.route.0.path`) sits
+ * in prenv.yml's `text`, 1-based; the nearest enclosing key that exists when it is missing;
+ * null when the text is not YAML. For problems found after validation (while rendering).
+ */
+export function positionOf(
+  text: string,
+  dottedPath: string,
+): { line: number; column: number } | null {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) return null;
+  const path = dottedPath.split('.').map((key) => (/^(0|[1-9]\d*)$/.test(key) ? Number(key) : key));
+  return locate(doc, path, (offset) => {
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  });
+}
+
 export function loadConfigOrThrow(text: string, file: string): Config {
   const result = parseConfig(text, file);
   if (!result.ok) throw new ConfigError(result.problems);
