@@ -47,7 +47,12 @@ describe('prenv deploy / destroy: arguments and refusals', () => {
       'unknown environment "qa": use production, staging or a pull request number as pr-7, pr 7, #7 or 7, e.g. `prenv destroy pr-7`',
     ],
     [['deploy', 'pr'], '`prenv deploy pr` needs the pull request number, e.g. `prenv deploy pr 7`'],
-    [['destroy', 'staging', '7'], 'staging takes no number (did you mean `prenv destroy pr 7`?)'],
+    [
+      ['destroy', 'staging', '7'],
+      'staging takes no number, got "7" (did you mean `prenv destroy pr 7`?)',
+    ],
+    [['status', 'production', 'extra'], 'production takes no number, got "extra"'],
+    [['destroy', 'staging', '07'], 'staging takes no number, got "07"'],
   ])('%j is a usage error (2)', async (args, message) => {
     const run = await runCli(['--config', EXAMPLE, ...args]);
     expect(run).toEqual({ code: 2, stdout: '', stderr: `prenv: ${message}\n` });
