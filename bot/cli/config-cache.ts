@@ -53,8 +53,12 @@ export function validatorFingerprint(): string {
     hash.update(`\0${label}\0${content.length}\0`).update(content);
   add('package.json', readFileSync(path.join(PACKAGE_ROOT, 'package.json')));
   const configDir = fileURLToPath(new URL('../config/', import.meta.url));
-  for (const name of configModules(configDir))
-    add(`config/${name}`, readFileSync(path.join(configDir, name)));
+  // Sections live in sub-folders: every file below the folder counts, by its relative path.
+  const files = readdirSync(configDir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(configDir, path.join(entry.path, entry.name)))
+    .sort();
+  for (const name of files) add(`config/${name}`, readFileSync(path.join(configDir, name)));
   const require = createRequire(import.meta.url);
   for (const name of ['zod', 'yaml', 'croner']) {
     const entry = require.resolve(name);
@@ -67,20 +71,6 @@ export function validatorFingerprint(): string {
   }
   fingerprint = hash.digest('hex');
   return fingerprint;
-}
-
-/**
- * The files under `dir` and its subfolders (`sections/…`), as sorted paths relative to it with
- * `/` separators, so a module moved into a subfolder is still fingerprinted.
- */
-export function configModules(dir: string, under = ''): string[] {
-  return readdirSync(path.join(dir, under), { withFileTypes: true })
-    .flatMap((entry) => {
-      const name = under ? `${under}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) return configModules(dir, name);
-      return entry.isFile() ? [name] : [];
-    })
-    .sort();
 }
 
 interface Entry {

@@ -73,8 +73,7 @@ const cases: Case[] = [
     code: 2,
     names: /cannot write the rendered files into \/proc\/x \(ENOENT\): check --out/,
   },
-  // `cost` estimates without a state (list-status-cost.test.ts).
-  ...['list', 'status pr-7', 'retry d-1', 'reconcile', 'state export'].map((cmd) => ({
+  ...['list', 'status pr-7', 'cost', 'retry d-1', 'reconcile', 'state export'].map((cmd) => ({
     what: `${cmd} with a PRENV_STATE file that does not exist`,
     args: cmd.split(' '),
     env: { PRENV_STATE: 'nowhere.db', PRENV_GITHUB_TOKEN: 'token-for-tests' },

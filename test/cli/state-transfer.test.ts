@@ -165,6 +165,7 @@ describe('prenv state export | import', () => {
   it.each([
     ['list', 'PRENV_STATE', 3],
     ['status pr-7', 'PRENV_STATE', 3],
+    ['cost', 'PRENV_STATE', 3],
     ['retry d-1', 'PRENV_STATE', 3],
     ['state export', 'PRENV_STATE', 3],
     ['state export', '--state', 2],
@@ -187,17 +188,6 @@ describe('prenv state export | import', () => {
       expect(await kv.keys('tryit/')).toEqual([]);
     },
   );
-
-  it('cost estimates without a Consul prefix that holds no prenv state, and writes nothing there', async () => {
-    const url = `consul://${new URL(consul().httpUrl).host}/tryit/empty`;
-    const run = await cli(['cost'], { PRENV_STATE: url });
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(
-      /no prenv state at Consul KV tryit\/empty at .*: set PRENV_STATE to/,
-    );
-    const kv = createConsulClient({ baseUrl: consul().httpUrl, fetch }).kv;
-    expect(await kv.keys('tryit/')).toEqual([]);
-  });
 
   it.each([
     ['list', 'PRENV_STATE', 3],
