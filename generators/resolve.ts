@@ -37,13 +37,20 @@ const ALLOWED: Record<'image' | 'command' | 'env', ReadonlySet<PlaceholderKind>>
   env: new Set(['sha', 'env', 'host', 'service', 'secret']),
 };
 
+/** The value as JSON, cut to 60 characters with its length, so a pasted blob stays readable. */
+function shown(value: string): string {
+  return value.length <= 60
+    ? JSON.stringify(value)
+    : `${JSON.stringify(value.slice(0, 60))}… (${value.length} characters)`;
+}
+
 export function checkSha(ctx: EnvContext): RenderProblem[] {
   if (ctx.sha === undefined || SHA.test(ctx.sha)) return [];
   return [
     {
       path: 'sha',
       option: '--sha',
-      message: `${JSON.stringify(ctx.sha)} is not a commit SHA or image tag (letters, digits, ".", "_", "-")`,
+      message: `${shown(ctx.sha)} is not a commit SHA or image tag (letters, digits, ".", "_", "-", not starting with "." or "-", at most 128 characters as Docker allows)`,
     },
   ];
 }

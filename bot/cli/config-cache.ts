@@ -123,11 +123,11 @@ export async function keepConfig(
   text: string,
   config: Config,
 ): Promise<void> {
-  const json = JSON.stringify({ key: keyOf(text), config } satisfies Entry);
-  if (!isDeepStrictEqual((JSON.parse(json) as Entry).config, config)) return;
   const target = entryFile(dir, file);
   const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
   try {
+    const json = JSON.stringify({ key: keyOf(text), config } satisfies Entry);
+    if (!isDeepStrictEqual((JSON.parse(json) as Entry).config, config)) return;
     await makeDirs(path.dirname(target), 0o700);
     await writeFile(temporary, json, { mode: 0o600 });
     await rename(temporary, target);

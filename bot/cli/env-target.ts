@@ -22,8 +22,11 @@ export function parseEnvTarget(
     );
   }
   if ((env === 'production' || env === 'staging') && number !== undefined) {
+    // Suggest the PR only for something that is one: `production extra` is no `pr extra`.
+    const guess =
+      prNumberProblem(number) === null ? ` (did you mean \`prenv ${command} pr ${number}\`?)` : '';
     throw new CliError(
-      `${env} takes no number (did you mean \`prenv ${command} pr ${number}\`?)`,
+      `${env} takes no number, got ${JSON.stringify(number)}${guess}`,
       ExitCode.usage,
     );
   }

@@ -82,6 +82,25 @@ export function parseConfig(text: string, file: string): LoadResult {
   return { ok: true, config: withDerivedDefaults(result.data) };
 }
 
+/**
+ * Where the key at `dottedPath` (`services.web.env.API_URL`, `services.web.route.0.path`) sits
+ * in prenv.yml's `text`, 1-based; the nearest enclosing key that exists when it is missing;
+ * null when the text is not YAML. For problems found after validation (while rendering).
+ */
+export function positionOf(
+  text: string,
+  dottedPath: string,
+): { line: number; column: number } | null {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) return null;
+  const path = dottedPath.split('.').map((key) => (/^(0|[1-9]\d*)$/.test(key) ? Number(key) : key));
+  return locate(doc, path, (offset) => {
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  });
+}
+
 export function loadConfigOrThrow(text: string, file: string): Config {
   const result = parseConfig(text, file);
   if (!result.ok) throw new ConfigError(result.problems);
@@ -245,7 +264,9 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'number' && !Number.isFinite(value)) return `${value}, past any number`;
   if (value instanceof Uint8Array) return 'binary data (!!binary)';
-  // Document.getIn gives the collection node itself for a list or a mapping.
+  // The whole file is a node (a Scalar for `hello`); Document.getIn gives the collection node
+  // itself for a list or a mapping.
+  if (isScalar(value)) return describeValue(value.value);
   if (isSeq(value)) return 'a list';
   if (isMap(value)) return 'a mapping';
   if (Array.isArray(value)) return 'a list';

@@ -154,7 +154,12 @@ const cases: Case[] = [
   {
     args: render('env-placeholder.yml'),
     code: 3,
-    names: /services\.server\.env\.NODE_ENV: \{\{service\.nope\}\}/,
+    names: /env-placeholder\.yml:29:17: services\.server\.env\.NODE_ENV: \{\{service\.nope\}\}/,
+  },
+  {
+    args: ['plan', 'pr', '7', '--sha', 'abc1234', '--steps', '--config', 'env-placeholder.yml'],
+    code: 3,
+    names: /env-placeholder\.yml:29:17: services\.server\.env\.NODE_ENV: \{\{service\.nope\}\}/,
   },
   { args: ['plan', 'staging', '--config', 'bomb.yml'], code: 3, names: /bomb\.yml:\d+:\d+/ },
   { args: ['list', '--config', 'ask-brace.yml'], code: 3, names: /tls\.ask/ },
@@ -181,7 +186,11 @@ const cases: Case[] = [
   { args: ['render', 'staging', '--bogus'], code: 2, names: /--bogus/ },
   { args: ['destroy', 'pr', 'seven'], code: 2, names: /pull request number/ },
   { args: ['status', 'banana'], code: 2, names: /unknown environment "banana"/ },
-  { args: ['plan', 'pr', 'x'], code: 2, names: /unknown environment "pr x"/ },
+  {
+    args: ['plan', 'pr', 'x'],
+    code: 2,
+    names: /`prenv plan pr` needs the pull request number.*"x" is not a positive integer/,
+  },
   { args: ['serve', '--port', 'abc'], code: 2, names: /--port/ },
   { args: ['serve', '--port', '70000'], code: 2, names: /--port/ },
   { args: ['serve', '--port', ''], code: 2, names: /--port/ },

@@ -47,7 +47,12 @@ describe('prenv deploy / destroy: arguments and refusals', () => {
       'unknown environment "qa": use production, staging or a pull request number as pr-7, pr 7, #7 or 7, e.g. `prenv destroy pr-7`',
     ],
     [['deploy', 'pr'], '`prenv deploy pr` needs the pull request number, e.g. `prenv deploy pr 7`'],
-    [['destroy', 'staging', '7'], 'staging takes no number (did you mean `prenv destroy pr 7`?)'],
+    [
+      ['destroy', 'staging', '7'],
+      'staging takes no number, got "7" (did you mean `prenv destroy pr 7`?)',
+    ],
+    [['status', 'production', 'extra'], 'production takes no number, got "extra"'],
+    [['destroy', 'staging', '07'], 'staging takes no number, got "07"'],
   ])('%j is a usage error (2)', async (args, message) => {
     const run = await runCli(['--config', EXAMPLE, ...args]);
     expect(run).toEqual({ code: 2, stdout: '', stderr: `prenv: ${message}\n` });
@@ -187,8 +192,10 @@ describe('prenv deploy / destroy: arguments and refusals', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
       'prenv: deploy of pr-5 failed: pr-5 is provisioning: a provision run that this command ' +
-        'did not start is in flight (the bot, or an interrupted prenv command). The bot resumes ' +
-        'interrupted runs when it starts (prenv serve); see `prenv status pr 5`.\n',
+        'did not start is in flight (the bot, another prenv command, or one that was ' +
+        'interrupted). The bot resumes interrupted runs when it starts (prenv serve); when ' +
+        'neither a bot nor another prenv command runs, `prenv destroy pr 5` clears it, then ' +
+        'deploy again. See `prenv status pr 5`.\n',
     );
   });
 });

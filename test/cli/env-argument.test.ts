@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../bot/adapters/store/sqlite-store.js';
 import { parseEnvTarget } from '../../bot/cli/env-target.js';
+import { prNumberProblem } from '../../bot/core/pr-number.js';
 import { parseTarget } from '../../bot/cli/deploy/target-args.js';
 import { repoRoot } from '../support/tools.js';
 import { runCli } from './run-cli.js';
@@ -47,8 +48,11 @@ describe('the environment argument is one grammar for every command', () => {
         command === 'status' || command === 'plan'
           ? () => parseEnvTarget(env!, number, command)
           : () => parseTarget(command, env!, number);
+      // `pr` and a second argument: the number is what is wrong, and the message says why.
       expect(parse).toThrow(
-        `unknown environment "${given}": use production, staging or a pull request number as pr-7, pr 7, #7 or 7, e.g. \`prenv ${command} pr-7\``,
+        env === 'pr' && number !== undefined
+          ? `\`prenv ${command} pr\` needs the pull request number, e.g. \`prenv ${command} pr 7\`; ${prNumberProblem(number)!}`
+          : `unknown environment "${given}": use production, staging or a pull request number as pr-7, pr 7, #7 or 7, e.g. \`prenv ${command} pr-7\``,
       );
     }
   });

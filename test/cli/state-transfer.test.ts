@@ -189,6 +189,52 @@ describe('prenv state export | import', () => {
     },
   );
 
+  it.each([
+    ['list', 'PRENV_STATE', 3],
+    ['status pr-7', 'PRENV_STATE', 3],
+    ['state export', 'PRENV_STATE', 3],
+    ['state export', '--state', 2],
+  ] as const)(
+    '%s names a file that is not a SQLite database (named by %s) as the setting to change, and leaves it alone',
+    async (command, by, code) => {
+      writeFileSync(path.join(dir, 'notes.txt'), 'not a database\n');
+      const args = command.split(' ');
+      const run =
+        by === '--state'
+          ? await cli([...args, '--state', 'notes.txt'])
+          : await cli(args, { PRENV_STATE: 'notes.txt' });
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `no prenv state at .*notes\\.txt: it is not a SQLite database; ${by === '--state' ? 'pass as --state' : 'set PRENV_STATE to'} the bot's state file`,
+        ),
+      );
+      expect(run.code).toBe(code);
+      expect(readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('not a database\n');
+    },
+  );
+
+  it('names --state, not PRENV_STATE, when the folder of --state cannot be made', async () => {
+    writeFileSync(path.join(dir, 'a-file'), '');
+    writeFileSync(
+      path.join(dir, 'empty.json'),
+      JSON.stringify({
+        format: 'prenv-state',
+        version: 1,
+        schemaVersion: 1,
+        exportedAt: '2026-01-01T00:00:00.000Z',
+        world: { envs: {}, seq: 0, capacityBlockedUntil: null },
+        deliveries: [],
+        deadLetters: [],
+      }),
+    );
+    const run = await cli(['state', 'import', 'empty.json', '--state', 'a-file/sub/state.db']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(
+      /cannot create its folder .*; create it or pass as --state a writable/,
+    );
+    expect(run.stderr).not.toContain('PRENV_STATE');
+  });
+
   it('state import and a store opened for writing still create a Consul prefix', async () => {
     writeFileSync(
       path.join(dir, 'new.json'),

@@ -101,6 +101,21 @@ services:
     expect(first).toMatch(/^prenv\.yml:\d+:\d+: /);
   });
 
+  it.each([
+    ['hello\n', 'string "hello"'],
+    ['42\n', 'number 42'],
+    ['true\n', 'boolean true'],
+    ['- a\n', 'a list'],
+  ])('names what a file that is not a mapping holds: %j', (text, got) => {
+    expect(problems(text)).toEqual([`prenv.yml:1:1: expected a mapping, got ${got}`]);
+  });
+
+  it.each(['server_type', 'preview_server_type'])('names the form of hetzner.%s', (key) => {
+    expect(problems(minimal + `hetzner:\n  ${key}: CX22\n`)).toEqual([
+      `prenv.yml:10:${key.length + 5}: hetzner.${key}: must be a Hetzner server type such as cx22`,
+    ]);
+  });
+
   it('rejects duplicate keys', () => {
     expect(problems(minimal + 'project: again\n')[0]).toMatch(
       /^prenv\.yml:9:1: .*[Mm]ap keys must be unique/,

@@ -106,10 +106,24 @@ describe('placeholders in prenv.yml', () => {
     ]);
   });
 
-  it('refuses a SHA that is not a tag', async () => {
-    expect(await problems(yaml('      A: x'), { sha: 'abc"; rm' })).toEqual([
-      'sha: "abc\\"; rm" is not a commit SHA or image tag (letters, digits, ".", "_", "-")',
-    ]);
+  const tagRule =
+    'is not a commit SHA or image tag (letters, digits, ".", "_", "-", not starting with "." or "-", at most 128 characters as Docker allows)';
+
+  it.each([
+    ['abc"; rm', '"abc\\"; rm"'],
+    ['-abc', '"-abc"'],
+    ['a'.repeat(129), `"${'a'.repeat(60)}"… (129 characters)`],
+  ])('refuses a SHA that is not a tag: %s', async (sha, shown) => {
+    expect(await problems(yaml('      A: x'), { sha })).toEqual([`sha: ${shown} ${tagRule}`]);
+  });
+
+  it('takes a tag of 128 characters', async () => {
+    const [job] = renderEnvironment(
+      configFromYaml(yaml('      A: x')),
+      { kind: 'production', sha: 'a'.repeat(128) },
+      await repoTemplates(),
+    );
+    expect(job?.content).toContain('a'.repeat(128));
   });
 
   it('fills in {{env}} and {{host}} when rendering', async () => {

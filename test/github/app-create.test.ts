@@ -250,6 +250,20 @@ describe('prenv app create', () => {
     },
   );
 
+  it.each([
+    [['--org', 'bad org'], /--org must be a GitHub organization's login .*got "bad org"/],
+    [['--org', 'acme/../x'], /--org must be a GitHub organization's login/],
+    [['--org', '-acme'], /--org must be a GitHub organization's login/],
+    [['--org', 'a'.repeat(40)], /--org must be a GitHub organization's login/],
+    [['--timeout', '0'], /--timeout must be a number of minutes above 0, got "0"/],
+  ])('refuses %j before anything is served', async (args, message) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'prenv-app-'));
+    copyFileSync(path.join(repoRoot, 'examples/aipacto/prenv.yml'), path.join(dir, 'prenv.yml'));
+    const run = await runCli(['app', 'create', ...args], { cwd: dir, env: {} });
+    expect(run).toMatchObject({ code: 2, stdout: '' });
+    expect(run.stderr).toMatch(message);
+  });
+
   it("registers the very redirect_uri the dashboard's sign-in sends", async () => {
     const publicUrl = 'https://prenv.aipacto.com';
     const config = loadConfigOrThrow(

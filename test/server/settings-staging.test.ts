@@ -47,4 +47,19 @@ describe('PRENV_STAGING_* settings of the bot', () => {
     if (result.ok) return;
     expect(result.errors.join('\n')).toContain('PRENV_STAGING_NOMAD_ADDR must be an http(s) URL');
   });
+
+  it.each([
+    ['PRENV_NOMAD_ADDR', 'such as http://127.0.0.1:4646,'],
+    ['PRENV_CONSUL_ADDR', 'such as http://127.0.0.1:8500,'],
+    ['PRENV_CADDY_ADMIN', 'such as http://127.0.0.1:2019,'],
+    ['PRENV_CADDY_HTTP', 'such as http://127.0.0.1:80, or dns,'],
+    ['PRENV_STAGING_CADDY_HTTP', 'such as http://127.0.0.1:80, or dns,'],
+    ['PRENV_STAGING_CONSUL_ADDR', 'such as http://127.0.0.1:18500,'],
+    ['PRENV_GITHUB_API_URL', 'such as https://api.github.com,'],
+  ])('gives %s an example of its own when it is not a URL', (name, example) => {
+    const result = readRuntimeSettings({ PRENV_STAGING_NOMAD_ADDR: 'http://x:1', [name]: 'nope' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toContain(`${name} must be an http(s) URL ${example} got "nope"`);
+  });
 });

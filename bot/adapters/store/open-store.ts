@@ -56,13 +56,25 @@ export async function openStateStore(
       );
     await makeDirs(path.dirname(file)).catch((err: unknown) => {
       throw new StateStoreError(
-        `state file ${file}: cannot create its folder (${(err as Error).message}); create it or set PRENV_STATE to a writable path`,
+        `state file ${file}: cannot create its folder (${(err as Error).message}); create it or ${fix} a writable path`,
         file,
         (err as { code?: string }).code,
       );
     });
     const readOnly = options.readOnly ?? false;
-    return { store: openSqliteStore(file, { readOnly }), consul: null, target };
+    try {
+      return { store: openSqliteStore(file, { readOnly }), consul: null, target };
+    } catch (err) {
+      // A reader pointed at another kind of file (a typo in --state) must not be told to move
+      // that file aside: it names the setting, like a path with no file.
+      if (options.mustExist && err instanceof StateStoreError && err.code === 'SQLITE_NOTADB')
+        throw new StateStoreError(
+          `no prenv state at ${file}: it is not a SQLite database; ${fix} the bot's state file (default .prenv/state.db). If it is the bot's state, it is corrupt: move it aside and restart the bot; the reconciler rebuilds the environments from GitHub and the cloud`,
+          file,
+          'ENOENT',
+        );
+      throw err;
+    }
   }
   // Loaded for a Consul target only: its client validates answers with zod, which a command
   // reading a SQLite file (`prenv list`) need not load.

@@ -47,7 +47,14 @@ export async function action({
   const minutes = Number(opts.timeout);
   if (!Number.isFinite(minutes) || minutes <= 0)
     throw new CliError(
-      `--timeout must be a number of minutes, got "${opts.timeout}"`,
+      `--timeout must be a number of minutes above 0, got "${opts.timeout}"`,
+      ExitCode.usage,
+    );
+  // GitHub logins: letters, digits and hyphens, at most 39, not starting with a hyphen (legacy
+  // names may hold double or trailing hyphens, so only the start is checked).
+  if (opts.org !== undefined && !/^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/.test(opts.org))
+    throw new CliError(
+      `--org must be a GitHub organization's login (letters, digits and "-", at most 39), got ${JSON.stringify(opts.org)}`,
       ExitCode.usage,
     );
   const store = opts.print as Store;

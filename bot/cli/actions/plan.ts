@@ -60,7 +60,7 @@ export async function action({
       return deployPlan({ config, templates, env: envCtx, exists, checks });
     } catch (err) {
       if (!(err instanceof RenderError)) throw err;
-      throw renderFailure(envName(envCtx), err, program.opts<{ config: string }>().config);
+      throw renderFailure(envName(envCtx), err, program.opts<{ config: string }>().config, ctx.cwd);
     }
   };
   if (opts.steps) {

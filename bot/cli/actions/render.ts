@@ -53,7 +53,7 @@ export async function action({
     });
   } catch (err) {
     if (!(err instanceof RenderError)) throw err;
-    throw renderFailure(envName(envCtx), err, configFile);
+    throw renderFailure(envName(envCtx), err, configFile, ctx.cwd);
   }
   const outDir = path.resolve(ctx.cwd, opts.out ?? path.join('rendered', envName(envCtx)));
   const write = report.ok && !opts.check;

@@ -81,7 +81,7 @@ export async function runClusterCommand(input: {
     progress.endAll('failed');
     if (err instanceof ServerChangeRefused) throw new CliError(err.message, ExitCode.refused);
     if (err instanceof RenderError)
-      throw renderFailure(env, err, path.relative(ctx.cwd, runtime.configPath));
+      throw renderFailure(env, err, path.relative(ctx.cwd, runtime.configPath), ctx.cwd);
     const error = redact(err instanceof Error ? err.message : String(err), settings.secrets);
     const reverted = err instanceof DeploymentFailedError && err.autoRevert;
     return { outcome: reverted ? 'reverted' : 'failed', error };

@@ -79,8 +79,10 @@ function outcomeOf(
     // idle() waits for every run this process started, so this one belongs to someone else.
     const error =
       `pr-${pr} is ${env.phase}: a ${env.run.kind} run that this command did not start is in ` +
-      'flight (the bot, or an interrupted prenv command). The bot resumes interrupted runs ' +
-      `when it starts (prenv serve); see \`prenv status pr ${pr}\`.`;
+      'flight (the bot, another prenv command, or one that was interrupted). The bot resumes ' +
+      'interrupted runs when it starts (prenv serve); when neither a bot nor another prenv ' +
+      `command runs, \`prenv destroy pr ${pr}\` clears it, then deploy again. See ` +
+      `\`prenv status pr ${pr}\`.`;
     return { outcome: 'failed', error };
   }
   if (command === 'destroy') {

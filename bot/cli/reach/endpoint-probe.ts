@@ -60,7 +60,12 @@ export async function probeEndpoints(
       { env: target, endpoint: 'caddyAdmin', url: s.caddyAdminUrl, token: undefined },
     );
   }
-  const probed = await Promise.all(targets.map((t) => probe(t, fetchFn)));
+  // A staging address that is production's would only report production's answer (an "ok"
+  // for the wrong cluster, or its failure twice): the same-address check stands for it.
+  const shared = (t: Target) =>
+    t.env === 'staging' &&
+    targets.some((p) => p.env === 'production' && p.endpoint === t.endpoint && p.url === t.url);
+  const probed = await Promise.all(targets.filter((t) => !shared(t)).map((t) => probe(t, fetchFn)));
   checks.push(...probed, ...sameClusterChecks(targets));
   return checks;
 }

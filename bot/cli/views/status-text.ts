@@ -35,6 +35,17 @@ function fixedLines(s: FixedStatus): string[] {
   return [`${s.env}: ${state}`, ...fields(rows)];
 }
 
+/**
+ * `#7 "Add login" by alice (feature/login)`, without the parts the state does not know: a PR
+ * deployed with `prenv deploy pr N` and no GitHub credentials has no title, author or branch.
+ */
+function pullLine(pr: number, p: PrStatus['pull']): string {
+  const title = p.title ? ` ${JSON.stringify(terminalSafe(p.title))}` : '';
+  const author = p.author ? ` by ${terminalSafe(p.author)}` : '';
+  const branch = p.branch ? ` (${terminalSafe(p.branch)})` : '';
+  return `#${pr}${title}${author}${branch}`;
+}
+
 function prLines(s: PrStatus): string[] {
   const p = s.pull;
   const pullState = p.merged
@@ -46,10 +57,7 @@ function prLines(s: PrStatus): string[] {
         : 'open';
   const rows: Array<[string, string]> = [
     ['URL', s.url],
-    [
-      'Pull request',
-      `#${s.pr} ${JSON.stringify(terminalSafe(p.title))} by ${terminalSafe(p.author)} (${terminalSafe(p.branch)}), ${pullState}${p.fork ? ', from a fork' : ''}`,
-    ],
+    ['Pull request', `${pullLine(s.pr, p)}, ${pullState}${p.fork ? ', from a fork' : ''}`],
     ['Head commit', short(s.headSha)],
     ['Desired', short(s.desiredSha)],
     ['Deployed', short(s.deployedSha)],

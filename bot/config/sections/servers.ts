@@ -5,17 +5,13 @@ import { hostname } from './fields.js';
 
 export const HETZNER_LOCATIONS = ['fsn1', 'nbg1', 'hel1', 'ash', 'hil', 'sin'] as const;
 
+const serverType = z.string().regex(/^[a-z0-9]+$/, 'must be a Hetzner server type such as cx22');
+
 export const hetznerSchema = z
   .strictObject({
     location: z.enum(HETZNER_LOCATIONS).default('nbg1'),
-    server_type: z
-      .string()
-      .regex(/^[a-z0-9]+$/, 'must be a Hetzner server type such as cx22')
-      .default('cx22'),
-    preview_server_type: z
-      .string()
-      .regex(/^[a-z0-9]+$/)
-      .optional(),
+    server_type: serverType.default('cx22'),
+    preview_server_type: serverType.optional(),
     /** Who may reach SSH on the servers; absent or empty closes SSH. */
     ssh_allowed_cidrs: z
       .array(

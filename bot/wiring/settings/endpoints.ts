@@ -9,31 +9,35 @@ export interface ClusterEndpoints {
   caddyHttpUrl?: string;
 }
 
-/** Settings that are base URLs of an HTTP API; anything else failed later as an unexpected error. */
-const URL_SETTINGS = [
-  'PRENV_NOMAD_ADDR',
-  'PRENV_CONSUL_ADDR',
-  'PRENV_STAGING_NOMAD_ADDR',
-  'PRENV_STAGING_CONSUL_ADDR',
-  'PRENV_STAGING_CADDY_ADMIN',
-  'PRENV_STAGING_CADDY_HTTP',
-  'PRENV_CADDY_ADMIN',
-  'PRENV_CADDY_HTTP',
-  'PRENV_GITHUB_API_URL',
-  'PRENV_GITHUB_WEB_URL',
-  'PRENV_HCLOUD_API_URL',
-  'PRENV_PUBLIC_URL',
-];
+/**
+ * Settings that are base URLs of an HTTP API, each with the example its error shows (the
+ * defaults, and the tunnel's local ports for staging); anything else failed later as an
+ * unexpected error.
+ */
+const URL_SETTINGS: Readonly<Record<string, string>> = {
+  PRENV_NOMAD_ADDR: 'http://127.0.0.1:4646',
+  PRENV_CONSUL_ADDR: 'http://127.0.0.1:8500',
+  PRENV_STAGING_NOMAD_ADDR: 'http://127.0.0.1:14646',
+  PRENV_STAGING_CONSUL_ADDR: 'http://127.0.0.1:18500',
+  PRENV_STAGING_CADDY_ADMIN: 'http://127.0.0.1:12019',
+  PRENV_STAGING_CADDY_HTTP: 'http://127.0.0.1:80, or dns',
+  PRENV_CADDY_ADMIN: 'http://127.0.0.1:2019',
+  PRENV_CADDY_HTTP: 'http://127.0.0.1:80, or dns',
+  PRENV_GITHUB_API_URL: 'https://api.github.com',
+  PRENV_GITHUB_WEB_URL: 'https://github.com',
+  PRENV_HCLOUD_API_URL: 'https://api.hetzner.cloud/v1',
+  PRENV_PUBLIC_URL: 'https://prenv.example.com',
+};
 
 /** Pushes onto `errors` each URL setting that is not a plain http(s) URL, credentials redacted. */
 export function checkUrls(env: Env, errors: string[]): void {
-  for (const name of URL_SETTINGS) {
+  for (const [name, example] of Object.entries(URL_SETTINGS)) {
     const raw = env[name];
     if (raw === 'dns' && name.endsWith('CADDY_HTTP')) continue;
     if (raw === undefined) continue;
     const shown = JSON.stringify(redactUserinfo(raw));
     if (!isHttpUrl(raw))
-      errors.push(`${name} must be an http(s) URL such as http://127.0.0.1:4646, got ${shown}`);
+      errors.push(`${name} must be an http(s) URL such as ${example}, got ${shown}`);
     else if (new URL(raw).username || new URL(raw).password)
       errors.push(
         `${name} must not carry a user or password (fetch refuses such a URL; a token goes in its own PRENV_…_TOKEN), got ${shown}`,

@@ -52,6 +52,16 @@ describe('prenv status', () => {
     expect(text).toContain('"evil ?[2J? title" by x?y');
   });
 
+  it.each([
+    [{}, '#9 "Change 9" by octocat (feature/9), open'],
+    [{ title: '', author: '', headRef: '' }, '#9, open'],
+    [{ title: '', headRef: '' }, '#9 by octocat, open'],
+  ])('names the pull request with what the state knows of it: %j', (overrides, line) => {
+    const sim = new Sim();
+    sim.apply({ kind: 'pr_opened', pull: pull(9, overrides) });
+    expect(renderStatus(status(sim, 9))).toContain(`Pull request  ${line}\n`);
+  });
+
   it('says what to do for a PR without a record', () => {
     expect(statusView(viewInput(new Sim()), 99)).toEqual({
       ok: false,
