@@ -44,7 +44,7 @@ let fingerprint: string | undefined;
 /**
  * A hash of what turns prenv.yml's text into a `Config`: prenv's package.json (its version and
  * dependency ranges), every file of the config modules (bot/config, or dist/bot/config when
- * compiled) and the installed versions of zod, yaml and croner. Computed once per process.
+ * compiled, with its subfolders) and the installed versions of zod, yaml and croner. Computed once per process.
  */
 export function validatorFingerprint(): string {
   if (fingerprint) return fingerprint;
@@ -53,7 +53,7 @@ export function validatorFingerprint(): string {
     hash.update(`\0${label}\0${content.length}\0`).update(content);
   add('package.json', readFileSync(path.join(PACKAGE_ROOT, 'package.json')));
   const configDir = fileURLToPath(new URL('../config/', import.meta.url));
-  for (const name of readdirSync(configDir).sort())
+  for (const name of filesUnder(configDir))
     add(`config/${name}`, readFileSync(path.join(configDir, name)));
   const require = createRequire(import.meta.url);
   for (const name of ['zod', 'yaml', 'croner']) {
@@ -67,6 +67,17 @@ export function validatorFingerprint(): string {
   }
   fingerprint = hash.digest('hex');
   return fingerprint;
+}
+
+/** Paths of the files under `dir` and its subfolders, relative to it (`/`-separated), sorted. */
+export function filesUnder(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory()
+        ? filesUnder(path.join(dir, e.name), `${prefix}${e.name}/`)
+        : [`${prefix}${e.name}`],
+    )
+    .sort();
 }
 
 interface Entry {
