@@ -12,15 +12,17 @@ export interface ServeProcess {
 
 export const WEBHOOK_SECRET = 'serve-test-webhook-secret';
 
-/** Starts `prenv serve` as a real process and waits until it listens. */
+/** Starts `prenv serve` as a real process (`nodeArgs` before the script) and waits until it listens. */
 export async function startServe(
   configFile: string,
   env: Record<string, string>,
   listenPort = 0,
+  nodeArgs: string[] = [],
 ): Promise<ServeProcess> {
   const child = execa(
     'node',
     [
+      ...nodeArgs,
       path.join(repoRoot, 'bin/prenv.js'),
       'serve',
       '--config',
