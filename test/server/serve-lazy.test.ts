@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inRepository, realPayload } from '../support/webhook-examples.js';
 import { repoRoot } from '../support/tools.js';
-import { startServe } from './serve-process.js';
+import { startServe, until, offlineBotEnv } from './serve-process.js';
 
 const WORKER_TRACE = `process.on('worker', () => process.stderr.write('[thread started]\\n'));`;
 
@@ -34,14 +34,6 @@ const OWN_NOT_AT_IDLE = [
   'bot/adapters/github/octokit-factory.js',
 ];
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('prenv serve at idle', () => {
   it('has not loaded the Terraform, template, deploy or GitHub client modules, nor started a thread; a delivery loads Octokit', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'prenv-serve-lazy-'));
@@ -53,13 +45,7 @@ describe('prenv serve at idle', () => {
         PRENV_TRACE_FILE: trace,
         PRENV_GITHUB_TOKEN: 'ghp_lazy_test',
         PRENV_GITHUB_API_URL: unreachable,
-        PRENV_STATE: path.join(dir, 'state.db'),
-        PRENV_RECONCILE: 'off',
-        PRENV_NOMAD_ADDR: unreachable,
-        PRENV_CONSUL_ADDR: unreachable,
-        PRENV_CADDY_ADMIN: unreachable,
-        PRENV_TERRAFORM_BIN: 'false',
-        PRENV_TERRAFORM_DIR: dir,
+        ...offlineBotEnv(dir),
       },
       0,
       [
