@@ -156,9 +156,9 @@ export async function openReadPorts(
 }
 
 /**
- * `openReadPorts`, where `stateOptional` turns a SQLite state file that does not exist into
- * `store: null` and `noState` (the sentence saying so) instead of an error: `prenv cost` estimates
- * without one.
+ * `openReadPorts`, where `stateOptional` turns a missing state file at the default path (neither
+ * PRENV_STATE nor prenv.yml's `state` set) into `store: null` and `noState` (the sentence saying
+ * so) instead of an error: `prenv cost` estimates without one.
  */
 export async function openViewPorts(
   program: Command,
@@ -173,7 +173,15 @@ export async function openViewPorts(
     store = (await openStateStore(target, { mustExist: true, readOnly: options.readOnly ?? true }))
       .store;
   } catch (err) {
-    if (!(options.stateOptional && err instanceof StateStoreError && err.code === 'ENOENT'))
+    // Only the default file may be missing: a PRENV_STATE or prenv.yml `state` that names
+    // nothing is a mistake to report, not an empty world.
+    const byDefault = !ctx.env.PRENV_STATE && config.state.store === 'sqlite';
+    if (!(
+      options.stateOptional &&
+      byDefault &&
+      err instanceof StateStoreError &&
+      err.code === 'ENOENT'
+    ))
       throw asCliError(err);
     noState = err.message;
   }

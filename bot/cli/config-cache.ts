@@ -44,7 +44,7 @@ let fingerprint: string | undefined;
 /**
  * A hash of what turns prenv.yml's text into a `Config`: prenv's package.json (its version and
  * dependency ranges), every file of the config modules (bot/config, or dist/bot/config when
- * compiled, with its subfolders) and the installed versions of zod, yaml and croner. Computed once per process.
+ * compiled) and the installed versions of zod, yaml and croner. Computed once per process.
  */
 export function validatorFingerprint(): string {
   if (fingerprint) return fingerprint;
@@ -53,8 +53,12 @@ export function validatorFingerprint(): string {
     hash.update(`\0${label}\0${content.length}\0`).update(content);
   add('package.json', readFileSync(path.join(PACKAGE_ROOT, 'package.json')));
   const configDir = fileURLToPath(new URL('../config/', import.meta.url));
-  for (const name of filesUnder(configDir))
-    add(`config/${name}`, readFileSync(path.join(configDir, name)));
+  // Sections live in sub-folders: every file below the folder counts, by its relative path.
+  const files = readdirSync(configDir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(configDir, path.join(entry.path, entry.name)))
+    .sort();
+  for (const name of files) add(`config/${name}`, readFileSync(path.join(configDir, name)));
   const require = createRequire(import.meta.url);
   for (const name of ['zod', 'yaml', 'croner']) {
     const entry = require.resolve(name);
@@ -67,17 +71,6 @@ export function validatorFingerprint(): string {
   }
   fingerprint = hash.digest('hex');
   return fingerprint;
-}
-
-/** Paths of the files under `dir` and its subfolders, relative to it (`/`-separated), sorted. */
-export function filesUnder(dir: string, prefix = ''): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) =>
-      e.isDirectory()
-        ? filesUnder(path.join(dir, e.name), `${prefix}${e.name}/`)
-        : [`${prefix}${e.name}`],
-    )
-    .sort();
 }
 
 interface Entry {

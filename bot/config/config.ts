@@ -1,5 +1,6 @@
 import type { ParsedConfig, ServiceConfig } from './schema.js';
 import { routedHostProblems } from './routed-hosts.js';
+import type { CrossFieldProblem } from './cross-field-problem.js';
 
 /** The validated configuration with every derived default filled in. */
 export interface Config extends Omit<ParsedConfig, 'previews' | 'environments' | 'tls'> {
@@ -13,13 +14,7 @@ export interface Config extends Omit<ParsedConfig, 'previews' | 'environments' |
 
 export const DEFAULT_TLS_ASK = 'http://127.0.0.1:8080/tls/ask';
 
-/** A problem that spans several keys, found after the schema accepted each one. */
-export interface CrossFieldProblem {
-  path: (string | number)[];
-  message: string;
-  /** The other key of the clash, whose line the message names. */
-  other?: (string | number)[];
-}
+export type { CrossFieldProblem } from './cross-field-problem.js';
 
 export function withDerivedDefaults(parsed: ParsedConfig): Config {
   return {

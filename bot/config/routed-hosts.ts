@@ -1,4 +1,4 @@
-import type { CrossFieldProblem } from './config.js';
+import type { CrossFieldProblem } from './cross-field-problem.js';
 import type { ParsedConfig } from './schema.js';
 
 /**

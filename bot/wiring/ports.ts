@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../core/logger.js';
 import type { MetricsRecorder } from '../core/metrics.js';
+import { DEFAULT_RETRY } from '../core/backoff.js';
 import { planContext, type PlanContext } from '../core/plan-context.js';
 import { createCaddyAdminClient, type CaddyAdminClient } from '../adapters/caddy/admin-client.js';
 import { createConsulClient, type ConsulClient } from '../adapters/consul/client.js';
@@ -106,6 +107,7 @@ async function wireAround(
             (await import('../adapters/github/octokit-factory.js')).createOctokit({
               auth: githubAuth,
               baseUrl: settings.githubApiUrl,
+              writeSpacingMs: settings.githubWriteSpacingMs,
               logger,
               ...(input.metrics ? { metrics: input.metrics } : {}),
               ...(input.githubStop ? { signal: input.githubStop } : {}),
@@ -190,6 +192,7 @@ async function wireAround(
       cap: config.previews.max,
       forks: config.previews.forks,
       ttlMs: durationMs(config.previews.ttl),
+      retry: { ...DEFAULT_RETRY, ...settings.runRetry },
       previewUrl,
     });
   return {

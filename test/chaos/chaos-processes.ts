@@ -54,6 +54,12 @@ export async function startChaosProcesses(options: ChaosProcessOptions): Promise
     PRENV_FAKE_TF_FAIL_SEED: String(options.seed),
     PRENV_TICK_MS: String(options.tickMs),
     PRENV_QUEUE_EDIT_DEBOUNCE_MS: '0',
+    // The GitHub fake has no secondary rate limits, as a GitHub Enterprise Server without rate
+    // limits: writes need not wait GitHub's 1 s (3 s for comments) between them.
+    PRENV_GITHUB_WRITE_SPACING_MS: '0',
+    // A failed run is retried after 1 s, then 2 s, … instead of 30 s, 60 s, …: the same
+    // retries, sooner.
+    PRENV_RUN_RETRY_MS: '1000',
   });
   let serve: ServeProcess | null = null;
   const startBot = async () => {

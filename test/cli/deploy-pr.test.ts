@@ -95,16 +95,21 @@ describe('prenv deploy pr / destroy pr against the local stack', () => {
   }, 60_000);
 
   it('fails with the error of the failed step and a non-zero exit code', async () => {
+    const env = { PATH: process.env.PATH, ...tryIt.env, PRENV_RUN_RETRY_MS: '45000' };
     const run = await runCli(['--config', tryIt.configFile, 'deploy', 'pr', '9', '--sha', SHA], {
-      env: {
-        PATH: process.env.PATH,
-        ...tryIt.env,
-        PRENV_FAKE_TF_FAIL: 'server_type_unavailable',
-      },
+      env: { ...env, PRENV_FAKE_TF_FAIL: 'server_type_unavailable' },
     });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^step terraform apply pr-9$/m);
     expect(run.stderr).toMatch(/prenv: deploy of pr-9 failed: .*server type/i);
+    // The failed run is retried after PRENV_RUN_RETRY_MS, not the default 30 s.
+    const status = await runCli(['--config', tryIt.configFile, 'status', 'pr', '9', '--json'], {
+      env,
+    });
+    const { failure } = JSON.parse(status.stdout) as {
+      failure: { failedAt: string; nextRetryAt: string };
+    };
+    expect(Date.parse(failure.nextRetryAt) - Date.parse(failure.failedAt)).toBe(45_000);
     expect((await cli(['destroy', 'pr', '9'])).code).toBe(0);
   }, 60_000);
 });

@@ -153,14 +153,14 @@ describe('prenv list, status and cost read the state store and Nomad', () => {
     }
   });
 
-  it('estimates the cost without a state file, and says none was found', async () => {
-    const text = await cli(['cost'], { PRENV_STATE: 'nowhere/state.db' });
+  it('estimates the cost without a state file at the default path, and says none was found', async () => {
+    const text = await cli(['cost'], { PRENV_STATE: '' });
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(
-      /^no prenv state at .*nowhere\/state\.db: .*No PR environment is counted/,
+      /^no prenv state at .*\.prenv\/state\.db: .*No PR environment is counted/,
     );
     expect(text.stdout).toContain('Cap worst case:  15 × ');
-    const json = await cli(['cost', '--json'], { PRENV_STATE: 'nowhere/state.db' });
+    const json = await cli(['cost', '--json'], { PRENV_STATE: '' });
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout) as { noState: string; envs: { env: string }[] };
     expect(report.noState).toContain('no prenv state at');

@@ -28,6 +28,26 @@ describe('numeric and duration settings are bounded', () => {
     ['PRENV_DELIVERY_RETENTION', '366d', 'PRENV_DELIVERY_RETENTION is 366d'],
     ['PRENV_DELIVERY_RETENTION', '99999999999d', 'set at most 365d'],
     ['PRENV_DELIVERY_RETENTION', '8761h', 'set at most 365d'],
+    ['PRENV_RUN_RETRY_MS', '999', 'PRENV_RUN_RETRY_MS must be from 1000 to 3600000, got "999"'],
+    ['PRENV_RUN_RETRY_MS', '3600001', 'PRENV_RUN_RETRY_MS must be from 1000 to 3600000'],
+    ['PRENV_RUN_RETRY_MAX_MS', '86400001', 'PRENV_RUN_RETRY_MAX_MS must be from 1000 to 86400000'],
+    [
+      'PRENV_RUN_RETRY_MAX_MS',
+      '20000',
+      'PRENV_RUN_RETRY_MAX_MS (20000) is less than PRENV_RUN_RETRY_MS (30000)',
+    ],
+    [
+      'PRENV_GITHUB_WRITE_SPACING_MS',
+      '60001',
+      'PRENV_GITHUB_WRITE_SPACING_MS must be at most 60000',
+    ],
+    ['PRENV_GITHUB_WRITE_SPACING_MS', 'fast', 'must be a number of milliseconds, got "fast"'],
+    // github.com's API is the default; it asks for at least 1 s between writes.
+    [
+      'PRENV_GITHUB_WRITE_SPACING_MS',
+      '999',
+      'GitHub (https://api.github.com) asks for at least 1000 ms',
+    ],
   ])('%s=%s is refused', (name, value, message) => {
     const result = readRuntimeSettings({ [name]: value });
     expect(result.ok).toBe(false);
@@ -44,6 +64,7 @@ describe('numeric and duration settings are bounded', () => {
     ['PRENV_STALL_MS', '86400000', 'stallMs', 86_400_000],
     ['PRENV_DELIVERY_RETENTION', '365d', 'deliveryRetentionMs', 365 * 86_400_000],
     ['PRENV_DELIVERY_RETENTION', '8760h', 'deliveryRetentionMs', 8_760 * 3_600_000],
+    ['PRENV_GITHUB_WRITE_SPACING_MS', '60000', 'githubWriteSpacingMs', 60_000],
   ] as const)('%s=%s, at a bound, is taken', (name, value, key, expected) => {
     const result = readRuntimeSettings({ [name]: value });
     expect(result.ok && result.settings[key]).toBe(expected);
@@ -58,6 +79,49 @@ describe('numeric and duration settings are bounded', () => {
       stallMs: 300_000,
       leader: { ttlMs: 15_000, lockDelayMs: 5_000 },
       deliveryRetentionMs: 7 * 86_400_000,
+      runRetry: { baseMs: 30_000, maxMs: 1_800_000 },
+      githubWriteSpacingMs: 1_000,
     });
+  });
+
+  it.each([
+    [{ PRENV_RUN_RETRY_MS: '1000' }, { baseMs: 1_000, maxMs: 1_800_000 }],
+    [
+      { PRENV_RUN_RETRY_MS: '3600000', PRENV_RUN_RETRY_MAX_MS: '3600000' },
+      { baseMs: 3_600_000, maxMs: 3_600_000 },
+    ],
+    [
+      { PRENV_RUN_RETRY_MS: '1000', PRENV_RUN_RETRY_MAX_MS: '1000' },
+      { baseMs: 1_000, maxMs: 1_000 },
+    ],
+    [{ PRENV_RUN_RETRY_MAX_MS: '86400000' }, { baseMs: 30_000, maxMs: 86_400_000 }],
+  ])('takes the retry of failed runs %j', (env, runRetry) => {
+    const result = readRuntimeSettings(env);
+    expect(result.ok && result.settings.runRetry).toEqual(runRetry);
+  });
+});
+
+/**
+ * GitHub asks for a second between writes; GHE.com enforces the same secondary rate limits, and
+ * a GitHub Enterprise Server only those its administrator enabled.
+ */
+describe("PRENV_GITHUB_WRITE_SPACING_MS below GitHub's 1 s", () => {
+  it.each([
+    ['https://api.github.com', false],
+    ['https://api.github.com/', false],
+    ['https://api.octocorp.ghe.com', false],
+    ['https://github.example.com/api/v3', true],
+    ['http://127.0.0.1:8080', true],
+  ])('against %s is taken: %s', (api, taken) => {
+    const result = readRuntimeSettings({
+      PRENV_GITHUB_API_URL: api,
+      PRENV_GITHUB_WRITE_SPACING_MS: '0',
+    });
+    expect(result.ok).toBe(taken);
+    if (result.ok) expect(result.settings.githubWriteSpacingMs).toBe(0);
+    else
+      expect(result.errors.join('\n')).toMatch(
+        /a shorter spacing is only for a GitHub Enterprise Server without rate limits/,
+      );
   });
 });

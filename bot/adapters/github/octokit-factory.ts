@@ -2,10 +2,12 @@ import { Octokit } from '@octokit/rest';
 import { createAppAuth } from '@octokit/auth-app';
 import { retry, type RetryOptions } from '@octokit/plugin-retry';
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck';
 import { silentLogger, type Logger } from '../../core/logger.js';
 
 import type { MetricsRecorder } from '../../core/metrics.js';
 import { githubCallMetrics } from './call-metrics.js';
+import { GITHUB_WRITE_SPACING_MS } from './write-spacing.js';
 import type { GitHubAuth } from './github-auth.js';
 
 export { githubAuthFromEnv, type GitHubAuth } from './github-auth.js';
@@ -21,8 +23,14 @@ export interface OctokitOptions {
    * retry waits milliseconds, not seconds).
    */
   retry?: RetryOptions;
-  /** Overrides of @octokit/plugin-throttling's options (e.g. a `write` group, `retryAfterBaseValue`). */
+  /** Overrides of @octokit/plugin-throttling's options (e.g. `retryAfterBaseValue`). */
   throttle?: Partial<ThrottlingOptions>;
+  /**
+   * Least time between two writes (POST, PATCH, PUT, DELETE), in ms; writes that create content
+   * and notify people (comments, …) wait three times as long. Default `GITHUB_WRITE_SPACING_MS`
+   * (1 s, and 3 s for those), @octokit/plugin-throttling's own spacing.
+   */
+  writeSpacingMs?: number;
   /** Counts each request and keeps the rate limit GitHub reports (see call-metrics.ts). */
   metrics?: MetricsRecorder;
   /** Longest wait for one GitHub answer (ms); default `REQUEST_TIMEOUT_MS`. */
@@ -42,6 +50,9 @@ export interface OctokitOptions {
  * silent connection held the worker for Node's 300 s fetch header timeout per request.
  */
 export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** The plugin spaces writes that trigger notifications 3 s apart, three times its write spacing. */
+const NOTIFYING_WRITE_FACTOR = 3;
 
 /** Retries after a rate limit: GitHub bans integrations that keep writing while limited. */
 const LIMIT_RETRIES = 2;
@@ -84,6 +95,7 @@ export function createOctokit(options: OctokitOptions): Octokit {
     throttle: {
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
+      ...writeGroups(options.writeSpacingMs ?? GITHUB_WRITE_SPACING_MS),
       ...options.throttle,
     } as ThrottlingOptions,
     metrics: options.metrics,
@@ -115,6 +127,35 @@ export function createOctokit(options: OctokitOptions): Octokit {
       ),
     );
   return octokit;
+}
+
+const spacedGroups = new Map<
+  number,
+  { write: Bottleneck.Group; notifications: Bottleneck.Group }
+>();
+
+/**
+ * The plugin's "write" and "notifications" limiters (its `write` and `notifications` options,
+ * Bottleneck groups keyed by the throttle id) for another spacing than its own. Like the
+ * plugin's, they are made once per process, so every Octokit of the bot spaces its writes
+ * together; writes stay one at a time.
+ */
+function writeGroups(spacingMs: number): {
+  write?: Bottleneck.Group;
+  notifications?: Bottleneck.Group;
+} {
+  if (spacingMs === GITHUB_WRITE_SPACING_MS) return {};
+  let groups = spacedGroups.get(spacingMs);
+  if (!groups) {
+    const group = (id: string, minTime: number) =>
+      new Bottleneck.Group({ id, maxConcurrent: 1, minTime, timeout: 2 * 60_000 });
+    groups = {
+      write: group('prenv-write', spacingMs),
+      notifications: group('prenv-notifications', spacingMs * NOTIFYING_WRITE_FACTOR),
+    };
+    spacedGroups.set(spacingMs, groups);
+  }
+  return groups;
 }
 
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {

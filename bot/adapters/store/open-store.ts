@@ -66,10 +66,8 @@ export async function openStateStore(
   }
   // Loaded for a Consul target only: its client validates answers with zod, which a command
   // reading a SQLite file (`prenv list`) need not load.
-  const [{ createConsulClient, isConsulError }, { holdsConsulState, openConsulStore }] = await Promise.all([
-    import('../consul/client.js'),
-    import('./consul-store.js'),
-  ]);
+  const [{ createConsulClient, isConsulError }, { holdsConsulState, openConsulStore }] =
+    await Promise.all([import('../consul/client.js'), import('./consul-store.js')]);
   const consul = createConsulClient({
     baseUrl: target.url,
     fetch,

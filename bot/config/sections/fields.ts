@@ -60,7 +60,6 @@ export const setOf = <T extends z.ZodType<string>>(item: T) =>
     });
   });
 
-
 export const image = z
   .string()
   .refine(
@@ -80,7 +79,6 @@ export const nomadCron = z.string().superRefine((text, ctx) => {
   const parsed = parseNomadCron(text);
   if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
 });
-
 
 export const kvFolder = z
   .string()

@@ -1,4 +1,8 @@
 import { durationMs } from '../../config/duration.js';
+import {
+  enforcesSecondaryLimits,
+  GITHUB_WRITE_SPACING_MS,
+} from '../../adapters/github/write-spacing.js';
 import type { Env } from './env-text.js';
 
 /**
@@ -33,6 +37,17 @@ export interface Timing {
    * `PRENV_RUN_LOG_RETENTION` (a duration, default 30d, at most 90d). Absent: the defaults.
    */
   runLogRetention?: { runs: number; maxAgeMs: number };
+  /**
+   * When a PR's failed run (provision, deploy, destroy) is tried again: `PRENV_RUN_RETRY_MS`
+   * after the first failure (default 30 s), doubling after each further one up to
+   * `PRENV_RUN_RETRY_MAX_MS` (default 30 min); the tick that finds the retry due starts it.
+   */
+  runRetry: { baseMs: number; maxMs: number };
+  /**
+   * Least time between two of the bot's writes to GitHub (`PRENV_GITHUB_WRITE_SPACING_MS`,
+   * default 1,000 as GitHub asks); see `createOctokit`'s `writeSpacingMs`.
+   */
+  githubWriteSpacingMs: number;
 }
 
 interface MsSetting {
@@ -54,6 +69,11 @@ const MS_SETTINGS = {
   // Consul's bounds (developer.hashicorp.com/consul/api-docs/session): TTL 10s–86400s, lock-delay ≤ 60s.
   PRENV_LEADER_TTL_MS: { fallback: 15_000, min: 10_000, max: DAY, why: "Consul's session TTL" },
   PRENV_LEADER_LOCK_DELAY_MS: { fallback: 5_000, min: 0, max: 60_000, why: "Consul's lock-delay" },
+  // Under a second a run that keeps failing starts again at once, hammering Hetzner's API;
+  // the upper bounds keep a retry within the hour (first) and the day (longest).
+  PRENV_RUN_RETRY_MS: { fallback: 30_000, min: 1_000, max: HOUR },
+  PRENV_RUN_RETRY_MAX_MS: { fallback: 30 * 60_000, min: 1_000, max: DAY },
+  PRENV_GITHUB_WRITE_SPACING_MS: { fallback: GITHUB_WRITE_SPACING_MS, min: 0, max: 60_000 },
 } satisfies Record<string, MsSetting>;
 
 function ms(env: Env, name: keyof typeof MS_SETTINGS, errors: string[]): number {
@@ -120,6 +140,33 @@ function runLogRetention(env: Env, errors: string[]): { runs: number; maxAgeMs: 
   return { runs, maxAgeMs };
 }
 
+function runRetry(env: Env, errors: string[]): { baseMs: number; maxMs: number } {
+  const before = errors.length;
+  const baseMs = ms(env, 'PRENV_RUN_RETRY_MS', errors);
+  const maxMs = ms(env, 'PRENV_RUN_RETRY_MAX_MS', errors);
+  if (errors.length === before && maxMs < baseMs)
+    errors.push(
+      `PRENV_RUN_RETRY_MAX_MS (${maxMs}) is less than PRENV_RUN_RETRY_MS (${baseMs}): the longest wait between retries cannot be shorter than the first`,
+    );
+  return { baseMs, maxMs };
+}
+
+/**
+ * Writes may be spaced closer than GitHub asks only where no secondary rate limit answers them:
+ * a GitHub Enterprise Server without rate limits, or a GitHub-compatible API of one's own.
+ */
+function githubWriteSpacing(env: Env, errors: string[]): number {
+  const before = errors.length;
+  const spacing = ms(env, 'PRENV_GITHUB_WRITE_SPACING_MS', errors);
+  if (errors.length > before) return spacing;
+  const api = env.PRENV_GITHUB_API_URL ?? 'https://api.github.com';
+  if (spacing < GITHUB_WRITE_SPACING_MS && enforcesSecondaryLimits(api))
+    errors.push(
+      `PRENV_GITHUB_WRITE_SPACING_MS is ${spacing}: GitHub (${api}) asks for at least ${GITHUB_WRITE_SPACING_MS} ms between writes and answers closer ones with secondary rate limits; a shorter spacing is only for a GitHub Enterprise Server without rate limits or a GitHub-compatible API (PRENV_GITHUB_API_URL)`,
+    );
+  return spacing;
+}
+
 /** The timing settings of `env`; each problem is pushed onto `errors`, naming its variable. */
 export function readTiming(env: Env, errors: string[]): Timing {
   return {
@@ -133,5 +180,7 @@ export function readTiming(env: Env, errors: string[]): Timing {
     },
     deliveryRetentionMs: retention(env.PRENV_DELIVERY_RETENTION, errors),
     runLogRetention: runLogRetention(env, errors),
+    runRetry: runRetry(env, errors),
+    githubWriteSpacingMs: githubWriteSpacing(env, errors),
   };
 }
