@@ -9,13 +9,15 @@
  * round, so a change of the machine's load falls on all of them alike. `BENCH_BASELINE_REF`
  * (default: the commit before the config cache; `none` skips it) is checked out with
  * `git archive`, compiled, and timed in the same rounds.
- * Then `prenv serve` idles for a few seconds and its resident memory (VmRSS, MiB) is read from
- * /proc; the target is ≤ 1.5× Probot's ≈ 65 MiB (the figure measured for the issue), with an
- * idle `node -e 'setInterval…'` as the floor.
+ * Then `prenv serve`, a Probot app server (as `probot run` starts it) and an idle
+ * `node -e 'setInterval…'` (the floor) take turns: each is started, waited for until it answers
+ * HTTP, left idle 3 s, and its resident memory (VmRSS, MiB) read from /proc; target: prenv serve
+ * ≤ 1.5× Probot, both measured in the same run.
  *
  * Writes bench/results/cli.json and the CLI table of bench/RESULTS.md, with the load average.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
@@ -36,7 +38,7 @@ import { openSqliteStore } from '../bot/adapters/store/sqlite-store.js';
 const root = fileURLToPath(new URL('../', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const WARMUP = 3;
-const TARGETS = { help: 4, list: 6, serveRssMiB: 1.5 * 65 };
+const TARGETS = { help: 4, list: 6, serveRssVsProbot: 1.5 };
 const bin = path.join(root, 'bin/prenv.js');
 const BASELINE_REF = process.env.BENCH_BASELINE_REF ?? '31cde07';
 
@@ -152,11 +154,23 @@ function checkoutBaseline(ref: string, into: string): string | null {
   return out;
 }
 
-/** VmRSS of a process that has idled for `idleMs` after `ready` shows on its stderr. */
+/** A TCP port free on 127.0.0.1 right now (the OS picks it; the listener is closed again). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/**
+ * VmRSS (MiB, from /proc/<pid>/status) of `node args…` that has idled `idleMs` after `readyUrl`
+ * first answered an HTTP GET (any status; null: no server, settle from the start).
+ */
 async function idleRssMiB(
   args: string[],
   extraEnv: Record<string, string>,
-  ready: RegExp | null,
+  readyUrl: string | null,
   idleMs = 3_000,
 ) {
   const child = spawn(process.execPath, args, {
@@ -165,26 +179,59 @@ async function idleRssMiB(
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
+  let exited: number | null | undefined;
   child.stderr.on('data', (c: Buffer) => void (stderr += c.toString()));
-  await new Promise<void>((resolve, reject) => {
-    if (!ready) return resolve();
-    const timer = setTimeout(
-      () => reject(new Error(`no ${ready} within 30 s:\n${stderr}`)),
-      30_000,
-    );
-    child.stderr.on('data', () => {
-      if (ready.test(stderr)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}:\n${stderr}`)));
+  child.on('exit', (code) => (exited = code));
+  try {
+    const deadline = Date.now() + 30_000;
+    while (readyUrl) {
+      if (exited !== undefined) throw new Error(`${args.join(' ')} exited ${exited}:\n${stderr}`);
+      if (Date.now() > deadline)
+        throw new Error(`${readyUrl} did not answer within 30 s:\n${stderr}`);
+      const answered = await fetch(readyUrl, { signal: AbortSignal.timeout(1_000) }).then(
+        async (res) => (await res.arrayBuffer(), true),
+        () => false,
+      );
+      if (answered) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, idleMs));
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]);
+    return round(kb / 1024);
+  } finally {
+    child.kill('SIGTERM');
+    if (exited === undefined) await new Promise((r) => child.once('exit', r));
+  }
+}
+
+/**
+ * A Probot 14 app server as `probot run` starts it (its `run()`, JSON logs, one no-op handler),
+ * from plain JavaScript: no TypeScript loader, as prenv's compiled bin.
+ */
+function probotServerArgs(port: number): { args: string[]; env: Record<string, string> } {
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
   });
-  await new Promise((r) => setTimeout(r, idleMs));
-  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-  child.kill('SIGTERM');
-  const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]);
-  return round(kb / 1024);
+  const script = [
+    `import { run } from '${import.meta.resolve('probot')}';`,
+    "await run((app) => app.on('pull_request.opened', async () => {}));",
+  ].join('\n');
+  return {
+    args: ['--input-type=module', '-e', script],
+    env: {
+      APP_ID: '1',
+      PRIVATE_KEY: privateKey,
+      WEBHOOK_SECRET: 'bench-webhook-secret',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      NODE_ENV: 'production',
+    },
+  };
 }
 
 const baseBin = baselineDir ? path.join(baselineDir, 'bin/prenv.js') : null;
@@ -212,8 +259,28 @@ const serveEnv = {
   PRENV_GITHUB_API_URL: 'http://127.0.0.1:9',
   PRENV_RECONCILE: 'off',
 };
-const serveRss = await idleRssMiB([bin, 'serve', '--port', '0'], serveEnv, /"msg":"listening"/);
-const nodeRss = await idleRssMiB(['-e', 'setInterval(() => {}, 1000)'], {}, null);
+// prenv serve, Probot and an idle bare node take turns, RSS_ROUNDS times; medians.
+const RSS_ROUNDS = Number(process.env.BENCH_RSS_ROUNDS ?? 3);
+const rss = { serve: [] as number[], probot: [] as number[], node: [] as number[] };
+for (let i = 0; i < RSS_ROUNDS; i++) {
+  const servePort = await freePort();
+  rss.serve.push(
+    await idleRssMiB(
+      [bin, 'serve', '--port', String(servePort)],
+      serveEnv,
+      `http://127.0.0.1:${servePort}/healthz`,
+    ),
+  );
+  const probotPort = await freePort();
+  const probot = probotServerArgs(probotPort);
+  rss.probot.push(await idleRssMiB(probot.args, probot.env, `http://127.0.0.1:${probotPort}/ping`));
+  rss.node.push(await idleRssMiB(['-e', 'setInterval(() => {}, 1000)'], {}, null));
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+const serveRss = median(rss.serve);
+const probotRss = median(rss.probot);
+const nodeRss = median(rss.node);
+const serveTargetMiB = round(TARGETS.serveRssVsProbot * probotRss);
 nomad.close();
 
 const ratio = (s: Timing) => round(s.medianMs / bare.medianMs);
@@ -258,12 +325,16 @@ const report = {
         }
       : null,
   serveIdleRss: {
-    name: 'prenv serve, idle 3 s after listening (token mode, reconciler off)',
+    name: 'prenv serve, idle 3 s after /healthz answered (token mode, reconciler off)',
+    rounds: RSS_ROUNDS,
     rssMiB: serveRss,
+    samplesMiB: rss.serve,
+    probotRssMiB: probotRss,
+    probotSamplesMiB: rss.probot,
     nodeIdleRssMiB: nodeRss,
-    probotReferenceMiB: 65,
-    targetMiB: TARGETS.serveRssMiB,
-    withinTarget: serveRss <= TARGETS.serveRssMiB,
+    ratioToProbot: round(serveRss / probotRss),
+    targetMiB: serveTargetMiB,
+    withinTarget: serveRss <= serveTargetMiB,
   },
 };
 mkdirSync(path.join(root, 'bench/results'), { recursive: true });
@@ -288,7 +359,7 @@ for (const r of [...report.results, ...(report.before?.results ?? [])])
     ),
   );
 process.stdout.write(
-  `prenv serve idle RSS ${serveRss} MiB (target ≤ ${TARGETS.serveRssMiB} MiB; idle bare node ${nodeRss} MiB)\n`,
+  `prenv serve idle RSS ${serveRss} MiB, ${report.serveIdleRss.ratioToProbot}× Probot's ${probotRss} MiB (target ≤ ${TARGETS.serveRssVsProbot}×, ${serveTargetMiB} MiB; idle bare node ${nodeRss} MiB)\n`,
 );
 process.stdout.write('written to bench/results/cli.json and bench/RESULTS.md\n');
 
@@ -311,7 +382,7 @@ async function writeResultsTable(r: typeof report): Promise<void> {
         `| \`${x.name}\` | ${x.medianMs} ms | ${x.p95Ms} ms | ${x.minMs} ms | **${x.ratio}** | ${x.target === null ? '' : `≤ ${x.target}${x.withinTarget ? '' : ' (missed)'}`} | ${cpuCell(x.cpuMeanMs)} | ${x.cpuRatio ?? '–'} |`,
     ),
     '',
-    `\`prenv serve\` idle RSS 3 s after listening: **${r.serveIdleRss.rssMiB} MiB** (target ≤ ${r.serveIdleRss.targetMiB} MiB, 1.5× Probot's ≈ 65 MiB; an idle bare node: ${r.serveIdleRss.nodeIdleRssMiB} MiB).`,
+    `Idle resident memory (VmRSS) 3 s after the server first answered, median of ${r.serveIdleRss.rounds} rounds taking turns: \`prenv serve\` (token mode, reconciler off) **${r.serveIdleRss.rssMiB} MiB**, a Probot 14 app server started as \`probot run\` does ${r.serveIdleRss.probotRssMiB} MiB: **${r.serveIdleRss.ratioToProbot}× Probot** (target ≤ ${TARGETS.serveRssVsProbot}×, ${r.serveIdleRss.targetMiB} MiB${r.serveIdleRss.withinTarget ? '' : ', missed'}); an idle bare node: ${r.serveIdleRss.nodeIdleRssMiB} MiB.`,
     '<!-- cli:end -->',
   ];
   const section = lines.join('\n');

@@ -17,6 +17,20 @@ export interface EnvironmentOps {
   destroy(pr: number, run: RunContext): Promise<void>;
 }
 
+/**
+ * EnvironmentOps whose implementation `make` builds on the first operation (once; later ones
+ * wait for the same). The bot idles with the pipeline's modules not yet loaded.
+ */
+export function opsOnFirstUse(make: () => Promise<EnvironmentOps>): EnvironmentOps {
+  let ops: Promise<EnvironmentOps> | undefined;
+  const made = () => (ops ??= make());
+  return {
+    provision: async (pr, run) => (await made()).provision(pr, run),
+    deploy: async (pr, sha, run) => (await made()).deploy(pr, sha, run),
+    destroy: async (pr, run) => (await made()).destroy(pr, run),
+  };
+}
+
 /** Thrown by an operation when Hetzner refuses new servers (`resource_limit_exceeded`). */
 export class AtCapacityError extends Error {
   readonly atCapacity = true;

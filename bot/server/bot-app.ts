@@ -14,7 +14,7 @@ import { createDashboard } from './dashboard/routes.js';
 import { RunLog } from './dashboard/run-log.js';
 import { checkHealth } from './health.js';
 import { allowCertificateFor } from './live-hosts.js';
-import { defaultWebhookHost } from '../../generators/nomad/bot-job.js';
+import { defaultWebhookHost } from '../../generators/nomad/webhook-host.js';
 import { close, createBotHttpServer, listen } from './http-server.js';
 import type { ServeSettings } from '../wiring/settings.js';
 import { serveMetrics } from './serve-metrics.js';

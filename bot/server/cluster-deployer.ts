@@ -10,7 +10,6 @@ import { loadJobspecSchema } from '../adapters/nomad/jobspec-schema-file.js';
 import { loadTemplates } from '../adapters/templates/load-templates.js';
 import { CADDY_SERVER_NAME } from '../../generators/caddy/route-json.js';
 import type { ClusterDeployer } from '../runtime/cluster-deploy-executor.js';
-import { clusterOps } from '../runtime/cluster-ops.js';
 import { routeProbe } from '../runtime/route-probe.js';
 import {
   clusterModuleDir,
@@ -85,6 +84,8 @@ export function clusterDeployer(input: {
   return {
     async deploy(environment, sha, run) {
       const { nomad, caddy, consul, http } = clients(environment);
+      // The deploy pipeline (generators, Handlebars) loads with the first deploy, not at start.
+      const { clusterOps } = await import('../runtime/cluster-ops.js');
       const ops = clusterOps({
         config,
         templates: await loadTemplates(),

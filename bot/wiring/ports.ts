@@ -7,7 +7,6 @@ import { planContext, type PlanContext } from '../core/plan-context.js';
 import { createCaddyAdminClient, type CaddyAdminClient } from '../adapters/caddy/admin-client.js';
 import { createConsulClient, type ConsulClient } from '../adapters/consul/client.js';
 import type { GitHubPort } from '../adapters/github/github-port.js';
-import { createOctokit } from '../adapters/github/octokit-factory.js';
 import { OctokitGitHub } from '../adapters/github/octokit-github.js';
 import { offlineGitHub } from '../adapters/github/offline-github.js';
 import { createNomadClient, type NomadApi } from '../adapters/nomad/index.js';
@@ -23,8 +22,7 @@ import type { StateStore } from '../adapters/store/state-store.js';
 import { type LeftRun, type TerraformRunner, type TfVars } from '../adapters/terraform/index.js';
 import { loadTemplates } from '../adapters/templates/load-templates.js';
 import { CADDY_SERVER_NAME } from '../../generators/caddy/route-json.js';
-import type { EnvironmentOps } from '../runtime/environment-ops.js';
-import { previewOps } from '../runtime/preview-ops.js';
+import { opsOnFirstUse, type EnvironmentOps } from '../runtime/environment-ops.js';
 import { consulCaddies, createCaddyFleet } from '../runtime/caddy-fleet.js';
 import { routeProbe } from '../runtime/route-probe.js';
 import { previewBypassToken } from '../runtime/preview-bypass.js';
@@ -99,21 +97,24 @@ async function wireAround(
   const store = recordingSlotSamples(state.store, config.previews.max, logger, {
     atFirstRead: input.sampleSlotsAtStart === true,
   });
+  const githubAuth = settings.github;
   const github =
     input.overrides?.github ??
-    (settings.github
+    (githubAuth
       ? new OctokitGitHub(
-          createOctokit({
-            auth: settings.github,
-            baseUrl: settings.githubApiUrl,
-            writeSpacingMs: settings.githubWriteSpacingMs,
-            logger,
-            ...(input.metrics ? { metrics: input.metrics } : {}),
-            ...(input.githubStop ? { signal: input.githubStop } : {}),
-          }),
+          // Octokit, its plugins and GitHub's routes table load with the first GitHub call.
+          async () =>
+            (await import('../adapters/github/octokit-factory.js')).createOctokit({
+              auth: githubAuth,
+              baseUrl: settings.githubApiUrl,
+              writeSpacingMs: settings.githubWriteSpacingMs,
+              logger,
+              ...(input.metrics ? { metrics: input.metrics } : {}),
+              ...(input.githubStop ? { signal: input.githubStop } : {}),
+            }),
           config.github,
           settings.secrets,
-          settings.github.mode,
+          githubAuth.mode,
         )
       : offlineGitHub(logger));
   const consul = createConsulClient({
@@ -157,26 +158,32 @@ async function wireAround(
           ),
         }
       : {};
+  // Read at start, so a broken install stops the bot now; the pipeline that renders them
+  // (generators, Handlebars, the executor) is loaded by the first run.
+  const templates = await loadTemplates();
+  const schema = loadJobspecSchema();
   const ops =
     input.overrides?.ops ??
-    previewOps({
-      config,
-      templates: await loadTemplates(),
-      schema: loadJobspecSchema(),
-      terraform,
-      terraformDir: path.resolve(cwd, settings.terraform.dir),
-      productionFacts,
-      nomad,
-      caddy,
-      consul: consul.services,
-      secrets: consul.kv,
-      ...(input.metrics ? { metrics: input.metrics } : {}),
-      ...(caddyHttp ? { probe: routeProbe({ config, entry: caddyHttp, headersFor }) } : {}),
-      describePull: async (pr) => {
-        const env = (await store.loadWorld()).world.envs[pr];
-        return env ? { branch: env.pull.headRef, title: env.pull.title } : {};
-      },
-    });
+    opsOnFirstUse(async () =>
+      (await import('../runtime/preview-ops.js')).previewOps({
+        config,
+        templates,
+        schema,
+        terraform,
+        terraformDir: path.resolve(cwd, settings.terraform.dir),
+        productionFacts,
+        nomad,
+        caddy,
+        consul: consul.services,
+        secrets: consul.kv,
+        ...(input.metrics ? { metrics: input.metrics } : {}),
+        ...(caddyHttp ? { probe: routeProbe({ config, entry: caddyHttp, headersFor }) } : {}),
+        describePull: async (pr) => {
+          const env = (await store.loadWorld()).world.envs[pr];
+          return env ? { branch: env.pull.headRef, title: env.pull.title } : {};
+        },
+      }),
+    );
   const previewUrl = (pr: number) =>
     `https://${config.previews.host.replace(/\{\{number\}\}/g, String(pr))}`;
   const context = () =>

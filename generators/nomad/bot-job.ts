@@ -3,7 +3,6 @@
  * route of its webhook host. Pure: the caller says which image, host and volume.
  */
 import type { Config } from '../../bot/config/config.js';
-import { webhookHostClash } from '../../bot/config/routed-hosts.js';
 import { caddyRoute, type CaddyJson } from '../caddy/route-json.js';
 import { PROBE_BY_DNS } from '../caddy/probe-targets.js';
 import { rendererFor, type TemplateSources } from '../templates.js';
@@ -64,25 +63,6 @@ export const CADDY_ADMIN_SERVICE = 'caddy-admin';
 export function probeEntry(mode: Config['tls']['mode']): string {
   if (mode === 'off' || mode === 'load_balancer') return 'http://127.0.0.1:80';
   return mode === 'internal' ? '' : PROBE_BY_DNS;
-}
-
-/** The webhook host when none is given: `prenv.<domain>`. */
-export function defaultWebhookHost(config: Config): string {
-  return `prenv.${config.domain}`;
-}
-
-/**
- * The bot's webhook host: `given` (from `source`, e.g. `PRENV_WEBHOOK_HOST` or `--host`) or the
- * default, with the message of its clash with a host prenv.yml routes (null when none).
- */
-export function webhookHostOf(
-  config: Config,
-  given: string | undefined,
-  source: string,
-): { host: string; clash: string | null } {
-  const host = given ?? defaultWebhookHost(config);
-  const name = given === undefined ? `the webhook host (default ${host})` : source;
-  return { host, clash: webhookHostClash(config, host, name) };
 }
 
 /** GitHub sends webhook payloads of at most 25 MB (docs.github.com, "Webhook events and payloads"). */

@@ -67,7 +67,7 @@ const granted = APP_PERMISSIONS as Record<string, Level>;
 const allows = (need: Need) =>
   granted[need.permission] === 'write' || granted[need.permission] === need.level;
 
-/** `octokit.rest.<scope>.<method>(` calls in the GitHub adapter, as "METHOD /route". */
+/** `rest.<scope>.<method>(` calls in the GitHub adapter (`octokit.rest.…` too), as "METHOD /route". */
 function endpointsCalled(): { call: string; route: string }[] {
   const dir = path.join(repoRoot, 'bot/adapters/github');
   const octokit = new Octokit() as unknown as Record<
@@ -77,7 +77,7 @@ function endpointsCalled(): { call: string; route: string }[] {
   const calls = new Set<string>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
     const text = readFileSync(path.join(dir, file), 'utf8');
-    for (const m of text.matchAll(/\.rest\.(\w+)\.(\w+)\(/g)) calls.add(`${m[1]}.${m[2]}`);
+    for (const m of text.matchAll(/\brest\.(\w+)\.(\w+)\(/g)) calls.add(`${m[1]}.${m[2]}`);
   }
   return [...calls].sort().map((call) => {
     const [scope, method] = call.split('.') as [string, string];

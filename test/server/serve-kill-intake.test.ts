@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { inRepository, realPayload, signedDelivery } from '../support/webhook-examples.js';
-import { startServe, WEBHOOK_SECRET } from './serve-process.js';
+import { startServe, WEBHOOK_SECRET, offlineBotEnv } from './serve-process.js';
 import { repoRoot } from '../support/tools.js';
 
 const DELIVERIES = 400;
@@ -23,13 +23,7 @@ describe('prenv serve killed with -9 right after answering', () => {
     const serve = await startServe(CONFIG, {
       PRENV_GITHUB_TOKEN: 'ghp_kill_test',
       PRENV_GITHUB_API_URL: unreachable,
-      PRENV_STATE: state,
-      PRENV_RECONCILE: 'off',
-      PRENV_NOMAD_ADDR: unreachable,
-      PRENV_CONSUL_ADDR: unreachable,
-      PRENV_CADDY_ADMIN: unreachable,
-      PRENV_TERRAFORM_BIN: 'false',
-      PRENV_TERRAFORM_DIR: dir,
+      ...offlineBotEnv(dir),
     });
     const payload = inRepository(realPayload('pull_request', 'opened'), 'aipacto/aipacto');
     const answered: string[] = [];

@@ -12,15 +12,17 @@ export interface ServeProcess {
 
 export const WEBHOOK_SECRET = 'serve-test-webhook-secret';
 
-/** Starts `prenv serve` as a real process and waits until it listens. */
+/** Starts `prenv serve` as a real process (`nodeArgs` before the script) and waits until it listens. */
 export async function startServe(
   configFile: string,
   env: Record<string, string>,
   listenPort = 0,
+  nodeArgs: string[] = [],
 ): Promise<ServeProcess> {
   const child = execa(
     'node',
     [
+      ...nodeArgs,
       path.join(repoRoot, 'bin/prenv.js'),
       'serve',
       '--config',
@@ -64,5 +66,31 @@ export async function startServe(
       });
       return res.status;
     },
+  };
+}
+
+/** Resolves once `check()` holds (polled every 50 ms); throws naming `what` after 30 s. */
+export async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * The settings of a bot in `dir` (its SQLite state there) with no cluster to reach: Nomad,
+ * Consul and Caddy at a closed port, Terraform `false`, the reconciler off.
+ */
+export function offlineBotEnv(dir: string): Record<string, string> {
+  const unreachable = 'http://127.0.0.1:9';
+  return {
+    PRENV_STATE: path.join(dir, 'state.db'),
+    PRENV_RECONCILE: 'off',
+    PRENV_NOMAD_ADDR: unreachable,
+    PRENV_CONSUL_ADDR: unreachable,
+    PRENV_CADDY_ADMIN: unreachable,
+    PRENV_TERRAFORM_BIN: 'false',
+    PRENV_TERRAFORM_DIR: dir,
   };
 }

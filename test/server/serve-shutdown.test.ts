@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inRepository, prCommentPayload, realPayload } from '../support/webhook-examples.js';
 import { repoRoot } from '../support/tools.js';
-import { startServe } from './serve-process.js';
+import { startServe, until, offlineBotEnv } from './serve-process.js';
 
 const CONFIG = path.join(repoRoot, 'examples/aipacto/prenv.yml');
 const REPOSITORY = 'aipacto/aipacto';
@@ -34,14 +34,6 @@ afterAll(async () => {
   await new Promise((resolve) => silent.close(resolve));
 });
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('prenv serve stopped while GitHub accepts connections and never answers', () => {
   it.each([
     {
@@ -62,17 +54,10 @@ describe('prenv serve stopped while GitHub accepts connections and never answers
     async ({ event, payload, queuedAfter }) => {
       const dir = mkdtempSync(path.join(tmpdir(), 'prenv-shutdown-'));
       const state = path.join(dir, 'state.db');
-      const unreachable = 'http://127.0.0.1:9';
       const serve = await startServe(CONFIG, {
         PRENV_GITHUB_TOKEN: 'ghp_shutdown_test',
         PRENV_GITHUB_API_URL: silentUrl,
-        PRENV_STATE: state,
-        PRENV_RECONCILE: 'off',
-        PRENV_NOMAD_ADDR: unreachable,
-        PRENV_CONSUL_ADDR: unreachable,
-        PRENV_CADDY_ADMIN: unreachable,
-        PRENV_TERRAFORM_BIN: 'false',
-        PRENV_TERRAFORM_DIR: dir,
+        ...offlineBotEnv(dir),
       });
       const before = sockets.length;
       expect(await serve.post(event, payload, `hung-${event}`)).toBe(202);

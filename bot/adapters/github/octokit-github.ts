@@ -65,13 +65,31 @@ const PERMISSIONS: readonly RepoPermission[] = [
 export class OctokitGitHub implements GitHubPort {
   private ownLogin: Promise<string> | null = null;
 
-  /** `authMode` says how to learn the bot's own login: the App's slug, or the token's user. */
+  private readonly client: () => Promise<Octokit>;
+
+  /**
+   * `octokit`, or a function making it on the first call (the bot idles without Octokit's
+   * modules loaded; when it throws, that call fails and the next one tries again). `authMode`
+   * says how to learn the bot's own login: the App's slug, or the token's user.
+   */
   constructor(
-    private readonly octokit: Octokit,
+    octokit: Octokit | (() => Promise<Octokit>),
     private readonly repo: RepoRef,
     private readonly secrets: string[] = [],
     private readonly authMode: 'app' | 'token' = 'token',
-  ) {}
+  ) {
+    if (typeof octokit !== 'function') {
+      const ready = Promise.resolve(octokit);
+      this.client = () => ready;
+      return;
+    }
+    let made: Promise<Octokit> | null = null;
+    this.client = () =>
+      (made ??= octokit().catch((err: unknown) => {
+        made = null;
+        throw err;
+      }));
+  }
 
   /**
    * The login our comments are written by, asked once: `<slug>[bot]` for a GitHub App (`GET
@@ -80,12 +98,13 @@ export class OctokitGitHub implements GitHubPort {
    */
   private login(): Promise<string> {
     this.ownLogin ??= (async () => {
+      const { rest } = await this.client();
       if (this.authMode === 'app') {
-        const { data } = await this.octokit.rest.apps.getAuthenticated();
+        const { data } = await rest.apps.getAuthenticated();
         if (!data?.slug) throw new Error('GitHub did not say which App this is (GET /app)');
         return `${data.slug}[bot]`;
       }
-      const { data } = await this.octokit.rest.users.getAuthenticated();
+      const { data } = await rest.users.getAuthenticated();
       return data.login;
     })().catch((err: unknown) => {
       this.ownLogin = null;
@@ -94,18 +113,18 @@ export class OctokitGitHub implements GitHubPort {
     return this.ownLogin;
   }
 
-  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  private async call<T>(operation: string, fn: (rest: Octokit['rest']) => Promise<T>): Promise<T> {
     try {
-      return await fn();
+      return await fn((await this.client()).rest);
     } catch (err) {
       throw toGitHubError(err, operation, this.secrets);
     }
   }
 
   async permissionOf(username: string): Promise<RepoPermission> {
-    return this.call('permission lookup', async () => {
+    return this.call('permission lookup', async (rest) => {
       try {
-        const { data } = await this.octokit.rest.repos.getCollaboratorPermissionLevel({
+        const { data } = await rest.repos.getCollaboratorPermissionLevel({
           ...this.repo,
           username,
         });
@@ -119,8 +138,8 @@ export class OctokitGitHub implements GitHubPort {
   }
 
   async react(commentId: number, content: ReactionContent): Promise<void> {
-    await this.call('reaction', () =>
-      this.octokit.rest.reactions.createForIssueComment({
+    await this.call('reaction', (rest) =>
+      rest.reactions.createForIssueComment({
         ...this.repo,
         comment_id: commentId,
         content,
@@ -130,10 +149,10 @@ export class OctokitGitHub implements GitHubPort {
 
   async upsertStickyComment(pr: number, marker: string, body: string): Promise<number> {
     const text = body.includes(marker) ? body : `${marker}\n${body}`;
-    return this.call('sticky comment', async () => {
+    return this.call('sticky comment', async (rest) => {
       const self = (await this.login()).toLowerCase();
       const comments = await allPages((page) =>
-        this.octokit.rest.issues.listComments({
+        rest.issues.listComments({
           ...this.repo,
           issue_number: pr,
           per_page: PAGE,
@@ -146,7 +165,7 @@ export class OctokitGitHub implements GitHubPort {
       );
       if (existing) {
         if (existing.body !== text) {
-          await this.octokit.rest.issues.updateComment({
+          await rest.issues.updateComment({
             ...this.repo,
             comment_id: existing.id,
             body: text,
@@ -154,7 +173,7 @@ export class OctokitGitHub implements GitHubPort {
         }
         return existing.id;
       }
-      const { data } = await this.octokit.rest.issues.createComment({
+      const { data } = await rest.issues.createComment({
         ...this.repo,
         issue_number: pr,
         body: text,
@@ -164,8 +183,8 @@ export class OctokitGitHub implements GitHubPort {
   }
 
   async reply(pr: number, body: string): Promise<void> {
-    await this.call('reply', () =>
-      this.octokit.rest.issues.createComment({ ...this.repo, issue_number: pr, body }),
+    await this.call('reply', (rest) =>
+      rest.issues.createComment({ ...this.repo, issue_number: pr, body }),
     );
   }
 
@@ -175,8 +194,8 @@ export class OctokitGitHub implements GitHubPort {
     description: string;
     payload?: Record<string, unknown>;
   }): Promise<number> {
-    return this.call('deployment', async () => {
-      const { data } = await this.octokit.rest.repos.createDeployment({
+    return this.call('deployment', async (rest) => {
+      const { data } = await rest.repos.createDeployment({
         ...this.repo,
         ref: input.ref,
         environment: input.environment,
@@ -200,8 +219,8 @@ export class OctokitGitHub implements GitHubPort {
     logUrl?: string;
     description: string;
   }): Promise<void> {
-    await this.call('deployment status', () =>
-      this.octokit.rest.repos.createDeploymentStatus({
+    await this.call('deployment status', (rest) =>
+      rest.repos.createDeploymentStatus({
         ...this.repo,
         deployment_id: input.deploymentId,
         state: input.state,
@@ -214,9 +233,9 @@ export class OctokitGitHub implements GitHubPort {
   }
 
   async deactivateDeployments(environment: string): Promise<void> {
-    await this.call('deployment deactivation', async () => {
+    await this.call('deployment deactivation', async (rest) => {
       const deployments = await allPages((page) =>
-        this.octokit.rest.repos.listDeployments({
+        rest.repos.listDeployments({
           ...this.repo,
           environment,
           per_page: PAGE,
@@ -224,7 +243,7 @@ export class OctokitGitHub implements GitHubPort {
         }),
       );
       for (const d of deployments) {
-        await this.octokit.rest.repos.createDeploymentStatus({
+        await rest.repos.createDeploymentStatus({
           ...this.repo,
           deployment_id: d.id,
           state: 'inactive',
@@ -235,9 +254,9 @@ export class OctokitGitHub implements GitHubPort {
   }
 
   async unfinishedDeployments(environment: string): Promise<number[]> {
-    return this.call('deployment list', async () => {
+    return this.call('deployment list', async (rest) => {
       const deployments = await allPages((page) =>
-        this.octokit.rest.repos.listDeployments({
+        rest.repos.listDeployments({
           ...this.repo,
           environment,
           per_page: PAGE,
@@ -247,7 +266,7 @@ export class OctokitGitHub implements GitHubPort {
       const unfinished: number[] = [];
       for (const d of deployments) {
         // Statuses come newest first (GitHub REST "List deployment statuses").
-        const { data } = await this.octokit.rest.repos.listDeploymentStatuses({
+        const { data } = await rest.repos.listDeploymentStatuses({
           ...this.repo,
           deployment_id: d.id,
           per_page: 1,
@@ -261,9 +280,9 @@ export class OctokitGitHub implements GitHubPort {
   }
 
   async getPullRequest(pr: number): Promise<PullRequestDetails | undefined> {
-    return this.call('pull request', async () => {
+    return this.call('pull request', async (rest) => {
       try {
-        const { data: p } = await this.octokit.rest.pulls.get({ ...this.repo, pull_number: pr });
+        const { data: p } = await rest.pulls.get({ ...this.repo, pull_number: pr });
         return {
           ...toOpenPullRequest(p),
           baseRef: p.base.ref,
@@ -278,9 +297,9 @@ export class OctokitGitHub implements GitHubPort {
   }
 
   async listOpenPullRequests(): Promise<OpenPullRequest[]> {
-    return this.call('pull request list', async () => {
+    return this.call('pull request list', async (rest) => {
       const pulls = await allPages((page) =>
-        this.octokit.rest.pulls.list({ ...this.repo, state: 'open', per_page: PAGE, page }),
+        rest.pulls.list({ ...this.repo, state: 'open', per_page: PAGE, page }),
       );
       return pulls.map(toOpenPullRequest);
     });
@@ -293,10 +312,10 @@ export class OctokitGitHub implements GitHubPort {
    * protection counts it; a status with `success`; `pending` waits; anything else failed.
    */
   async commitChecks(sha: string): Promise<CommitCheck[]> {
-    return this.call('commit checks', async () => {
+    return this.call('commit checks', async (rest) => {
       const checks: CommitCheck[] = [];
       for (let page = 1; page <= MAX_PAGES; page++) {
-        const { data } = await this.octokit.rest.checks.listForRef({
+        const { data } = await rest.checks.listForRef({
           ...this.repo,
           ref: sha,
           filter: 'latest',
@@ -306,7 +325,7 @@ export class OctokitGitHub implements GitHubPort {
         for (const run of data.check_runs) checks.push({ name: run.name, state: runState(run) });
         if (page * PAGE >= data.total_count || data.check_runs.length < PAGE) break;
       }
-      const { data: combined } = await this.octokit.rest.repos.getCombinedStatusForRef({
+      const { data: combined } = await rest.repos.getCombinedStatusForRef({
         ...this.repo,
         ref: sha,
         per_page: PAGE,

@@ -1,6 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse } from '@cdktf/hcl2json';
 
 /**
  * The variable files Terraform loads by itself from a root module: `terraform.tfvars`,
@@ -14,6 +13,15 @@ function isAutoLoaded(name: string): boolean {
     name.endsWith('.auto.tfvars') ||
     name.endsWith('.auto.tfvars.json')
   );
+}
+
+/**
+ * hcl2json, imported on first use: importing it starts its Go WebAssembly runtime, which holds
+ * ≈ 60 MiB for the life of the process, and only a root module with a `.tfvars` file needs it.
+ */
+async function parseTfvars(file: string, text: string): Promise<unknown> {
+  const { parse } = await import('@cdktf/hcl2json');
+  return parse(file, text);
 }
 
 /** Each auto-loaded variable file of `dir` with the variable names it sets. */
@@ -32,7 +40,7 @@ export async function operatorVariableFiles(
     const text = await readFile(file, 'utf8');
     const body = name.endsWith('.json')
       ? (JSON.parse(text) as Record<string, unknown>)
-      : ((await parse(file, text)) as Record<string, unknown>);
+      : ((await parseTfvars(file, text)) as Record<string, unknown>);
     out.push({ file, names: Object.keys(body) });
   }
   return out;

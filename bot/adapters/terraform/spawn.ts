@@ -1,5 +1,5 @@
 import { open, rm } from 'node:fs/promises';
-import { execa } from 'execa';
+import type { execa } from 'execa';
 import path from 'node:path';
 import type { StopReason } from './classify.js';
 import { makeRunDir, recordChild } from './run-dirs.js';
@@ -76,6 +76,8 @@ export async function spawnTerraform(req: SpawnRequest): Promise<SpawnResult> {
 async function runIn(runDir: string, req: SpawnRequest): Promise<SpawnResult> {
   const stdoutFile = path.join(runDir, 'stdout.jsonl');
   const stderrFile = path.join(runDir, 'stderr.log');
+  // execa (≈ 100 modules) loads with the first run: an idle bot never needs it.
+  const { execa: run } = await import('execa');
   const out = await open(stdoutFile, 'wx', 0o600);
   const err = await open(stderrFile, 'wx', 0o600);
   if (req.signal?.aborted) {
@@ -84,7 +86,7 @@ async function runIn(runDir: string, req: SpawnRequest): Promise<SpawnResult> {
   }
   let subprocess: ReturnType<typeof start>;
   try {
-    subprocess = start(req, out.fd, err.fd);
+    subprocess = start(run, req, out.fd, err.fd);
   } finally {
     // The child holds its own copies of the descriptors.
     await Promise.all([out.close(), err.close()]);
@@ -113,8 +115,8 @@ async function runIn(runDir: string, req: SpawnRequest): Promise<SpawnResult> {
   };
 }
 
-function start(req: SpawnRequest, stdoutFd: number, stderrFd: number) {
-  return execa(req.bin, req.args, {
+function start(run: typeof execa, req: SpawnRequest, stdoutFd: number, stderrFd: number) {
+  return run(req.bin, req.args, {
     cwd: req.cwd,
     env: req.env,
     extendEnv: false,

@@ -3,12 +3,8 @@ import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import { loadTemplates } from '../../adapters/templates/load-templates.js';
 import type { Config } from '../../config/config.js';
 import { isHostname, isImageReference } from '../../config/names.js';
-import {
-  botJobName,
-  botRoute,
-  webhookHostOf,
-  renderBotJob,
-} from '../../../generators/nomad/bot-job.js';
+import { botJobName, botRoute, renderBotJob } from '../../../generators/nomad/bot-job.js';
+import { webhookHostOf } from '../../../generators/nomad/webhook-host.js';
 import { checkJobFile } from '../../../generators/validate/job-file.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';

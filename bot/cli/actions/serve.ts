@@ -1,7 +1,7 @@
 import { pinoLogger } from '../../adapters/log/pino-logger.js';
 import { StateStoreError } from '../../adapters/store/store-error.js';
 import { startBotApp } from '../../server/bot-app.js';
-import { webhookHostOf } from '../../../generators/nomad/bot-job.js';
+import { webhookHostOf } from '../../../generators/nomad/webhook-host.js';
 import { readLogLevel } from '../../server/log-level.js';
 import { readServeSettings } from '../../wiring/settings.js';
 import { checkSettingFiles } from '../cli-ports.js';

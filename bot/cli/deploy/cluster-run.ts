@@ -3,7 +3,7 @@ import { RenderError } from '../../../generators/errors.js';
 import { redact } from '../../core/redact.js';
 import { routeProbe } from '../../runtime/route-probe.js';
 import { deployBot } from '../../runtime/bot-deploy.js';
-import { webhookHostOf } from '../../../generators/nomad/bot-job.js';
+import { webhookHostOf } from '../../../generators/nomad/webhook-host.js';
 import { loadJobspecSchema } from '../../adapters/nomad/jobspec-schema-file.js';
 import { loadCliTemplates } from '../cli-templates.js';
 import type { ClusterEnvironment } from '../../core/model.js';
