@@ -12,6 +12,7 @@ import { createReconciler } from '../wiring/reconciler.js';
 import { startDeliveryPruning } from './delivery-retention.js';
 import { createDashboard } from './dashboard/routes.js';
 import { RunLog } from './dashboard/run-log.js';
+import { environmentPath } from './dashboard/paths.js';
 import { checkHealth } from './health.js';
 import { allowCertificateFor } from './live-hosts.js';
 import { defaultWebhookHost } from '../../generators/nomad/bot-job.js';
@@ -117,7 +118,10 @@ export async function startBotApp(input: {
     clusterDeployer: clusterDeployer({ config, settings, ports, cwd: input.cwd, logger }),
     metrics: metrics.recorder,
     runObserver: runs,
-    ...(publicUrl ? { logsUrl: (pr: number) => `${publicUrl}/pr/${pr}` } : {}),
+    // PR runs and production's and staging's deploys on push alike: one link per environment.
+    ...(publicUrl
+      ? { logsUrl: (environment: string) => `${publicUrl}${environmentPath(environment)}` }
+      : {}),
     ...(config.previews.protect === 'none'
       ? {}
       : {

@@ -121,3 +121,22 @@ export function pullRequestPayload(
     });
   return inRepository(payload, 'aipacto/aipacto');
 }
+
+/**
+ * GitHub's example `push` payload of `repo` (default `aipacto/aipacto`, whose default branch it
+ * says is `main`), moved to `branch` at `sha`.
+ */
+export function pushPayload(
+  branch: string,
+  sha: string,
+  repo = 'aipacto/aipacto',
+): Record<string, unknown> {
+  const payload = inRepository(
+    realPayload('push', undefined as never, (p) => p.ref === 'refs/heads/master'),
+    repo,
+  );
+  payload.ref = `refs/heads/${branch}`;
+  payload.after = sha;
+  (payload.repository as Record<string, unknown>).default_branch = 'main';
+  return payload;
+}

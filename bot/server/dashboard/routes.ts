@@ -12,6 +12,8 @@ import { localPath, redirect } from './respond.js';
 import { createPreviewGate, type PreviewGate } from './preview-gate.js';
 import { createSigner, deriveKey, parseCookies, setCookie, type Signer } from './session.js';
 import { dashboardView } from './view.js';
+import { runPath } from './paths.js';
+import { envName } from '../../core/model.js';
 import { slotSamplesKeepSince } from '../../adapters/store/slot-recorder.js';
 import type { SlotSample } from '../../core/slot-history.js';
 
@@ -59,7 +61,8 @@ export interface Dashboard {
 }
 
 /**
- * The dashboard's HTTP routes (`/`, `/runs/<id>`, `/runs/<id>/events`, `/pr/<n>`, `/auth/*`);
+ * The dashboard's HTTP routes (`/`, `/runs/<id>`, `/runs/<id>/events`, `/pr/<n>`,
+ * `/env/production|staging`, `/auth/*`);
  * `handle` answers false for any other path. Every page but the sign-in page needs a session
  * with read access; nothing here changes state, so GETs need no CSRF token.
  */
@@ -100,6 +103,21 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     if (accessOf(s) === 'read') return s;
     signIn(res, s);
     return null;
+  };
+
+  /** `environmentPath`'s page: a redirect to the environment's newest kept run. */
+  const newestRun = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    environment: string,
+    label: string,
+  ) => {
+    const s = reader(req, res);
+    if (!s) return;
+    const newest = options.runs.list(environment)[0];
+    if (newest) return redirect(res, runPath(newest.runId));
+    const message = `No run of ${label} is kept (the bot keeps the newest finished runs for a while).`;
+    send(res, 404, messagePage(message, s.login));
   };
 
   const routes: Array<
@@ -147,15 +165,12 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     ],
     [
       /^\/pr\/(\d{1,9})$/,
-      async (req, res, _url, m) => {
-        const s = reader(req, res);
-        if (!s) return;
-        const newest = options.runs.list(Number(m[1]))[0];
-        if (newest) return redirect(res, `/runs/${encodeURIComponent(newest.runId)}`);
-        const pr = Number(m[1]);
-        const message = `No run of PR #${pr} is kept (the bot keeps the newest finished runs for a while).`;
-        send(res, 404, messagePage(message, s.login));
-      },
+      async (req, res, _url, m) =>
+        newestRun(req, res, envName(Number(m[1])), `PR #${Number(m[1])}`),
+    ],
+    [
+      /^\/env\/(production|staging)$/,
+      async (req, res, _url, m) => newestRun(req, res, m[1]!, m[1]!),
     ],
     [
       /^\/runs\/([^/]{1,200})$/,
