@@ -186,6 +186,27 @@ describe('a protected preview host in Caddy', () => {
     expect((await viaCaddy('/', { cookie: session })).status).toBe(302);
   });
 
+  it('takes a ticket once: its URL replayed from history or a log gets the sign-in redirect', async () => {
+    const handOff = await fetch(
+      `${botUrl}/auth/preview?to=${encodeURIComponent(`http://${HOST}/reports`)}`,
+      { redirect: 'manual', headers: { cookie: session } },
+    );
+    const ticketUrl = new URL(handOff.headers.get('location')!);
+    const path = ticketUrl.pathname + ticketUrl.search;
+    const first = await viaCaddy(path);
+    expect(first.status).toBe(302);
+    expect(String(first.headers['set-cookie'])).toMatch(/^prenv_preview=/);
+    seenByApp = [];
+    for (const headers of [{}, { referer: `http://${HOST}${path}` }]) {
+      const replay = await viaCaddy(path, headers);
+      expect(replay.status).toBe(302);
+      expect(replay.headers['set-cookie']).toBeUndefined();
+      const location = new URL(String(replay.headers.location));
+      expect(`${location.origin}${location.pathname}`).toBe(`${botUrl}/auth/preview`);
+    }
+    expect(seenByApp).toEqual([]);
+  });
+
   it('lets a request with the bypass token through, header or query, without passing the header on', async () => {
     seenByApp = [];
     const token = dashboard.gate.bypassToken(7);
