@@ -197,7 +197,7 @@ describe('a protected preview host in Caddy', () => {
     expect(first.status).toBe(302);
     expect(String(first.headers['set-cookie'])).toMatch(/^prenv_preview=/);
     seenByApp = [];
-    for (const headers of [{}, { referer: `http://${HOST}${path}` }]) {
+    for (const headers of [{}, { referer: `http://${HOST}${path}` }] as Record<string, string>[]) {
       const replay = await viaCaddy(path, headers);
       expect(replay.status).toBe(302);
       expect(replay.headers['set-cookie']).toBeUndefined();

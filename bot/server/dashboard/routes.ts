@@ -54,6 +54,8 @@ export type PageRoute = (req: IncomingMessage, res: ServerResponse, url: URL) =>
 
 export interface Dashboard {
   handle: PageRoute;
+  /** One path each route serves (`/runs/<id>` as a run id), so tests can reach every route. */
+  paths: readonly string[];
   /** The session of a request, or null when it carries no valid one. */
   session(req: IncomingMessage): Session | null;
   signer: Signer;
@@ -120,14 +122,17 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     send(res, 404, messagePage(message, s.login));
   };
 
+  // Each route: the paths it serves, one path it serves (for `Dashboard.paths`), its handler.
   const routes: Array<
     [
       RegExp,
+      string,
       (req: IncomingMessage, res: ServerResponse, url: URL, m: RegExpExecArray) => Promise<void>,
     ]
   > = [
     [
       /^\/$/,
+      '/',
       async (req, res) => {
         const s = reader(req, res);
         if (!s) return;
@@ -154,6 +159,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     ],
     [
       /^\/dashboard\.js$/,
+      '/dashboard.js',
       async (_req, res) => {
         res.writeHead(200, {
           'content-type': 'text/javascript; charset=utf-8',
@@ -165,15 +171,18 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     ],
     [
       /^\/pr\/(\d{1,9})$/,
+      '/pr/7',
       async (req, res, _url, m) =>
         newestRun(req, res, envName(Number(m[1])), `PR #${Number(m[1])}`),
     ],
     [
       /^\/env\/(production|staging)$/,
+      '/env/production',
       async (req, res, _url, m) => newestRun(req, res, m[1]!, m[1]!),
     ],
     [
       /^\/runs\/([^/]{1,200})$/,
+      '/runs/pr-7%2Fdeploy%2F1',
       async (req, res, _url, m) => {
         const s = reader(req, res);
         if (!s) return;
@@ -184,6 +193,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     ],
     [
       /^\/runs\/([^/]{1,200})\/events$/,
+      '/runs/pr-7%2Fdeploy%2F1/events',
       async (req, res, _url, m) => {
         if (accessOf(session(req)) !== 'read') {
           res.writeHead(401, { 'content-type': 'text/plain' });
@@ -199,6 +209,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     ],
     [
       /^\/auth\/login$/,
+      '/auth/login',
       async (req, res, url) => {
         if (!options.oauth || !redirectUri) return signIn(res, null);
         const nonce = randomBytes(16).toString('base64url');
@@ -213,6 +224,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     ],
     [
       /^\/auth\/callback$/,
+      '/auth/callback',
       async (req, res, url) => {
         if (!options.oauth || !redirectUri) return signIn(res, null);
         const state = states.verify<{ nonce: string; next: string }>(
@@ -255,10 +267,11 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         redirect(res, state.next);
       },
     ],
-    [/^\/auth\/verify$/, async (req, res) => gate.verify(req, res)],
-    [/^\/auth\/preview$/, async (req, res, url) => gate.handOff(req, res, url)],
+    [/^\/auth\/verify$/, '/auth/verify', async (req, res) => gate.verify(req, res)],
+    [/^\/auth\/preview$/, '/auth/preview', async (req, res, url) => gate.handOff(req, res, url)],
     [
       /^\/auth\/logout$/,
+      '/auth/logout',
       async (_req, res) => {
         res.setHeader('set-cookie', setCookie(SESSION_COOKIE, '', { maxAgeS: 0, secure }));
         redirect(res, '/');
@@ -267,12 +280,13 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   ];
 
   return {
+    paths: routes.map(([, example]) => example),
     signer: sessions,
     gate,
     session,
     handle: async (req, res, url) => {
       if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-      for (const [pattern, route] of routes) {
+      for (const [pattern, , route] of routes) {
         const m = pattern.exec(url.pathname);
         if (m) {
           await route(req, res, url, m);
