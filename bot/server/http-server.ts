@@ -27,7 +27,11 @@ export interface BotHttpOptions {
   screenWebhook?: (headers: WebhookRequest['headers']) => WebhookAnswer | null;
   /** Caddy's on-demand TLS asks whether to get a certificate for this host (as sent). */
   allowCertificate: (host: string) => Promise<boolean>;
-  health: () => Promise<{ ok: boolean; detail: Record<string, unknown> }>;
+  /**
+   * `GET /healthz`: 200 when `ok`, else 503, with `status` and one short word per check
+   * (`ok`, `not_writable`, `stalled`). Anyone may ask: give no detail here (see `publicHealth`).
+   */
+  health: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
   /** The Prometheus exposition for `GET /metrics`; without it the path is a 404. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
   logger: Logger;
@@ -146,7 +150,10 @@ export function botRoutes(
     '/healthz': {
       GET: async (_req, res) => {
         const health = await options.health();
-        json(res, health.ok ? 200 : 503, health);
+        json(res, health.ok ? 200 : 503, {
+          status: health.ok ? 'ok' : 'failing',
+          ...health.checks,
+        });
       },
     },
     ...(options.metrics ? { '/metrics': { GET: metricsRoute(options.metrics) } } : {}),

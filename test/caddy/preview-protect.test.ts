@@ -102,7 +102,7 @@ services:
   bot = createBotHttpServer({
     handleWebhook: async () => ({ status: 202, body: { status: 'queued' } }),
     allowCertificate: async () => false,
-    health: async () => ({ ok: true, detail: {} }),
+    health: async () => ({ ok: true, checks: {} }),
     logger: silentLogger,
     // One bot, two repositories' settings: Caddy's verify request keeps the preview's Host.
     pages: (req, res, url) =>

@@ -144,6 +144,12 @@ describe('production deployed on push, on the dashboard', { timeout: 120_000 }, 
     expect(page).toContain('<td>terraform apply production');
   });
 
+  it('tells an anonymous /healthz nothing of the repository', async () => {
+    const res = await fetch(`${base}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', store: 'ok', worker: 'ok' });
+  });
+
   it('asks for a sign-in first', async () => {
     for (const p of ['/env/production', '/env/staging']) {
       const res = await fetch(`${base}${p}`, { redirect: 'manual' });

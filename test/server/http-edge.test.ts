@@ -32,7 +32,7 @@ beforeAll(async () => {
     }),
     screenWebhook: screenWebhookHeaders,
     allowCertificate: async (host) => host === 'pr-7.pr.example.com',
-    health: async () => ({ ok: true, detail: {} }),
+    health: async () => ({ ok: true, checks: {} }),
     logger: silentLogger,
     unverifiedBudget: budget,
   });
@@ -196,7 +196,7 @@ describe('the HTTP edge answers every request and never stops the process', () =
       allowCertificate: async () => true,
       health: async () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        return { ok: true, detail: {} };
+        return { ok: true, checks: {} };
       },
       logger: silentLogger,
     });

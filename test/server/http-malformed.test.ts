@@ -9,7 +9,7 @@ import { loadConfigOrThrow } from '../../bot/config/load.js';
 import { silentLogger } from '../../bot/core/logger.js';
 import { createDashboard, SESSION_COOKIE } from '../../bot/server/dashboard/routes.js';
 import { RunLog } from '../../bot/server/dashboard/run-log.js';
-import { checkHealth } from '../../bot/server/health.js';
+import { checkHealth, publicHealth } from '../../bot/server/health.js';
 import {
   botRoutes,
   close,
@@ -69,7 +69,10 @@ beforeAll(async () => {
     }),
     screenWebhook: screenWebhookHeaders,
     allowCertificate: async () => false,
-    health: () => checkHealth({ store, lastProgressAt: Date.now, stallMs: 60_000 }),
+    health: async () =>
+      publicHealth(silentLogger)(
+        await checkHealth({ store, lastProgressAt: Date.now, stallMs: 60_000 }),
+      ),
     metrics: metrics.scrape,
     pages: dashboard.handle,
     logger: silentLogger,
