@@ -32,12 +32,7 @@ beforeAll(async () => {
   for (const env of ['pr', 'production']) mkdirSync(path.join(modules, env), { recursive: true });
   serve = await startOnFreePorts(1, ([port]) => {
     base = `http://127.0.0.1:${port}`;
-    serveEnv = stack.env({
-      PRENV_GITHUB_API_URL: oauth.url,
-      PRENV_GITHUB_WEB_URL: oauth.url,
-      PRENV_GITHUB_CLIENT_ID: oauth.clientId,
-      PRENV_GITHUB_CLIENT_SECRET: oauth.clientSecret,
-      PRENV_PUBLIC_URL: base,
+    serveEnv = stack.dashboardEnv(oauth, base, {
       PRENV_TERRAFORM_DIR: path.join(modules, 'pr'),
       PRENV_CADDY_HTTP: `http://127.0.0.1:${stack.stack.caddy.httpPort}`,
       // Each resource change takes a moment: the run is still going when its page is opened.

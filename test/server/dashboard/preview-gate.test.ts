@@ -18,16 +18,10 @@ services:
     'prenv.yml',
   );
 
-/** Calls `verify` as Caddy's forward_auth would and returns status and headers. */
-function verify(protect: string, headers: Record<string, string>) {
-  const gate = createPreviewGate({
-    config: config(protect),
-    secret: 'server-secret-for-tests',
-    publicUrl: 'https://bot.demo.example.test',
-    session: () => null,
-  });
+/** The status and headers a handler answers `call`'s response with. */
+function answerOf(call: (res: ServerResponse) => void) {
   const answer: { status: number; headers: Record<string, unknown> } = { status: 0, headers: {} };
-  const res = {
+  call({
     headersSent: false,
     destroyed: false,
     setHeader: (k: string, v: unknown) => (answer.headers[k] = v),
@@ -36,10 +30,23 @@ function verify(protect: string, headers: Record<string, string>) {
       Object.assign(answer.headers, h);
     },
     end: () => {},
-  } as unknown as ServerResponse;
-  gate.verify(
-    { headers: { host: 'pr-7.pr.demo.example.test', ...headers } } as IncomingMessage,
-    res,
+  } as unknown as ServerResponse);
+  return answer;
+}
+
+/** Calls `verify` as Caddy's forward_auth would and returns status and headers. */
+function verify(protect: string, headers: Record<string, string>) {
+  const gate = createPreviewGate({
+    config: config(protect),
+    secret: 'server-secret-for-tests',
+    publicUrl: 'https://bot.demo.example.test',
+    session: () => null,
+  });
+  const answer = answerOf((res) =>
+    gate.verify(
+      { headers: { host: 'pr-7.pr.demo.example.test', ...headers } } as IncomingMessage,
+      res,
+    ),
   );
   return { ...answer, token: gate.bypassToken(7) };
 }
@@ -110,21 +117,6 @@ describe('sign-in tickets', () => {
       now: () => clock.t,
       ...(usedTickets ? { usedTickets } : {}),
     });
-  }
-
-  function answerOf(call: (res: ServerResponse) => void) {
-    const answer: { status: number; headers: Record<string, unknown> } = { status: 0, headers: {} };
-    call({
-      headersSent: false,
-      destroyed: false,
-      setHeader: (k: string, v: unknown) => (answer.headers[k] = v),
-      writeHead: (status: number, h: Record<string, unknown>) => {
-        answer.status = status;
-        Object.assign(answer.headers, h);
-      },
-      end: () => {},
-    } as unknown as ServerResponse);
-    return answer;
   }
 
   /** The ticket URL the bot sends a signed-in reader back with. */
