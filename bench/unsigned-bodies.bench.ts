@@ -25,7 +25,7 @@ async function runCase(
     // A wrong signature: the body is read, then refused, as the real handler would.
     handleWebhook: async () => ({ status: 401, body: { status: 'rejected' } }),
     allowCertificate: async () => false,
-    health: async () => ({ ok: true, detail: {} }),
+    health: async () => ({ ok: true, checks: {} }),
     logger: silentLogger,
     unverifiedBudget: new BodyBudget(budgetBytes),
   });

@@ -6,6 +6,7 @@ import type { ClusterEnvironment } from '../core/model.js';
 import { redact } from '../core/redact.js';
 import type { GitHubPort } from '../adapters/github/github-port.js';
 import type { ClusterRun } from './cluster-ops.js';
+import type { RunObserver } from './run-executor.js';
 
 /**
  * Deploys production or staging at a commit: the production pipeline `prenv deploy production`
@@ -25,6 +26,8 @@ export interface ClusterDeployExecutorOptions {
   onEvent: (event: ChecksReportedEvent | EnvironmentRunFinishedEvent) => void;
   /** Times each deploy as run kind `deploy_production` or `deploy_staging`. */
   metrics?: MetricsRecorder;
+  /** Sees each deploy start, its step and note lines and its end, as PR runs are seen. */
+  observer?: RunObserver;
 }
 
 /**
@@ -83,9 +86,12 @@ export class ClusterDeployExecutor {
     const log = this.options.logger.child({ environment, run: runId, sha: sha.slice(0, 7) });
     const controller = new AbortController();
     this.controllers.set(runId, controller);
+    const { observer } = this.options;
+    observer?.started(action);
     const startedAt = performance.now();
     const finished = (outcome: EnvironmentRunFinishedEvent['outcome'], error?: string) => {
       this.options.metrics?.run(`deploy_${environment}`, outcome, performance.now() - startedAt);
+      observer?.finished(runId, outcome, error);
       this.options.onEvent({
         kind: 'environment_run_finished',
         environment,
@@ -100,8 +106,14 @@ export class ClusterDeployExecutor {
       log.info('deploy on push started');
       const result = await deployer.deploy(environment, sha, {
         signal: controller.signal,
-        step: (name) => log.info('step', { step: name }),
-        note: (text) => log.info(redact(text, this.options.secrets)),
+        step: (name) => {
+          log.info('step', { step: name });
+          observer?.line(runId, name);
+        },
+        note: (text) => {
+          log.info(redact(text, this.options.secrets));
+          observer?.line(runId, text, 'note');
+        },
       });
       log.info('deploy on push finished', { url: result.url });
       finished('succeeded');

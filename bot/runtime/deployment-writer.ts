@@ -27,12 +27,12 @@ export class DeploymentWriter {
   private readonly unchecked = new Set<string>();
 
   /**
-   * `logsUrl`: the run page of a PR, written as each status's `log_url`; `payload`: what a new
-   * deployment of a PR carries (the preview's bypass token).
+   * `logsUrl`: the runs page of an environment (`pr-7`, `production`), written as each status's
+   * `log_url`; `payload`: what a new deployment of a PR carries (the preview's bypass token).
    */
   constructor(
     private readonly github: GitHubPort,
-    private readonly logsUrl?: (pr: number) => string,
+    private readonly logsUrl?: (environment: string) => string,
     private readonly payload?: (pr: number) => Record<string, unknown>,
   ) {}
 
@@ -79,7 +79,7 @@ export class DeploymentWriter {
       deploymentId: cur.id,
       state: action.state,
       ...(action.url ? { environmentUrl: action.url } : {}),
-      ...(this.logsUrl && action.pr !== null ? { logUrl: this.logsUrl(action.pr) } : {}),
+      ...(this.logsUrl ? { logUrl: this.logsUrl(environment) } : {}),
       description: action.description ?? `${environment}: ${action.state}`,
     });
   }

@@ -48,8 +48,8 @@ export interface EngineOptions {
   clusterDeployer?: ClusterDeployer;
   /** Sees every run's steps as they happen (see `RunExecutor`). */
   runObserver?: RunObserver;
-  /** Where the sticky comment and deployments link for a PR's run output (see `GitHubReporter`). */
-  logsUrl?: (pr: number) => string;
+  /** Where the sticky comment and deployments link for an environment's runs (see `GitHubReporter`). */
+  logsUrl?: (environment: string) => string;
   /** What each new deployment of a PR carries as its `payload` (see `DeploymentWriter`). */
   deploymentPayload?: (pr: number) => Record<string, unknown>;
 }
@@ -101,6 +101,7 @@ export class Engine {
     this.clusterDeploys = new ClusterDeployExecutor({
       deployer: options.clusterDeployer ?? null,
       ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.runObserver ? { observer: options.runObserver } : {}),
       github: options.github,
       logger: options.logger,
       secrets: options.secrets ?? [],

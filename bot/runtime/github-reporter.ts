@@ -2,6 +2,7 @@ import type { Action } from '../core/actions.js';
 import { retriesLeft, retryDelay, type RetryPolicy } from '../core/backoff.js';
 import { renderSticky, stickyMarker } from '../core/comment.js';
 import type { Logger } from '../core/logger.js';
+import { envName } from '../core/model.js';
 import type { GitHubPort } from '../adapters/github/github-port.js';
 import { DeploymentWriter } from './deployment-writer.js';
 
@@ -30,8 +31,11 @@ export interface GitHubReporterOptions {
    */
   retry?: RetryPolicy;
   clock?: () => number;
-  /** The dashboard's page of a PR's runs: the sticky comment and deployments link to it. */
-  logsUrl?: (pr: number) => string;
+  /**
+   * The dashboard's page of an environment's runs (`pr-7`, `production`): the sticky comment and
+   * every deployment status (`log_url`) link to it.
+   */
+  logsUrl?: (environment: string) => string;
   /** What each new deployment of a PR carries as its `payload`. */
   deploymentPayload?: (pr: number) => Record<string, unknown>;
 }
@@ -230,7 +234,7 @@ export class GitHubReporter {
           await this.options.github.upsertStickyComment(
             action.pr,
             stickyMarker(action.pr),
-            withLogsLink(renderSticky(action.view), this.options.logsUrl?.(action.pr)),
+            withLogsLink(renderSticky(action.view), this.options.logsUrl?.(envName(action.pr))),
           );
           break;
         case 'mark_deployment':

@@ -1,6 +1,7 @@
 import {
   isRunAction,
   type Action,
+  type EnvironmentRunFinishedEvent,
   type RunAction,
   type RunFinishedEvent,
 } from '../core/actions.js';
@@ -36,11 +37,19 @@ export interface RunExecutorOptions {
   observer?: RunObserver;
 }
 
+/** A run as an observer sees it start: a PR's run, or production's or staging's deploy on push. */
+export type ObservedRun = RunAction | Extract<Action, { kind: 'deploy_environment' }>;
+
 /** Follows runs as they happen; lines are given as the run wrote them (not yet redacted). */
 export interface RunObserver {
-  started(run: RunAction): void;
-  line(runId: string, text: string): void;
-  finished(runId: string, outcome: RunFinishedEvent['outcome'], error?: string): void;
+  started(run: ObservedRun): void;
+  /** `note`: the line is detail under the step before it, not a step of its own. */
+  line(runId: string, text: string, note?: 'note'): void;
+  finished(
+    runId: string,
+    outcome: RunFinishedEvent['outcome'] | EnvironmentRunFinishedEvent['outcome'],
+    error?: string,
+  ): void;
 }
 
 /** How often runs waited for received events, and for how long in all (ms). */

@@ -12,7 +12,8 @@ import { createReconciler } from '../wiring/reconciler.js';
 import { startDeliveryPruning } from './delivery-retention.js';
 import { createDashboard } from './dashboard/routes.js';
 import { RunLog } from './dashboard/run-log.js';
-import { checkHealth } from './health.js';
+import { environmentPath } from './dashboard/paths.js';
+import { checkHealth, publicHealth } from './health.js';
 import { allowCertificateFor } from './live-hosts.js';
 import { defaultWebhookHost } from '../../generators/nomad/webhook-host.js';
 import { close, createBotHttpServer, listen } from './http-server.js';
@@ -117,7 +118,10 @@ export async function startBotApp(input: {
     clusterDeployer: clusterDeployer({ config, settings, ports, cwd: input.cwd, logger }),
     metrics: metrics.recorder,
     runObserver: runs,
-    ...(publicUrl ? { logsUrl: (pr: number) => `${publicUrl}/pr/${pr}` } : {}),
+    // PR runs and production's and staging's deploys on push alike: one link per environment.
+    ...(publicUrl
+      ? { logsUrl: (environment: string) => `${publicUrl}${environmentPath(environment)}` }
+      : {}),
     ...(config.previews.protect === 'none'
       ? {}
       : {
@@ -137,6 +141,7 @@ export async function startBotApp(input: {
       .drain()
       .catch((err: unknown) => logger.error('drain failed', { error: String(err) }));
   };
+  const healthToShow = publicHealth(logger.child({ component: 'health' }));
   const server: Server = createBotHttpServer({
     handleWebhook: createWebhookHandler({
       secret: settings.webhookSecret,
@@ -154,13 +159,15 @@ export async function startBotApp(input: {
     allowCertificate: allowCertificateFor(config, async () => (await store.loadWorld()).world, [
       settings.webhookHost ?? defaultWebhookHost(config),
     ]),
-    health: () =>
-      checkHealth({
-        store,
-        // A follower does no work: the leader's health says whether the queue moves.
-        lastProgressAt: () => (leading() ? engine.lastProgressAt : Date.now()),
-        stallMs: settings.stallMs,
-      }),
+    health: async () =>
+      healthToShow(
+        await checkHealth({
+          store,
+          // A follower does no work: the leader's health says whether the queue moves.
+          lastProgressAt: () => (leading() ? engine.lastProgressAt : Date.now()),
+          stallMs: settings.stallMs,
+        }),
+      ),
     logger,
   });
   // Nothing has started yet but the store: a port in use or a foreign --host closes it again.

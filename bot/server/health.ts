@@ -1,3 +1,4 @@
+import type { Logger } from '../core/logger.js';
 import type { StateStore } from '../adapters/store/state-store.js';
 
 export interface HealthDeps {
@@ -55,4 +56,40 @@ export async function checkHealth(deps: HealthDeps): Promise<Health> {
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 1000)} s`;
+}
+
+/**
+ * What `/healthz` shows anyone who asks: the status code says it all (200 or 503, what Nomad's and
+ * Consul's `http` checks read), and one word per check. Nothing else: `/healthz` answers without a
+ * sign-in, and the details (a store error naming its file or Consul address, delivery counts)
+ * belong to the bot's log.
+ */
+export interface PublicHealth {
+  ok: boolean;
+  checks: { store: 'ok' | 'not_writable'; worker: 'ok' | 'stalled' };
+}
+
+/**
+ * `checkHealth`'s answer cut to `PublicHealth`; the details are logged when they change (a check
+ * that starts failing, or says something new, at warn; recovery at info), so an operator sees
+ * why `/healthz` fails without it being public.
+ */
+export function publicHealth(logger: Logger): (health: Health) => PublicHealth {
+  let last = 'ok';
+  return (health) => {
+    const { store, worker } = health.detail;
+    const said = health.ok ? 'ok' : JSON.stringify([store, worker]);
+    if (said !== last) {
+      if (health.ok) logger.info('healthy again');
+      else logger.warn('unhealthy: /healthz answers 503', { store, worker });
+      last = said;
+    }
+    return {
+      ok: health.ok,
+      checks: {
+        store: store === 'ok' ? 'ok' : 'not_writable',
+        worker: worker === 'ok' ? 'ok' : 'stalled',
+      },
+    };
+  };
 }

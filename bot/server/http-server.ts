@@ -27,7 +27,11 @@ export interface BotHttpOptions {
   screenWebhook?: (headers: WebhookRequest['headers']) => WebhookAnswer | null;
   /** Caddy's on-demand TLS asks whether to get a certificate for this host (as sent). */
   allowCertificate: (host: string) => Promise<boolean>;
-  health: () => Promise<{ ok: boolean; detail: Record<string, unknown> }>;
+  /**
+   * `GET /healthz`: 200 when `ok`, else 503, with `status` and one short word per check
+   * (`ok`, `not_writable`, `stalled`). Anyone may ask: give no detail here (see `publicHealth`).
+   */
+  health: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
   /** The Prometheus exposition for `GET /metrics`; without it the path is a 404. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
   logger: Logger;
@@ -49,47 +53,15 @@ type PageRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => Promis
 
 /**
  * The bot's HTTP edge. Every request gets an answer and nothing it sends can stop the process:
- * an unparsable target is a 400, an unknown path a 404, a wrong method a 405, and any throw from
+ * an unparsable target, or one whose path or query does not percent-decode, is a 400 (see
+ * `parseTarget`), an unknown path a 404, a wrong method a 405, and any throw from
  * a handler a 500 (logged). Node's own parser answers malformed requests (400, 431) before they
  * get here.
  */
 export function createBotHttpServer(options: BotHttpOptions): Server {
   const maxBytes = options.maxBodyBytes ?? MAX_WEBHOOK_BODY;
   const budget = options.unverifiedBudget ?? new BodyBudget(2 * maxBytes);
-  const routes: Record<string, Partial<Record<string, Route>>> = {
-    [WEBHOOK_PATH]: {
-      POST: async (req, res) => {
-        const early = options.screenWebhook?.(req.headers);
-        if (early) {
-          // The body is not wanted: close rather than read it to keep the connection.
-          res.setHeader('connection', 'close');
-          return json(res, early.status, early.body);
-        }
-        const body = await readBudgetedBody(req, { maxBytes, budget });
-        try {
-          const answer = await options.handleWebhook({ headers: req.headers, body: body.text });
-          json(res, answer.status, answer.body);
-        } finally {
-          body.release();
-        }
-      },
-    },
-    '/healthz': {
-      GET: async (_req, res) => {
-        const health = await options.health();
-        json(res, health.ok ? 200 : 503, health);
-      },
-    },
-    ...(options.metrics ? { '/metrics': { GET: metricsRoute(options.metrics) } } : {}),
-    '/tls/ask': {
-      GET: async (_req, res, url) => {
-        const domains = url.searchParams.getAll('domain');
-        const domain = domains.length === 1 ? domains[0]! : '';
-        const allowed = domain !== '' && (await options.allowCertificate(domain));
-        json(res, allowed ? 200 : 404, { domain: domain.slice(0, 300), allowed });
-      },
-    },
-  };
+  const routes = botRoutes(options, maxBytes, budget);
 
   const server = createServer((req, res) => {
     // A client that goes away mid-request makes these emit; the answer is simply dropped.
@@ -148,6 +120,54 @@ export function createBotHttpServer(options: BotHttpOptions): Server {
   return server;
 }
 
+/**
+ * The bot's own routes, path → method → handler; they win over the dashboard's pages. Exported
+ * so tests enumerate every path the edge serves.
+ */
+export function botRoutes(
+  options: BotHttpOptions,
+  maxBytes = MAX_WEBHOOK_BODY,
+  budget = new BodyBudget(2 * maxBytes),
+): Record<string, Partial<Record<string, Route>>> {
+  return {
+    [WEBHOOK_PATH]: {
+      POST: async (req, res) => {
+        const early = options.screenWebhook?.(req.headers);
+        if (early) {
+          // The body is not wanted: close rather than read it to keep the connection.
+          res.setHeader('connection', 'close');
+          return json(res, early.status, early.body);
+        }
+        const body = await readBudgetedBody(req, { maxBytes, budget });
+        try {
+          const answer = await options.handleWebhook({ headers: req.headers, body: body.text });
+          json(res, answer.status, answer.body);
+        } finally {
+          body.release();
+        }
+      },
+    },
+    '/healthz': {
+      GET: async (_req, res) => {
+        const health = await options.health();
+        json(res, health.ok ? 200 : 503, {
+          status: health.ok ? 'ok' : 'failing',
+          ...health.checks,
+        });
+      },
+    },
+    ...(options.metrics ? { '/metrics': { GET: metricsRoute(options.metrics) } } : {}),
+    '/tls/ask': {
+      GET: async (_req, res, url) => {
+        const domains = url.searchParams.getAll('domain');
+        const domain = domains.length === 1 ? domains[0]! : '';
+        const allowed = domain !== '' && (await options.allowCertificate(domain));
+        json(res, allowed ? 200 : 404, { domain: domain.slice(0, 300), allowed });
+      },
+    },
+  };
+}
+
 function metricsRoute(scrape: NonNullable<BotHttpOptions['metrics']>): Route {
   return async (_req, res) => {
     const { contentType, body } = await scrape();
@@ -157,11 +177,19 @@ function metricsRoute(scrape: NonNullable<BotHttpOptions['metrics']>): Route {
   };
 }
 
-/** The request target as a URL; null unless it is an origin-form path (`/…`) that parses. */
-function parseTarget(target: string | undefined): URL | null {
+/**
+ * The request target as a URL; null unless it is an origin-form path (`/…`) that parses and
+ * whose path and query percent-decode: a `%` without two hex digits after it, or escapes that are
+ * not UTF-8 (`/%%zz`, `/pr/%E0%A4%A`, `?next=%E0`), make the target malformed (RFC 3986 §2.1,
+ * RFC 3629) whichever route it names, so no handler ever meets one.
+ */
+export function parseTarget(target: string | undefined): URL | null {
   if (!target?.startsWith('/')) return null;
   try {
-    return new URL(`http://localhost${target}`);
+    const url = new URL(`http://localhost${target}`);
+    decodeURIComponent(url.pathname);
+    decodeURIComponent(url.search);
+    return url;
   } catch {
     return null;
   }

@@ -71,8 +71,8 @@ export function screenWebhookHeaders(headers: WebhookRequest['headers']): Webhoo
 
 /**
  * Verifies, maps and queues one delivery, and nothing else: GitHub waits at most 10 s, and
- * everything slow happens in the worker. Answers: 401 unsigned or wrongly signed; 400 not JSON
- * or a field GitHub never sends (`field` names it); 202 `ignored` (with the reason: another
+ * everything slow happens in the worker. Answers: 401 unsigned or wrongly signed; 400 not a JSON
+ * object or a field GitHub never sends (`field` names it); 202 `ignored` (with the reason: another
  * repository, an event or action prenv does not act on); 202 `queued`; 200 `duplicate`.
  */
 export function createWebhookHandler(options: WebhookHandlerOptions) {
@@ -125,6 +125,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     } catch {
       return { status: 400, body: { status: 'rejected', message: 'body is not JSON' } };
     }
+    // GitHub sends every payload as a JSON object; `[]`, `"x"`, `null` or `7` is no delivery.
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+      return { status: 400, body: { status: 'rejected', message: 'body is not a JSON object' } };
     const event = mapWebhook(name, payload, {
       appLogin: options.appLogin,
       repository: options.repository,

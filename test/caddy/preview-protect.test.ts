@@ -102,7 +102,7 @@ services:
   bot = createBotHttpServer({
     handleWebhook: async () => ({ status: 202, body: { status: 'queued' } }),
     allowCertificate: async () => false,
-    health: async () => ({ ok: true, detail: {} }),
+    health: async () => ({ ok: true, checks: {} }),
     logger: silentLogger,
     // One bot, two repositories' settings: Caddy's verify request keeps the preview's Host.
     pages: (req, res, url) =>
@@ -184,6 +184,27 @@ describe('a protected preview host in Caddy', () => {
     expect(page).toMatchObject({ status: 200, body: 'the app of pr-7' });
     // A ticket is for one host: the dashboard's own cookie does not open the preview.
     expect((await viaCaddy('/', { cookie: session })).status).toBe(302);
+  });
+
+  it('takes a ticket once: its URL replayed from history or a log gets the sign-in redirect', async () => {
+    const handOff = await fetch(
+      `${botUrl}/auth/preview?to=${encodeURIComponent(`http://${HOST}/reports`)}`,
+      { redirect: 'manual', headers: { cookie: session } },
+    );
+    const ticketUrl = new URL(handOff.headers.get('location')!);
+    const path = ticketUrl.pathname + ticketUrl.search;
+    const first = await viaCaddy(path);
+    expect(first.status).toBe(302);
+    expect(String(first.headers['set-cookie'])).toMatch(/^prenv_preview=/);
+    seenByApp = [];
+    for (const headers of [{}, { referer: `http://${HOST}${path}` }] as Record<string, string>[]) {
+      const replay = await viaCaddy(path, headers);
+      expect(replay.status).toBe(302);
+      expect(replay.headers['set-cookie']).toBeUndefined();
+      const location = new URL(String(replay.headers.location));
+      expect(`${location.origin}${location.pathname}`).toBe(`${botUrl}/auth/preview`);
+    }
+    expect(seenByApp).toEqual([]);
   });
 
   it('lets a request with the bypass token through, header or query, without passing the header on', async () => {

@@ -26,13 +26,7 @@ beforeAll(async () => {
   oauth = await startOAuthFake('aipacto/aipacto', stack.github.url);
   serve = await startOnFreePorts(1, ([port]) => {
     base = `http://127.0.0.1:${port}`;
-    serveEnv = stack.env({
-      PRENV_GITHUB_API_URL: oauth.url,
-      PRENV_GITHUB_WEB_URL: oauth.url,
-      PRENV_GITHUB_CLIENT_ID: oauth.clientId,
-      PRENV_GITHUB_CLIENT_SECRET: oauth.clientSecret,
-      PRENV_PUBLIC_URL: base,
-    });
+    serveEnv = stack.dashboardEnv(oauth, base);
     return stack.serve(serveEnv, port);
   });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });

@@ -282,7 +282,7 @@ describe('prenv app create', () => {
     const server = createBotHttpServer({
       handleWebhook: async () => ({ status: 202, body: { status: 'queued' } }),
       allowCertificate: async () => false,
-      health: async () => ({ ok: true, detail: {} }),
+      health: async () => ({ ok: true, checks: {} }),
       logger: silentLogger,
       pages: (req, res, url) => dashboard.handle(req, res, url),
     });

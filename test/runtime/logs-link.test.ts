@@ -4,6 +4,7 @@ import { silentLogger } from '../../bot/core/logger.js';
 import { newEnv } from '../../bot/core/model.js';
 import type { GitHubPort } from '../../bot/adapters/github/github-port.js';
 import { GitHubReporter } from '../../bot/runtime/github-reporter.js';
+import { environmentPath } from '../../bot/server/dashboard/paths.js';
 import { pull } from '../core/fixtures.js';
 
 /** Records what the reporter writes; only the three calls these reports make. */
@@ -60,5 +61,34 @@ describe('links to the run page', () => {
     expect(sticky.endsWith(`[Logs](${url})\n`)).toBe(linked);
     expect(status.logUrl).toBe(url);
     expect(deployment.payload).toEqual({ prenv_bypass_token: 'token-7' });
+  });
+});
+
+describe('links every environment to its runs', () => {
+  it.each([
+    [7, 'pr-7', 'https://bot.example.com/pr/7'],
+    [null, 'production', 'https://bot.example.com/env/production'],
+    [null, 'staging', 'https://bot.example.com/env/staging'],
+  ])('a deployment of %s (%s) links %s', async (pr, environment, expected) => {
+    const { github, calls } = recordingGitHub();
+    const reporter = new GitHubReporter({
+      github,
+      logger: silentLogger,
+      queueEditDebounceMs: 0,
+      logsUrl: (env) => `https://bot.example.com${environmentPath(env)}`,
+    });
+    for (const state of ['in_progress', 'success'] as const)
+      reporter.submit({
+        kind: 'mark_deployment',
+        pr,
+        environment,
+        sha: 'abc1234',
+        state,
+        url: null,
+      });
+    await reporter.flush();
+    const statuses = calls.filter(([k]) => k === 'status').map(([, s]) => s as { logUrl?: string });
+    expect(statuses.length).toBeGreaterThan(0);
+    for (const status of statuses) expect(status.logUrl).toBe(expected);
   });
 });

@@ -12,6 +12,7 @@ import { startTryItStack, type TryItStack } from '../../scripts/local-stack-env.
 import { startGitHubHttpFake, type GitHubHttpFake } from '../fakes/github/github-http.js';
 import { until } from '../runtime/harness.js';
 import { inRepository, realPayload, signedDelivery } from '../support/webhook-examples.js';
+import { pushPayload } from '../support/serve-stack.js';
 import { repoRoot } from '../support/tools.js';
 import { startServe, type ServeProcess } from './serve-process.js';
 
@@ -46,18 +47,6 @@ afterAll(async () => {
   await serve?.child;
   await Promise.allSettled([tryIt?.stop(), github?.close()]);
 });
-
-/** GitHub's example push payload, to `branch` at `sha`, of repository `repo` (default `main`). */
-function pushPayload(branch: string, sha: string, repo = REPO): Record<string, unknown> {
-  const payload = inRepository(
-    realPayload('push', undefined as never, (p) => p.ref === 'refs/heads/master'),
-    repo,
-  );
-  payload.ref = `refs/heads/${branch}`;
-  payload.after = sha;
-  (payload.repository as Record<string, unknown>).default_branch = 'main';
-  return payload;
-}
 
 function checkSuiteCompleted(sha: string): Record<string, unknown> {
   const payload = inRepository(realPayload('check_suite', 'completed'), REPO);

@@ -7,7 +7,7 @@ import { silentLogger } from '../../bot/core/logger.js';
 import { openSqliteStore } from '../../bot/adapters/store/sqlite-store.js';
 import type { Delivery } from '../../bot/adapters/store/state-store.js';
 import { StateStoreError, toStateStoreError } from '../../bot/adapters/store/store-error.js';
-import { checkHealth, type HealthDeps } from '../../bot/server/health.js';
+import { checkHealth, publicHealth, type HealthDeps } from '../../bot/server/health.js';
 import { close, createBotHttpServer, listen } from '../../bot/server/http-server.js';
 import { runCli } from '../cli/run-cli.js';
 import { AIPACTO_YML } from '../cli/views/view-fixtures.js';
@@ -72,29 +72,93 @@ describe('/healthz: honest about the store and the worker', () => {
     expect(health.ok).toBe(ok);
     expect(health.detail.worker).toMatch(worker);
   });
+});
 
-  it('answers 503 over HTTP when the store cannot be written, naming the file', async () => {
+describe('/healthz tells an anonymous caller the status and a word per check, nothing more', () => {
+  /** A store whose write fails with an error naming its file and a Consul address. */
+  const failing = {
+    ...store(),
+    checkWritable: async () => {
+      throw new StateStoreError(
+        'Consul KV at http://consul.internal.aipacto.com:8500: prenv/aipacto/pr-41 (branch feature/secret-launch) failed',
+        '/var/lib/prenv/aipacto.db',
+        'EIO',
+      );
+    },
+  };
+  const stalled = store({ pending: [{ receivedAt: NOW - 10 * MINUTE }, {}, {}] });
+
+  it.each<[string, HealthDeps['store'], number, Record<string, string>]>([
+    ['healthy', store(), 200, { status: 'ok', store: 'ok', worker: 'ok' }],
+    [
+      'a store that cannot be written',
+      failing,
+      503,
+      { status: 'failing', store: 'not_writable', worker: 'ok' },
+    ],
+    ['a stalled worker', stalled, 503, { status: 'failing', store: 'ok', worker: 'stalled' }],
+  ])('%s: %i with only words', async (_what, backing, status, body) => {
+    const logged: Array<[string, string, unknown]> = [];
+    const logger = {
+      ...silentLogger,
+      child: () => logger,
+      info: (msg: string, fields?: unknown) => logged.push(['info', msg, fields]),
+      warn: (msg: string, fields?: unknown) => logged.push(['warn', msg, fields]),
+    };
+    const show = publicHealth(logger);
     const server = createBotHttpServer({
       handleWebhook: async () => ({ status: 202, body: { status: 'queued' } }),
       allowCertificate: async () => false,
-      health: () =>
-        checkHealth({
-          store: store({ writable: false }),
-          lastProgressAt: () => NOW,
-          stallMs: MINUTE,
-        }),
+      health: async () =>
+        show(
+          await checkHealth({
+            store: backing,
+            lastProgressAt: () => NOW - 6 * MINUTE,
+            stallMs: 5 * MINUTE,
+            clock: () => NOW,
+          }),
+        ),
       logger: silentLogger,
     });
     const port = await listen(server, 0);
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-      expect(res.status).toBe(503);
-      const body = (await res.json()) as { ok: boolean; detail: { store: string } };
-      expect(body.ok).toBe(false);
-      expect(body.detail.store).toMatch(/^not writable: state file \/s\.db: .*SQLITE_FULL/);
+      for (let i = 0; i < 2; i++) {
+        const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+        expect(res.status).toBe(status);
+        const text = await res.text();
+        expect(JSON.parse(text)).toEqual(body);
+        for (const leak of ['aipacto', 'consul', '41', 'feature', '/var/lib', 'deliveries', '3'])
+          expect(text).not.toContain(leak);
+      }
     } finally {
       await close(server);
     }
+    // The details go to the log, once per change.
+    if (status === 200) expect(logged).toEqual([]);
+    else {
+      expect(logged).toHaveLength(1);
+      expect(logged[0]![0]).toBe('warn');
+      expect(JSON.stringify(logged[0]![2])).toMatch(
+        backing === failing ? /not writable: Consul KV at http:\/\/consul/ : /stalled: 3 due/,
+      );
+    }
+  });
+
+  it('logs the recovery once', () => {
+    const logged: string[] = [];
+    const logger = {
+      ...silentLogger,
+      info: (msg: string) => logged.push(msg),
+      warn: (msg: string) => logged.push(msg),
+    };
+    const show = publicHealth(logger);
+    const bad = {
+      ok: false,
+      detail: { store: 'ok', worker: 'stalled: x', waiting: 1, deadLetters: 0 },
+    };
+    const good = { ok: true, detail: { store: 'ok', worker: 'ok', waiting: 0, deadLetters: 0 } };
+    for (const h of [good, bad, bad, good, good]) show(h);
+    expect(logged).toEqual(['unhealthy: /healthz answers 503', 'healthy again']);
   });
 });
 

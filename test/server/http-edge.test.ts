@@ -32,7 +32,7 @@ beforeAll(async () => {
     }),
     screenWebhook: screenWebhookHeaders,
     allowCertificate: async (host) => host === 'pr-7.pr.example.com',
-    health: async () => ({ ok: true, detail: {} }),
+    health: async () => ({ ok: true, checks: {} }),
     logger: silentLogger,
     unverifiedBudget: budget,
   });
@@ -58,14 +58,15 @@ describe('the HTTP edge answers every request and never stops the process', () =
     ['///', 404],
     ['//healthz', 404],
     ['//x/../', 404],
-    ['/%zz', 404],
+    ['/%zz', 400],
     ['/%00', 404],
     ['/__proto__', 404],
     ['/constructor', 404],
     ['/healthz/', 404],
-    ['/tls/ask?domain=%E0%A4%A', 404],
+    ['/tls/ask?domain=%E0%A4%A', 400],
     ['/tls/ask?domain=pr-7.pr.example.com&domain=x', 404],
-    ['/healthz?%', 200],
+    ['/healthz?%', 400],
+    ['/healthz?a=%41', 200],
     ['http://evil.example/healthz', 400],
     ['*', 400],
     ['healthz', 400],
@@ -195,7 +196,7 @@ describe('the HTTP edge answers every request and never stops the process', () =
       allowCertificate: async () => true,
       health: async () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        return { ok: true, detail: {} };
+        return { ok: true, checks: {} };
       },
       logger: silentLogger,
     });

@@ -32,7 +32,7 @@ beforeAll(async () => {
     }),
     screenWebhook: screenWebhookHeaders,
     allowCertificate: async () => false,
-    health: async () => ({ ok: true, detail: {} }),
+    health: async () => ({ ok: true, checks: {} }),
     logger: silentLogger,
     maxBodyBytes: MAX_BODY,
     unverifiedBudget: budget,

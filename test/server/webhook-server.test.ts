@@ -36,7 +36,7 @@ beforeAll(async () => {
       onQueued: () => void wakeups++,
     }),
     allowCertificate: async (host) => host === 'pr-7.pr.example.com',
-    health: async () => ({ ok: true, detail: {} }),
+    health: async () => ({ ok: true, checks: {} }),
     logger: silentLogger,
   });
   base = `http://127.0.0.1:${await listen(server, 0)}`;

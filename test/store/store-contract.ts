@@ -7,6 +7,7 @@ const DAY = 86_400_000;
 function finishedRun(runId: string, endedAt: number, lines = 2): RunRecord {
   return {
     runId,
+    environment: 'pr-7',
     pr: 7,
     kind: 'deploy',
     sha: 'abc1234def',

@@ -23,6 +23,15 @@ export interface ServeStack {
    * no settle time, a 500 ms tick and no reconciler; `overrides` win (undefined removes one).
    */
   env(overrides?: Record<string, string | undefined>, state?: string): Record<string, string>;
+  /**
+   * `env` for a bot that serves its dashboard at `base` with sign-in through `oauth` (which also
+   * passes the App's own API calls on to the GitHub fake); `overrides` win.
+   */
+  dashboardEnv(
+    oauth: { url: string; clientId: string; clientSecret: string },
+    base: string,
+    overrides?: Record<string, string | undefined>,
+  ): Record<string, string>;
   /** Starts `prenv serve` with `env` (on `port`, default any free one) and waits until it listens. */
   serve(env: Record<string, string>, port?: number): Promise<ServeProcess>;
   stop(): Promise<void>;
@@ -53,33 +62,43 @@ export async function startServeStack(options: ServeStackOptions): Promise<Serve
   );
   const outputs = path.join(dir, 'production-outputs.json');
   writeFileSync(outputs, JSON.stringify(FAKE_PRODUCTION_OUTPUTS));
+  const env: ServeStack['env'] = (overrides = {}, state = 'state') => {
+    const all: Record<string, string | undefined> = {
+      PRENV_GITHUB_TOKEN: options.githubToken,
+      PRENV_GITHUB_API_URL: github.url,
+      PRENV_STATE: path.join(dir, `${state}.db`),
+      PRENV_NOMAD_ADDR: stack.nomad.url,
+      PRENV_CONSUL_ADDR: stack.consul.httpUrl,
+      PRENV_CADDY_ADMIN: stack.caddy.adminUrl,
+      PRENV_TERRAFORM_BIN: FAKE_TERRAFORM,
+      PRENV_TERRAFORM_DIR: mkdtempSync(path.join(dir, 'tf-')),
+      PRENV_TF_PRODUCTION_OUTPUTS: outputs,
+      PRENV_FAKE_TF_STATE_DIR: stack.stateDir,
+      PRENV_SETTLE_MS: '0',
+      PRENV_TICK_MS: '500',
+      PRENV_RECONCILE: 'off',
+      ...overrides,
+    };
+    return Object.fromEntries(
+      Object.entries(all).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
+  };
   return {
     stack,
     github,
     dir,
     configFile,
-    env: (overrides = {}, state = 'state') => {
-      const env: Record<string, string | undefined> = {
-        PRENV_GITHUB_TOKEN: options.githubToken,
-        PRENV_GITHUB_API_URL: github.url,
-        PRENV_STATE: path.join(dir, `${state}.db`),
-        PRENV_NOMAD_ADDR: stack.nomad.url,
-        PRENV_CONSUL_ADDR: stack.consul.httpUrl,
-        PRENV_CADDY_ADMIN: stack.caddy.adminUrl,
-        PRENV_TERRAFORM_BIN: FAKE_TERRAFORM,
-        PRENV_TERRAFORM_DIR: mkdtempSync(path.join(dir, 'tf-')),
-        PRENV_TF_PRODUCTION_OUTPUTS: outputs,
-        PRENV_FAKE_TF_STATE_DIR: stack.stateDir,
-        PRENV_SETTLE_MS: '0',
-        PRENV_TICK_MS: '500',
-        PRENV_RECONCILE: 'off',
+    env,
+    dashboardEnv: (oauth, base, overrides = {}) =>
+      env({
+        PRENV_GITHUB_API_URL: oauth.url,
+        PRENV_GITHUB_WEB_URL: oauth.url,
+        PRENV_GITHUB_CLIENT_ID: oauth.clientId,
+        PRENV_GITHUB_CLIENT_SECRET: oauth.clientSecret,
+        PRENV_PUBLIC_URL: base,
         ...overrides,
-      };
-      return Object.fromEntries(
-        Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-      );
-    },
-    serve: (env, port) => startServe(configFile, env, port),
+      }),
+    serve: (vars, port) => startServe(configFile, vars, port),
     stop: async () => {
       await Promise.allSettled([stack.stop(), github.close()]);
     },
@@ -120,4 +139,23 @@ export function pullRequestPayload(
       author: 'dev',
     });
   return inRepository(payload, 'aipacto/aipacto');
+}
+
+/**
+ * GitHub's example `push` payload of `repo` (default `aipacto/aipacto`, whose default branch it
+ * says is `main`), moved to `branch` at `sha`.
+ */
+export function pushPayload(
+  branch: string,
+  sha: string,
+  repo = 'aipacto/aipacto',
+): Record<string, unknown> {
+  const payload = inRepository(
+    realPayload('push', undefined as never, (p) => p.ref === 'refs/heads/master'),
+    repo,
+  );
+  payload.ref = `refs/heads/${branch}`;
+  payload.after = sha;
+  (payload.repository as Record<string, unknown>).default_branch = 'main';
+  return payload;
 }

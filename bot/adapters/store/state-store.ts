@@ -54,12 +54,21 @@ export interface RunLine {
   /** Epoch ms. */
   at: number;
   text: string;
+  /** A note under the step before it (a plan summary, a probe's answer), not a step of its own. */
+  note?: true;
 }
 
 /** A run's output as the dashboard shows it; its lines and error are already redacted. */
 export interface RunRecord {
   runId: string;
-  pr: number;
+  /**
+   * The environment the run worked on: `pr-N`, `production` or `staging`. Runs kept by a prenv
+   * before production's and staging's runs were recorded lack it (read it as `pr-<pr>`).
+   */
+  environment: string;
+  /** The PR of env `pr-N`; null for production and staging. */
+  pr: number | null;
+  /** A PR run's kind; production's and staging's deploys on push are `deploy`. */
   kind: RunAction['kind'];
   sha: string | null;
   startedAt: number;

@@ -3,6 +3,7 @@ import { costChart, slotsChart } from './charts.js';
 import { html, safeHref, SafeHtml, type HtmlValue } from './html.js';
 import type { RunLine, RunRecord } from './run-log.js';
 import type { DashboardView, EnvRow } from './view.js';
+import { runPath } from './paths.js';
 
 /** Phone-width first: tables scroll sideways inside their own box, nothing from a CDN. */
 const STYLE = `
@@ -93,7 +94,7 @@ function eur(amount: number | null): string {
 
 function envRow(row: EnvRow, now: number): Cell[] {
   const last = row.lastRun
-    ? html`<a href="${row.pr === null ? '/' : `/pr/${row.pr}`}">${row.lastRun.step}</a>
+    ? html`<a href="${row.runsPath}">${row.lastRun.step}</a>
         <span class="outcome-${row.lastRun.outcome}">${row.lastRun.outcome}</span>
         <span class="muted">${ago(now - row.lastRun.at)} ago</span>`
     : '—';
@@ -143,10 +144,10 @@ export function dashboardPage(view: DashboardView, user: string): string {
       ? html`<p class="muted">No run is kept.</p>`
       : table(
           'Runs',
-          ['Run', 'PR', 'Kind', 'Started', 'Duration', 'Outcome'],
+          ['Run', 'Environment', 'Kind', 'Started', 'Duration', 'Outcome'],
           view.runs.map((r) => [
-            html`<a href="/runs/${encodeURIComponent(r.runId)}">${r.runId}</a>`,
-            `#${r.pr}`,
+            html`<a href="${runPath(r.runId)}">${r.runId}</a>`,
+            r.environment,
             r.kind,
             formatTime(r.startedAt),
             formatDuration((r.endedAt ?? view.now) - r.startedAt),
@@ -192,16 +193,18 @@ function lineText(line: RunLine, startedAt: number): string {
 
 /** A run's page: its steps with their timings, then the output, streamed from `/runs/<id>/events`. */
 export function runPage(run: RunRecord, user: string, now: number): string {
-  const steps = run.lines.map((line, i) => {
-    const next = run.lines[i + 1]?.at ?? run.endedAt ?? now;
+  // A step lasts until the next one starts; notes are output under a step, not steps.
+  const starts = run.lines.filter((l) => !l.note);
+  const steps = starts.map((line, i) => {
+    const next = starts[i + 1]?.at ?? run.endedAt ?? now;
     return [line.text, formatTime(line.at), formatDuration(next - line.at)];
   });
   return page(
     `prenv · run ${run.runId}`,
     html`<p><a href="/">← all environments</a></p>
       <h2>
-        Run ${run.runId}: ${run.kind} of PR
-        #${run.pr}${run.sha ? html` at <code>${run.sha.slice(0, 7)}</code>` : ''}
+        Run ${run.runId}: ${run.kind} of
+        ${run.pr === null ? run.environment : `PR #${run.pr}`}${run.sha ? html` at <code>${run.sha.slice(0, 7)}</code>` : ''}
       </h2>
       <p>
         Started ${formatTime(run.startedAt)} ·

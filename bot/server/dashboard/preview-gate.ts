@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../config/config.js';
 import { PREVIEW_AUTH } from '../../../generators/caddy/routes.js';
@@ -7,6 +7,7 @@ import { previewBypassToken } from '../../runtime/preview-bypass.js';
 import { accessOf, type Session } from './access.js';
 import { localPath, redirect } from './respond.js';
 import { createSigner, deriveKey, parseCookies, setCookie } from './session.js';
+import { UsedTickets } from './used-tickets.js';
 
 export const PREVIEW_COOKIE = 'prenv_preview';
 /** The query parameter that may carry the bypass token instead of the header. */
@@ -25,6 +26,16 @@ export interface PreviewGateOptions {
   /** The dashboard session of a request to the bot's own host. */
   session: (req: IncomingMessage) => Session | null;
   now?: () => number;
+  /** Tickets already redeemed (default: a fresh `UsedTickets`). */
+  usedTickets?: UsedTickets;
+}
+
+/** What a sign-in ticket carries: who, for which preview host, its id and expiry (epoch ms). */
+interface Ticket {
+  login: string;
+  host: string;
+  id?: unknown;
+  exp: number;
 }
 
 export interface PreviewGate {
@@ -40,7 +51,8 @@ export interface PreviewGate {
  * Preview protection (`previews.protect`). The bot's sign-in cookie belongs to the bot's host,
  * so a preview host gets its own: a signed-out request is redirected to the bot, which (once
  * the user is signed in with read access) redirects back to `TICKET_PATH` with a short-lived
- * signed ticket for that one host; `verify` answers that request with the preview's cookie.
+ * signed ticket for that one host; `verify` answers that request with the preview's cookie. A
+ * ticket is taken once (`UsedTickets`): a replayed ticket URL gets the sign-in redirect.
  * A request with the environment's bypass token (header or query parameter) always passes;
  * with `basic`, the token is the Basic auth password instead of a GitHub sign-in.
  */
@@ -50,6 +62,7 @@ export function createPreviewGate(options: PreviewGateOptions): PreviewGate {
   const tickets = createSigner(deriveKey(options.secret, 'preview-ticket'));
   const cookies = createSigner(deriveKey(options.secret, 'preview-session'));
   const mode = options.config.previews.protect;
+  const used = options.usedTickets ?? new UsedTickets();
 
   const bypassToken = (pr: number) =>
     previewBypassToken(options.secret, options.config.project, pr);
@@ -92,11 +105,16 @@ export function createPreviewGate(options: PreviewGateOptions): PreviewGate {
           : pass('signed in');
       }
       if (forwarded.url.pathname === TICKET_PATH) {
-        const ticket = tickets.verify<{ login: string; host: string }>(
+        const ticket = tickets.verify<Ticket>(
           forwarded.url.searchParams.get('ticket') ?? '',
           now(),
         );
-        if (ticket && ticket.host === previewHost(host)) {
+        if (
+          ticket &&
+          ticket.host === previewHost(host) &&
+          typeof ticket.id === 'string' &&
+          used.use(ticket.id, ticket.exp, now())
+        ) {
           res.setHeader(
             'set-cookie',
             setCookie(
@@ -140,7 +158,11 @@ export function createPreviewGate(options: PreviewGateOptions): PreviewGate {
         );
       }
       const ticket = tickets.sign(
-        { login: session!.login, host: previewHost(to.host) },
+        {
+          login: session!.login,
+          host: previewHost(to.host),
+          id: randomBytes(16).toString('base64url'),
+        },
         TICKET_TTL_MS,
         now(),
       );

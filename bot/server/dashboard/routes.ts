@@ -12,6 +12,8 @@ import { localPath, redirect } from './respond.js';
 import { createPreviewGate, type PreviewGate } from './preview-gate.js';
 import { createSigner, deriveKey, parseCookies, setCookie, type Signer } from './session.js';
 import { dashboardView } from './view.js';
+import { runPath } from './paths.js';
+import { envName } from '../../core/model.js';
 import { slotSamplesKeepSince } from '../../adapters/store/slot-recorder.js';
 import type { SlotSample } from '../../core/slot-history.js';
 
@@ -52,6 +54,8 @@ export type PageRoute = (req: IncomingMessage, res: ServerResponse, url: URL) =>
 
 export interface Dashboard {
   handle: PageRoute;
+  /** One path each route serves (`/runs/<id>` as a run id), so tests can reach every route. */
+  paths: readonly string[];
   /** The session of a request, or null when it carries no valid one. */
   session(req: IncomingMessage): Session | null;
   signer: Signer;
@@ -59,7 +63,8 @@ export interface Dashboard {
 }
 
 /**
- * The dashboard's HTTP routes (`/`, `/runs/<id>`, `/runs/<id>/events`, `/pr/<n>`, `/auth/*`);
+ * The dashboard's HTTP routes (`/`, `/runs/<id>`, `/runs/<id>/events`, `/pr/<n>`,
+ * `/env/production|staging`, `/auth/*`);
  * `handle` answers false for any other path. Every page but the sign-in page needs a session
  * with read access; nothing here changes state, so GETs need no CSRF token.
  */
@@ -102,14 +107,32 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     return null;
   };
 
+  /** `environmentPath`'s page: a redirect to the environment's newest kept run. */
+  const newestRun = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    environment: string,
+    label: string,
+  ) => {
+    const s = reader(req, res);
+    if (!s) return;
+    const newest = options.runs.list(environment)[0];
+    if (newest) return redirect(res, runPath(newest.runId));
+    const message = `No run of ${label} is kept (the bot keeps the newest finished runs for a while).`;
+    send(res, 404, messagePage(message, s.login));
+  };
+
+  // Each route: the paths it serves, one path it serves (for `Dashboard.paths`), its handler.
   const routes: Array<
     [
       RegExp,
+      string,
       (req: IncomingMessage, res: ServerResponse, url: URL, m: RegExpExecArray) => Promise<void>,
     ]
   > = [
     [
       /^\/$/,
+      '/',
       async (req, res) => {
         const s = reader(req, res);
         if (!s) return;
@@ -136,6 +159,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     ],
     [
       /^\/dashboard\.js$/,
+      '/dashboard.js',
       async (_req, res) => {
         res.writeHead(200, {
           'content-type': 'text/javascript; charset=utf-8',
@@ -147,18 +171,18 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     ],
     [
       /^\/pr\/(\d{1,9})$/,
-      async (req, res, _url, m) => {
-        const s = reader(req, res);
-        if (!s) return;
-        const newest = options.runs.list(Number(m[1]))[0];
-        if (newest) return redirect(res, `/runs/${encodeURIComponent(newest.runId)}`);
-        const pr = Number(m[1]);
-        const message = `No run of PR #${pr} is kept (the bot keeps the newest finished runs for a while).`;
-        send(res, 404, messagePage(message, s.login));
-      },
+      '/pr/7',
+      async (req, res, _url, m) =>
+        newestRun(req, res, envName(Number(m[1])), `PR #${Number(m[1])}`),
+    ],
+    [
+      /^\/env\/(production|staging)$/,
+      '/env/production',
+      async (req, res, _url, m) => newestRun(req, res, m[1]!, m[1]!),
     ],
     [
       /^\/runs\/([^/]{1,200})$/,
+      '/runs/pr-7%2Fdeploy%2F1',
       async (req, res, _url, m) => {
         const s = reader(req, res);
         if (!s) return;
@@ -169,6 +193,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     ],
     [
       /^\/runs\/([^/]{1,200})\/events$/,
+      '/runs/pr-7%2Fdeploy%2F1/events',
       async (req, res, _url, m) => {
         if (accessOf(session(req)) !== 'read') {
           res.writeHead(401, { 'content-type': 'text/plain' });
@@ -184,6 +209,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     ],
     [
       /^\/auth\/login$/,
+      '/auth/login',
       async (req, res, url) => {
         if (!options.oauth || !redirectUri) return signIn(res, null);
         const nonce = randomBytes(16).toString('base64url');
@@ -198,6 +224,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     ],
     [
       /^\/auth\/callback$/,
+      '/auth/callback',
       async (req, res, url) => {
         if (!options.oauth || !redirectUri) return signIn(res, null);
         const state = states.verify<{ nonce: string; next: string }>(
@@ -240,10 +267,11 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         redirect(res, state.next);
       },
     ],
-    [/^\/auth\/verify$/, async (req, res) => gate.verify(req, res)],
-    [/^\/auth\/preview$/, async (req, res, url) => gate.handOff(req, res, url)],
+    [/^\/auth\/verify$/, '/auth/verify', async (req, res) => gate.verify(req, res)],
+    [/^\/auth\/preview$/, '/auth/preview', async (req, res, url) => gate.handOff(req, res, url)],
     [
       /^\/auth\/logout$/,
+      '/auth/logout',
       async (_req, res) => {
         res.setHeader('set-cookie', setCookie(SESSION_COOKIE, '', { maxAgeS: 0, secure }));
         redirect(res, '/');
@@ -252,12 +280,13 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   ];
 
   return {
+    paths: routes.map(([, example]) => example),
     signer: sessions,
     gate,
     session,
     handle: async (req, res, url) => {
       if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-      for (const [pattern, route] of routes) {
+      for (const [pattern, , route] of routes) {
         const m = pattern.exec(url.pathname);
         if (m) {
           await route(req, res, url, m);

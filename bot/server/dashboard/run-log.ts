@@ -1,7 +1,7 @@
-import type { RunAction, RunFinishedEvent } from '../../core/actions.js';
 import type { Logger } from '../../core/logger.js';
+import { envName } from '../../core/model.js';
 import { redact } from '../../core/redact.js';
-import type { RunObserver } from '../../runtime/run-executor.js';
+import type { ObservedRun, RunObserver } from '../../runtime/run-executor.js';
 import type { RunLine, RunRecord, StateStore } from '../../adapters/store/state-store.js';
 
 /**
@@ -63,7 +63,8 @@ export class RunLog implements RunObserver {
     const kept = (await this.options.store.keptRuns())
       .filter((r) => (r.endedAt ?? 0) >= since)
       .slice(0, this.retention.runs);
-    for (const run of kept.reverse()) if (!this.runs.has(run.runId)) this.runs.set(run.runId, run);
+    for (const run of kept.reverse())
+      if (!this.runs.has(run.runId)) this.runs.set(run.runId, withEnvironment(run));
   }
 
   /** Resolves when every finished run so far was written to the store (or its failure logged). */
@@ -71,11 +72,13 @@ export class RunLog implements RunObserver {
     return this.kept;
   }
 
-  started(run: RunAction): void {
+  started(run: ObservedRun): void {
+    const cluster = run.kind === 'deploy_environment';
     this.runs.set(run.runId, {
       runId: run.runId,
-      pr: run.pr,
-      kind: run.kind,
+      environment: cluster ? run.environment : envName(run.pr),
+      pr: cluster ? null : run.pr,
+      kind: cluster ? 'deploy' : run.kind,
       sha: 'sha' in run ? run.sha : null,
       startedAt: this.clock(),
       endedAt: null,
@@ -87,13 +90,18 @@ export class RunLog implements RunObserver {
     this.prune();
   }
 
-  line(runId: string, text: string): void {
+  line(runId: string, text: string, note?: 'note'): void {
     const run = this.runs.get(runId);
     if (!run || run.endedAt !== null) return;
     const max = this.options.maxLineChars ?? 2_000;
     const clean = redact(text, this.secrets).replace(/[\r\n]+/g, ' ');
     const seq = run.dropped + run.lines.length + 1;
-    const line: RunLine = { seq, at: this.clock(), text: clean.slice(0, max) };
+    const line: RunLine = {
+      seq,
+      at: this.clock(),
+      text: clean.slice(0, max),
+      ...(note ? { note: true as const } : {}),
+    };
     run.lines.push(line);
     if (run.lines.length > (this.options.maxLines ?? 2_000)) {
       run.lines.shift();
@@ -102,7 +110,7 @@ export class RunLog implements RunObserver {
     this.emit(runId, { line });
   }
 
-  finished(runId: string, outcome: RunFinishedEvent['outcome'], error?: string): void {
+  finished(runId: string, outcome: Parameters<RunObserver['finished']>[1], error?: string): void {
     const run = this.runs.get(runId);
     if (!run || run.endedAt !== null) return;
     run.endedAt = this.clock();
@@ -135,9 +143,11 @@ export class RunLog implements RunObserver {
     return this.runs.get(runId);
   }
 
-  /** Kept runs, newest first; with `pr`, only that PR's. */
-  list(pr?: number): RunRecord[] {
-    const all = [...this.runs.values()].filter((r) => pr === undefined || r.pr === pr);
+  /** Kept runs, newest first; with `environment` (`pr-7`, `production`), only that one's. */
+  list(environment?: string): RunRecord[] {
+    const all = [...this.runs.values()].filter(
+      (r) => environment === undefined || r.environment === environment,
+    );
     return all.reverse();
   }
 
@@ -168,6 +178,11 @@ export class RunLog implements RunObserver {
 }
 
 export const DEFAULT_RUN_LOG_RETENTION: RunLogRetention = { runs: 200, maxAgeMs: 30 * 86_400_000 };
+
+/** A kept run as this prenv records it: runs kept before `environment` existed were PRs' runs. */
+function withEnvironment(run: RunRecord): RunRecord {
+  return typeof run.environment === 'string' ? run : { ...run, environment: envName(run.pr!) };
+}
 
 /** The run with only its newest lines whose texts add up to at most `maxBytes` (UTF-8). */
 export function keptPart(run: RunRecord, maxBytes: number): RunRecord {

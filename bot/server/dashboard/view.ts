@@ -7,7 +7,14 @@ import {
   type SlotBucket,
   type SlotSample,
 } from '../../core/slot-history.js';
-import { shortSha, type Phase, type StepRecord, type World } from '../../core/model.js';
+import {
+  shortSha,
+  type ClusterEnvironment,
+  type Phase,
+  type StepRecord,
+  type World,
+} from '../../core/model.js';
+import { environmentPath } from './paths.js';
 import { queueOrder, slotsUsed } from '../../core/slots.js';
 import type { RunRecord } from './run-log.js';
 
@@ -15,7 +22,10 @@ export interface EnvRow {
   /** `production`, `staging` or `pr-N`. */
   name: string;
   pr: number | null;
-  /** The env's phase; null for production and staging, which the CLI deploys (not tracked here). */
+  /**
+   * The env's phase. Production and staging: `deploying` while a deploy on push runs, `live` once
+   * one succeeded; null when the bot deployed neither (the CLI does, untracked here).
+   */
   state: Phase | null;
   url: string;
   /** Short SHA deployed (PR envs), null when none. */
@@ -24,8 +34,17 @@ export interface EnvRow {
   serverType: string;
   /** € per hour for all the env's servers; null when the price table lacks the type. */
   eurPerHour: number | null;
-  /** The newest step of this env's cycle, with the run page of its PR. */
-  lastRun: { step: StepRecord['step']; outcome: StepRecord['outcome']; at: number } | null;
+  /**
+   * The newest step of a PR env's cycle, or the newest kept run of production or staging; its
+   * page is `runsPath` (`environmentPath`).
+   */
+  lastRun: {
+    step: string;
+    outcome: StepRecord['outcome'] | RunRecord['outcome'];
+    at: number;
+  } | null;
+  /** The page of the env's newest run. */
+  runsPath: string;
   /** Protected previews: the token that lets CI and webhooks through (signed-in readers only). */
   bypassToken: string | null;
 }
@@ -69,23 +88,36 @@ export function dashboardView(
     `https://${config.previews.host.replace(/\{\{number\}\}/g, String(pr))}`;
   const envs = report.envs.map((cost): EnvRow => {
     const env = cost.pr === null ? undefined : world.envs[cost.pr];
-    const last = env?.steps.at(-1);
+    const cluster = cost.pr === null ? world.deploys?.[cost.kind as ClusterEnvironment] : undefined;
+    const step = env?.steps.at(-1);
+    // Production's and staging's runs are not steps of the world: the kept runs tell them.
+    const run = cost.pr === null ? runs.find((r) => r.environment === cost.env) : undefined;
+    const last = step
+      ? { step: step.step, outcome: step.outcome, at: step.endedAt ?? step.startedAt }
+      : run
+        ? { step: run.kind, outcome: run.outcome, at: run.endedAt ?? run.startedAt }
+        : null;
     return {
       name: cost.env,
       pr: cost.pr,
-      state: cost.phase,
+      state: cluster
+        ? cluster.run
+          ? 'deploying'
+          : cluster.deployedSha
+            ? 'live'
+            : null
+        : cost.phase,
       url:
         cost.pr === null
           ? `https://${config.environments[cost.kind as 'production' | 'staging'].host}`
           : previewUrl(cost.pr),
-      commit: env ? shortSha(env.deployedSha) : null,
+      commit: shortSha(env?.deployedSha ?? cluster?.deployedSha ?? null),
       ageMs: cost.ageMs,
       serverType: cost.serverType,
       eurPerHour: cost.hourly,
       bypassToken: cost.pr !== null && bypassToken ? bypassToken(cost.pr) : null,
-      lastRun: last
-        ? { step: last.step, outcome: last.outcome, at: last.endedAt ?? last.startedAt }
-        : null,
+      lastRun: last,
+      runsPath: environmentPath(cost.env),
     };
   });
   const queue = queueOrder(world).map((env, i) => ({

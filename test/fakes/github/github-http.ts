@@ -170,6 +170,7 @@ export async function startGitHubHttpFake(botLogin = 'prenv[bot]'): Promise<GitH
         state: input.state as never,
         description: String(input.description ?? ''),
         ...(input.environment_url ? { environmentUrl: String(input.environment_url) } : {}),
+        ...(input.log_url ? { logUrl: String(input.log_url) } : {}),
       });
       return [201, { id: 1, state: input.state }];
     }

@@ -32,6 +32,8 @@ export class MemoryGitHub implements GitHubPort {
     environment: string;
     statuses: DeploymentState[];
     url?: string;
+    /** Each status's `log_url`, in order (null where a status had none). */
+    logUrls: (string | null)[];
   }[] = [];
   readonly pulls = new Map<number, PullRequestDetails>();
   readonly permissions = new Map<string, RepoPermission>();
@@ -92,7 +94,13 @@ export class MemoryGitHub implements GitHubPort {
   }): Promise<number> {
     await this.mirror?.createDeployment(input);
     const id = this.nextId++;
-    this.deployments.push({ id, ref: input.ref, environment: input.environment, statuses: [] });
+    this.deployments.push({
+      id,
+      ref: input.ref,
+      environment: input.environment,
+      statuses: [],
+      logUrls: [],
+    });
     return id;
   }
 
@@ -100,19 +108,24 @@ export class MemoryGitHub implements GitHubPort {
     deploymentId: number;
     state: DeploymentState;
     environmentUrl?: string;
+    logUrl?: string;
     description: string;
   }): Promise<void> {
     await this.mirror?.setDeploymentStatus({ ...input, deploymentId: 1 });
     const d = this.deployments.find((x) => x.id === input.deploymentId);
     if (!d) throw new Error(`no deployment ${input.deploymentId}`);
     d.statuses.push(input.state);
+    d.logUrls.push(input.logUrl ?? null);
     if (input.environmentUrl) d.url = input.environmentUrl;
   }
 
   async deactivateDeployments(environment: string): Promise<void> {
     await this.mirror?.deactivateDeployments(environment);
     for (const d of this.deployments)
-      if (d.environment === environment) d.statuses.push('inactive');
+      if (d.environment === environment) {
+        d.statuses.push('inactive');
+        d.logUrls.push(null);
+      }
   }
 
   async unfinishedDeployments(environment: string): Promise<number[]> {

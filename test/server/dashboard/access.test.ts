@@ -50,7 +50,7 @@ beforeAll(async () => {
   server = createBotHttpServer({
     handleWebhook: async () => ({ status: 202, body: { status: 'queued' } }),
     allowCertificate: async () => false,
-    health: async () => ({ ok: true, detail: {} }),
+    health: async () => ({ ok: true, checks: {} }),
     logger: silentLogger,
     pages: (req, res, url) => late.dashboard!.handle(req, res, url),
   });

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { loadConfigOrThrow } from '../../../bot/config/load.js';
 import { createPreviewGate } from '../../../bot/server/dashboard/preview-gate.js';
+import { createSigner, deriveKey } from '../../../bot/server/dashboard/session.js';
+import { UsedTickets } from '../../../bot/server/dashboard/used-tickets.js';
 import { readServeSettings } from '../../../bot/wiring/settings.js';
 
 const config = (protect: string) =>
@@ -16,16 +18,10 @@ services:
     'prenv.yml',
   );
 
-/** Calls `verify` as Caddy's forward_auth would and returns status and headers. */
-function verify(protect: string, headers: Record<string, string>) {
-  const gate = createPreviewGate({
-    config: config(protect),
-    secret: 'server-secret-for-tests',
-    publicUrl: 'https://bot.demo.example.test',
-    session: () => null,
-  });
+/** The status and headers a handler answers `call`'s response with. */
+function answerOf(call: (res: ServerResponse) => void) {
   const answer: { status: number; headers: Record<string, unknown> } = { status: 0, headers: {} };
-  const res = {
+  call({
     headersSent: false,
     destroyed: false,
     setHeader: (k: string, v: unknown) => (answer.headers[k] = v),
@@ -34,10 +30,23 @@ function verify(protect: string, headers: Record<string, string>) {
       Object.assign(answer.headers, h);
     },
     end: () => {},
-  } as unknown as ServerResponse;
-  gate.verify(
-    { headers: { host: 'pr-7.pr.demo.example.test', ...headers } } as IncomingMessage,
-    res,
+  } as unknown as ServerResponse);
+  return answer;
+}
+
+/** Calls `verify` as Caddy's forward_auth would and returns status and headers. */
+function verify(protect: string, headers: Record<string, string>) {
+  const gate = createPreviewGate({
+    config: config(protect),
+    secret: 'server-secret-for-tests',
+    publicUrl: 'https://bot.demo.example.test',
+    session: () => null,
+  });
+  const answer = answerOf((res) =>
+    gate.verify(
+      { headers: { host: 'pr-7.pr.demo.example.test', ...headers } } as IncomingMessage,
+      res,
+    ),
   );
   return { ...answer, token: gate.bypassToken(7) };
 }
@@ -92,5 +101,114 @@ describe('previews.protect', () => {
         webUrl: 'https://github.com',
       },
     });
+  });
+});
+
+describe('sign-in tickets', () => {
+  const HOST = 'pr-7.pr.demo.example.test';
+
+  /** A gate with a signed-in reader on the bot's host, and a clock the test moves. */
+  function gateAt(clock: { t: number }, usedTickets?: UsedTickets) {
+    return createPreviewGate({
+      config: config('github'),
+      secret: 'server-secret-for-tests',
+      publicUrl: 'https://bot.demo.example.test',
+      session: () => ({ login: 'reader', read: true }),
+      now: () => clock.t,
+      ...(usedTickets ? { usedTickets } : {}),
+    });
+  }
+
+  /** The ticket URL the bot sends a signed-in reader back with. */
+  function ticketPath(gate: ReturnType<typeof gateAt>): string {
+    const url = new URL(`https://bot.demo.example.test/auth/preview`);
+    url.searchParams.set('to', `https://${HOST}/orders?id=3`);
+    const answer = answerOf((res) => gate.handOff({ headers: {} } as IncomingMessage, res, url));
+    const back = new URL(String(answer.headers.location));
+    return back.pathname + back.search;
+  }
+
+  /** Caddy's forward_auth request for `uri` on the preview host, without any cookie. */
+  const redeem = (gate: ReturnType<typeof gateAt>, uri: string) =>
+    answerOf((res) =>
+      gate.verify(
+        {
+          headers: { host: HOST, 'x-forwarded-uri': uri, 'x-forwarded-proto': 'https' },
+        } as unknown as IncomingMessage,
+        res,
+      ),
+    );
+
+  it('gives a session once; a replay of the same ticket URL gets the sign-in redirect', () => {
+    const clock = { t: 1_000_000 };
+    const gate = gateAt(clock);
+    const ticket = ticketPath(gate);
+    const first = redeem(gate, ticket);
+    expect(first.status).toBe(302);
+    expect(first.headers.location).toBe('/orders?id=3');
+    expect(String(first.headers['set-cookie'])).toMatch(/^prenv_preview=[^;]+;/);
+    for (const later of [0, 1_000, 59_000]) {
+      clock.t = 1_000_000 + later;
+      const replay = redeem(gate, ticket);
+      expect(replay.status).toBe(302);
+      expect(replay.headers['set-cookie']).toBeUndefined();
+      expect(String(replay.headers.location)).toMatch(
+        /^https:\/\/bot\.demo\.example\.test\/auth\/preview\?to=/,
+      );
+    }
+    // Past its minute the ticket is refused anyway, and its id is forgotten.
+    clock.t = 1_000_000 + 61_000;
+    expect(redeem(gate, ticket).headers['set-cookie']).toBeUndefined();
+  });
+
+  it('takes each ticket once, every new one too', () => {
+    const clock = { t: 5_000_000 };
+    const gate = gateAt(clock);
+    const tickets = [ticketPath(gate), ticketPath(gate)];
+    expect(new Set(tickets).size).toBe(2);
+    for (const ticket of tickets) expect(redeem(gate, ticket).headers['set-cookie']).toBeDefined();
+    for (const ticket of tickets)
+      expect(redeem(gate, ticket).headers['set-cookie']).toBeUndefined();
+  });
+
+  it('refuses a signed ticket without an id (one a bot signed before tickets had one)', () => {
+    const clock = { t: 7_000_000 };
+    const gate = gateAt(clock);
+    const signer = createSigner(deriveKey('server-secret-for-tests', 'preview-ticket'));
+    const old = signer.sign({ login: 'reader', host: HOST }, 60_000, clock.t);
+    expect(
+      redeem(gate, `/__prenv/auth?ticket=${old}&next=/`).headers['set-cookie'],
+    ).toBeUndefined();
+  });
+});
+
+describe('UsedTickets', () => {
+  it('keeps ids until their ticket expires, then forgets them', () => {
+    const used = new UsedTickets();
+    expect(used.use('a', 100, 0)).toBe(true);
+    expect(used.use('a', 100, 50)).toBe(false);
+    expect(used.use('b', 150, 60)).toBe(true);
+    expect(used.size).toBe(2);
+    expect(used.use('c', 300, 120)).toBe(true);
+    expect(used.size).toBe(2); // 'a' expired at 100
+    expect(used.use('a', 400, 200)).toBe(true); // (its ticket would be refused as expired first)
+  });
+
+  it('holds at most max ids, and refuses rather than forget an unexpired one', () => {
+    const used = new UsedTickets(3);
+    for (const id of ['a', 'b', 'c']) expect(used.use(id, 1_000, 0)).toBe(true);
+    expect(used.use('d', 1_000, 10)).toBe(false);
+    expect(used.use('a', 1_000, 10)).toBe(false);
+    expect(used.size).toBe(3);
+    expect(used.use('d', 2_000, 1_000)).toBe(true);
+    expect(used.size).toBe(1);
+  });
+
+  it('looks past an unexpired id when full (a clock that moved back)', () => {
+    const used = new UsedTickets(2);
+    expect(used.use('late', 5_000, 0)).toBe(true);
+    expect(used.use('early', 100, 0)).toBe(true);
+    expect(used.use('next', 5_000, 200)).toBe(true);
+    expect(used.size).toBe(2);
   });
 });

@@ -177,6 +177,7 @@ describe('run output', () => {
     const text = how.startsWith('counts') ? 'é'.repeat(100) : 'x'.repeat(100);
     const run: RunRecord = {
       runId: 'r',
+      environment: 'pr-1',
       pr: 1,
       kind: 'deploy',
       sha: null,

@@ -1,0 +1,14 @@
+/**
+ * The dashboard page of an environment's runs, which redirects to its newest run: `/pr/7` for
+ * env `pr-7`, `/env/production` and `/env/staging` for the others. The sticky comment, every
+ * GitHub deployment status (`log_url`) and the environments table link to it.
+ */
+export function environmentPath(environment: string): string {
+  const pr = /^pr-([1-9]\d{0,8})$/.exec(environment);
+  return pr ? `/pr/${pr[1]}` : `/env/${encodeURIComponent(environment)}`;
+}
+
+/** The page of one run: `/runs/<run id, percent-encoded>` (run ids hold slashes). */
+export function runPath(runId: string): string {
+  return `/runs/${encodeURIComponent(runId)}`;
+}
