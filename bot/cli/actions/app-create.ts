@@ -10,6 +10,7 @@ import {
   oauthCallbackUrl,
   type AppConversion,
 } from '../../core/app-manifest.js';
+import { githubLoginProblem } from '../../core/github-login.js';
 import { BOT_FILE_ITEMS, BOT_VARIABLE_ITEMS } from '../../../generators/nomad/bot-job.js';
 import type { ActionInput } from '../command-spec.js';
 import { readConfigFile } from '../config-file.js';
@@ -56,6 +57,14 @@ export async function action({
       `--print must be nomad, consul or none, got "${opts.print}"`,
       ExitCode.usage,
     );
+  if (opts.org !== undefined) {
+    const problem = githubLoginProblem(opts.org);
+    if (problem)
+      throw new CliError(
+        `--org must be a GitHub organization name: "${opts.org}" ${problem}`,
+        ExitCode.usage,
+      );
+  }
   const names = await appNames(ctx, program.opts<{ config: string }>().config, opts);
   const out = path.resolve(ctx.cwd, pathOption('--out', opts.out));
   if (existsSync(out) && !opts.force)
