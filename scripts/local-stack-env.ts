@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { loadConfigOrThrow } from '../bot/config/load.js';
+import { openStateStore } from '../bot/adapters/store/open-store.js';
 import { FAKE_TERRAFORM, startLocalStack, type LocalStack } from '../test/support/local-stack.js';
 
 /** The local stack, plus what a second terminal needs to point `prenv` at it. */
@@ -42,8 +43,11 @@ export async function startTryItStack(options: {
     // deploying production first (unset it to read the fake production state instead).
     const productionOutputs = path.join(dir, 'production-outputs.json');
     await writeFile(productionOutputs, JSON.stringify(FAKE_PRODUCTION_OUTPUTS, null, 2));
+    // Started here, as `prenv serve` would: the CLI's deploys share it from the first one.
+    const state = path.join(dir, 'state.db');
+    await (await openStateStore({ kind: 'sqlite', file: state })).store.close();
     const env: Record<string, string> = {
-      PRENV_STATE: path.join(dir, 'state.db'),
+      PRENV_STATE: state,
       PRENV_TF_PRODUCTION_OUTPUTS: productionOutputs,
       PRENV_NOMAD_ADDR: stack.nomad.url,
       PRENV_CONSUL_ADDR: stack.consul.httpUrl,

@@ -33,7 +33,10 @@ export async function runTargetCommand(input: {
     tty: ctx.isTTY,
     now: () => ctx.now().getTime(),
   });
-  const runtime = await openRuntime(ctx, input.loaded, target.kind);
+  // A deploy may start the state (how a project begins); a destroy needs the one that knows
+  // what exists, or it would report "nothing to destroy" and leave servers running.
+  const state = command === 'deploy' ? 'create' : 'existing';
+  const runtime = await openRuntime(ctx, input.loaded, target.kind, state);
   try {
     if (target.kind === 'pr') {
       if (command === 'deploy') await checkPreviewGate(runtime, ctx.env, target.pr);
