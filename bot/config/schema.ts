@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { githubLoginProblem } from '../core/github-login.js';
+import { githubLoginProblem } from './github-login.js';
 import { backupsSchema } from './sections/backups.js';
 import type { environmentName } from './sections/fields.js';
 import { hostname, name } from './sections/fields.js';

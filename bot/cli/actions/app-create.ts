@@ -10,7 +10,7 @@ import {
   oauthCallbackUrl,
   type AppConversion,
 } from '../../core/app-manifest.js';
-import { githubLoginProblem } from '../../core/github-login.js';
+import { githubLoginProblem } from '../../config/github-login.js';
 import { BOT_FILE_ITEMS, BOT_VARIABLE_ITEMS } from '../../../generators/nomad/bot-job.js';
 import type { ActionInput } from '../command-spec.js';
 import { readConfigFile } from '../config-file.js';

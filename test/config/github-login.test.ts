@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatProblem, parseConfig } from '../../bot/config/load.js';
-import { githubLoginProblem } from '../../bot/core/github-login.js';
-import { MINIMAL_CONFIG } from '../config/minimal-config.js';
+import { githubLoginProblem } from '../../bot/config/github-login.js';
+import { MINIMAL_CONFIG } from './minimal-config.js';
 
 describe('GitHub user and organization names', () => {
   it.each(['a', 'acme', 'Acme-Corp', 'a1-b2-c3', '0', 'x'.repeat(39)])('accepts %j', (name) => {
