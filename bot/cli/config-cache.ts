@@ -53,8 +53,12 @@ export function validatorFingerprint(): string {
     hash.update(`\0${label}\0${content.length}\0`).update(content);
   add('package.json', readFileSync(path.join(PACKAGE_ROOT, 'package.json')));
   const configDir = fileURLToPath(new URL('../config/', import.meta.url));
-  for (const name of readdirSync(configDir).sort())
-    add(`config/${name}`, readFileSync(path.join(configDir, name)));
+  // Its sections live in subfolders (config/sections/…): every file counts, folders do not.
+  const files = readdirSync(configDir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(configDir, path.join(entry.parentPath, entry.name)))
+    .sort();
+  for (const name of files) add(`config/${name}`, readFileSync(path.join(configDir, name)));
   const require = createRequire(import.meta.url);
   for (const name of ['zod', 'yaml', 'croner']) {
     const entry = require.resolve(name);

@@ -257,10 +257,17 @@ describe('config cache', () => {
 
   it('fingerprints every module validation runs: the config modules import nothing else that shapes a config', () => {
     const folder = path.join(repoRoot, 'bot/config');
-    const outside = readdirSync(folder).flatMap((name) =>
+    const files = readdirSync(folder, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(folder, path.join(e.parentPath, e.name)))
+      .sort();
+    expect(files).toContain(path.join('sections', 'services.ts'));
+    const outside = files.flatMap((name) =>
       [...readFileSync(path.join(folder, name), 'utf8').matchAll(/from '(\.[^']+)'/g)]
         .map((m) => m[1]!)
-        .filter((spec) => !spec.startsWith('./'))
+        .filter((spec) =>
+          path.relative(folder, path.resolve(folder, path.dirname(name), spec)).startsWith('..'),
+        )
         .map((spec) => `${name} → ${spec}`),
     );
     // nearest() words the did-you-mean of a problem; problems are never kept.
