@@ -120,7 +120,6 @@ describe('a PRENV_STATE that holds no prenv state (a typo, another folder)', () 
     [['destroy', 'pr', '7']],
     [['destroy', 'pr', '7', '--json']],
     [['destroy', 'production', '--yes']],
-    [['destroy', 'staging', '--yes']],
   ])('%j refuses with exit 3 naming PRENV_STATE, and creates nothing', async (args) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'prenv-typo-'));
     const state = path.join(dir, 'stat.db');

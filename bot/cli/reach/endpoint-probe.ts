@@ -199,8 +199,10 @@ function wayIn(t: Target): string {
 }
 
 function reason(err: unknown): string {
-  const cause = (err as { cause?: { code?: unknown } }).cause;
+  const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
   if (typeof cause?.code === 'string') return cause.code;
+  // fetch's own refusals ("bad port" for the ports browsers block) say why only in the cause.
+  if (typeof cause?.message === 'string' && cause.message) return cause.message;
   if ((err as Error).name === 'TimeoutError')
     return `no answer within ${PROBE_TIMEOUT_MS / 1000} s`;
   return (err as Error).message;
