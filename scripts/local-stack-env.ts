@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { loadConfigOrThrow } from '../bot/config/load.js';
-import { FAKE_TERRAFORM, startLocalStack, type LocalStack } from '../test/support/local-stack.js';
+import { openStateStore } from '../bot/adapters/store/open-store.js';
+import {
+  FAKE_TERRAFORM,
+  startLocalStack,
+  type LocalStack,
+  type StagingCluster,
+} from '../test/support/local-stack.js';
 
 /** The local stack, plus what a second terminal needs to point `prenv` at it. */
 export interface TryItStack {
@@ -22,10 +28,17 @@ export interface TryItStack {
 export async function startTryItStack(options: {
   configFile: string;
   terraformDelayMs?: number;
+  /**
+   * When the config has staging, run it as a cluster of its own (as it is for real) and give
+   * its `PRENV_STAGING_*` variables; otherwise one cluster plays both.
+   */
+  stagingCluster?: boolean;
 }): Promise<TryItStack> {
   const text = await readFile(options.configFile, 'utf8');
-  const stack = await startLocalStack(loadConfigOrThrow(text, options.configFile), {
+  const base = loadConfigOrThrow(text, options.configFile);
+  const stack = await startLocalStack(base, {
     terraformDelayMs: options.terraformDelayMs ?? 0,
+    staging: !!options.stagingCluster && base.environments.staging !== undefined,
   });
   const dir = await mkdtemp(path.join(tmpdir(), 'prenv-try-'));
   try {
@@ -42,8 +55,11 @@ export async function startTryItStack(options: {
     // deploying production first (unset it to read the fake production state instead).
     const productionOutputs = path.join(dir, 'production-outputs.json');
     await writeFile(productionOutputs, JSON.stringify(FAKE_PRODUCTION_OUTPUTS, null, 2));
+    // Started here, as `prenv serve` would: the CLI's deploys share it from the first one.
+    const state = path.join(dir, 'state.db');
+    await (await openStateStore({ kind: 'sqlite', file: state })).store.close();
     const env: Record<string, string> = {
-      PRENV_STATE: path.join(dir, 'state.db'),
+      PRENV_STATE: state,
       PRENV_TF_PRODUCTION_OUTPUTS: productionOutputs,
       PRENV_NOMAD_ADDR: stack.nomad.url,
       PRENV_CONSUL_ADDR: stack.consul.httpUrl,
@@ -52,6 +68,7 @@ export async function startTryItStack(options: {
       PRENV_TERRAFORM_BIN: FAKE_TERRAFORM,
       PRENV_TERRAFORM_DIR: path.join(modules, 'pr'),
       PRENV_FAKE_TF_STATE_DIR: stack.stateDir,
+      ...(stack.staging ? stagingEnv(stack.staging) : {}),
     };
     return {
       stack,
@@ -67,6 +84,16 @@ export async function startTryItStack(options: {
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** What points the CLI at staging's own cluster (see `envFor`). */
+function stagingEnv(staging: StagingCluster): Record<string, string> {
+  return {
+    PRENV_STAGING_NOMAD_ADDR: staging.nomad.url,
+    PRENV_STAGING_CONSUL_ADDR: staging.consul.httpUrl,
+    PRENV_STAGING_CADDY_ADMIN: staging.caddy.adminUrl,
+    PRENV_STAGING_CADDY_HTTP: `http://127.0.0.1:${staging.caddy.httpPort}`,
+  };
 }
 
 /** Production's `terraform output -json` as the simulated cloud would give it. */

@@ -39,11 +39,19 @@ async function configArg(argv: string[]): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const tryIt = await startTryItStack({ configFile: await configArg(process.argv.slice(2)) });
+  const tryIt = await startTryItStack({
+    configFile: await configArg(process.argv.slice(2)),
+    stagingCluster: true,
+  });
+  const staging = tryIt.stack.staging;
   const prenv = `node ${path.join(repoRoot, 'bin/prenv.js')} --config ${tryIt.configFile}`;
   out('prenv local stack — the cloud is SIMULATED: Terraform is a local fake that only writes');
   out('state files, Nomad is an API double, and each "server" is a Nomad node of that double');
   out('whose services are local processes. Caddy 2.6.2 and Consul 1.8.7 are real, on 127.0.0.1.');
+  if (staging)
+    out(
+      'Staging is a cluster of its own, as for real: its Nomad, Consul and Caddy (PRENV_STAGING_*).',
+    );
   out('Nothing is created at Hetzner and nothing costs money.');
   out();
   out('In a second terminal, paste:');
@@ -58,6 +66,13 @@ async function main(): Promise<void> {
   out(`  curl -H 'Host: pr-7.pr.aipacto.com' ${tryIt.env.PRENV_CADDY_HTTP}/`);
   out('  prenv destroy pr 7');
   out('  prenv deploy production --sha 3f2c9a1 --yes --allow-dirty');
+  if (staging) {
+    out('  prenv deploy staging --sha 3f2c9a1');
+    out(
+      `  curl -H 'Host: ${tryIt.stack.config.environments.staging?.host ?? 'staging host'}' ${tryIt.env.PRENV_STAGING_CADDY_HTTP}/`,
+    );
+  }
+  out('  prenv doctor');
   out();
   out('ready — press Ctrl-C to stop everything');
 

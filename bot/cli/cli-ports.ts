@@ -254,7 +254,7 @@ export async function openStateFor(
  * that named it instead, exit 2); a state that cannot be used now (read-only, corrupt, disk full,
  * Consul unreachable) says so, exit 1.
  */
-function asCliError(err: unknown, flag?: string): unknown {
+export function asCliError(err: unknown, flag?: string): unknown {
   if (isMissingState(err))
     return new CliError(err.message, flag ? ExitCode.usage : ExitCode.config);
   return err instanceof StateStoreError ? new CliError(err.message, ExitCode.failure) : err;

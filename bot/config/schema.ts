@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { githubLoginProblem } from './github-login.js';
 import { backupsSchema } from './sections/backups.js';
 import type { environmentName } from './sections/fields.js';
 import { hostname, name } from './sections/fields.js';
@@ -19,7 +20,14 @@ export { periodicJobSchema, serviceSchema } from './sections/services.js';
 export const configSchema = z.strictObject({
   project: name,
   github: z.strictObject({
-    owner: z.string().regex(/^[A-Za-z0-9-]{1,39}$/, 'must be a GitHub user or organisation name'),
+    owner: z.string().superRefine((value, ctx) => {
+      const problem = githubLoginProblem(value);
+      if (problem)
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a GitHub user or organisation name: "${value}" ${problem}`,
+        });
+    }),
     repo: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be a GitHub repository name'),
   }),
   domain: hostname,

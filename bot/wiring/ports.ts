@@ -38,6 +38,8 @@ export interface Ports {
   /** The client of the Consul that keeps the state, for the leader lock; null with SQLite. */
   stateConsul: ConsulClient | null;
   stateTarget: StateTarget;
+  /** The state was started empty by this wiring (see `OpenedState.created`). */
+  stateCreated: boolean;
   github: GitHubPort;
   ops: EnvironmentOps;
   nomad: NomadApi;
@@ -199,6 +201,7 @@ async function wireAround(
     store,
     stateConsul: state.consul,
     stateTarget: state.target,
+    stateCreated: state.created,
     github,
     ops,
     nomad,

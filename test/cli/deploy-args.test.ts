@@ -188,7 +188,11 @@ describe('prenv deploy / destroy: arguments and refusals', () => {
     world.envs[5] = env;
     expect(await store.saveWorld(world, 0)).toBe(true);
     await store.close();
-    const run = await runCli(['deploy', 'pr', '5', '--sha', 'abc1234'], { cwd, env: envOf(cwd) });
+    // Its Nomad and Caddy are closed ports: past the preflight, the run in flight is the answer.
+    const run = await runCli(['deploy', 'pr', '5', '--sha', 'abc1234', '--skip-preflight'], {
+      cwd,
+      env: envOf(cwd),
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
       'prenv: deploy of pr-5 failed: pr-5 is provisioning: a provision run that this command ' +

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/tools.js';
@@ -111,5 +112,49 @@ describe('prenv deploy pr / destroy pr against the local stack', () => {
     };
     expect(Date.parse(failure.nextRetryAt) - Date.parse(failure.failedAt)).toBe(45_000);
     expect((await cli(['destroy', 'pr', '9'])).code).toBe(0);
+  }, 60_000);
+});
+
+describe('a PRENV_STATE that holds no prenv state (a typo, another folder)', () => {
+  const withState = (state: string) => (args: string[]) =>
+    runCli(['--config', tryIt.configFile, ...args], {
+      env: { PATH: process.env.PATH, USER: 'alice', ...tryIt.env, PRENV_STATE: state },
+    });
+
+  it.each([
+    [['destroy', 'pr', '7']],
+    [['destroy', 'pr', '7', '--json']],
+    [['destroy', 'production', '--yes']],
+  ])('%j refuses with exit 3 naming PRENV_STATE, and creates nothing', async (args) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'prenv-typo-'));
+    const state = path.join(dir, 'stat.db');
+    const run = await withState(state)(args);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`no prenv state at ${state}: set PRENV_STATE to the bot's state`);
+    if (args.includes('--json'))
+      expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, exitCode: 3 });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses the same for a Consul KV folder with no state, and writes no key there', async () => {
+    const consul = tryIt.stack.consul.httpUrl.replace(/^http:\/\//, '');
+    const run = await withState(`consul://${consul}/prenv/typo/state`)(['destroy', 'pr', '7']);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('no prenv state at Consul KV prenv/typo/state');
+    expect(await tryIt.stack.consulClient.kv.keys('prenv/typo/')).toEqual([]);
+  });
+
+  it('lets a first deploy start the state, and says where', async () => {
+    const state = path.join(mkdtempSync(path.join(tmpdir(), 'prenv-first-')), 'state.db');
+    const first = await withState(state)(['deploy', 'pr', '12', '--sha', SHA]);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain(
+      `prenv: no prenv state at state file ${state}: started an empty one there (PRENV_STATE names it).`,
+    );
+    expect(existsSync(state)).toBe(true);
+    const again = await withState(state)(['deploy', 'pr', '12', '--sha', SHA]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).not.toContain('started an empty one');
+    expect((await withState(state)(['destroy', 'pr', '12'])).code).toBe(0);
   }, 60_000);
 });

@@ -33,8 +33,9 @@ function setup(protect?: 'none') {
   return { dir, config, env };
 }
 
+// Nomad and Caddy are closed ports here: past the endpoint preflight, the gate is what answers.
 const deploy = (config: string, env: Record<string, string | undefined>, extra = {}) =>
-  runCli(['--config', config, 'deploy', 'pr', '7', '--sha', 'abc1234'], {
+  runCli(['--config', config, 'deploy', 'pr', '7', '--sha', 'abc1234', '--skip-preflight'], {
     env: { ...env, ...extra },
   });
 
@@ -68,7 +69,8 @@ describe('prenv deploy pr N needs the bot when previews are protected', () => {
   });
 
   it('a destroy needs no bot', async () => {
-    const { config, env } = setup();
+    const { dir, config, env } = setup();
+    await envs(dir); // the state the bot would have started
     const run = await runCli(['--config', config, 'destroy', 'pr', '7'], { env });
     expect(run).toMatchObject({ code: 0, stderr: '' });
   });

@@ -106,8 +106,33 @@ describe('prenv doctor: endpoints per environment', () => {
     expect(same[0]?.detail).toContain(
       'set PRENV_STAGING_NOMAD_ADDR=http://127.0.0.1:14646 and run `prenv tunnel staging`',
     );
-    // Production's answer is not staging's: no "ok" (nor a second failure) for staging.
-    expect(report.checks.filter((c) => c.name.startsWith('staging/'))).toEqual(same);
+    // One line per check: no "ok" for the same staging endpoint beside its FAIL.
+    const names = report.checks.map((c) => c.name);
+    expect(names.filter((n) => n.startsWith('staging/'))).toEqual([
+      'staging/nomad',
+      'staging/consul',
+      'staging/caddy-admin',
+    ]);
+    const endpoints = names.filter((n) => n.includes('/'));
+    expect(new Set(endpoints).size).toBe(endpoints.length);
+    // The address came from production's variable: that is what the message names.
+    expect(same[0]?.detail).toContain(
+      `(${nomad.url}, PRENV_NOMAD_ADDR, as PRENV_STAGING_NOMAD_ADDR is unset)`,
+    );
+  });
+
+  it('names the variable a staging address fell back to, and a default', async () => {
+    const down = `http://127.0.0.1:${closedPort}`;
+    const report = await doctor({ PRENV_CONSUL_ADDR: down, PRENV_STAGING_NOMAD_ADDR: down });
+    expect(byName(report, 'staging/nomad')?.detail).toContain(
+      `cannot reach Nomad of staging at ${down} (PRENV_STAGING_NOMAD_ADDR): ECONNREFUSED`,
+    );
+    expect(report.checks.find((c) => c.name === 'staging/consul')?.detail).toContain(
+      `(${down}, PRENV_CONSUL_ADDR, as PRENV_STAGING_CONSUL_ADDR is unset)`,
+    );
+    expect(byName(report, 'production/consul')?.detail).toContain(
+      `cannot reach Consul of production at ${down} (PRENV_CONSUL_ADDR): ECONNREFUSED`,
+    );
   });
 
   it('says which token to set when Nomad refuses it', async () => {

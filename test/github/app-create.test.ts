@@ -251,10 +251,10 @@ describe('prenv app create', () => {
   );
 
   it.each([
-    [['--org', 'bad org'], /--org must be a GitHub organization's login .*got "bad org"/],
-    [['--org', 'acme/../x'], /--org must be a GitHub organization's login/],
-    [['--org', '-acme'], /--org must be a GitHub organization's login/],
-    [['--org', 'a'.repeat(40)], /--org must be a GitHub organization's login/],
+    [['--org', 'bad org'], /--org must be a GitHub organization name: "bad org" /],
+    [['--org', 'acme/../x'], /--org must be a GitHub organization name: /],
+    [['--org', '-acme'], /--org must be a GitHub organization name: /],
+    [['--org', 'a'.repeat(40)], /--org must be a GitHub organization name: /],
     [['--timeout', '0'], /--timeout must be a number of minutes above 0, got "0"/],
   ])('refuses %j before anything is served', async (args, message) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'prenv-app-'));

@@ -39,12 +39,23 @@ export interface LocalStack {
   ops: EnvironmentOps;
   /** A GET through Caddy with the given Host header. */
   get(host: string, urlPath?: string): Promise<{ status: number; body: string }>;
+  /** Staging's own cluster, when asked for (`staging: true`). */
+  staging: StagingCluster | null;
   stop(): Promise<void>;
+}
+
+/** Staging as a cluster of its own: its Nomad double, Caddy and Consul, joined by its cloud. */
+export interface StagingCluster {
+  caddy: CaddyProcess;
+  consul: ConsulProcess;
+  nomad: FakeNomad;
+  cloud: SimulatedCloud;
+  get(host: string, urlPath?: string): Promise<{ status: number; body: string }>;
 }
 
 export async function startLocalStack(
   base: Config,
-  options: { terraformDelayMs?: number } = {},
+  options: { terraformDelayMs?: number; staging?: boolean } = {},
 ): Promise<LocalStack> {
   const dir = await mkdtemp(path.join(tmpdir(), 'prenv-stack-'));
   const stateDir = path.join(dir, 'tfstate');
@@ -63,7 +74,18 @@ export async function startLocalStack(
     consul: { ...base.consul, dns: `127.0.0.1:${consul.dnsPort}` },
   };
   await seedSecrets(consulClient, config);
-  const cloud = new SimulatedCloud({ stateDir, nomad, consul: consulClient.services });
+  const staging = options.staging
+    ? await startStagingCluster(config, stateDir, consulClient).catch(async (err: unknown) => {
+        await Promise.allSettled([caddy.stop(), consul.stop(), nomad.close()]);
+        throw err;
+      })
+    : null;
+  const cloud = new SimulatedCloud({
+    stateDir,
+    nomad,
+    consul: consulClient.services,
+    ...(staging ? { envs: ['pr', 'production'] as const } : {}),
+  });
   cloud.start();
   const { mkdir } = await import('node:fs/promises');
   await mkdir(moduleDir, { recursive: true });
@@ -116,11 +138,51 @@ export async function startLocalStack(
     config,
     ops,
     get: (host, urlPath = '/') => getWithHost(caddy.httpPort, host, urlPath),
+    staging,
     stop: async () => {
-      await cloud.stop();
-      await Promise.allSettled([caddy.stop(), consul.stop(), nomad.close()]);
+      await Promise.all([cloud.stop(), staging?.cloud.stop()]);
+      await Promise.allSettled([
+        caddy.stop(),
+        consul.stop(),
+        nomad.close(),
+        ...(staging ? [staging.caddy.stop(), staging.consul.stop(), staging.nomad.close()] : []),
+      ]);
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A second Caddy, Consul and Nomad double for staging, whose servers the fake Terraform writes
+ * to the same state folder. Its services are also listed in production's Consul, whose DNS
+ * prenv.yml's `consul.dns` names for every Caddy.
+ */
+async function startStagingCluster(
+  config: Config,
+  stateDir: string,
+  dnsConsul: ConsulClient,
+): Promise<StagingCluster> {
+  const [caddy, consul, nomad] = await Promise.all([
+    startCaddy(),
+    startConsul(),
+    startFakeNomad({ healthyAfterMs: 600 }),
+  ]);
+  const client = createConsulClient({ baseUrl: consul.httpUrl, fetch });
+  await seedSecrets(client, config);
+  const cloud = new SimulatedCloud({
+    stateDir,
+    nomad,
+    consul: client.services,
+    envs: ['staging'],
+    dnsConsul: dnsConsul.services,
+  });
+  cloud.start();
+  return {
+    caddy,
+    consul,
+    nomad,
+    cloud,
+    get: (host, urlPath = '/') => getWithHost(caddy.httpPort, host, urlPath),
   };
 }
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { ResultPromise } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { removeStaleRunDirs, stateKey } from '../../bot/adapters/terraform/index.js';
+import { removeStaleRunDirs, runDirRoot, stateKey } from '../../bot/adapters/terraform/index.js';
 import type { ProgressEvent } from '../../bot/adapters/terraform/index.js';
 import { repoRoot } from '../support/tools.js';
 import { createHarness, fakeTerraform, lockHolderPid } from './harness.js';
@@ -94,7 +94,9 @@ describe('terraform driver: the bot dies hard mid-apply', () => {
     // A bot starting now keeps the folder Terraform still writes to.
     const early = await removeStaleRunDirs(h.root);
     expect(early.leftRuns).toEqual([]);
-    expect(readdirSync(h.root).filter((n) => n.startsWith('prenv-tf-'))).toHaveLength(1);
+    expect(readdirSync(runDirRoot(h.root)).filter((n) => n.startsWith('prenv-tf-'))).toHaveLength(
+      1,
+    );
 
     await until('the orphaned Terraform released the lock', () => !existsSync(h.lockPath(pr40)));
     expect(h.servers(pr40).map((s) => s.name)).toEqual(['pr-40-prenv-client-1']);
@@ -105,7 +107,7 @@ describe('terraform driver: the bot dies hard mid-apply', () => {
     expect(later.leftRuns).toEqual([
       { stateKey: stateKey(pr40), command: 'apply', pid: terraformPid },
     ]);
-    expect(readdirSync(h.root).filter((n) => n.startsWith('prenv-tf-'))).toEqual([]);
+    expect(readdirSync(runDirRoot(h.root)).filter((n) => n.startsWith('prenv-tf-'))).toEqual([]);
     // Nothing to wait for any more: a run that does not wait for locks goes straight through.
     const next = h.runnerWith({}, { lockTimeoutMs: 0 });
     await expect(next.plan(pr40, {})).resolves.toEqual({

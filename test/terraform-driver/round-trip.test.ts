@@ -2,7 +2,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TerraformError, createTerraformRunner } from '../../bot/adapters/terraform/index.js';
+import {
+  TerraformError,
+  createTerraformRunner,
+  runDirRoot,
+} from '../../bot/adapters/terraform/index.js';
 import type { ProgressEvent } from '../../bot/adapters/terraform/index.js';
 import { createHarness, fakeTerraform } from './harness.js';
 import type { Harness } from './harness.js';
@@ -133,7 +137,9 @@ describe('terraform driver against the fake CLI: life cycle', () => {
     await h.runner.init(pr6);
     await h.runner.apply(pr6, { hcloud_token: 'tok-123456' });
     await h.runner.apply(pr6, {}, { timeoutMs: 60_000 });
-    expect(readdirSync(h.root).filter((f) => f.startsWith('prenv-tf-'))).toEqual([]);
+    // Run folders live in this user's private root, made by the first run.
+    expect(readdirSync(h.root)).toContain(path.basename(runDirRoot(h.root)));
+    expect(readdirSync(runDirRoot(h.root))).toEqual([]);
   });
 
   it('a second run on the same state gives up once the lock timeout has passed', async () => {

@@ -17,6 +17,8 @@ export interface OpenedState {
   /** The client of the state's Consul (for the leader lock); null for SQLite. */
   consul: ConsulClient | null;
   target: StateTarget;
+  /** True when the target held no prenv state and this open started an empty one. */
+  created: boolean;
 }
 
 /** Whether `err` says the target holds no prenv state (opened with `mustExist`). */
@@ -38,7 +40,8 @@ export function describeTarget(target: StateTarget): string {
  * world nor delivery) is a `StateStoreError` with code `ENOENT` instead: a wrong path must not
  * look like "no environments" (see `isMissingState`); its message names `namedBy` (default
  * PRENV_STATE), the setting or flag to change. `readOnly`: for commands that only show the
- * state (see `openSqliteStore`).
+ * state (see `openSqliteStore`). `created` tells a caller that may start a state (a first
+ * deploy) to say so.
  */
 export async function openStateStore(
   target: StateTarget,
@@ -62,8 +65,9 @@ export async function openStateStore(
       );
     });
     const readOnly = options.readOnly ?? false;
+    const created = !existsSync(file);
     try {
-      return { store: openSqliteStore(file, { readOnly }), consul: null, target };
+      return { store: openSqliteStore(file, { readOnly }), consul: null, target, created };
     } catch (err) {
       // A reader pointed at another kind of file (a typo in --state) must not be told to move
       // that file aside: it names the setting, like a path with no file.
@@ -88,13 +92,15 @@ export async function openStateStore(
   });
   try {
     // Nothing is written for a reader: a mistyped prefix must not look like an empty world.
-    if (options.mustExist && !(await holdsConsulState(consul.kv, target.prefix)))
+    const held = await holdsConsulState(consul.kv, target.prefix);
+    if (options.mustExist && !held)
       throw new StateStoreError(
         `no prenv state at ${describeTarget(target)} (no ${target.prefix}/schema key): ${fix} the consul://host:port/prefix the bot keeps its state in`,
         `consul:${target.prefix}`,
         'ENOENT',
       );
-    return { store: await openConsulStore(consul.kv, target.prefix), consul, target };
+    const store = await openConsulStore(consul.kv, target.prefix);
+    return { store, consul, target, created: !held };
   } catch (err) {
     if (!isConsulError(err)) throw err;
     throw new StateStoreError(

@@ -4,4 +4,4 @@ export { TerraformError, isTerraformError } from './failure.js';
 export type { TerraformFailure, TerraformFailureKind } from './failure.js';
 export { stateKey, dataDir, targetName } from './state-key.js';
 export type * from './types.js';
-export { removeStaleRunDirs, type LeftRun } from './run-dirs.js';
+export { removeStaleRunDirs, runDirRoot, type LeftRun } from './run-dirs.js';

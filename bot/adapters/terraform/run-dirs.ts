@@ -1,12 +1,13 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
 import path from 'node:path';
 
 const PREFIX = 'prenv-tf-';
-const OWNED = /^prenv-tf-(\d+)-/;
-/** Folders of releases that did not name their owner are removed once this old (ms). */
-const UNOWNED_MAX_AGE_MS = 24 * 3_600_000;
+/** Folders whose owner file is missing (a start cut short) are removed once this old (ms). */
+const UNOWNED_MAX_AGE_MS = 3_600_000;
 const CHILD_FILE = 'child.json';
+const OWNER_FILE = 'owner.json';
 
 /** A Terraform run that a dead process started and that did not finish under its watch. */
 export interface LeftRun {
@@ -16,12 +17,51 @@ export interface LeftRun {
   pid: number;
 }
 
+/** Who made a run folder: a process, told apart from a later one with its pid by its start. */
+interface Owner {
+  pid: number;
+  host: string;
+  /** The process's start (Linux: clock ticks after boot, /proc/<pid>/stat field 22); null elsewhere. */
+  start: string | null;
+}
+
 /**
- * A private folder for one run's output files or its `-var-file`, named after this process
- * (`prenv-tf-<pid>-…`) so a later start can tell whose it was.
+ * `<tmpDir>/prenv-<uid>`: this user's folder of run folders. The temporary folder is shared
+ * with other users and programs; prenv removes folders only in here, where no one else writes.
  */
-export function makeRunDir(tmpDir: string): Promise<string> {
-  return mkdtemp(path.join(tmpDir, `${PREFIX}${process.pid}-`));
+export function runDirRoot(tmpDir: string): string {
+  return path.join(tmpDir, `prenv-${process.getuid?.() ?? userInfo().username}`);
+}
+
+/**
+ * The run root, made with mode 0700 when missing. Throws when it is not a folder of this user
+ * that only this user can enter (a symbolic link, another owner, open to others): someone else
+ * could then put or read run folders there.
+ */
+async function privateRunRoot(tmpDir: string): Promise<string> {
+  const root = runDirRoot(tmpDir);
+  await mkdir(root, { mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err;
+  });
+  const info = await lstat(root);
+  const uid = process.getuid?.();
+  if (!info.isDirectory() || (uid !== undefined && info.uid !== uid) || (info.mode & 0o077) !== 0)
+    throw new Error(
+      `${root} is not a folder only this user can enter (mode 0700): remove it, or point TMPDIR elsewhere`,
+    );
+  return root;
+}
+
+/**
+ * A private folder for one run's output files or its `-var-file`, in this user's run root
+ * (`prenv-<uid>/prenv-tf-<pid>-…`), with an owner file naming this process so a later start
+ * can tell whether its maker still runs.
+ */
+export async function makeRunDir(tmpDir: string): Promise<string> {
+  const dir = await mkdtemp(path.join(await privateRunRoot(tmpDir), `${PREFIX}${process.pid}-`));
+  const owner: Owner = { pid: process.pid, host: hostname(), start: processStart(process.pid) };
+  await writeFile(path.join(dir, OWNER_FILE), JSON.stringify(owner), { mode: 0o600, flag: 'wx' });
+  return dir;
 }
 
 /** Records the Terraform child of a run folder, for `removeStaleRunDirs` after a crash. */
@@ -51,10 +91,12 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 /**
- * Removes the run folders a dead prenv process left in `tmpDir` (stdout and stderr files of
- * Terraform runs, and `-var-file`s, which hold variable values): those named after a process
- * that is gone, or after this one (an earlier process with the same pid, as in a container),
- * unless the Terraform child recorded in them still runs. Call once at start, before any run.
+ * Removes the run folders a dead prenv process of this user left (stdout and stderr files of
+ * Terraform runs, and `-var-file`s, which hold variable values), in `runDirRoot(tmpDir)` only:
+ * those whose owner file names a process that is gone (or a pid now held by a later process),
+ * unless the Terraform child recorded in them still runs. A folder made on another host (a
+ * temporary folder shared between containers) is never judged, nor one of a live process; one
+ * without an owner file only after an hour. Call once at start, before any run.
  *
  * Returns the runs whose Terraform is gone without this process having seen it end: their
  * state may still be locked (see the runner's `leftRuns`).
@@ -66,18 +108,20 @@ export async function removeStaleRunDirs(
 ): Promise<{ removed: string[]; leftRuns: LeftRun[] }> {
   const removed: string[] = [];
   const leftRuns: LeftRun[] = [];
-  const names = await readdir(tmpDir).catch(() => [] as string[]);
+  const root = runDirRoot(tmpDir);
+  // A root that is not private to this user is left alone: its folders may be anyone's.
+  const ok = await privateRunRoot(tmpDir).then(
+    () => true,
+    () => false,
+  );
+  const names = ok ? await readdir(root).catch(() => [] as string[]) : [];
   for (const name of names) {
     if (!name.startsWith(PREFIX)) continue;
-    const dir = path.join(tmpDir, name);
-    const owner = OWNED.exec(name);
-    if (owner) {
-      const pid = Number(owner[1]);
-      if (pid !== process.pid && isAlive(pid)) continue;
-    } else {
-      const info = await stat(dir).catch(() => null);
-      if (!info?.isDirectory() || now - info.mtimeMs < UNOWNED_MAX_AGE_MS) continue;
-    }
+    const dir = path.join(root, name);
+    const info = await lstat(dir).catch(() => null);
+    if (!info?.isDirectory()) continue;
+    const owner = await readOwner(dir);
+    if (owner ? ownerRuns(owner, isAlive) : now - info.mtimeMs < UNOWNED_MAX_AGE_MS) continue;
     const child = await readChild(dir);
     if (child && isAlive(child.pid)) continue;
     if (child?.stateKey)
@@ -86,6 +130,39 @@ export async function removeStaleRunDirs(
     removed.push(dir);
   }
   return { removed, leftRuns };
+}
+
+/** Whether the process that made a folder may still run (when in doubt, it does). */
+function ownerRuns(owner: Owner, isAlive: (pid: number) => boolean): boolean {
+  if (owner.host !== hostname()) return true;
+  if (owner.pid === process.pid) return owner.start === processStart(process.pid);
+  if (!isAlive(owner.pid)) return false;
+  const start = owner.start === null ? null : processStart(owner.pid);
+  return start === null || start === owner.start;
+}
+
+/** Field 22 of /proc/<pid>/stat (after the command's closing parenthesis); null off Linux. */
+function processStart(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function readOwner(dir: string): Promise<Owner | null> {
+  try {
+    const parsed = JSON.parse(await readFile(path.join(dir, OWNER_FILE), 'utf8')) as Partial<Owner>;
+    if (typeof parsed.pid !== 'number' || typeof parsed.host !== 'string') return null;
+    return {
+      pid: parsed.pid,
+      host: parsed.host,
+      start: typeof parsed.start === 'string' ? parsed.start : null,
+    };
+  } catch {
+    return null;
+  }
 }
 
 async function readChild(

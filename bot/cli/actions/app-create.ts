@@ -10,6 +10,7 @@ import {
   oauthCallbackUrl,
   type AppConversion,
 } from '../../core/app-manifest.js';
+import { githubLoginProblem } from '../../config/github-login.js';
 import { BOT_FILE_ITEMS, BOT_VARIABLE_ITEMS } from '../../../generators/nomad/bot-job.js';
 import type { ActionInput } from '../command-spec.js';
 import { readConfigFile } from '../config-file.js';
@@ -50,19 +51,20 @@ export async function action({
       `--timeout must be a number of minutes above 0, got "${opts.timeout}"`,
       ExitCode.usage,
     );
-  // GitHub logins: letters, digits and hyphens, at most 39, not starting with a hyphen (legacy
-  // names may hold double or trailing hyphens, so only the start is checked).
-  if (opts.org !== undefined && !/^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/.test(opts.org))
-    throw new CliError(
-      `--org must be a GitHub organization's login (letters, digits and "-", at most 39), got ${JSON.stringify(opts.org)}`,
-      ExitCode.usage,
-    );
   const store = opts.print as Store;
   if (!STORES.includes(store))
     throw new CliError(
       `--print must be nomad, consul or none, got "${opts.print}"`,
       ExitCode.usage,
     );
+  if (opts.org !== undefined) {
+    const problem = githubLoginProblem(opts.org);
+    if (problem)
+      throw new CliError(
+        `--org must be a GitHub organization name: "${opts.org}" ${problem}`,
+        ExitCode.usage,
+      );
+  }
   const names = await appNames(ctx, program.opts<{ config: string }>().config, opts);
   const out = path.resolve(ctx.cwd, pathOption('--out', opts.out));
   if (existsSync(out) && !opts.force)

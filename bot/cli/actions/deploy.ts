@@ -18,6 +18,7 @@ interface DeployOptions {
   yes?: boolean;
   allowDirty?: boolean;
   allowServerChanges?: boolean;
+  skipPreflight?: boolean;
   json?: boolean;
 }
 
@@ -72,5 +73,6 @@ async function deploy(
     sha: opts.sha,
     json: !!opts.json,
     allowServerChanges: !!opts.allowServerChanges,
+    skipPreflight: !!opts.skipPreflight,
   });
 }

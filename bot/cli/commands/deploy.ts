@@ -23,6 +23,11 @@ export const deployCommand: CommandSpec = {
       description:
         'apply a Terraform plan that updates, replaces or deletes a production or staging server',
     },
+    {
+      flags: '--skip-preflight',
+      description:
+        "do not first check that the cluster's Nomad, Consul and Caddy admin API answer (3 s each)",
+    },
     { flags: '--json', description: 'print the result as one JSON object on stdout' },
   ],
   load: () => import('../actions/deploy.js'),

@@ -24,6 +24,8 @@ export async function runTargetCommand(input: {
   sha: string | undefined;
   json: boolean;
   allowServerChanges?: boolean;
+  /** `--skip-preflight`: deploy without first asking the cluster's endpoints whether they answer. */
+  skipPreflight?: boolean;
   /** Checks that need the runtime (the state), run before a production or staging run. */
   beforeCluster?: (runtime: CliRuntime) => Promise<void>;
 }): Promise<ExitCodeValue> {
@@ -33,7 +35,16 @@ export async function runTargetCommand(input: {
     tty: ctx.isTTY,
     now: () => ctx.now().getTime(),
   });
-  const runtime = await openRuntime(ctx, input.loaded, target.kind);
+  // A deploy may start the state (how a project begins); a destroy of a PR needs the one that
+  // knows what exists, or it would report "nothing to destroy" and leave servers running, and
+  // production's checks there that no PR environment is left. Staging's destroy reads nothing
+  // from it.
+  const state = command === 'deploy' ? 'create' : target.kind === 'staging' ? 'unread' : 'existing';
+  const what = target.kind === 'pr' ? `pr-${target.pr}` : target.kind;
+  const runtime = await openRuntime(ctx, input.loaded, target.kind, {
+    state,
+    ...(command === 'deploy' && !input.skipPreflight ? { preflight: { what, fetch } } : {}),
+  });
   try {
     if (target.kind === 'pr') {
       if (command === 'deploy') await checkPreviewGate(runtime, ctx.env, target.pr);

@@ -7,7 +7,9 @@ import {
   readRuntimeSettings,
   type RuntimeSettings,
 } from '../../wiring/settings.js';
-import { checkSettingFiles } from '../cli-ports.js';
+import { asCliError, checkSettingFiles } from '../cli-ports.js';
+import { preflightEndpoints } from './preflight.js';
+import { describeTarget } from '../../adapters/store/open-store.js';
 import { wirePorts, type Ports } from '../../wiring/ports.js';
 import { requireConfig } from '../config-file.js';
 import type { CliContext } from '../context.js';
@@ -36,10 +38,22 @@ export async function loadConfigFile(
   return { config, configPath: path.resolve(ctx.cwd, configFile) };
 }
 
+/**
+ * Settings and every adapter for `target`. `preflight`: see `preflightEndpoints`, run before
+ * anything is opened. `state`: `existing` refuses a target that holds no prenv state (exit 3
+ * naming PRENV_STATE: a destroy must not act on an empty world because of a typo); `create`
+ * starts one there and says so on stderr (a first deploy); `unread`: the command reads
+ * nothing from it (staging's destroy).
+ */
 export async function openRuntime(
   ctx: CliContext,
   loaded: { config: Config; configPath: string },
   target: 'production' | 'staging' | 'pr',
+  options: {
+    state: 'create' | 'existing' | 'unread';
+    /** Check that the cluster's endpoints answer before anything is opened or run. */
+    preflight?: { what: string; fetch: typeof fetch };
+  },
 ): Promise<CliRuntime> {
   const { config, configPath } = loaded;
   const result = readRuntimeSettings(envFor(ctx.env, target));
@@ -51,10 +65,30 @@ export async function openRuntime(
   }
   const settings = result.settings;
   await checkSettingFiles(settings, ctx.cwd);
+  if (options.preflight)
+    await preflightEndpoints({
+      cluster: target === 'pr' ? 'production' : target,
+      settings,
+      env: ctx.env,
+      ...options.preflight,
+    });
   const logger = ctx.env.PRENV_DEBUG
     ? pinoLogger({ level: 'debug', secrets: settings.secrets, write: ctx.stderr })
     : silentLogger;
-  const ports = await wirePorts({ config, settings, logger, cwd: ctx.cwd });
+  const ports = await wirePorts({
+    config,
+    settings,
+    logger,
+    cwd: ctx.cwd,
+    mustExist: options.state === 'existing',
+  }).catch((err: unknown) => {
+    throw asCliError(err);
+  });
+  if (ports.stateCreated && options.state === 'create')
+    ctx.stderr(
+      `prenv: no prenv state at ${describeTarget(ports.stateTarget)}: started an empty one there ` +
+        `(PRENV_STATE names it). If the bot or earlier runs keep theirs elsewhere, stop and set PRENV_STATE to it.\n`,
+    );
   return {
     config,
     configPath,

@@ -1,4 +1,4 @@
-import { readRuntimeSettings } from '../../wiring/settings.js';
+import { readRuntimeSettings, type RuntimeSettings } from '../../wiring/settings.js';
 import { envFor } from './staging-env.js';
 import type { DoctorCheck } from '../doctor-report.js';
 import type { ClusterEnvironment } from '../../core/model.js';
@@ -29,12 +29,14 @@ interface Target {
   endpoint: Endpoint;
   url: string;
   token: string | undefined;
+  /** The variable the URL came from, as messages name it. */
+  variable: string;
 }
 
 /**
  * One check per environment and endpoint prenv drives (production and staging: Nomad, Consul,
  * Caddy's admin API), at the addresses the CLI would use (`PRENV_*`, `PRENV_STAGING_*` for
- * staging). A failure names the variable and the way in (`prenv tunnel <env>`).
+ * staging), one line each. A failure names the variable and the way in (`prenv tunnel <env>`).
  */
 export async function probeEndpoints(
   env: Record<string, string | undefined>,
@@ -53,26 +55,66 @@ export async function probeEndpoints(
       });
       continue;
     }
-    const s = result.settings;
-    targets.push(
-      { env: target, endpoint: 'nomad', url: s.nomad.url, token: s.nomad.token },
-      { env: target, endpoint: 'consul', url: s.consul.url, token: s.consul.token },
-      { env: target, endpoint: 'caddyAdmin', url: s.caddyAdminUrl, token: undefined },
-    );
+    targets.push(...clusterTargets(target, result.settings, env));
   }
-  // A staging address that is production's would only report production's answer (an "ok"
-  // for the wrong cluster, or its failure twice): the same-address check stands for it.
-  const shared = (t: Target) =>
-    t.env === 'staging' &&
-    targets.some((p) => p.env === 'production' && p.endpoint === t.endpoint && p.url === t.url);
-  const probed = await Promise.all(targets.filter((t) => !shared(t)).map((t) => probe(t, fetchFn)));
-  checks.push(...probed, ...sameClusterChecks(targets));
+  const same = sameClusterChecks(targets);
+  const probed = await Promise.all(targets.map((t) => same.get(t) ?? probe(t, fetchFn)));
+  checks.push(...probed);
   return checks;
 }
 
+/**
+ * Whether `env`'s Nomad, Consul and Caddy admin API answer at `settings`' addresses: one
+ * request each, in parallel, of at most PROBE_TIMEOUT_MS and never retried (what
+ * `prenv deploy` checks before Terraform creates anything). `rawEnv` names the variables.
+ */
+export function probeCluster(
+  env: ClusterEnvironment,
+  settings: RuntimeSettings,
+  rawEnv: Record<string, string | undefined>,
+  fetchFn: typeof fetch,
+): Promise<DoctorCheck[]> {
+  return Promise.all(clusterTargets(env, settings, rawEnv).map((t) => probe(t, fetchFn)));
+}
+
+function clusterTargets(
+  env: ClusterEnvironment,
+  s: RuntimeSettings,
+  rawEnv: Record<string, string | undefined>,
+): Target[] {
+  const at = (endpoint: Endpoint, url: string, token: string | undefined): Target => ({
+    env,
+    endpoint,
+    url,
+    token,
+    variable: sourceOf(rawEnv, env, endpoint),
+  });
+  return [
+    at('nomad', s.nomad.url, s.nomad.token),
+    at('consul', s.consul.url, s.consul.token),
+    at('caddyAdmin', s.caddyAdminUrl, undefined),
+  ];
+}
+
+/**
+ * The variable an endpoint's URL came from: staging's falls back to production's when its own
+ * is unset (see `envFor`), and both to prenv's default; a message must name the one to change.
+ */
+function sourceOf(
+  rawEnv: Record<string, string | undefined>,
+  env: ClusterEnvironment,
+  endpoint: Endpoint,
+): string {
+  const own = endpointVariable(env, endpoint);
+  if (rawEnv[own]) return own;
+  const production = endpointVariable('production', endpoint);
+  const fallback = rawEnv[production] ? production : `${production}'s default`;
+  return env === 'staging' ? `${fallback}, as ${own} is unset` : `${own} unset: its default`;
+}
+
 async function probe(t: Target, fetchFn: typeof fetch): Promise<DoctorCheck> {
-  const name = `${t.env}/${t.endpoint === 'caddyAdmin' ? 'caddy-admin' : t.endpoint}`;
-  const variable = endpointVariable(t.env, t.endpoint);
+  const name = checkName(t);
+  const variable = t.variable;
   const base = t.url.replace(/\/+$/, '');
   const headers: Record<string, string> = {};
   if (t.token) headers[t.endpoint === 'nomad' ? 'X-Nomad-Token' : 'X-Consul-Token'] = t.token;
@@ -117,7 +159,7 @@ async function probe(t: Target, fetchFn: typeof fetch): Promise<DoctorCheck> {
     return {
       name,
       status: 'error',
-      detail: `${LABEL[t.endpoint]} of ${t.env} at ${base} refused the request (${status}): set ${variable.replace(/ADDR$/, 'TOKEN')} to a token it accepts`,
+      detail: `${LABEL[t.endpoint]} of ${t.env} at ${base} refused the request (${status}): set ${endpointVariable(t.env, t.endpoint).replace(/ADDR$/, 'TOKEN')} to a token it accepts`,
     };
   return {
     name,
@@ -126,17 +168,23 @@ async function probe(t: Target, fetchFn: typeof fetch): Promise<DoctorCheck> {
   };
 }
 
-/** Production and staging are separate clusters: one address for both is a mistake. */
-function sameClusterChecks(targets: Target[]): DoctorCheck[] {
-  const checks: DoctorCheck[] = [];
+const checkName = (t: Target) =>
+  `${t.env}/${t.endpoint === 'caddyAdmin' ? 'caddy-admin' : t.endpoint}`;
+
+/**
+ * Production and staging are separate clusters: a staging endpoint at production's address is
+ * a mistake, reported in place of its probe (whose "ok" would contradict it).
+ */
+function sameClusterChecks(targets: Target[]): Map<Target, DoctorCheck> {
+  const checks = new Map<Target, DoctorCheck>();
   for (const endpoint of ['nomad', 'consul', 'caddyAdmin'] as const) {
     const production = targets.find((t) => t.env === 'production' && t.endpoint === endpoint);
     const staging = targets.find((t) => t.env === 'staging' && t.endpoint === endpoint);
     if (production && staging && production.url === staging.url)
-      checks.push({
-        name: `staging/${endpoint === 'caddyAdmin' ? 'caddy-admin' : endpoint}`,
+      checks.set(staging, {
+        name: checkName(staging),
         status: 'error',
-        detail: `staging's ${LABEL[endpoint]} is the same address as production's (${production.url}); staging is a cluster of its own: set ${endpointVariable('staging', endpoint)}=http://127.0.0.1:${TUNNEL_PORTS.staging[endpoint]} and run \`prenv tunnel staging\``,
+        detail: `staging's ${LABEL[endpoint]} is the same address as production's (${production.url}, ${staging.variable}); staging is a cluster of its own: set ${endpointVariable('staging', endpoint)}=http://127.0.0.1:${TUNNEL_PORTS.staging[endpoint]} and run \`prenv tunnel staging\``,
       });
   }
   return checks;
@@ -151,8 +199,10 @@ function wayIn(t: Target): string {
 }
 
 function reason(err: unknown): string {
-  const cause = (err as { cause?: { code?: unknown } }).cause;
+  const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
   if (typeof cause?.code === 'string') return cause.code;
+  // fetch's own refusals ("bad port" for the ports browsers block) say why only in the cause.
+  if (typeof cause?.message === 'string' && cause.message) return cause.message;
   if ((err as Error).name === 'TimeoutError')
     return `no answer within ${PROBE_TIMEOUT_MS / 1000} s`;
   return (err as Error).message;

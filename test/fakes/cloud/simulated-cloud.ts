@@ -39,6 +39,14 @@ export class SimulatedCloud {
       nomad: FakeNomad;
       consul: ConsulServices;
       intervalMs?: number;
+      /** The environments whose servers join this Nomad (default all: one cluster plays both). */
+      envs?: readonly ('pr' | 'production' | 'staging')[];
+      /**
+       * Another Consul that also lists each service: the one whose DNS prenv.yml's
+       * `consul.dns` names, when this cloud plays a second cluster (one DNS address serves the
+       * Caddys of both on one machine, where each cluster's node has its own at 127.0.0.1:8600).
+       */
+      dnsConsul?: ConsulServices;
     },
   ) {}
 
@@ -74,6 +82,7 @@ export class SimulatedCloud {
     await this.syncing?.catch(() => undefined);
     for (const [id, { server }] of this.services) {
       await this.options.consul.deregister(id).catch(() => undefined);
+      await this.options.dnsConsul?.deregister(id).catch(() => undefined);
       await server.close();
     }
     this.services.clear();
@@ -124,11 +133,13 @@ export class SimulatedCloud {
 
   private async syncNodes(): Promise<void> {
     const wanted = new Map<string, FakeNodeInput>();
-    for (const pr of await this.servers()) {
+    const envs = this.options.envs ?? ['pr', 'production', 'staging'];
+    for (const pr of envs.includes('pr') ? await this.servers() : []) {
       const name = `pr-${pr}-client-1`;
       wanted.set(name, { name, pr, nodePool: 'previews' });
     }
     for (const env of ['production', 'staging'] as const) {
+      if (!envs.includes(env)) continue;
       for (const name of await this.clusterServers(env)) {
         wanted.set(name, { name, nodePool: 'default' });
       }
@@ -168,6 +179,7 @@ export class SimulatedCloud {
       if (wanted.get(id)?.sha === this.services.get(id)?.sha) continue;
       this.services.delete(id);
       await this.options.consul.deregister(id).catch(() => undefined);
+      await this.options.dnsConsul?.deregister(id).catch(() => undefined);
       await server.close();
     }
     for (const [id, svc] of wanted) {
@@ -182,6 +194,7 @@ export class SimulatedCloud {
       };
       this.services.set(id, { server, sha: svc.sha, registration });
       await this.options.consul.register(registration);
+      await this.options.dnsConsul?.register(registration);
     }
   }
 }
