@@ -48,6 +48,11 @@ export interface EngineOptions {
   clusterDeployer?: ClusterDeployer;
   /** Sees every run's steps as they happen (see `RunExecutor`). */
   runObserver?: RunObserver;
+  /**
+   * Awaited before each queued delivery is planned: `IntakeLoad.yielded` keeps the engine from
+   * taking the event loop from the webhook intake in a storm (absent: no pause).
+   */
+  yieldToIntake?: () => Promise<void>;
   /** Where the sticky comment and deployments link for an environment's runs (see `GitHubReporter`). */
   logsUrl?: (environment: string) => string;
   /** What each new deployment of a PR carries as its `payload` (see `DeploymentWriter`). */
@@ -219,6 +224,8 @@ export class Engine {
         if (this.stopped) return;
         const pr = prOf(delivery.payload as DomainEvent);
         if (heldBehind(delivery.payload as DomainEvent, failedPrs)) continue;
+        if (this.options.yieldToIntake) await this.options.yieldToIntake();
+        if (this.stopped) return;
         try {
           const early = lookups[i];
           const event = early

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../core/logger.js';
 import { Engine } from '../runtime/engine.js';
+import { IntakeLoad } from '../runtime/intake-load.js';
 import { tmpdir } from 'node:os';
 import type { HetznerApi } from '../adapters/hetzner/index.js';
 import { removeStaleRunDirs } from '../adapters/terraform/index.js';
@@ -105,8 +106,11 @@ export async function startBotApp(input: {
       : null,
     logger,
   });
+  // In a storm of deliveries the engine plans between requests, not instead of them.
+  const intake = new IntakeLoad();
   const engine = new Engine({
     store,
+    yieldToIntake: () => intake.yielded(),
     github: ports.github,
     ops: ports.ops,
     logger,
@@ -154,6 +158,7 @@ export async function startBotApp(input: {
       metrics: metrics.recorder,
     }),
     screenWebhook: countedScreen(metrics.recorder),
+    intake,
     pages: dashboard.handle,
     metrics: metrics.scrape,
     allowCertificate: allowCertificateFor(config, async () => (await store.loadWorld()).world, [

@@ -40,6 +40,11 @@ export interface BotHttpOptions {
    * The routes above always win, so `/healthz`, `/metrics` and the webhook path stay as they are.
    */
   pages?: PageRoute;
+  /**
+   * Counts webhook requests from their first byte to their answer (`IntakeLoad`), so the engine
+   * plans at a lower priority while deliveries are coming in.
+   */
+  intake?: { begin(): () => void };
   /** Most bytes of one webhook body (default: GitHub's 25 MB). */
   maxBodyBytes?: number;
   /** Bytes of not-yet-verified bodies held at once (default: twice `maxBodyBytes`). */
@@ -138,12 +143,17 @@ export function botRoutes(
           res.setHeader('connection', 'close');
           return json(res, early.status, early.body);
         }
-        const body = await readBudgetedBody(req, { maxBytes, budget });
+        const answered = options.intake?.begin();
         try {
-          const answer = await options.handleWebhook({ headers: req.headers, body: body.text });
-          json(res, answer.status, answer.body);
+          const body = await readBudgetedBody(req, { maxBytes, budget });
+          try {
+            const answer = await options.handleWebhook({ headers: req.headers, body: body.text });
+            json(res, answer.status, answer.body);
+          } finally {
+            body.release();
+          }
         } finally {
-          body.release();
+          answered?.();
         }
       },
     },

@@ -101,17 +101,16 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     const name = header(req.headers, 'x-github-event')!;
     const id = header(req.headers, 'x-github-delivery')!;
     const signature = header(req.headers, 'x-hub-signature-256')!;
-    const log = options.logger.child({
-      delivery: id?.slice(0, 100),
-      event: name?.slice(0, 100),
-    });
+    // Made only when a line is written: most deliveries log nothing at the default level.
+    const log = () =>
+      options.logger.child({ delivery: id?.slice(0, 100), event: name?.slice(0, 100) });
     if (screened) {
-      if (screened.status === 401) log.warn('refused an unsigned delivery');
+      if (screened.status === 401) log().warn('refused an unsigned delivery');
       else count({ event: UNVERIFIED_EVENT, result: 'invalid' });
       return screened;
     }
     if (!(await webhooks.verify(req.body, signature).catch(() => false))) {
-      log.warn('refused a delivery with a wrong signature');
+      log().warn('refused a delivery with a wrong signature');
       return {
         status: 401,
         body: { status: 'rejected', message: 'signature does not match the webhook secret' },
@@ -133,7 +132,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       repository: options.repository,
     });
     if (event.kind === 'invalid') {
-      log.warn('refused a delivery with an invalid field', { field: event.field });
+      log().warn('refused a delivery with an invalid field', { field: event.field });
       return {
         status: 400,
         body: { status: 'rejected', field: event.field, message: event.message },
@@ -141,7 +140,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     }
     if (event.kind === 'ignored') {
       count({ event: label, result: 'ignored' });
-      log.info('ignored', { reason: event.reason });
+      log().info('ignored', { reason: event.reason });
       return { status: 202, body: { status: 'ignored', message: event.reason } };
     }
     const result = await options.store.enqueue({
@@ -152,11 +151,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     });
     if (result === 'duplicate') {
       count({ event: label, result: 'duplicate' });
-      log.info('duplicate delivery');
+      log().info('duplicate delivery');
       return { status: 200, body: { status: 'duplicate', event: event.kind } };
     }
     count({ event: label, result: 'accepted' });
-    log.info('queued', { kind: event.kind });
+    log().info('queued', { kind: event.kind });
     options.onQueued();
     return { status: 202, body: { status: 'queued', event: event.kind } };
   }

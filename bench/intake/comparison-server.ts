@@ -1,6 +1,6 @@
 /**
  * The comparison servers of `npm run bench:intake`, one per process so each has a core of its
- * own like `prenv serve` does: `node --import tsx bench/intake-servers.ts <kind> <secret>`
+ * own like `prenv serve` does: `node --import tsx bench/intake/comparison-server.ts <kind> <secret>`
  * prints `{"port":N}` once it listens on 127.0.0.1. Kinds:
  *   probot   Probot 14's Node middleware with a `pull_request.opened` handler doing nothing;
  *   octokit  @octokit/webhooks' Node middleware (verifies, parses, dispatches), same handler;
