@@ -157,3 +157,27 @@ describe('an interrupted prenv deploy pr never leaves the PR stuck', () => {
     expect(existsSync(`${stateFile()}.tflock`)).toBe(false);
   }, 90_000);
 });
+
+describe('an interrupted prenv deploy staging', () => {
+  it('stops at a safe point on SIGINT, exits 130 and the same command finishes it', async () => {
+    const first = spawnPrenv(['deploy', 'staging', '--sha', SHA], {
+      PRENV_FAKE_TF_DELAY_MS: String(TF_DELAY_MS),
+      PRENV_TF_PRODUCTION_OUTPUTS: '',
+    });
+    await until('the apply to start', () => first.stderr().includes('Plan: 1 to add'));
+    first.child.kill('SIGINT');
+    expect(await first.exit).toBe(130);
+    expect(first.stderr()).toContain(
+      'prenv: deploy of staging interrupted by SIGINT: deploy stopped at a safe point; the ' +
+        'pipeline is idempotent: run `prenv deploy staging` again to finish it',
+    );
+    const state = path.join(tryIt.env.PRENV_FAKE_TF_STATE_DIR!, 'prenv/staging.tfstate');
+    expect(existsSync(`${state}.tflock`)).toBe(false);
+
+    const again = await runCli(['--config', tryIt.configFile, 'deploy', 'staging', '--sha', SHA], {
+      env: { ...env(), PRENV_TF_PRODUCTION_OUTPUTS: '' },
+    });
+    expect(again.code).toBe(0);
+    expect((await tryIt.stack.get('staging.aipacto.com')).body).toBe(`aipacto-staging-web ${SHA}`);
+  }, 90_000);
+});
