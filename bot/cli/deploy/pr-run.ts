@@ -8,7 +8,7 @@ import { opsWithProgress } from './progress-ops.js';
 import type { PrTarget } from './pr-target.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { catchInterrupts } from './interrupt.js';
-import { runHolder, thisOwner } from './run-owner.js';
+import { abandonBound, runHolder, thisOwner } from './run-owner.js';
 
 export type PrOutcome =
   | { outcome: 'live'; sha: string; url: string }
@@ -50,8 +50,9 @@ export async function runPrCommand(input: {
   const before = (await ports.store.loadWorld()).world.envs[pr];
   if (command === 'destroy' && (!before || before.phase === 'absent')) return { outcome: 'absent' };
   const now = ports.context().now;
-  const boundMs = Number(input.abandonAfterMs ?? '') || undefined;
-  const holder = before?.run ? runHolder(before.run, now, boundMs) : null;
+  const holder = before?.run
+    ? runHolder(before.run, now, abandonBound(input.abandonAfterMs))
+    : null;
   if (before?.run && holder && holder.state !== 'gone') {
     throw new CliError(
       `not running ${command} of pr-${pr}: its ${before.run.kind} run ${before.run.id} is held ` +

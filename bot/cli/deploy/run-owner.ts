@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { RunOwner, RunRef } from '../../core/model.js';
+import { CliError, ExitCode } from '../exit-codes.js';
 
 /**
  * How long a run held by a prenv command on another host counts as live (ms): its process
@@ -7,6 +8,18 @@ import type { RunOwner, RunRef } from '../../core/model.js';
  * this long. `PRENV_RUN_ABANDON_MS` sets another bound.
  */
 export const FOREIGN_RUN_BOUND_MS = 6 * 60 * 60_000;
+
+/** `PRENV_RUN_ABANDON_MS` (ms, 60000 to 604800000), else the default bound; exit 3 when wrong. */
+export function abandonBound(value: string | undefined): number {
+  if (value === undefined || value === '') return FOREIGN_RUN_BOUND_MS;
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || ms < 60_000 || ms > 7 * 24 * 60 * 60_000)
+    throw new CliError(
+      `cannot run: PRENV_RUN_ABANDON_MS must be a whole number of ms from 60000 to 604800000, not ${JSON.stringify(value)}`,
+      ExitCode.config,
+    );
+  return ms;
+}
 
 /** This process as the owner of the runs it starts. */
 export function thisOwner(now: number): RunOwner {
