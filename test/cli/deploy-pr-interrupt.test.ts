@@ -112,6 +112,28 @@ describe('an interrupted prenv deploy pr never leaves the PR stuck', () => {
     90_000,
   );
 
+  it('SIGINT during the destroy: exit 130, recorded as interrupted, a second destroy completes', async () => {
+    expect((await cli(['deploy', 'pr', '7', '--sha', SHA])).code).toBe(0);
+    const first = spawnPrenv(['destroy', 'pr', '7'], {
+      PRENV_FAKE_TF_DELAY_MS: String(TF_DELAY_MS),
+    });
+    await until('the destroy to start', () => first.stderr().includes('1 to destroy'));
+    first.child.kill('SIGINT');
+    expect(await first.exit).toBe(130);
+    expect(first.stderr()).toContain(
+      'prenv: destroy of pr-7 interrupted by SIGINT: pr-7 is failed (destroy run recorded as interrupted); run `prenv destroy pr 7` to retry it',
+    );
+    expect((await status()).failure?.lastError).toBe(
+      'interrupted by SIGINT; `prenv destroy pr 7` retries it',
+    );
+    expect(existsSync(`${stateFile()}.tflock`)).toBe(false);
+
+    const again = await cli(['destroy', 'pr', '7']);
+    expect(again.stdout).toBe('pr-7 is destroyed\n');
+    expect(again.code).toBe(0);
+    expect(await tryIt.stack.cloud.servers()).toEqual([]);
+  }, 90_000);
+
   it('a second signal exits at once, and the next command takes the run over', async () => {
     const first = spawnPrenv(['deploy', 'pr', '7', '--sha', SHA], {
       PRENV_FAKE_TF_DELAY_MS: String(TF_DELAY_MS),
