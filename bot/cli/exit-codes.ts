@@ -9,6 +9,8 @@ export const ExitCode = {
   config: 3,
   /** Refused: a production change without --yes off a TTY, a dirty template tree, the cap. */
   refused: 4,
+  /** Stopped by SIGINT or SIGTERM (128 + 2, as shells report Ctrl-C). */
+  interrupted: 130,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

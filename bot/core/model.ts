@@ -49,6 +49,19 @@ export interface RunRef {
   /** Commit being deployed (deploy/redeploy only). */
   sha: string | null;
   startedAt: number;
+  /** The prenv command process carrying the run out; absent for the bot's runs. */
+  owner?: RunOwner;
+}
+
+/**
+ * Who carries out a run started by a `prenv` command, so a later command can tell a live
+ * holder (refused) from one that is gone (its run is taken over).
+ */
+export interface RunOwner {
+  host: string;
+  pid: number;
+  /** When the process started the run (epoch ms). */
+  startedAt: number;
 }
 
 export interface Failure {

@@ -1,7 +1,7 @@
 import type { Action } from './actions.js';
 import type { RetryPolicy } from './backoff.js';
 import { DEFAULT_RETRY } from './backoff.js';
-import type { ClusterEnvironment, World } from './model.js';
+import type { ClusterEnvironment, RunOwner, World } from './model.js';
 import { DEFAULT_CAP } from './slots.js';
 
 export interface PlanContext {
@@ -25,6 +25,8 @@ export interface PlanContext {
   held?: ReadonlySet<number>;
   /** Production and staging deploys on push (`deploy_on_push`); absent: pushes change nothing. */
   deployOnPush?: DeployOnPush;
+  /** The prenv command process planning: runs it starts record it as their owner. */
+  runner?: RunOwner;
 }
 
 export interface DeployOnPush {

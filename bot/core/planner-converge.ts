@@ -146,7 +146,7 @@ export function startRun(d: Draft, env: EnvRecord, kind: RunKind): void {
   }
   const sha = kind === 'deploy' || kind === 'redeploy' ? env.desiredSha! : null;
   const id = `pr-${env.pr}/${kind}/${++d.world.seq}`;
-  env.run = { id, kind, sha, startedAt: now };
+  env.run = { id, kind, sha, startedAt: now, ...(d.ctx.runner ? { owner: d.ctx.runner } : {}) };
   pushStep(env, { step: kind, sha, startedAt: now, endedAt: null, outcome: 'running' });
   d.actions.push(runAction(env.pr, id, kind, sha));
   if (kind !== 'destroy') markDeployment(d, env, 'in_progress');

@@ -365,6 +365,19 @@ export class Engine {
     );
   }
 
+  /**
+   * Stops runs at their next safe point and plans how they ended (cancelled, with `reason` as
+   * their error: the planner marks the env failed, so a retry starts the run again), unlike
+   * `stop`, which leaves them in flight for the next `start` to resume. Nothing new starts.
+   * Call `stop` afterwards.
+   */
+  async interrupt(reason: string): Promise<void> {
+    do {
+      await this.executor.stop(reason);
+      await this.serial.run(async () => undefined);
+    } while (this.executor.busy || this.serial.size > 0);
+  }
+
   /** Stops runs at their next safe point, then writes every report still waiting (≤ `flushMs`). */
   async stop(flushMs = 10_000): Promise<void> {
     this.stopped = true;

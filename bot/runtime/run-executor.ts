@@ -69,6 +69,8 @@ export class RunExecutor {
   >();
 
   readonly holds: HoldStats = { held: 0, heldMs: 0 };
+  /** Set by `stop`: runs submitted later end cancelled, with this as their error. */
+  private stopReason: string | null = null;
 
   constructor(private readonly options: RunExecutorOptions) {}
 
@@ -121,8 +123,12 @@ export class RunExecutor {
     }
   }
 
-  /** Asks every run to stop at its next safe point and waits for them. */
-  async stop(): Promise<void> {
+  /**
+   * Asks every run to stop at its next safe point and waits for them; runs submitted meanwhile
+   * end cancelled before they start. `reason` becomes the error of the runs it cancels.
+   */
+  async stop(reason = 'the run was stopped'): Promise<void> {
+    this.stopReason ??= reason;
     for (const { timer } of this.staged.values()) clearTimeout(timer);
     this.staged.clear();
     for (const c of this.controllers.values()) c.abort();
@@ -144,6 +150,7 @@ export class RunExecutor {
 
   private async execute(run: RunAction): Promise<void> {
     const controller = new AbortController();
+    if (this.stopReason !== null) controller.abort();
     this.controllers.set(run.runId, controller);
     const log = this.options.logger.child({ pr: run.pr, run: run.runId, kind: run.kind });
     const observer = this.options.observer;
@@ -158,6 +165,7 @@ export class RunExecutor {
     let startedAt = performance.now();
     try {
       await this.waitWhileHeld(run, controller.signal, log);
+      if (controller.signal.aborted) throw abortError();
       log.info('run started');
       observer?.started(run);
       startedAt = performance.now();
@@ -175,7 +183,8 @@ export class RunExecutor {
         : isAbort(err, controller.signal)
           ? 'cancelled'
           : 'failed';
-      event = { kind: 'run_finished', pr: run.pr, runId: run.runId, outcome, error: message };
+      const error = outcome === 'cancelled' && this.stopReason !== null ? this.stopReason : message;
+      event = { kind: 'run_finished', pr: run.pr, runId: run.runId, outcome, error };
       log.warn('run ended', { outcome, error: message });
     } finally {
       this.controllers.delete(run.runId);

@@ -12,6 +12,7 @@ import { ServerChangeRefused } from '../../runtime/server-changes.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { renderFailure } from '../render-failure.js';
+import { catchInterrupts } from './interrupt.js';
 import type { Progress } from './progress.js';
 import type { Outcome } from './report.js';
 import { clusterTerraformDir, type CliRuntime } from './runtime.js';
@@ -47,8 +48,16 @@ export async function runClusterCommand(input: {
     ...(caddyHttp ? { probe: routeProbe({ config, entry: caddyHttp }) } : {}),
     pollMs: 500,
   });
+  // Ctrl-C or a cancelled CI job stops the pipeline at a safe point (Terraform gets SIGINT).
+  const stop = new AbortController();
+  const interrupts = catchInterrupts(ctx, () => stop.abort());
   const run = {
-    step: (name: string) => progress.start(name),
+    signal: stop.signal,
+    step: (name: string) => {
+      // No new step starts once stopped; the step in flight ends first.
+      stop.signal.throwIfAborted();
+      progress.start(name);
+    },
     note: (t: string) => progress.note(t),
   };
   try {
@@ -79,11 +88,19 @@ export async function runClusterCommand(input: {
     return { outcome: 'deployed', url: result.url };
   } catch (err) {
     progress.endAll('failed');
+    if (interrupts.signal !== null) {
+      const error =
+        `${input.command} stopped at a safe point; the pipeline is idempotent: run ` +
+        `\`prenv ${input.command} ${env}\` again to finish it`;
+      return { outcome: 'interrupted', signal: interrupts.signal, error };
+    }
     if (err instanceof ServerChangeRefused) throw new CliError(err.message, ExitCode.refused);
     if (err instanceof RenderError)
       throw renderFailure(env, err, path.relative(ctx.cwd, runtime.configPath), ctx.cwd);
     const error = redact(err instanceof Error ? err.message : String(err), settings.secrets);
     const reverted = err instanceof DeploymentFailedError && err.autoRevert;
     return { outcome: reverted ? 'reverted' : 'failed', error };
+  } finally {
+    interrupts.dispose();
   }
 }

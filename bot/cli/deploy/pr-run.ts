@@ -6,6 +6,9 @@ import type { CliRuntime } from './runtime.js';
 import type { Progress } from './progress.js';
 import { opsWithProgress } from './progress-ops.js';
 import type { PrTarget } from './pr-target.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+import { catchInterrupts } from './interrupt.js';
+import { abandonBound, runHolder, thisOwner } from './run-owner.js';
 
 export type PrOutcome =
   | { outcome: 'live'; sha: string; url: string }
@@ -19,11 +22,16 @@ export type PrOutcome =
     }
   | { outcome: 'destroyed' }
   | { outcome: 'absent' }
-  | { outcome: 'failed'; error: string };
+  | { outcome: 'failed'; error: string }
+  | { outcome: 'interrupted'; signal: string; error: string };
 
 /**
  * Sends a maintainer's `/deploy` or `/destroy` through the bot's own engine (same state, same
  * planner, same pipelines, same cap and queue) and waits until every run it started has ended.
+ * The runs it starts record this process as their owner. A run in flight of a prenv command
+ * that is gone is taken over (recorded as failed, then retried by the command); one of a live
+ * command or of the bot is refused (exit 4). SIGINT/SIGTERM stop the run at a safe point and
+ * record it as failed (interrupted), so the same command retries it.
  */
 export async function runPrCommand(input: {
   runtime: CliRuntime;
@@ -31,12 +39,28 @@ export async function runPrCommand(input: {
   command: 'deploy' | 'destroy';
   actor: string;
   progress: Progress;
+  /** Where the interrupt messages go (the CLI's stderr). */
+  stderr: (text: string) => void;
+  /** `PRENV_RUN_ABANDON_MS`: how long another host's run counts as live (see `runHolder`). */
+  abandonAfterMs?: string | undefined;
 }): Promise<PrOutcome> {
   const { runtime, target, command, progress } = input;
   const { ports, settings } = runtime;
   const pr = target.pull.number;
   const before = (await ports.store.loadWorld()).world.envs[pr];
   if (command === 'destroy' && (!before || before.phase === 'absent')) return { outcome: 'absent' };
+  const now = ports.context().now;
+  const holder = before?.run
+    ? runHolder(before.run, now, abandonBound(input.abandonAfterMs))
+    : null;
+  if (before?.run && holder && holder.state !== 'gone') {
+    throw new CliError(
+      `not running ${command} of pr-${pr}: its ${before.run.kind} run ${before.run.id} is held ` +
+        `by ${holder.who}; wait for it to end (\`prenv status pr-${pr}\`)`,
+      ExitCode.refused,
+    );
+  }
+  const owner = thisOwner(now);
   const engine = new Engine({
     store: ports.store,
     github: ports.github,
@@ -44,7 +68,7 @@ export async function runPrCommand(input: {
     logger: runtime.logger,
     secrets: settings.secrets,
     settleMs: 0,
-    context: ports.context,
+    context: () => ({ ...ports.context(), runner: owner }),
   });
   const event: CommandEvent = {
     kind: 'command',
@@ -55,13 +79,42 @@ export async function runPrCommand(input: {
     command: { kind: 'command', name: command, line: 1 },
     pull: target.pull,
   };
+  const retry = `prenv ${command} pr ${pr}`;
+  const interrupts = catchInterrupts(input, (signal) => {
+    const why = `interrupted by ${signal}; \`${retry}\` retries it`;
+    engine
+      .interrupt(why)
+      .catch((err: unknown) =>
+        runtime.logger.error('could not record the interrupted run', { error: String(err) }),
+      );
+  });
   try {
-    await engine.handle(event);
+    if (before?.run && holder?.state === 'gone') {
+      progress.warn(`taking over pr-${pr}'s ${before.run.kind} run: ${holder.why}`);
+      await engine.handle({
+        kind: 'run_finished',
+        pr,
+        runId: before.run.id,
+        outcome: 'cancelled',
+        error: `abandoned: ${holder.why}`,
+      });
+    }
+    if (interrupts.signal === null) await engine.handle(event);
     await engine.idle();
+    if (interrupts.signal !== null) await engine.interrupt(`interrupted by ${interrupts.signal}`);
   } finally {
+    interrupts.dispose();
     await engine.stop();
   }
   const { world } = await ports.store.loadWorld();
+  if (interrupts.signal !== null) {
+    const env = world.envs[pr];
+    const error =
+      `pr-${pr} is ${env?.phase ?? 'absent'}` +
+      (env?.failure ? ` (${env.failure.stage} run recorded as interrupted)` : '') +
+      `; run \`${retry}\` to retry it`;
+    return { outcome: 'interrupted', signal: interrupts.signal, error };
+  }
   return outcomeOf(world, pr, command, target.sha, ports.context());
 }
 

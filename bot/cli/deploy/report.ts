@@ -14,7 +14,9 @@ export type Outcome =
       blockedUntil?: number | null;
     }
   | { outcome: 'destroyed' | 'absent' }
-  | { outcome: 'failed' | 'reverted'; error: string };
+  | { outcome: 'failed' | 'reverted'; error: string }
+  /** Stopped by a signal; `error` says what was recorded and which command retries. */
+  | { outcome: 'interrupted'; signal: string; error: string };
 
 export interface CommandReport {
   env: string;
@@ -33,6 +35,7 @@ const EXIT: Record<Outcome['outcome'], ExitCodeValue> = {
   queued: ExitCode.refused,
   failed: ExitCode.failure,
   reverted: ExitCode.failure,
+  interrupted: ExitCode.interrupted,
 };
 
 /** Prints the result (one JSON object with --json, else a sentence) and returns the exit code. */
@@ -66,6 +69,8 @@ function sentence({ env, command, sha, result }: CommandReport): string {
     case 'failed':
     case 'reverted':
       return `${command} of ${env} failed: ${result.error}`;
+    case 'interrupted':
+      return `${command} of ${env} interrupted by ${result.signal}: ${result.error}`;
   }
 }
 

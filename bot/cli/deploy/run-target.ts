@@ -63,8 +63,11 @@ export async function runTargetCommand(input: {
         command,
         actor: cliActor(ctx.env),
         progress,
+        stderr: ctx.stderr,
+        abandonAfterMs: ctx.env.PRENV_RUN_ABANDON_MS,
       });
-      progress.endAll(result.outcome === 'failed' ? 'failed' : 'ok');
+      const ok = result.outcome !== 'failed' && result.outcome !== 'interrupted';
+      progress.endAll(ok ? 'ok' : 'failed');
       const report = { env: `pr-${target.pr}`, command, sha: prTarget.sha };
       return printReport(ctx, { ...report, result, steps: progress.steps }, input.json);
     }

@@ -1,0 +1,66 @@
+import { hostname } from 'node:os';
+import type { RunOwner, RunRef } from '../../core/model.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+
+/**
+ * How long a run held by a prenv command on another host counts as live (ms): its process
+ * cannot be asked from here, and no PR run (Terraform apply, Nomad deployment, Caddy) lasts
+ * this long. `PRENV_RUN_ABANDON_MS` sets another bound.
+ */
+export const FOREIGN_RUN_BOUND_MS = 6 * 60 * 60_000;
+
+/** `PRENV_RUN_ABANDON_MS` (ms, 60000 to 604800000), else the default bound; exit 3 when wrong. */
+export function abandonBound(value: string | undefined): number {
+  if (value === undefined || value === '') return FOREIGN_RUN_BOUND_MS;
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || ms < 60_000 || ms > 7 * 24 * 60 * 60_000)
+    throw new CliError(
+      `cannot run: PRENV_RUN_ABANDON_MS must be a whole number of ms from 60000 to 604800000, not ${JSON.stringify(value)}`,
+      ExitCode.config,
+    );
+  return ms;
+}
+
+/** This process as the owner of the runs it starts. */
+export function thisOwner(now: number): RunOwner {
+  return { host: hostname(), pid: process.pid, startedAt: now };
+}
+
+/** Whether a process with this pid exists on this host (`kill(pid, 0)`: EPERM means it does). */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export type Holder =
+  | { state: 'gone'; why: string }
+  | { state: 'live'; who: string }
+  /** A run with no recorded owner: the bot's (`prenv serve` resumes it when it starts). */
+  | { state: 'bot'; who: string };
+
+/**
+ * Who holds a run in flight: a prenv command whose pid is dead on this host, or that started
+ * it on another host more than `boundMs` ago, is gone and its run may be taken over. A pid
+ * reused by another process since reads as live: the bound does not apply on this host, so
+ * such a run waits for that process or for `prenv destroy`.
+ */
+export function runHolder(run: RunRef, now: number, boundMs = FOREIGN_RUN_BOUND_MS): Holder {
+  const owner = run.owner;
+  if (!owner)
+    return { state: 'bot', who: 'the bot (prenv serve, which resumes it when it starts)' };
+  const who = `prenv (pid ${owner.pid} on ${owner.host}, since ${new Date(owner.startedAt).toISOString()})`;
+  if (owner.host === hostname()) {
+    if (owner.pid === process.pid || pidAlive(owner.pid)) return { state: 'live', who };
+    return { state: 'gone', why: `${who} is no longer running` };
+  }
+  if (now - owner.startedAt > boundMs)
+    return {
+      state: 'gone',
+      why: `${who} started it more than ${Math.round(boundMs / 60_000)} min ago`,
+    };
+  return { state: 'live', who };
+}
