@@ -193,13 +193,23 @@ describe('prenv deploy / destroy: arguments and refusals', () => {
       cwd,
       env: envOf(cwd),
     });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toBe(
-      'prenv: deploy of pr-5 failed: pr-5 is provisioning: a provision run that this command ' +
-        'did not start is in flight (the bot, another prenv command, or one that was ' +
-        'interrupted). The bot resumes interrupted runs when it starts (prenv serve); when ' +
-        'neither a bot nor another prenv command runs, `prenv destroy pr 5` clears it, then ' +
-        'deploy again. See `prenv status pr 5`.\n',
+    expect({ code: run.code, stderr: run.stderr }).toEqual({
+      code: 4,
+      stderr:
+        'prenv: not running deploy of pr-5: its provision run pr-5/provision/1 is held by the bot ' +
+        '(prenv serve, which resumes it when it starts); wait for it to end (`prenv status pr-5`). ' +
+        'If no bot runs (workflow-only mode, or a run an older prenv left), ' +
+        '`prenv deploy pr 5 --take-over` takes it over\n',
+    });
+    // With --take-over the run without an owner is recorded as abandoned, and the deploy goes on
+    // (to its closed Nomad here: the refusal above is gone, the run itself fails).
+    const taken = await runCli(
+      ['deploy', 'pr', '5', '--sha', 'abc1234', '--skip-preflight', '--take-over'],
+      { cwd, env: envOf(cwd) },
     );
+    expect(taken.stderr).toContain(
+      "taking over pr-5's provision run: it has no prenv command as owner and --take-over was given",
+    );
+    expect(taken.stderr).not.toContain('not running deploy of pr-5');
   });
 });

@@ -19,6 +19,7 @@ interface DeployOptions {
   allowDirty?: boolean;
   allowServerChanges?: boolean;
   skipPreflight?: boolean;
+  takeOver?: boolean;
   json?: boolean;
 }
 
@@ -74,5 +75,6 @@ async function deploy(
     json: !!opts.json,
     allowServerChanges: !!opts.allowServerChanges,
     skipPreflight: !!opts.skipPreflight,
+    takeOver: !!opts.takeOver,
   });
 }

@@ -10,6 +10,7 @@ import { parseTarget, type CliTarget } from '../deploy/target-args.js';
 interface DestroyOptions {
   yes?: boolean;
   json?: boolean;
+  takeOver?: boolean;
 }
 
 export async function action({
@@ -45,6 +46,7 @@ async function destroy(
     command: 'destroy',
     sha: undefined,
     json: !!opts.json,
+    takeOver: !!opts.takeOver,
     ...(target.kind === 'production' ? { beforeCluster: refuseWithPreviews } : {}),
   });
 }

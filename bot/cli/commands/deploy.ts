@@ -28,6 +28,11 @@ export const deployCommand: CommandSpec = {
       description:
         "do not first check that the cluster's Nomad, Consul and Caddy admin API answer (3 s each)",
     },
+    {
+      flags: '--take-over',
+      description:
+        'with a PR: take over its run in flight that has no live prenv command as owner (one the bot started, or an older prenv left); never while the bot runs',
+    },
     { flags: '--json', description: 'print the result as one JSON object on stdout' },
   ],
   load: () => import('../actions/deploy.js'),

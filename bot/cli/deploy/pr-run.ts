@@ -8,7 +8,7 @@ import { opsWithProgress } from './progress-ops.js';
 import type { PrTarget } from './pr-target.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { catchInterrupts } from './interrupt.js';
-import { abandonBound, runHolder, thisOwner } from './run-owner.js';
+import { abandonBound, runHolder, thisOwner, type Holder } from './run-owner.js';
 
 export type PrOutcome =
   | { outcome: 'live'; sha: string; url: string }
@@ -43,6 +43,11 @@ export async function runPrCommand(input: {
   stderr: (text: string) => void;
   /** `PRENV_RUN_ABANDON_MS`: how long another host's run counts as live (see `runHolder`). */
   abandonAfterMs?: string | undefined;
+  /**
+   * `--take-over`: a run with no recorded owner (the bot's, or one an older prenv left) counts
+   * as gone. A run of a live prenv command is still refused.
+   */
+  takeOver?: boolean;
 }): Promise<PrOutcome> {
   const { runtime, target, command, progress } = input;
   const { ports, settings } = runtime;
@@ -50,13 +55,20 @@ export async function runPrCommand(input: {
   const before = (await ports.store.loadWorld()).world.envs[pr];
   if (command === 'destroy' && (!before || before.phase === 'absent')) return { outcome: 'absent' };
   const now = ports.context().now;
-  const holder = before?.run
-    ? runHolder(before.run, now, abandonBound(input.abandonAfterMs))
-    : null;
+  const found = before?.run ? runHolder(before.run, now, abandonBound(input.abandonAfterMs)) : null;
+  const holder: Holder | null =
+    found?.state === 'bot' && input.takeOver
+      ? { state: 'gone', why: 'it has no prenv command as owner and --take-over was given' }
+      : found;
   if (before?.run && holder && holder.state !== 'gone') {
     throw new CliError(
       `not running ${command} of pr-${pr}: its ${before.run.kind} run ${before.run.id} is held ` +
-        `by ${holder.who}; wait for it to end (\`prenv status pr-${pr}\`)`,
+        `by ${holder.who}; wait for it to end (\`prenv status pr-${pr}\`)` +
+        // A run without an owner may also be one an older prenv command left: no bot resumes
+        // it in workflow-only mode.
+        (holder.state === 'bot'
+          ? `. If no bot runs (workflow-only mode, or a run an older prenv left), \`prenv ${command} pr ${pr} --take-over\` takes it over`
+          : ''),
       ExitCode.refused,
     );
   }

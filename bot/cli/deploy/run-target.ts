@@ -26,6 +26,8 @@ export async function runTargetCommand(input: {
   allowServerChanges?: boolean;
   /** `--skip-preflight`: deploy without first asking the cluster's endpoints whether they answer. */
   skipPreflight?: boolean;
+  /** `--take-over`: a PR's run in flight without a live owner is taken over (see `runPrCommand`). */
+  takeOver?: boolean;
   /** Checks that need the runtime (the state), run before a production or staging run. */
   beforeCluster?: (runtime: CliRuntime) => Promise<void>;
 }): Promise<ExitCodeValue> {
@@ -65,6 +67,7 @@ export async function runTargetCommand(input: {
         progress,
         stderr: ctx.stderr,
         abandonAfterMs: ctx.env.PRENV_RUN_ABANDON_MS,
+        takeOver: !!input.takeOver,
       });
       const ok = result.outcome !== 'failed' && result.outcome !== 'interrupted';
       progress.endAll(ok ? 'ok' : 'failed');
