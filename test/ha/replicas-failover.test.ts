@@ -225,13 +225,19 @@ describe('three replicas on Consul, the leader killed mid-apply', { timeout: 120
 
       // One apply per PR, by whichever replica led; a PR whose apply the kill interrupted is
       // applied once more by the new leader (its run resumed), never by two replicas otherwise.
+      // The lock files seen at the kill miss an apply the leader had spawned but whose Terraform
+      // (detached, so it outlives the leader) had not taken its lock yet: every apply logged by
+      // the dead leader was started before the kill, so such a PR may have been resumed too.
       const applies = appliesByPr();
       for (const pr of next) {
         const by = applies.get(pr) ?? [];
-        if (inFlight.includes(pr)) {
-          expect(by.filter((r) => r === leaderName).length).toBeLessThanOrEqual(1);
-          expect(by.filter((r) => r !== leaderName)).toHaveLength(1);
-        } else expect(by, `applies of pr-${pr}`).toHaveLength(1);
+        const byLeader = by.filter((r) => r === leaderName).length;
+        const byOthers = by.filter((r) => r !== leaderName);
+        expect(byLeader, `applies of pr-${pr} by the killed leader`).toBeLessThanOrEqual(1);
+        if (inFlight.includes(pr)) expect(byOthers, `applies of pr-${pr}`).toHaveLength(1);
+        else if (byLeader === 1)
+          expect(byOthers.length, `applies of pr-${pr}`).toBeLessThanOrEqual(1);
+        else expect(by, `applies of pr-${pr}`).toHaveLength(1);
       }
       for (let pr = 21; pr <= 30; pr++) expect(applies.get(pr)).toBeUndefined();
     } finally {
