@@ -16,7 +16,7 @@
  *
  * Writes bench/results/cli.json and the CLI table of bench/RESULTS.md, with the load average.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import {
   copyFileSync,
@@ -24,7 +24,6 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
-  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:http';
@@ -34,6 +33,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'prettier';
 import { openSqliteStore } from '../bot/adapters/store/sqlite-store.js';
+import { checkoutBaseline } from './support/baseline.js';
+import { freePort } from './support/free-port.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -133,34 +134,6 @@ async function timeAll(cases: Case[]) {
   return new Map(
     cases.map((c) => [c.name, { ...stats(wall.get(c.name)!), cpuMeanMs: mean(cpu.get(c.name)!) }]),
   );
-}
-
-/** `ref` exported with `git archive` into `into/baseline` and compiled there; null if unknown. */
-function checkoutBaseline(ref: string, into: string): string | null {
-  try {
-    execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], {
-      cwd: root,
-      stdio: 'ignore',
-    });
-  } catch {
-    process.stderr.write(`baseline ${ref} is not in this clone: skipped\n`);
-    return null;
-  }
-  const out = path.join(into, 'baseline');
-  mkdirSync(out, { recursive: true });
-  execFileSync('bash', ['-c', `git archive ${ref} | tar -x -C "${out}"`], { cwd: root });
-  symlinkSync(path.join(root, 'node_modules'), path.join(out, 'node_modules'));
-  execFileSync('bash', [path.join(out, 'scripts/build.sh')], { cwd: out, stdio: 'inherit' });
-  return out;
-}
-
-/** A TCP port free on 127.0.0.1 right now (the OS picks it; the listener is closed again). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 /**

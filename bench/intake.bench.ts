@@ -18,7 +18,7 @@
  *
  * The parts: intake/settings.ts (sizes), intake/load.ts (the request and autocannon),
  * intake/servers.ts (starting each server), intake/comparison-server.ts (Probot, the middleware,
- * bare node:http), intake/baseline.ts (the baseline checkout), intake/report.ts (the figures).
+ * bare node:http), support/baseline.ts (the baseline checkout), intake/report.ts (the figures).
  *
  * Writes bench/results/intake.json (medians over the repetitions; the targets: prenv ≥ 1.3×
  * Probot's deliveries/s at 10 connections, p99 < 50 ms at 50) and the intake table of
@@ -28,7 +28,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkoutBaseline } from './intake/baseline.js';
+import { checkoutBaseline } from './support/baseline.js';
 import { drive, median, request, type Run } from './intake/load.js';
 import { buildReport, targetsMet, writeReport, type Table } from './intake/report.js';
 import { startComparison, startPrenv, stop, type Server } from './intake/servers.js';

@@ -3,9 +3,10 @@
  * a checkout, and the comparison servers of comparison-server.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { freePort } from '../support/free-port.js';
 import { EXAMPLE_CONFIG, root, SECRET } from './settings.js';
 
 export interface Server {
@@ -31,17 +32,6 @@ function waitForPort(child: ChildProcess, pattern: RegExp, stream: 'stdout' | 's
       }
     });
     child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${text}`)));
-  });
-}
-
-/** A port nothing listens on now (the kernel's pick, released at once). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
   });
 }
 

@@ -1,9 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { root } from './settings.js';
+import { fileURLToPath } from 'node:url';
 
-/** prenv as of `ref`, compiled in a folder of its own beside `root`'s node_modules; null if absent. */
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * prenv as of `ref`, exported with `git archive` into `into/baseline` and compiled there beside
+ * this checkout's node_modules; null (with a line on stderr) when `ref` is not in this clone.
+ */
 export function checkoutBaseline(ref: string, into: string): string | null {
   try {
     execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], {
