@@ -2,62 +2,23 @@ import type { Action, PlanEvent } from '../core/actions.js';
 import { isRunAction, type RunAction } from '../core/actions.js';
 import { retriesLeft, retryDelay, type RetryPolicy } from '../core/backoff.js';
 import type { DomainEvent } from '../core/events.js';
-import type { Logger } from '../core/logger.js';
 import { LOOKAHEAD_KINDS, lookAhead, holdReason, type LookAhead } from '../core/lookahead.js';
-import type { MetricsRecorder } from '../core/metrics.js';
-import { envName, type World } from '../core/model.js';
-import type { PlanContext } from '../core/plan-context.js';
+import { envName } from '../core/model.js';
 import { plan } from '../core/planner.js';
-import type { GitHubPort } from '../adapters/github/github-port.js';
-import type { Delivery, StateStore } from '../adapters/store/state-store.js';
+import type { Delivery } from '../adapters/store/state-store.js';
 import {
   DEFAULT_QUEUE_EDIT_DEBOUNCE_MS,
   GitHubReporter,
   isReportAction,
 } from './github-reporter.js';
-import { ClusterDeployExecutor, type ClusterDeployer } from './cluster-deploy-executor.js';
-import type { EnvironmentOps } from './environment-ops.js';
-import { RunExecutor, type RunObserver } from './run-executor.js';
+import { ClusterDeployExecutor } from './cluster-deploy-executor.js';
+import { RunExecutor } from './run-executor.js';
 import { Serial } from './serial.js';
 import { toPlanEvent } from './plan-event.js';
+import { heldBehind, prOf, selectBatch } from './delivery-batch.js';
+import type { EngineOptions } from './engine-options.js';
 
-export interface EngineOptions {
-  store: StateStore;
-  github: GitHubPort;
-  ops: EnvironmentOps;
-  logger: Logger;
-  /** The planner's context at a moment; `now` comes from here. */
-  context: () => PlanContext;
-  secrets?: string[];
-  /** Coalescing window for deploys (see RunExecutor). */
-  settleMs?: number;
-  /** Observes every saved world (tests use it to check invariants at each instant). */
-  onWorld?: (world: World, event: PlanEvent) => void;
-  /** Least time between sticky-comment edits that only move a queue position (ms). */
-  queueEditDebounceMs?: number;
-  /** Attempts and backoff for a delivery whose processing throws; then it is dead-lettered. */
-  deliveryRetry?: RetryPolicy;
-  /** How often a run held by a received event asks again (ms). */
-  holdRecheckMs?: number;
-  /** How long reports of a PR whose close is already received wait to be replaced (ms). */
-  stopDeferMs?: number;
-  metrics?: MetricsRecorder;
-  /** How a failed sticky-comment or deployment write is tried again (see `GitHubReporter`). */
-  reportRetry?: RetryPolicy;
-  /** Deploys production and staging on push; absent: those deploys fail saying so. */
-  clusterDeployer?: ClusterDeployer;
-  /** Sees every run's steps as they happen (see `RunExecutor`). */
-  runObserver?: RunObserver;
-  /**
-   * Awaited before each queued delivery is planned: `IntakeLoad.yielded` keeps the engine from
-   * taking the event loop from the webhook intake in a storm (absent: no pause).
-   */
-  yieldToIntake?: () => Promise<void>;
-  /** Where the sticky comment and deployments link for an environment's runs (see `GitHubReporter`). */
-  logsUrl?: (environment: string) => string;
-  /** What each new deployment of a PR carries as its `payload` (see `DeploymentWriter`). */
-  deploymentPayload?: (pr: number) => Record<string, unknown>;
-}
+export type { EngineOptions } from './engine-options.js';
 
 const MAX_CAS_ATTEMPTS = 20;
 /** Deliveries read ahead for closes and pushes; a storm larger than this is read in part. */
@@ -252,28 +213,13 @@ export class Engine {
    */
   private async nextBatch(size: number): Promise<Delivery[]> {
     const now = Date.now();
-    let waiting = new Set<number>();
-    let batch: Delivery[] = [];
-    let due = Infinity;
     // A batch depends only on the deliveries before it: read a few more than it takes, and the
     // whole look-ahead window only when those were held or waiting (a storm queues thousands).
+    let batch: Delivery[] = [];
+    let due = Infinity;
     for (const limit of [size * 2, LOOKAHEAD_LIMIT]) {
       const queued = await this.options.store.pending(limit);
-      waiting = new Set<number>();
-      batch = [];
-      due = Infinity;
-      for (const delivery of queued) {
-        const pr = prOf(delivery.payload as DomainEvent);
-        if (heldBehind(delivery.payload as DomainEvent, waiting)) continue;
-        const at = delivery.nextAttemptAt ?? 0;
-        if (at > now) {
-          if (pr !== null) waiting.add(pr);
-          due = Math.min(due, at);
-          continue;
-        }
-        batch.push(delivery);
-        if (batch.length === size) break;
-      }
+      ({ batch, due } = selectBatch(queued, size, now));
       if (batch.length === size || queued.length < limit) break;
     }
     // Deliveries waiting for their next attempt (also those a previous process left) are
@@ -437,21 +383,6 @@ export class Engine {
       this.reporter.submit(action, replaceable && stopping ? defer : 0);
     }
   }
-}
-
-/**
- * Whether a command must wait: an earlier delivery of its PR waits to be tried again. Commands
- * carry no order of their own; a PR event carries GitHub's `updated_at` and is ordered by it
- * (`judgeFact`), so a close never waits behind a failing command.
- */
-function heldBehind(event: DomainEvent, waitingPrs: ReadonlySet<number>): boolean {
-  return event.kind === 'comment_command' && waitingPrs.has(event.pr);
-}
-
-/** The PR a queued event is about; null for events about none. */
-function prOf(event: DomainEvent): number | null {
-  if (event.kind === 'comment_command') return event.pr;
-  return 'pull' in event ? event.pull.number : null;
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };

@@ -1,10 +1,5 @@
 import { httpHealthCheck, prenvName } from './compose-values.js';
-import {
-  convertEnvironment,
-  environmentEntries,
-  type AddressBook,
-  type LiteralSecrets,
-} from './compose-env.js';
+import { convertEnvironment, environmentEntries } from './compose-env.js';
 import { LiteralSecretNames } from './compose-secrets.js';
 import { isSecretVariable, SECRET_NAME } from './interpolate-compose.js';
 import { isLoopback, isPublicTcp, type PortSpec } from './compose-ports.js';
@@ -34,6 +29,7 @@ import {
   type ComposeService,
 } from './compose-service.js';
 import { envFileSecretRefs, withEnvFiles } from './compose-env-files.js';
+import { prestartTask } from './compose-prestart.js';
 
 export interface ComposeImportOptions {
   project: string;
@@ -415,57 +411,6 @@ function checkNames(services: string[], names: Map<string, string>, result: Comp
       message: `services ${group.map((g) => `"${g}"`).join(' and ')} both become "${name}" in prenv.yml (Nomad group and Consul service names allow only a-z, 0-9 and "-"); rename one`,
     });
   }
-}
-
-function prestartTask(
-  n: string,
-  svc: ComposeService,
-  book: AddressBook,
-  input: ComposeInput,
-  image: string,
-  result: ComposeImport,
-  secretNames: LiteralSecretNames,
-): Record<string, unknown> {
-  const at = `services.${n}`;
-  const task: Record<string, unknown> = { image: imageOf(svc, image, at, result.dropped) };
-  const name = prenvName(n);
-  const say = (text: string) => result.notes.push(`${name}: ${text}`);
-  const literals: LiteralSecrets = { service: name, names: secretNames };
-  const env = convertEnvironment(
-    withEnvFiles(n, svc, input, result.dropped, say),
-    book,
-    [...(input.secretRefs ?? []), ...envFileSecretRefs(n, input)],
-    literals,
-  );
-  if (Object.keys(env.env).length > 0) task.env = env.env;
-  if (env.secrets.length > 0) task.secrets = env.secrets.map((s) => s.name);
-  env.secrets.forEach((s) => result.secrets.push({ service: name, ...s }));
-  env.notes.forEach((line) => result.notes.push(`${name}: ${line}`));
-  Object.assign(task, commandOf(svc));
-  const resources = resourcesOf(svc, at, result.dropped);
-  if (resources.resources) task.resources = resources.resources;
-  for (const key of Object.keys(svc)) {
-    if (
-      [
-        'env_file',
-        'image',
-        'build',
-        'environment',
-        'command',
-        'entrypoint',
-        'deploy',
-        'depends_on',
-        'restart',
-      ].includes(key)
-    )
-      continue;
-    if (key.startsWith('x-')) continue;
-    result.dropped.push({
-      path: `${at}.${key}`,
-      reason: `${SERVICE_REASONS[key] ?? REASONS.unsupported} (a one-shot task carries image, command, environment and resources)`,
-    });
-  }
-  return task;
 }
 
 function reportPorts(
