@@ -2,6 +2,7 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs
 import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import path from 'node:path';
+import { isProcessAlive } from '../system/process-alive.js';
 
 const PREFIX = 'prenv-tf-';
 /** Folders whose owner file is missing (a start cut short) are removed once this old (ms). */
@@ -70,24 +71,6 @@ export async function recordChild(
   child: { pid: number; stateKey?: string; command: string },
 ): Promise<void> {
   await writeFile(path.join(runDir, CHILD_FILE), JSON.stringify(child), { mode: 0o600 });
-}
-
-/**
- * Whether a process runs. An exited one nobody reaped (a zombie, common for an orphaned
- * Terraform in a container without an init) does not: Linux's /proc/<pid>/stat says `Z`.
- */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return true; // no /proc (not Linux): kill(0) is all we know
-  }
 }
 
 /**

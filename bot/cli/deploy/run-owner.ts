@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { RunOwner, RunRef } from '../../core/model.js';
 import { CliError, ExitCode } from '../exit-codes.js';
+import { isProcessAlive } from '../../adapters/system/process-alive.js';
 
 /**
  * How long a run held by a prenv command on another host counts as live (ms): its process
@@ -26,16 +27,6 @@ export function thisOwner(now: number): RunOwner {
   return { host: hostname(), pid: process.pid, startedAt: now };
 }
 
-/** Whether a process with this pid exists on this host (`kill(pid, 0)`: EPERM means it does). */
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export type Holder =
   | { state: 'gone'; why: string }
   | { state: 'live'; who: string }
@@ -54,7 +45,7 @@ export function runHolder(run: RunRef, now: number, boundMs = FOREIGN_RUN_BOUND_
     return { state: 'bot', who: 'the bot (prenv serve, which resumes it when it starts)' };
   const who = `prenv (pid ${owner.pid} on ${owner.host}, since ${new Date(owner.startedAt).toISOString()})`;
   if (owner.host === hostname()) {
-    if (owner.pid === process.pid || pidAlive(owner.pid)) return { state: 'live', who };
+    if (owner.pid === process.pid || isProcessAlive(owner.pid)) return { state: 'live', who };
     return { state: 'gone', why: `${who} is no longer running` };
   }
   if (now - owner.startedAt > boundMs)
