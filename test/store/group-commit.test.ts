@@ -72,3 +72,33 @@ describe('SQLite store: writes asked for together are committed together', () =>
     expect([run.exitCode, run.stdout, run.stderr]).toEqual([0, 'closed', '']);
   });
 });
+
+describe('SQLite store: the writer thread and the main connection write at once', () => {
+  it('loses no group to a write of the other connection between its read and its write', async () => {
+    const store = openSqliteStore(tempFile());
+    await store.saveWorld(emptyWorld(), 0);
+    const ids = Array.from({ length: 400 }, (_, i) => `c-${i}`);
+    await Promise.all(ids.slice(0, 200).map((id) => store.enqueue(delivery(id))));
+    // Each group starts with a read (saveWorldFor checks its delivery is pending), then writes;
+    // the slot samples and kept runs are written on the main connection meanwhile.
+    const writes: Promise<unknown>[] = [];
+    let settled = false;
+    const samples = (async () => {
+      for (let at = 0; !settled; at++) {
+        await store.addSlotSample({ at, used: at % 15, cap: 15 }, 0);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    })();
+    for (const [i, id] of ids.entries()) {
+      writes.push(i < 200 ? store.saveWorldFor(emptyWorld(), 1, id) : store.enqueue(delivery(id)));
+      if (i % 4 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const all = Promise.allSettled(writes).finally(() => (settled = true));
+    writes.push(samples);
+    await all;
+    const outcomes = await Promise.allSettled(writes);
+    const failed = outcomes.filter((o) => o.status === 'rejected');
+    expect(failed.map((o) => String((o as PromiseRejectedResult).reason))).toEqual([]);
+    await store.close();
+  });
+});

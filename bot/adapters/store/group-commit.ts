@@ -72,11 +72,14 @@ parentPort.on('message', (writes) => {
   if (writes === 'close') { db.close(); parentPort.close(); return; }
   const outcomes = [];
   try {
+    // IMMEDIATE: the write lock is taken at BEGIN, waiting under busy_timeout. A deferred
+    // transaction that read first (saveWorldFor) and then found that the main connection wrote
+    // meanwhile (a slot sample, a kept run) failed at once as busy, and every write with it.
     db.transaction(() => {
       for (const w of writes) {
         try { outcomes.push({ ok: true, changes: run(w) }); } catch (err) { outcomes.push(failure(err)); }
       }
-    })();
+    }).immediate();
   } catch (err) {
     parentPort.postMessage({ group: failure(err) });
     return;

@@ -219,13 +219,13 @@ function storeOn(db: Database.Database, file: string, readOnly: boolean): Sqlite
     }),
     prune: guard('pruning deliveries', (before: number) => pruneDone.run(before).changes),
     addSlotSample: guard('recording the slots used', (sample: SlotSample, keepSince: number) => {
-      addSample(sample, keepSince);
+      addSample.immediate(sample, keepSince);
     }),
     slotSamples: guard('reading the slots used', (since: number) =>
       selectSamples.all(since, since),
     ),
     keepRun: guard('keeping a run', (run: RunRecord, retention: RunRetention) => {
-      keepRun(run, retention);
+      keepRun.immediate(run, retention);
     }),
     keptRuns: guard('reading kept runs', () =>
       selectRuns.all().map((r) => JSON.parse(r.json) as RunRecord),
