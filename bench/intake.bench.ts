@@ -1,6 +1,7 @@
 /**
  * `npm run bench:intake`: webhook intake of `prenv serve` against Probot 14, @octokit/webhooks'
- * Node middleware and bare node:http, all started in one run on this machine.
+ * Node middleware, bare node:http and the durable floor (bare node:http plus prenv's synced
+ * SQLite group commit, nothing else), all started in one run on this machine.
  *
  * Every request is a signed ≈ 23 KB `pull_request.opened` (the @octokit/webhooks-examples
  * payload, padded to size in the PR body) with a new `X-GitHub-Delivery`, sent by autocannon
@@ -47,6 +48,7 @@ const servers: [string, () => Promise<Server>][] = [
   ['probot', () => startComparison('probot')],
   ['octokit', () => startComparison('octokit')],
   ['bare', () => startComparison('bare')],
+  ['durable', () => startComparison('durable', work)],
 ];
 if (baselineDir)
   servers.splice(1, 0, [baselineName, () => startPrenv('baseline', baselineDir, work)]);

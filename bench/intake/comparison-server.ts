@@ -4,20 +4,26 @@
  * prints `{"port":N}` once it listens on 127.0.0.1. Kinds:
  *   probot   Probot 14's Node middleware with a `pull_request.opened` handler doing nothing;
  *   octokit  @octokit/webhooks' Node middleware (verifies, parses, dispatches), same handler;
- *   bare     node:http reading the body and answering 202: the floor of the machine.
- * None of them stores anything.
+ *   bare     node:http reading the body and answering 202: the floor of the machine;
+ *   durable  bare, plus prenv's SQLite store queueing a fixed small event under the delivery id
+ *            (group commit, synced) before the answer: the floor of a durable intake here,
+ *            with no signature check, parse, mapping or planning. Its state file goes in the
+ *            folder given as a third argument.
+ * Only `durable` stores anything.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { Webhooks, createNodeMiddleware as webhooksMiddleware } from '@octokit/webhooks';
 import { Probot, createNodeMiddleware as probotMiddleware } from 'probot';
+import { openSqliteStore } from '../../bot/adapters/store/sqlite-store.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 const PATH = '/webhooks/github';
 
-async function handler(kind: string, secret: string): Promise<Handler> {
+async function handler(kind: string, secret: string, stateDir: string): Promise<Handler> {
   const notFound = (res: ServerResponse) => () => {
     res.writeHead(404);
     res.end();
@@ -54,11 +60,37 @@ async function handler(kind: string, secret: string): Promise<Handler> {
       });
     };
   }
-  throw new Error(`unknown server kind ${kind} (probot, octokit, bare)`);
+  if (kind === 'durable') {
+    const store = openSqliteStore(path.join(stateDir, 'durable.db'));
+    const payload = { kind: 'pr_opened' };
+    return (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        Buffer.concat(chunks);
+        const id = String(req.headers['x-github-delivery']);
+        void store.enqueue({ id, name: 'pr_opened', payload, receivedAt: Date.now() }).then(
+          (queued) => {
+            const body = JSON.stringify({ status: queued });
+            res.writeHead(202, {
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(body),
+            });
+            res.end(body);
+          },
+          () => {
+            res.writeHead(500);
+            res.end();
+          },
+        );
+      });
+    };
+  }
+  throw new Error(`unknown server kind ${kind} (probot, octokit, bare, durable)`);
 }
 
-const [kind = '', secret = ''] = process.argv.slice(2);
-const server = createServer(await handler(kind, secret));
+const [kind = '', secret = '', stateDir = '.'] = process.argv.slice(2);
+const server = createServer(await handler(kind, secret, stateDir));
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
 });

@@ -56,13 +56,13 @@ async function waitForListening(child: ChildProcess, port: number): Promise<numb
   }
 }
 
-/** One of comparison-server.ts's kinds (probot, octokit, bare). */
-export async function startComparison(kind: string): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(root, 'bench/intake/comparison-server.ts'), kind, SECRET],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+/** One of comparison-server.ts's kinds (probot, octokit, bare, durable: its state in `stateDir`). */
+export async function startComparison(kind: string, stateDir = root): Promise<Server> {
+  const server = path.join(root, 'bench/intake/comparison-server.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', server, kind, SECRET, stateDir], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return { name: kind, port: await waitForPort(child, /"port":(\d+)/, 'stdout'), child };
 }
 

@@ -147,7 +147,7 @@ export function botRoutes(
         try {
           const body = await readBudgetedBody(req, { maxBytes, budget });
           try {
-            const answer = await options.handleWebhook({ headers: req.headers, body: body.text });
+            const answer = await options.handleWebhook({ headers: req.headers, body: body.bytes });
             json(res, answer.status, answer.body);
           } finally {
             body.release();

@@ -1,12 +1,19 @@
-import { Webhooks } from '@octokit/webhooks';
-import { mapWebhook } from '../core/events.js';
+import {
+  admitDelivery,
+  markAdmitted,
+  wasAdmitted,
+  type AdmissionContext,
+  type IntakeOutcome,
+  type RawDelivery,
+} from '../adapters/github/webhook-admission.js';
 import type { Logger } from '../core/logger.js';
 import { noMetrics, type DeliveryResult, type MetricsRecorder } from '../core/metrics.js';
 import type { StateStore } from '../adapters/store/state-store.js';
 
 export interface WebhookRequest {
   headers: Record<string, string | string[] | undefined>;
-  body: string;
+  /** As received; a string is taken as UTF-8. */
+  body: Uint8Array | string;
 }
 
 export interface WebhookAnswer {
@@ -70,14 +77,51 @@ export function screenWebhookHeaders(headers: WebhookRequest['headers']): Webhoo
 }
 
 /**
+ * Judges a raw delivery and queues it when admitted: on the store's writer thread when the store
+ * can (`StateStore.admit`, SQLite), else here with `admitDelivery` and `enqueue`. Throws what the
+ * store throws (`StateStoreError`).
+ */
+export async function intake(
+  store: StateStore,
+  delivery: RawDelivery,
+  context: AdmissionContext,
+): Promise<IntakeOutcome> {
+  if (store.admit) return store.admit(delivery, context);
+  const body = Buffer.from(delivery.body.buffer, delivery.body.byteOffset, delivery.body.length);
+  const admission = await admitDelivery(
+    delivery.name,
+    body.toString('utf8'),
+    delivery.signature,
+    context,
+  );
+  if (admission.kind !== 'admitted') return admission;
+  const { event } = admission;
+  try {
+    const queued = await store.enqueue({
+      id: delivery.id,
+      name: event.kind,
+      payload: event,
+      receivedAt: delivery.receivedAt,
+    });
+    return { kind: queued, event: event.kind };
+  } catch (err) {
+    throw err instanceof Error ? markAdmitted(err) : err;
+  }
+}
+
+/**
  * Verifies, maps and queues one delivery, and nothing else: GitHub waits at most 10 s, and
  * everything slow happens in the worker. Answers: 401 unsigned or wrongly signed; 400 not a JSON
  * object or a field GitHub never sends (`field` names it); 202 `ignored` (with the reason: another
  * repository, an event or action prenv does not act on); 202 `queued`; 200 `duplicate`.
  */
 export function createWebhookHandler(options: WebhookHandlerOptions) {
-  const webhooks = new Webhooks({ secret: options.secret });
   const metrics = options.metrics ?? noMetrics;
+  const context: AdmissionContext = {
+    secret: options.secret,
+    appLogin: options.appLogin,
+    repository: options.repository,
+  };
   return async (req: WebhookRequest): Promise<WebhookAnswer> => {
     let counted: { event: string; result: DeliveryResult } = {
       event: UNVERIFIED_EVENT,
@@ -87,6 +131,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       return await handle(req, (c) => (counted = c));
     } catch (err) {
       counted.result = 'failed';
+      // Verified before the store failed: counted under its event, as one that was queued.
+      if (wasAdmitted(err)) counted.event = eventLabel(header(req.headers, 'x-github-event')!);
       throw err;
     } finally {
       metrics.delivery(counted.event, counted.result);
@@ -109,7 +155,13 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       else count({ event: UNVERIFIED_EVENT, result: 'invalid' });
       return screened;
     }
-    if (!(await webhooks.verify(req.body, signature).catch(() => false))) {
+    const body = typeof req.body === 'string' ? Buffer.from(req.body) : req.body;
+    const outcome = await intake(
+      options.store,
+      { id, name, signature, body, receivedAt: options.now() },
+      context,
+    );
+    if (outcome.kind === 'unsigned') {
       log().warn('refused a delivery with a wrong signature');
       return {
         status: 401,
@@ -117,46 +169,32 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       };
     }
     const label = eventLabel(name);
-    count({ event: label, result: 'invalid' });
-    let payload: unknown;
-    try {
-      payload = JSON.parse(req.body);
-    } catch {
-      return { status: 400, body: { status: 'rejected', message: 'body is not JSON' } };
+    switch (outcome.kind) {
+      case 'malformed':
+        count({ event: label, result: 'invalid' });
+        if (outcome.field)
+          log().warn('refused a delivery with an invalid field', { field: outcome.field });
+        return {
+          status: 400,
+          body: {
+            status: 'rejected',
+            ...(outcome.field ? { field: outcome.field } : {}),
+            message: outcome.message,
+          },
+        };
+      case 'ignored':
+        count({ event: label, result: 'ignored' });
+        log().info('ignored', { reason: outcome.reason });
+        return { status: 202, body: { status: 'ignored', message: outcome.reason } };
+      case 'duplicate':
+        count({ event: label, result: 'duplicate' });
+        log().info('duplicate delivery');
+        return { status: 200, body: { status: 'duplicate', event: outcome.event } };
+      case 'queued':
+        count({ event: label, result: 'accepted' });
+        log().info('queued', { kind: outcome.event });
+        options.onQueued();
+        return { status: 202, body: { status: 'queued', event: outcome.event } };
     }
-    // GitHub sends every payload as a JSON object; `[]`, `"x"`, `null` or `7` is no delivery.
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
-      return { status: 400, body: { status: 'rejected', message: 'body is not a JSON object' } };
-    const event = mapWebhook(name, payload, {
-      appLogin: options.appLogin,
-      repository: options.repository,
-    });
-    if (event.kind === 'invalid') {
-      log().warn('refused a delivery with an invalid field', { field: event.field });
-      return {
-        status: 400,
-        body: { status: 'rejected', field: event.field, message: event.message },
-      };
-    }
-    if (event.kind === 'ignored') {
-      count({ event: label, result: 'ignored' });
-      log().info('ignored', { reason: event.reason });
-      return { status: 202, body: { status: 'ignored', message: event.reason } };
-    }
-    const result = await options.store.enqueue({
-      id,
-      name: event.kind,
-      payload: event,
-      receivedAt: options.now(),
-    });
-    if (result === 'duplicate') {
-      count({ event: label, result: 'duplicate' });
-      log().info('duplicate delivery');
-      return { status: 200, body: { status: 'duplicate', event: event.kind } };
-    }
-    count({ event: label, result: 'accepted' });
-    log().info('queued', { kind: event.kind });
-    options.onQueued();
-    return { status: 202, body: { status: 'queued', event: event.kind } };
   }
 }

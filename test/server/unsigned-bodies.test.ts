@@ -146,4 +146,33 @@ describe('unsigned bodies are bounded before their signature is checked', () => 
     expect(budget.peak).toBeLessThanOrEqual(budget.limitBytes);
     await until(() => budget.inUse === 0, 'the budget is given back');
   });
+
+  it('answers 413 to a chunked body once it passes the limit, and gives its bytes back', async () => {
+    const big = upload({
+      ...SIGNED,
+      'x-github-delivery': 'chunked-big',
+      'transfer-encoding': 'chunked',
+    });
+    const answered = big.response.then((r) => r.statusCode);
+    const chunk = 'x'.repeat(256 * 1024);
+    for (let sent = 0; sent <= MAX_BODY && !big.req.destroyed; sent += chunk.length) {
+      big.req.write(chunk);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(await answered).toBe(413);
+    big.req.destroy();
+    await until(() => budget.inUse === 0, 'the budget is given back');
+  });
+
+  it('gives back the bytes of a client that goes away mid-body, and still answers the next', async () => {
+    const gone = upload({ ...SIGNED, 'x-github-delivery': 'gone', 'content-length': '4096' });
+    gone.response.catch(() => {});
+    gone.req.write('x'.repeat(1024));
+    await until(() => budget.inUse >= 1024, 'the body holds its first bytes');
+    gone.req.destroy();
+    await until(() => budget.inUse === 0, 'the budget is given back');
+    const next = upload({ ...SIGNED, 'x-github-delivery': 'next', 'content-length': '2' });
+    next.req.end('{}');
+    expect((await next.response).statusCode).toBe(401);
+  });
 });

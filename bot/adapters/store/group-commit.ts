@@ -1,8 +1,17 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import {
+  markAdmitted,
+  type AdmissionContext,
+  type IntakeOutcome,
+  type RawDelivery,
+} from '../github/webhook-admission.js';
 
 /** One write of a group, as the writer thread runs it (data only: it crosses threads). */
-export type GroupWrite =
+export type GroupWrite = StoreWrite | AdmitWrite;
+
+/** A write of rows, answered with the rows it changed. */
+export type StoreWrite =
   | { kind: 'enqueue'; id: string; name: string; payload: string; receivedAt: number }
   | { kind: 'complete'; id: string }
   | { kind: 'fail'; id: string; error: string; retryAt: number; deadAt: number | null }
@@ -10,8 +19,28 @@ export type GroupWrite =
   /** The world saved and the delivery completed together: 1 saved, 0 conflict, -1 already done. */
   | { kind: 'saveWorldFor'; json: string; expectedVersion: number; id: string };
 
-/** What each kind of write answers: inserted or changed rows (1 or 0). */
-type Outcome = { ok: true; changes: number } | { ok: false; message: string; code?: string };
+/**
+ * A raw delivery to judge (`admitDelivery`) on the writer thread, then enqueue when admitted:
+ * the signature check, the parse and the mapping stay off the event loop.
+ */
+export interface AdmitWrite extends RawDelivery {
+  kind: 'admit';
+  context: AdmissionContext;
+}
+
+/** What each kind of write answers: inserted or changed rows (1 or 0), and an admit's outcome. */
+type Outcome =
+  | { ok: true; changes: number; admitted?: IntakeOutcome }
+  /** `admitted`: an admit write whose delivery was admitted, then not queued. */
+  | { ok: false; message: string; code?: string; admitted?: boolean };
+
+/** The writer thread's answer to a group: one outcome per write, or one for all. */
+interface Reply {
+  outcomes?: Outcome[];
+  group?: Outcome;
+  /** With `group`: which writes were admitted deliveries. */
+  admitted?: boolean[];
+}
 
 /**
  * How long a write of the worker (anything but `enqueue`) waits for a delivery's enqueue to
@@ -20,9 +49,27 @@ type Outcome = { ok: true; changes: number } | { ok: false; message: string; cod
  */
 export const WORKER_WRITE_WAIT_MS = 2;
 
+/** Writes a webhook request waits on: they are sent at the end of the turn, never held. */
+const INTAKE_KINDS: ReadonlySet<GroupWrite['kind']> = new Set(['enqueue', 'admit']);
+
+/**
+ * Where the writer thread loads `admitDelivery` from: the module beside this one, compiled
+ * (dist/) or, when this file runs from the TypeScript sources, through tsx's `tsImport`.
+ */
+function admissionModule(): { admission: string; tsx?: string } {
+  const fromSources = import.meta.url.endsWith('.ts');
+  const admission = new URL(
+    `../github/webhook-admission.${fromSources ? 'ts' : 'js'}`,
+    import.meta.url,
+  );
+  return fromSources
+    ? { admission: admission.href, tsx: import.meta.resolve('tsx/esm/api') }
+    : { admission: admission.href };
+}
+
 interface Pending {
   write: GroupWrite;
-  resolve: (changes: number) => void;
+  resolve: (outcome: Extract<Outcome, { ok: true }>) => void;
   reject: (err: unknown) => void;
 }
 
@@ -32,6 +79,7 @@ interface Pending {
  */
 const WRITER = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { pathToFileURL } = require('node:url');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
@@ -68,24 +116,55 @@ const run = (w) => {
   throw new Error('unknown write ' + w.kind);
 };
 const failure = (err) => ({ ok: false, message: String(err && err.message || err), code: err && err.code });
+// Loaded by the first delivery: from the TypeScript sources (tests) through tsx, else from dist/.
+let admission = null;
+const admitDelivery = async (...args) => {
+  admission ??= workerData.tsx
+    ? import(workerData.tsx).then((tsx) => tsx.tsImport(workerData.admission, workerData.admission))
+    : import(workerData.admission);
+  return (await admission).admitDelivery(...args);
+};
+const decoder = new TextDecoder();
+// An admit write becomes the enqueue of its event, or an outcome of its own when not admitted.
+const admit = async (w) => {
+  const verdict = await admitDelivery(w.name, decoder.decode(w.body), w.signature, w.context);
+  if (verdict.kind !== 'admitted') return { outcome: { ok: true, changes: 0, admitted: verdict } };
+  const event = verdict.event;
+  return { event: event.kind, write: { kind: 'enqueue', id: w.id, name: event.kind, payload: JSON.stringify(event), receivedAt: w.receivedAt } };
+};
+let busy = Promise.resolve();
 parentPort.on('message', (writes) => {
+  busy = busy.then(() => commit(writes)).catch((err) => parentPort.postMessage({ group: failure(err) }));
+});
+const commit = async (writes) => {
   if (writes === 'close') { db.close(); parentPort.close(); return; }
+  const judged = [];
+  for (const w of writes) {
+    if (w.kind !== 'admit') { judged.push({ write: w }); continue; }
+    try { judged.push(await admit(w)); } catch (err) { judged.push({ outcome: failure(err) }); }
+  }
   const outcomes = [];
   try {
     // IMMEDIATE: the write lock is taken at BEGIN, waiting under busy_timeout. A deferred
     // transaction that read first (saveWorldFor) and then found that the main connection wrote
     // meanwhile (a slot sample, a kept run) failed at once as busy, and every write with it.
     db.transaction(() => {
-      for (const w of writes) {
-        try { outcomes.push({ ok: true, changes: run(w) }); } catch (err) { outcomes.push(failure(err)); }
+      for (const j of judged) {
+        if (j.outcome) { outcomes.push(j.outcome); continue; }
+        try {
+          const changes = run(j.write);
+          outcomes.push(j.event
+            ? { ok: true, changes, admitted: { kind: changes === 1 ? 'queued' : 'duplicate', event: j.event } }
+            : { ok: true, changes });
+        } catch (err) { outcomes.push({ ...failure(err), admitted: Boolean(j.event) }); }
       }
     }).immediate();
   } catch (err) {
-    parentPort.postMessage({ group: failure(err) });
+    parentPort.postMessage({ group: failure(err), admitted: judged.map((j) => Boolean(j.event)) });
     return;
   }
   parentPort.postMessage({ outcomes });
-});
+};
 `;
 
 /**
@@ -117,9 +196,12 @@ export class GroupCommit {
   private started(): Worker {
     if (this.worker) return this.worker;
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WRITER, { eval: true, workerData: { file: this.file, driver } });
+    const worker = new Worker(WRITER, {
+      eval: true,
+      workerData: { file: this.file, driver, ...admissionModule() },
+    });
     worker.unref();
-    worker.on('message', (reply: { outcomes?: Outcome[]; group?: Outcome }) => this.settle(reply));
+    worker.on('message', (reply: Reply) => this.settle(reply));
     worker.on('error', (err) => this.failAll(err));
     worker.on('exit', () => {
       this.exited = true;
@@ -130,9 +212,23 @@ export class GroupCommit {
   }
 
   /** Queues one write; resolves with the rows it changed, once its group is committed. */
-  write(write: GroupWrite): Promise<number> {
+  async write(write: StoreWrite): Promise<number> {
+    return (await this.queued(write)).changes;
+  }
+
+  /**
+   * Judges a raw delivery on the writer thread and, when admitted, enqueues it in the next
+   * group; resolves once that group is committed (at once for one not admitted).
+   */
+  async admit(write: AdmitWrite): Promise<IntakeOutcome> {
+    const outcome = await this.queued(write);
+    if (!outcome.admitted) throw new Error('the state writer gave no admission');
+    return outcome.admitted;
+  }
+
+  private queued(write: GroupWrite): Promise<Extract<Outcome, { ok: true }>> {
     if (this.closed) return Promise.reject(new Error('the state store is closed'));
-    return new Promise<number>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       this.queue.push({ write, resolve, reject });
       this.schedule();
     });
@@ -161,7 +257,7 @@ export class GroupCommit {
   /** Sends the queue as the next group at the end of this turn, unless a group is in flight. */
   private schedule(): void {
     if (this.inFlight || this.timer || this.queue.length === 0) return;
-    if (!this.closed && this.queue.every((p) => p.write.kind !== 'enqueue')) {
+    if (!this.closed && this.queue.every((p) => !INTAKE_KINDS.has(p.write.kind))) {
       this.workerTimer ??= setTimeout(() => {
         this.workerTimer = null;
         if (!this.inFlight && !this.timer) this.send();
@@ -192,13 +288,14 @@ export class GroupCommit {
     worker.postMessage(group.map((p) => p.write));
   }
 
-  private settle(reply: { outcomes?: Outcome[]; group?: Outcome }): void {
+  private settle(reply: Reply): void {
     const group = this.inFlight ?? [];
     this.inFlight = null;
     this.worker?.unref();
     group.forEach((p, i) => {
       const outcome = reply.outcomes?.[i] ?? reply.group;
-      if (outcome?.ok) p.resolve(outcome.changes);
+      if (outcome?.ok) p.resolve(outcome);
+      else if (outcome?.admitted || reply.admitted?.[i]) p.reject(markAdmitted(toError(outcome)));
       else p.reject(toError(outcome));
     });
     this.schedule();

@@ -1,7 +1,13 @@
 import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import type Database from 'better-sqlite3';
+import {
+  markAdmitted,
+  wasAdmitted,
+  type AdmissionContext,
+  type RawDelivery,
+} from '../github/webhook-admission.js';
 import { emptyWorld, type World } from '../../core/model.js';
-import { GroupCommit, type GroupWrite } from './group-commit.js';
+import { GroupCommit, type StoreWrite } from './group-commit.js';
 import { openReader, openWriter, QUEUE_READS, type DeliveryRow } from './sqlite-schema.js';
 import {
   type CompletedDelivery,
@@ -58,7 +64,7 @@ function storeOn(db: Database.Database, file: string, readOnly: boolean): Sqlite
     assertSameFile(file, opened, false);
   });
   /** A write committed with the others of its group (see `GroupCommit`); resolves to rows changed. */
-  const grouped = (doing: string, write: GroupWrite): Promise<number> =>
+  const grouped = (doing: string, write: StoreWrite): Promise<number> =>
     group.write(write).catch((err: unknown) => {
       throw toStateStoreError(err, file, doing);
     });
@@ -169,7 +175,7 @@ function storeOn(db: Database.Database, file: string, readOnly: boolean): Sqlite
     },
     saveWorldFor: async (world: World, expectedVersion: number, deliveryId: string) => {
       const json = JSON.stringify(world);
-      const write: GroupWrite = { kind: 'saveWorldFor', json, expectedVersion, id: deliveryId };
+      const write: StoreWrite = { kind: 'saveWorldFor', json, expectedVersion, id: deliveryId };
       const outcome = await grouped('saving the world', write);
       if (outcome !== 0) payloads.delete(deliveryId);
       return outcome === 1 ? 'saved' : outcome === 0 ? 'conflict' : 'done';
@@ -177,9 +183,14 @@ function storeOn(db: Database.Database, file: string, readOnly: boolean): Sqlite
     enqueue: async (d: Delivery) => {
       const payload = JSON.stringify(d.payload);
       const write = { kind: 'enqueue', id: d.id, name: d.name, payload, receivedAt: d.receivedAt };
-      const changes = await grouped('queueing a delivery', write as GroupWrite);
+      const changes = await grouped('queueing a delivery', write as StoreWrite);
       return changes === 1 ? ('queued' as const) : ('duplicate' as const);
     },
+    admit: (delivery: RawDelivery, context: AdmissionContext) =>
+      group.admit({ kind: 'admit', ...delivery, context }).catch((err: unknown) => {
+        const wrapped = toStateStoreError(err, file, 'queueing a delivery');
+        throw wasAdmitted(err) && wrapped instanceof Error ? markAdmitted(wrapped) : wrapped;
+      }),
     pending: guard(
       'reading the delivery queue',
       (limit = 100, dueBy?: number, names?: readonly string[]) => {
@@ -196,7 +207,7 @@ function storeOn(db: Database.Database, file: string, readOnly: boolean): Sqlite
     },
     fail: async (id: string, error: string, retryAt: number | null, now: number) => {
       const deadAt = retryAt === null ? now : null;
-      const write: GroupWrite = { kind: 'fail', id, error, retryAt: retryAt ?? 0, deadAt };
+      const write: StoreWrite = { kind: 'fail', id, error, retryAt: retryAt ?? 0, deadAt };
       await grouped('recording a failed delivery', write);
     },
     completed: guard('reading completed deliveries', (limit = 100): CompletedDelivery[] =>

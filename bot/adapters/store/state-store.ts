@@ -1,3 +1,4 @@
+import type { AdmissionContext, IntakeOutcome, RawDelivery } from '../github/webhook-admission.js';
 import type { RunAction, RunFinishedEvent } from '../../core/actions.js';
 import type { World } from '../../core/model.js';
 import type { SlotSample } from '../../core/slot-history.js';
@@ -126,6 +127,12 @@ export interface StateStore {
   ): Promise<'saved' | 'conflict' | 'done'>;
   /** 'duplicate' when this delivery id was ever enqueued before. */
   enqueue(delivery: Delivery): Promise<'queued' | 'duplicate'>;
+  /**
+   * Judges a raw delivery (`admitDelivery`) and enqueues it when admitted, where the store
+   * writes, so the event loop neither verifies, parses nor maps it. Optional: without it the
+   * caller judges on its own thread and calls `enqueue` (`intake` in webhook-handler.ts).
+   */
+  admit?(delivery: RawDelivery, context: AdmissionContext): Promise<IntakeOutcome>;
   /**
    * Pending deliveries, oldest first: neither completed nor dead-lettered. With `dueBy` (epoch
    * ms), only those whose next attempt is due by then; with `names`, only those whose `name`
