@@ -253,6 +253,23 @@ check_chromium() {
 }
 check_chromium
 
+# test/store/group-commit-sync traces the state writer's system calls with Debian's strace (a
+# system package for the same reason as chromium: it links the system's libunwind).
+check_strace() {
+  command -v strace >/dev/null && return 0
+  if [[ $(id -u) != 0 ]]; then
+    fail "strace not found: the state writer's sync test needs it" \
+      "install it as root: apt-get update && apt-get install -y --no-install-recommends strace"
+  fi
+  command -v apt-get >/dev/null || fail "strace not found and apt-get is missing: install strace"
+  say "installing Debian's strace for the state writer's sync test ..."
+  run_step "apt-get update (system)" env -u APT_CONFIG apt-get -q update
+  run_step "apt-get install strace" env -u APT_CONFIG DEBIAN_FRONTEND=noninteractive \
+    apt-get -q install -y --no-install-recommends strace
+  command -v strace >/dev/null || fail "apt-get installed strace but it is not on the PATH"
+}
+check_strace
+
 missing=()
 for name in "${tool_names[@]}"; do
   tool_present "$name" || missing+=("$name")

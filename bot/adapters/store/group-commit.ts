@@ -49,6 +49,13 @@ interface Reply {
  */
 export const WORKER_WRITE_WAIT_MS = 2;
 
+/**
+ * Groups sent to the writer thread and not yet answered, at most. The writer commits a group
+ * while the groups before it are being synced, so a request does not wait for the sync of a
+ * group it is not in; more in flight would only make groups smaller.
+ */
+const MAX_GROUPS_IN_FLIGHT = 3;
+
 /** Writes a webhook request waits on: they are sent at the end of the turn, never held. */
 const INTAKE_KINDS: ReadonlySet<GroupWrite['kind']> = new Set(['enqueue', 'admit']);
 
@@ -79,12 +86,41 @@ interface Pending {
  */
 const WRITER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { pathToFileURL } = require('node:url');
+const fs = require('node:fs');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
 db.pragma('busy_timeout = 5000');
-db.pragma('synchronous = FULL');
+// NORMAL: a commit writes the WAL without syncing it; each group's commit is then synced by
+// syncWal below, off this thread, while the next group is judged and written. A group is
+// answered only once a sync that began after its commit has returned, so what it answered is
+// on disk as with FULL. (NORMAL still syncs the WAL before each checkpoint: sqlite.org/wal.html.)
+db.pragma('synchronous = NORMAL');
+const walPath = workerData.file + '-wal';
+let wal = null;
+// The WAL as a file of its own, opened again if it was replaced since (same path, new inode).
+const walFd = () => {
+  const now = fs.statSync(walPath);
+  if (wal && wal.ino === now.ino && wal.dev === now.dev) return wal.fd;
+  if (wal) fs.closeSync(wal.fd);
+  const fd = fs.openSync(walPath, 'r');
+  const st = fs.fstatSync(fd);
+  wal = { fd, ino: st.ino, dev: st.dev };
+  return fd;
+};
+const syncWal = () => new Promise((resolve, reject) => {
+  let fd;
+  try { fd = walFd(); } catch (err) { reject(err); return; }
+  fs.fdatasync(fd, (err) => (err ? reject(err) : resolve()));
+});
+// Groups are answered in the order they were committed.
+let answered = Promise.resolve();
+const answer = (synced, reply, failed = (err) => ({ group: failure(err) })) => {
+  answered = Promise.all([answered, synced]).then(
+    () => parentPort.postMessage(reply),
+    (err) => parentPort.postMessage(failed(err)),
+  );
+};
 const statements = {
   enqueue: db.prepare('INSERT OR IGNORE INTO deliveries (id, name, payload, received_at) VALUES (?, ?, ?, ?)'),
   complete: db.prepare('UPDATE deliveries SET done = 1, payload = NULL WHERE id = ?'),
@@ -134,10 +170,16 @@ const admit = async (w) => {
 };
 let busy = Promise.resolve();
 parentPort.on('message', (writes) => {
-  busy = busy.then(() => commit(writes)).catch((err) => parentPort.postMessage({ group: failure(err) }));
+  busy = busy.then(() => commit(writes)).catch((err) => answer(Promise.resolve(), { group: failure(err) }));
 });
 const commit = async (writes) => {
-  if (writes === 'close') { db.close(); parentPort.close(); return; }
+  if (writes === 'close') {
+    await answered;
+    db.close();
+    if (wal) fs.closeSync(wal.fd);
+    parentPort.close();
+    return;
+  }
   const judged = [];
   for (const w of writes) {
     if (w.kind !== 'admit') { judged.push({ write: w }); continue; }
@@ -160,27 +202,30 @@ const commit = async (writes) => {
       }
     }).immediate();
   } catch (err) {
-    parentPort.postMessage({ group: failure(err), admitted: judged.map((j) => Boolean(j.event)) });
+    answer(Promise.resolve(), { group: failure(err), admitted: judged.map((j) => Boolean(j.event)) });
     return;
   }
-  parentPort.postMessage({ outcomes });
+  const failed = (err) => ({ group: failure(err), admitted: judged.map((j) => Boolean(j.event)) });
+  answer(syncWal(), { outcomes }, failed);
 };
 `;
 
 /**
- * Group commit: the writes asked for while the previous group was being committed go to disk
- * together, in one SQLite transaction (with `synchronous = FULL` each commit syncs the WAL, and
- * that sync, not the SQL, is what a write costs). The commits run on a thread of their own, so
- * the event loop goes on reading requests while the disk syncs, and the next group is whatever
- * arrived meanwhile. Each write's promise settles only after its group's commit returned, so an
- * answer given on it is on disk. Writes run in the order asked; one that throws rejects alone
+ * Group commit: the writes asked for in one turn of the event loop (or while earlier groups were
+ * in flight) go to disk together, in one SQLite transaction whose WAL is then synced; that sync,
+ * not the SQL, is what a write costs. The commits run on a thread of their own, so the event
+ * loop goes on reading requests meanwhile, and the syncs run off that thread too, so the next
+ * group is judged and written while the one before is being synced. Each write's promise
+ * settles only after a sync begun after its group's commit returned, so an answer given on it
+ * is on disk. Writes run in the order asked; one that throws rejects alone
  * (SQLite undoes just that statement); a commit that fails rejects its whole group. `before`
  * runs before each group is sent (a check that throws rejects the group). A group of the
  * worker's writes alone waits `WORKER_WRITE_WAIT_MS` for a delivery to ride with.
  */
 export class GroupCommit {
   private queue: Pending[] = [];
-  private inFlight: Pending[] | null = null;
+  /** Groups sent and not yet answered, oldest first: the writer answers them in order. */
+  private inFlight: Pending[][] = [];
   /** Started by the first group: a process that only reads (`prenv list`) never starts it. */
   private worker: Worker | null = null;
   private closed: Promise<void> | null = null;
@@ -242,7 +287,7 @@ export class GroupCommit {
         return;
       }
       const worker = this.started();
-      while (!this.exited && (this.inFlight || this.queue.length > 0)) {
+      while (!this.exited && (this.inFlight.length > 0 || this.queue.length > 0)) {
         await new Promise<void>((resolve) => worker.once('message', () => resolve()));
       }
       if (this.exited) return;
@@ -254,13 +299,16 @@ export class GroupCommit {
     return this.closed;
   }
 
-  /** Sends the queue as the next group at the end of this turn, unless a group is in flight. */
+  /**
+   * Sends the queue as the next group at the end of this turn, unless `MAX_GROUPS_IN_FLIGHT`
+   * groups are in flight (then when the oldest is answered).
+   */
   private schedule(): void {
-    if (this.inFlight || this.timer || this.queue.length === 0) return;
+    if (this.full || this.timer || this.queue.length === 0) return;
     if (!this.closed && this.queue.every((p) => !INTAKE_KINDS.has(p.write.kind))) {
       this.workerTimer ??= setTimeout(() => {
         this.workerTimer = null;
-        if (!this.inFlight && !this.timer) this.send();
+        if (!this.full && !this.timer) this.send();
       }, WORKER_WRITE_WAIT_MS);
       return;
     }
@@ -270,6 +318,10 @@ export class GroupCommit {
       this.timer = null;
       this.send();
     });
+  }
+
+  private get full(): boolean {
+    return this.inFlight.length >= MAX_GROUPS_IN_FLIGHT;
   }
 
   private send(): void {
@@ -282,16 +334,15 @@ export class GroupCommit {
       for (const p of group) p.reject(err);
       return;
     }
-    this.inFlight = group;
+    this.inFlight.push(group);
     const worker = this.started();
     worker.ref();
     worker.postMessage(group.map((p) => p.write));
   }
 
   private settle(reply: Reply): void {
-    const group = this.inFlight ?? [];
-    this.inFlight = null;
-    this.worker?.unref();
+    const group = this.inFlight.shift() ?? [];
+    if (this.inFlight.length === 0) this.worker?.unref();
     group.forEach((p, i) => {
       const outcome = reply.outcomes?.[i] ?? reply.group;
       if (outcome?.ok) p.resolve(outcome);
@@ -302,8 +353,8 @@ export class GroupCommit {
   }
 
   private failAll(err: unknown): void {
-    const group = [...(this.inFlight ?? []), ...this.queue];
-    this.inFlight = null;
+    const group = [...this.inFlight.flat(), ...this.queue];
+    this.inFlight = [];
     this.queue = [];
     for (const p of group) p.reject(err);
   }
