@@ -1,8 +1,7 @@
 import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import path from 'node:path';
-import { isProcessAlive } from '../system/process-alive.js';
+import { isProcessAlive, processStart } from '../system/process-alive.js';
 
 const PREFIX = 'prenv-tf-';
 /** Folders whose owner file is missing (a start cut short) are removed once this old (ms). */
@@ -122,16 +121,6 @@ function ownerRuns(owner: Owner, isAlive: (pid: number) => boolean): boolean {
   if (!isAlive(owner.pid)) return false;
   const start = owner.start === null ? null : processStart(owner.pid);
   return start === null || start === owner.start;
-}
-
-/** Field 22 of /proc/<pid>/stat (after the command's closing parenthesis); null off Linux. */
-function processStart(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
 }
 
 async function readOwner(dir: string): Promise<Owner | null> {
