@@ -46,6 +46,11 @@ export interface EngineOptions {
   yieldToIntake?: () => Promise<void>;
   /** Where the sticky comment and deployments link for an environment's runs (see `GitHubReporter`). */
   logsUrl?: (environment: string) => string;
+  /**
+   * How long a PR run of a prenv command on another host counts as live when the engine
+   * starts (ms, `PRENV_RUN_ABANDON_MS`; default `FOREIGN_RUN_BOUND_MS`): see `sortRunsInFlight`.
+   */
+  runAbandonMs?: number;
   /** What each new deployment of a PR carries as its `payload` (see `DeploymentWriter`). */
   deploymentPayload?: (pr: number) => Record<string, unknown>;
 }

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { RunOwner } from '../core/model.js';
+import type { RunOwner, World } from '../core/model.js';
 import { isSameProcessAlive } from '../adapters/system/process-alive.js';
 
 /**
@@ -29,4 +29,36 @@ export function ownerState(owner: RunOwner, now: number, boundMs: number): Owner
       why: `${who} started it more than ${Math.round(boundMs / 60_000)} min ago`,
     };
   return { state: 'live', who };
+}
+
+/** What a starting bot does with each PR run in flight (see `sortRunsInFlight`). */
+export interface RunsInFlight {
+  /** The PRs whose run the bot resumes: its own, and those whose prenv command is gone. */
+  resume: number[];
+  /** Runs of a prenv command that is gone: the bot takes them over (`why`: how it knows). */
+  adopted: Array<{ pr: number; runId: string; why: string }>;
+  /** Runs a live prenv command still carries out: the bot leaves them to it. */
+  left: Array<{ pr: number; runId: string; who: string }>;
+}
+
+/**
+ * Sorts the PR runs a saved world has in flight for a starting bot (`prenv serve`): a run with
+ * no owner is the bot's and is resumed; one whose prenv command is gone (`ownerState`, with
+ * `boundMs` in ms for another host's) is taken over and resumed; one whose command still runs
+ * is left to it, which records its end in the same state.
+ */
+export function sortRunsInFlight(world: World, now: number, boundMs: number): RunsInFlight {
+  const sorted: RunsInFlight = { resume: [], adopted: [], left: [] };
+  for (const env of Object.values(world.envs)) {
+    const run = env.run;
+    if (!run) continue;
+    const holder = run.owner ? ownerState(run.owner, now, boundMs) : null;
+    if (holder?.state === 'live') {
+      sorted.left.push({ pr: env.pr, runId: run.id, who: holder.who });
+      continue;
+    }
+    if (holder) sorted.adopted.push({ pr: env.pr, runId: run.id, why: holder.why });
+    sorted.resume.push(env.pr);
+  }
+  return sorted;
 }

@@ -122,6 +122,7 @@ export async function startBotApp(input: {
     clusterDeployer: clusterDeployer({ config, settings, ports, cwd: input.cwd, logger }),
     metrics: metrics.recorder,
     runObserver: runs,
+    runAbandonMs: settings.runAbandonMs,
     // PR runs and production's and staging's deploys on push alike: one link per environment.
     ...(publicUrl
       ? { logsUrl: (environment: string) => `${publicUrl}${environmentPath(environment)}` }
