@@ -13,7 +13,7 @@ import { createReconciler } from '../wiring/reconciler.js';
 import { startDeliveryPruning } from './delivery-retention.js';
 import { createDashboard } from './dashboard/routes.js';
 import { RunLog } from './dashboard/run-log.js';
-import { environmentPath } from './dashboard/paths.js';
+import { logsPath } from './dashboard/paths.js';
 import { checkHealth, publicHealth } from './health.js';
 import { allowCertificateFor } from './live-hosts.js';
 import { defaultWebhookHost } from '../../generators/nomad/webhook-host.js';
@@ -123,9 +123,12 @@ export async function startBotApp(input: {
     metrics: metrics.recorder,
     runObserver: runs,
     runAbandonMs: settings.runAbandonMs,
-    // PR runs and production's and staging's deploys on push alike: one link per environment.
+    // PR runs and production's and staging's deploys on push alike: each status its run's page.
     ...(publicUrl
-      ? { logsUrl: (environment: string) => `${publicUrl}${environmentPath(environment)}` }
+      ? {
+          logsUrl: (environment: string, runId?: string) =>
+            `${publicUrl}${logsPath(environment, runId)}`,
+        }
       : {}),
     ...(config.previews.protect === 'none'
       ? {}
