@@ -128,6 +128,11 @@ export type Action =
       url: string | null;
       /** The deployment status's description; default `<environment>: <state>`. */
       description?: string;
+      /**
+       * The run the status is about (its `log_url` links that run's page); absent when none is
+       * (`queued`, `inactive`): the status links to the environment's runs.
+       */
+      runId?: string;
     };
 
 export function isRunAction(action: Action): action is RunAction {

@@ -62,6 +62,13 @@ export interface RunOwner {
   pid: number;
   /** When the process started the run (epoch ms). */
   startedAt: number;
+  /**
+   * The process's start (Linux: /proc/<pid>/stat `starttime`, clock ticks after boot) and the
+   * host's boot id, so a pid reused after the process died, or a reboot, reads as gone. Absent
+   * off Linux and in runs an older prenv recorded.
+   */
+  start?: string;
+  boot?: string;
 }
 
 export interface Failure {

@@ -77,11 +77,11 @@ export function onEnvironmentRunFinished(d: Draft, event: EnvironmentRunFinished
   if (event.outcome === 'succeeded') {
     deploy.deployedSha = run.sha;
     deploy.lastError = null;
-    mark(d, deploy, run.sha, 'success', `${deploy.environment} runs ${short(run.sha)}`);
+    mark(d, deploy, run.sha, 'success', `${deploy.environment} runs ${short(run.sha)}`, run.id);
   } else {
     const error = event.error?.trim() || 'the deploy was interrupted';
     deploy.lastError = error;
-    mark(d, deploy, run.sha, 'failure', `${deploy.environment}: ${error}`);
+    mark(d, deploy, run.sha, 'failure', `${deploy.environment}: ${error}`, run.id);
   }
   const { next } = deploy;
   if (next?.checks === 'pending')
@@ -134,7 +134,7 @@ function advance(d: Draft, deploy: ClusterDeploy): void {
     runId,
     sha: next.sha,
   });
-  mark(d, deploy, next.sha, 'in_progress', `deploying ${short(next.sha)}`);
+  mark(d, deploy, next.sha, 'in_progress', `deploying ${short(next.sha)}`, runId);
 }
 
 function askChecks(d: Draft, deploy: ClusterDeploy, config: DeployOnPush): void {
@@ -154,6 +154,7 @@ function mark(
   sha: string,
   state: DeploymentState,
   description: string,
+  runId?: string,
 ): void {
   d.actions.push({
     kind: 'mark_deployment',
@@ -163,6 +164,7 @@ function mark(
     state,
     url: state === 'success' ? (d.ctx.deployOnPush?.url(deploy.environment) ?? null) : null,
     description,
+    ...(runId ? { runId } : {}),
   });
 }
 

@@ -149,7 +149,7 @@ export function startRun(d: Draft, env: EnvRecord, kind: RunKind): void {
   env.run = { id, kind, sha, startedAt: now, ...(d.ctx.runner ? { owner: d.ctx.runner } : {}) };
   pushStep(env, { step: kind, sha, startedAt: now, endedAt: null, outcome: 'running' });
   d.actions.push(runAction(env.pr, id, kind, sha));
-  if (kind !== 'destroy') markDeployment(d, env, 'in_progress');
+  if (kind !== 'destroy') markDeployment(d, env, 'in_progress', id);
   markDirty(d, env);
 }
 
@@ -158,7 +158,13 @@ function runAction(pr: number, runId: string, kind: RunKind, sha: string | null)
   return { kind, pr, runId };
 }
 
-export function markDeployment(d: Draft, env: EnvRecord, state: DeploymentState): void {
+/** A deployment status of the env's PR; `runId`: the run it is about, if any. */
+export function markDeployment(
+  d: Draft,
+  env: EnvRecord,
+  state: DeploymentState,
+  runId?: string,
+): void {
   d.actions.push({
     kind: 'mark_deployment',
     pr: env.pr,
@@ -166,6 +172,7 @@ export function markDeployment(d: Draft, env: EnvRecord, state: DeploymentState)
     sha: env.desiredSha ?? env.pull.headSha,
     state,
     url: state === 'success' ? d.ctx.previewUrl(env.pr) : null,
+    ...(runId ? { runId } : {}),
   });
 }
 

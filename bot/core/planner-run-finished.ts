@@ -43,7 +43,7 @@ function succeeded(d: Draft, env: EnvRecord, run: RunRef): void {
         return startRun(d, env, 'redeploy');
       }
       env.phase = 'live';
-      markDeployment(d, env, 'success');
+      markDeployment(d, env, 'success', run.id);
       return markDirty(d, env);
     case 'destroy':
       return finishDestroy(d, env);
@@ -83,6 +83,6 @@ function fail(d: Draft, env: EnvRecord, run: RunRef, event: RunFinishedEvent): v
     nextRetryAt: nextRetryAt(attempts, now, d.ctx.retry, run.kind === 'destroy'),
   };
   env.phase = 'failed';
-  if (run.kind !== 'destroy') markDeployment(d, env, 'failure');
+  if (run.kind !== 'destroy') markDeployment(d, env, 'failure', run.id);
   markDirty(d, env);
 }

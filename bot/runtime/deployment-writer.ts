@@ -27,12 +27,12 @@ export class DeploymentWriter {
   private readonly unchecked = new Set<string>();
 
   /**
-   * `logsUrl`: the runs page of an environment (`pr-7`, `production`), written as each status's
-   * `log_url`; `payload`: what a new deployment of a PR carries (the preview's bypass token).
+   * `logsUrl`: the page of the run a status is about (`runId`), or of the environment's runs
+   * (`pr-7`, `production`) for a status about none, written as its `log_url`; `payload`: what a new deployment of a PR carries (the preview's bypass token).
    */
   constructor(
     private readonly github: GitHubPort,
-    private readonly logsUrl?: (environment: string) => string,
+    private readonly logsUrl?: (environment: string, runId?: string) => string,
     private readonly payload?: (pr: number) => Record<string, unknown>,
   ) {}
 
@@ -79,7 +79,7 @@ export class DeploymentWriter {
       deploymentId: cur.id,
       state: action.state,
       ...(action.url ? { environmentUrl: action.url } : {}),
-      ...(this.logsUrl ? { logUrl: this.logsUrl(environment) } : {}),
+      ...(this.logsUrl ? { logUrl: this.logsUrl(environment, action.runId) } : {}),
       description: action.description ?? `${environment}: ${action.state}`,
     });
   }

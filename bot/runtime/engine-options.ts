@@ -44,8 +44,16 @@ export interface EngineOptions {
    * taking the event loop from the webhook intake in a storm (absent: no pause).
    */
   yieldToIntake?: () => Promise<void>;
-  /** Where the sticky comment and deployments link for an environment's runs (see `GitHubReporter`). */
-  logsUrl?: (environment: string) => string;
+  /**
+   * Where the sticky comment links an environment's runs, and a deployment status the run it is
+   * about (`runId`, when it has one); see `GitHubReporter`.
+   */
+  logsUrl?: (environment: string, runId?: string) => string;
+  /**
+   * How long a PR run of a prenv command on another host counts as live when the engine
+   * starts (ms, `PRENV_RUN_ABANDON_MS`; default `FOREIGN_RUN_BOUND_MS`): see `sortRunsInFlight`.
+   */
+  runAbandonMs?: number;
   /** What each new deployment of a PR carries as its `payload` (see `DeploymentWriter`). */
   deploymentPayload?: (pr: number) => Record<string, unknown>;
 }

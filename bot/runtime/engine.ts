@@ -3,7 +3,7 @@ import { isRunAction, type RunAction } from '../core/actions.js';
 import { retriesLeft, retryDelay, type RetryPolicy } from '../core/backoff.js';
 import type { DomainEvent } from '../core/events.js';
 import { LOOKAHEAD_KINDS, lookAhead, holdReason, type LookAhead } from '../core/lookahead.js';
-import { envName } from '../core/model.js';
+import { envName, type World } from '../core/model.js';
 import { plan } from '../core/planner.js';
 import type { Delivery } from '../adapters/store/state-store.js';
 import {
@@ -17,6 +17,7 @@ import { Serial } from './serial.js';
 import { toPlanEvent } from './plan-event.js';
 import { heldBehind, prOf, selectBatch } from './delivery-batch.js';
 import type { EngineOptions } from './engine-options.js';
+import { FOREIGN_RUN_BOUND_MS, sortRunsInFlight, type RunsInFlight } from './run-holder.js';
 
 export type { EngineOptions } from './engine-options.js';
 
@@ -114,19 +115,32 @@ export class Engine {
     return { githubWrites: this.reporter.writeCount, holds: { ...this.executor.holds } };
   }
 
-  /** Restarts the runs the saved world has in flight (after a crash or a restart), then drains. */
+  /**
+   * Restarts the runs the saved world has in flight (after a crash or a restart), then drains.
+   * A PR run a live prenv command carries out is left to it; one whose command is gone is taken
+   * over (see `sortRunsInFlight`).
+   */
   async start(): Promise<void> {
-    const { world } = await this.options.store.loadWorld();
-    const resumed: RunAction[] = [];
-    for (const env of Object.values(world.envs)) {
-      if (!env.run) continue;
-      const { id: runId, kind, sha } = env.run;
-      resumed.push(
-        kind === 'deploy' || kind === 'redeploy'
-          ? { kind, pr: env.pr, runId, sha: sha ?? env.desiredSha ?? '' }
-          : { kind, pr: env.pr, runId },
-      );
-    }
+    const { world, sorted } = await this.claimRunsInFlight();
+    for (const { pr, runId, who } of sorted.left)
+      this.options.logger.info('leaving a run to the prenv command carrying it out', {
+        pr,
+        run: runId,
+        holder: who,
+      });
+    for (const { pr, runId, why } of sorted.adopted)
+      this.options.logger.warn('taking over a run whose prenv command is gone', {
+        pr,
+        run: runId,
+        why,
+      });
+    const resumed: RunAction[] = sorted.resume.map((pr) => {
+      const env = world.envs[pr]!;
+      const { id: runId, kind, sha } = env.run!;
+      return kind === 'deploy' || kind === 'redeploy'
+        ? { kind, pr, runId, sha: sha ?? env.desiredSha ?? '' }
+        : { kind, pr, runId };
+    });
     // Production's and staging's deploys on push in flight run again (the pipeline is idempotent).
     const clusterRuns = Object.values(world.deploys ?? {}).flatMap((d) =>
       d.run ? [{ environment: d.environment, runId: d.run.id, sha: d.run.sha }] : [],
@@ -142,6 +156,25 @@ export class Engine {
       clusterRuns.map((r) => ({ kind: 'deploy_environment' as const, ...r })),
     );
     await this.drain();
+  }
+
+  /**
+   * The saved world with the runs in flight sorted; the runs taken over from a gone prenv
+   * command are saved as the bot's (no owner), so a later command sees the bot hold them.
+   */
+  private async claimRunsInFlight(): Promise<{ world: World; sorted: RunsInFlight }> {
+    const bound = this.options.runAbandonMs ?? FOREIGN_RUN_BOUND_MS;
+    for (let attempt = 1; ; attempt++) {
+      const { world, version } = await this.options.store.loadWorld();
+      const sorted = sortRunsInFlight(world, this.options.context().now, bound);
+      if (sorted.adopted.length === 0) return { world, sorted };
+      for (const { pr } of sorted.adopted) delete world.envs[pr]!.run!.owner;
+      if (await this.options.store.saveWorld(world, version)) return { world, sorted };
+      if (attempt >= MAX_CAS_ATTEMPTS)
+        throw new Error(
+          `could not take over the runs in flight: the state changed ${attempt} times`,
+        );
+    }
   }
 
   /** Processes every pending delivery in order; concurrent calls share one pass. */

@@ -32,10 +32,11 @@ export interface GitHubReporterOptions {
   retry?: RetryPolicy;
   clock?: () => number;
   /**
-   * The dashboard's page of an environment's runs (`pr-7`, `production`): the sticky comment and
-   * every deployment status (`log_url`) link to it.
+   * The dashboard's page of an environment's runs (`pr-7`, `production`), or with `runId` of
+   * that one run: the sticky comment links the environment's, each deployment status
+   * (`log_url`) the run it is about (the environment's when it is about none).
    */
-  logsUrl?: (environment: string) => string;
+  logsUrl?: (environment: string, runId?: string) => string;
   /** What each new deployment of a PR carries as its `payload`. */
   deploymentPayload?: (pr: number) => Record<string, unknown>;
 }

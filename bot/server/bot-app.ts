@@ -13,7 +13,7 @@ import { createReconciler } from '../wiring/reconciler.js';
 import { startDeliveryPruning } from './delivery-retention.js';
 import { createDashboard } from './dashboard/routes.js';
 import { RunLog } from './dashboard/run-log.js';
-import { environmentPath } from './dashboard/paths.js';
+import { logsPath } from './dashboard/paths.js';
 import { checkHealth, publicHealth } from './health.js';
 import { allowCertificateFor } from './live-hosts.js';
 import { defaultWebhookHost } from '../../generators/nomad/webhook-host.js';
@@ -122,9 +122,13 @@ export async function startBotApp(input: {
     clusterDeployer: clusterDeployer({ config, settings, ports, cwd: input.cwd, logger }),
     metrics: metrics.recorder,
     runObserver: runs,
-    // PR runs and production's and staging's deploys on push alike: one link per environment.
+    runAbandonMs: settings.runAbandonMs,
+    // PR runs and production's and staging's deploys on push alike: each status its run's page.
     ...(publicUrl
-      ? { logsUrl: (environment: string) => `${publicUrl}${environmentPath(environment)}` }
+      ? {
+          logsUrl: (environment: string, runId?: string) =>
+            `${publicUrl}${logsPath(environment, runId)}`,
+        }
       : {}),
     ...(config.previews.protect === 'none'
       ? {}

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/tools.js';
 import { startTryItStack, type TryItStack } from '../../scripts/local-stack-env.js';
 import { runCli } from './run-cli.js';
+import { openSqliteStore } from '../../bot/adapters/store/sqlite-store.js';
 
 const SHA = '3f2c9a1';
 /** Each resource change of the fake terraform takes this long: time to signal mid-apply. */
@@ -177,6 +178,42 @@ describe('an interrupted prenv deploy pr never leaves the PR stuck', () => {
     expect(next.stdout).toBe(`pr-7 is live at https://pr-7.pr.aipacto.com (${SHA})\n`);
     expect(next.code).toBe(0);
     expect(existsSync(`${stateFile()}.tflock`)).toBe(false);
+  }, 90_000);
+});
+
+describe('a killed prenv command whose pid went to another process', () => {
+  it('reads as gone: the next command takes its run over instead of refusing it', async () => {
+    const first = spawnPrenv(['deploy', 'pr', '7', '--sha', SHA], {
+      PRENV_FAKE_TF_DELAY_MS: String(TF_DELAY_MS),
+    });
+    await until('the apply to start', () => first.stderr().includes('Plan: 1 to add'));
+    first.child.kill('SIGKILL');
+    await first.exit;
+
+    // A process now holds the pid the run records: the kernel gave it to a later process. Its
+    // start differs from the one recorded, which is all that tells the two apart.
+    const later = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
+      stdio: 'ignore',
+    });
+    children.push(later);
+    const store = openSqliteStore(tryIt.env.PRENV_STATE!);
+    try {
+      const { world, version } = await store.loadWorld();
+      const owner = world.envs[7]!.run!.owner!;
+      expect(owner.pid).toBe(first.child.pid);
+      expect(owner.start).toMatch(/^\d+$/);
+      expect(owner.boot).toMatch(/^[0-9a-f-]{36}$/);
+      world.envs[7]!.run!.owner = { ...owner, pid: later.pid! };
+      expect(await store.saveWorld(world, version)).toBe(true);
+    } finally {
+      await store.close();
+    }
+
+    const next = await cli(['deploy', 'pr', '7', '--sha', SHA]);
+    expect(next.stderr).toContain(`taking over pr-7's provision run: prenv (pid ${later.pid} on `);
+    expect(next.stderr).toContain('is no longer running');
+    expect(next.code).toBe(0);
+    expect((await status()).phase).toBe('live');
   }, 90_000);
 });
 

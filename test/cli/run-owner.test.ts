@@ -1,7 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { abandonBound, FOREIGN_RUN_BOUND_MS, runHolder } from '../../bot/cli/deploy/run-owner.js';
+import {
+  abandonBound,
+  FOREIGN_RUN_BOUND_MS,
+  runHolder,
+  thisOwner,
+} from '../../bot/cli/deploy/run-owner.js';
 import type { RunOwner, RunRef } from '../../bot/core/model.js';
 import { CliError } from '../../bot/cli/exit-codes.js';
 
@@ -9,6 +14,8 @@ const NOW = Date.parse('2026-11-22T12:00:00Z');
 const HOUR = 60 * 60_000;
 /** The pid of a process that has exited (and was reaped): no process has it now. */
 const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
+/** This process as an owner, with its start and boot as a prenv command records them. */
+const self = thisOwner(NOW - 10 * HOUR);
 
 const run = (owner?: RunOwner): RunRef => ({
   id: 'pr-7/deploy/3',
@@ -26,6 +33,19 @@ describe('who holds a run in flight', () => {
       { host: hostname(), pid: process.pid, startedAt: NOW - 10 * HOUR },
       FOREIGN_RUN_BOUND_MS,
       'live',
+    ],
+    ['this host, the same process (start and boot match)', self, FOREIGN_RUN_BOUND_MS, 'live'],
+    [
+      'this host, a pid reused by a later process (another start)',
+      { ...self, start: String(Number(self.start) + 1) },
+      FOREIGN_RUN_BOUND_MS,
+      'gone',
+    ],
+    [
+      'this host, a pid recorded before a reboot (another boot id)',
+      { ...self, boot: '00000000-0000-0000-0000-000000000000' },
+      FOREIGN_RUN_BOUND_MS,
+      'gone',
     ],
     [
       'this host, a dead pid',
@@ -53,6 +73,12 @@ describe('who holds a run in flight', () => {
     ],
   ] as const)('%s', (_name, owner, bound, state) => {
     expect(runHolder(run(owner), NOW, bound).state).toBe(state);
+  });
+
+  it('records start and boot with the pid (Linux)', () => {
+    expect(self).toMatchObject({ host: hostname(), pid: process.pid, startedAt: NOW - 10 * HOUR });
+    expect(self.start).toMatch(/^\d+$/);
+    expect(self.boot).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('names the holder', () => {

@@ -53,6 +53,11 @@ afterAll(async () => {
 const get = (p: string) => fetch(`${base}${p}`, { redirect: 'manual', headers: { cookie } });
 const production = () =>
   stack.github.state.deployments.filter((d) => d.environment === 'production');
+/** The `log_url`s of a deployment's statuses about its run (`in_progress`, `success`). */
+const runLinks = (d: { statuses: string[]; logUrls: (string | null)[] }) =>
+  d.statuses.flatMap((state, i) =>
+    state === 'in_progress' || state === 'success' ? [d.logUrls[i]] : [],
+  );
 
 describe('production deployed on push, on the dashboard', { timeout: 120_000 }, () => {
   it('has a run page whose lines stream live, listed under production, linked from the deployment', async () => {
@@ -106,7 +111,7 @@ describe('production deployed on push, on the dashboard', { timeout: 120_000 }, 
     expect(page).not.toContain('<td>route prenv-production');
     expect(page).not.toContain(TOKEN);
 
-    // Every status of production's deployment links to the environment's run page.
+    // Every status of production's deployment about the run links to that run's page.
     await until(
       () => production()[0]?.statuses.includes('success') ?? false,
       'the production deployment succeeds',
@@ -116,7 +121,7 @@ describe('production deployed on push, on the dashboard', { timeout: 120_000 }, 
     expect(others).toEqual([]);
     expect(deployment!.ref).toBe(SHA);
     expect(deployment!.statuses.slice(-2)).toEqual(['in_progress', 'success']);
-    expect(new Set(deployment!.logUrls)).toEqual(new Set([`${base}/env/production`]));
+    expect(runLinks(deployment!)).toEqual([`${base}${runPath}`, `${base}${runPath}`]);
 
     // The environments table: production live at the commit, its last run and outcome.
     const dashboard = await (await get('/')).text();
@@ -127,6 +132,37 @@ describe('production deployed on push, on the dashboard', { timeout: 120_000 }, 
       /<a href="\/env\/production">deploy<\/a>\s*<span class="outcome-succeeded">succeeded<\/span>/,
     );
     expect(dashboard).toContain(`<a href="${runPath}">`);
+  });
+
+  it("links the next commit's statuses to its own run, and the first commit's still to its run", async () => {
+    const [first] = production();
+    const NEXT = 'e1e2e3e4'.padEnd(40, '8');
+    stack.github.state.setChecks(NEXT, { name: 'build', state: 'success' });
+    expect(await serve.post('push', pushPayload('main', NEXT), 'push-main-2')).toBe(202);
+    await until(
+      () =>
+        production()
+          .find((d) => d.ref === NEXT)
+          ?.statuses.includes('success') ?? false,
+      'the second production deployment succeeds',
+      30_000,
+    );
+    const second = production().find((d) => d.ref === NEXT)!;
+    const [firstLink] = runLinks(first!);
+    const secondLinks = runLinks(second);
+    expect(secondLinks).toHaveLength(2);
+    expect(new Set(secondLinks).size).toBe(1);
+    expect(secondLinks[0]).not.toBe(firstLink);
+    for (const [link, sha] of [
+      [firstLink!, SHA],
+      [secondLinks[0]!, NEXT],
+    ] as const) {
+      const res = await get(link.slice(base.length));
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain(`<code>${sha.slice(0, 7)}</code>`);
+    }
+    // The environment's page leads to the newest run: the second.
+    expect(`${base}${(await get('/env/production')).headers.get('location')}`).toBe(secondLinks[0]);
   });
 
   it('keeps the run across a restart of the bot', async () => {

@@ -10,7 +10,7 @@ import { slotsUsed } from '../../bot/core/slots.js';
 import { openSqliteStore } from '../../bot/adapters/store/sqlite-store.js';
 import type { StateStore } from '../../bot/adapters/store/state-store.js';
 import type { GitHubPort } from '../../bot/adapters/github/github-port.js';
-import { Engine } from '../../bot/runtime/engine.js';
+import { Engine, type EngineOptions } from '../../bot/runtime/engine.js';
 import { MemoryGitHub } from '../fakes/github/memory-github.js';
 import { ScriptedOps } from '../fakes/ops/scripted-ops.js';
 
@@ -58,6 +58,8 @@ export function createHarness(
     logger?: Logger;
     deliveryRetry?: RetryPolicy;
     stopDeferMs?: number;
+    /** More engine options (a run observer, a logs link). */
+    engine?: Pick<EngineOptions, 'runObserver' | 'logsUrl'>;
   } = {},
 ): Harness {
   const file =
@@ -84,6 +86,7 @@ export function createHarness(
         previewUrl: (pr) => `https://pr-${pr}.pr.example.com`,
       }),
     onWorld: (world) => slotLog.push(slotsUsed(Object.values(world.envs))),
+    ...options.engine,
   });
   return {
     engine,

@@ -4,7 +4,10 @@ import { silentLogger } from '../../bot/core/logger.js';
 import { newEnv } from '../../bot/core/model.js';
 import type { GitHubPort } from '../../bot/adapters/github/github-port.js';
 import { GitHubReporter } from '../../bot/runtime/github-reporter.js';
-import { environmentPath } from '../../bot/server/dashboard/paths.js';
+import { environmentPath, logsPath } from '../../bot/server/dashboard/paths.js';
+import { RunLog } from '../../bot/server/dashboard/run-log.js';
+import { MemoryGitHub } from '../fakes/github/memory-github.js';
+import { createHarness, pull as pullOf } from './harness.js';
 import { pull } from '../core/fixtures.js';
 
 /** Records what the reporter writes; only the three calls these reports make. */
@@ -90,5 +93,54 @@ describe('links every environment to its runs', () => {
     const statuses = calls.filter(([k]) => k === 'status').map(([, s]) => s as { logUrl?: string });
     expect(statuses.length).toBeGreaterThan(0);
     for (const status of statuses) expect(status.logUrl).toBe(expected);
+  });
+});
+
+describe("each deployment status links its own run's page", () => {
+  it("a PR's successive runs: each status its run, every linked run kept", async () => {
+    const github = new MemoryGitHub();
+    const runs = new RunLog({ secrets: [] });
+    const base = 'https://bot.example.com';
+    const h = createHarness({
+      github,
+      engine: {
+        runObserver: runs,
+        logsUrl: (environment, runId) => `${base}${logsPath(environment, runId)}`,
+      },
+    });
+    await h.deliver('open', { kind: 'pr_opened', pull: pullOf(7, 'abc1234') });
+    await h.engine.drain();
+    await h.engine.idle();
+    await h.deliver('push', { kind: 'pr_updated', pull: pullOf(7, 'def5678') });
+    await h.engine.drain();
+    await h.engine.idle();
+    await h.engine.stop();
+
+    const deployments = github.deployments.filter((d) => d.environment === 'pr-7');
+    expect(deployments.map((d) => d.ref)).toEqual(['abc1234', 'def5678']);
+    const linked = deployments.map((d) =>
+      d.statuses.flatMap((state, i) =>
+        state === 'in_progress' || state === 'success' ? [[state, d.logUrls[i]!] as const] : [],
+      ),
+    );
+    // abc1234: provision, then deploy; def5678: a redeploy. Each run's id is in its link.
+    const runIds = linked.flat().map(([, url]) => {
+      expect(url.startsWith(`${base}/runs/`)).toBe(true);
+      return decodeURIComponent(url.slice(`${base}/runs/`.length));
+    });
+    expect(runIds).toEqual([
+      expect.stringMatching(/^pr-7\/provision\/\d+$/),
+      expect.stringMatching(/^pr-7\/deploy\/\d+$/),
+      runIds[1],
+      expect.stringMatching(/^pr-7\/redeploy\/\d+$/),
+      runIds[3],
+    ]);
+    expect(new Set(runIds).size).toBe(3);
+    // The success of each commit links the run that made it live, not the newest run.
+    expect(linked[0]!.at(-1)).toEqual([
+      'success',
+      `${base}/runs/${encodeURIComponent(runIds[1]!)}`,
+    ]);
+    for (const id of runIds) expect(runs.get(id)?.outcome).toBe('succeeded');
   });
 });

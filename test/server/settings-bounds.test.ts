@@ -24,6 +24,7 @@ describe('numeric and duration settings are bounded', () => {
       '-1',
       'PRENV_LEADER_LOCK_DELAY_MS must be a number of milliseconds',
     ],
+    ['PRENV_RUN_ABANDON_MS', '59999', 'PRENV_RUN_ABANDON_MS must be from 60000 to 604800000'],
     ['PRENV_SETTLE_MS', 'soon', 'PRENV_SETTLE_MS must be a number of milliseconds, got "soon"'],
     ['PRENV_DELIVERY_RETENTION', '366d', 'PRENV_DELIVERY_RETENTION is 366d'],
     ['PRENV_DELIVERY_RETENTION', '99999999999d', 'set at most 365d'],
@@ -65,6 +66,7 @@ describe('numeric and duration settings are bounded', () => {
     ['PRENV_DELIVERY_RETENTION', '365d', 'deliveryRetentionMs', 365 * 86_400_000],
     ['PRENV_DELIVERY_RETENTION', '8760h', 'deliveryRetentionMs', 8_760 * 3_600_000],
     ['PRENV_GITHUB_WRITE_SPACING_MS', '60000', 'githubWriteSpacingMs', 60_000],
+    ['PRENV_RUN_ABANDON_MS', '604800000', 'runAbandonMs', 604_800_000],
   ] as const)('%s=%s, at a bound, is taken', (name, value, key, expected) => {
     const result = readRuntimeSettings({ [name]: value });
     expect(result.ok && result.settings[key]).toBe(expected);

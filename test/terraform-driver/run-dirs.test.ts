@@ -142,6 +142,22 @@ describe('removeStaleRunDirs: run folders a dead prenv of this user left', () =>
     expect((await removeStaleRunDirs(tmpDir)).removed).toEqual([dir]);
   });
 
+  it("takes a Terraform child's pid now held by another process for a child that is gone", async () => {
+    const tmpDir = tmp();
+    const dir = runFolder(tmpDir, `prenv-tf-${DEAD}-child-reused`, { owner: here(DEAD) });
+    const child = { pid: 1, stateKey: 'prenv/pr/7.tfstate', command: 'apply' };
+    // pid 1 runs, but it is not the Terraform this folder recorded: its start differs.
+    writeFileSync(
+      path.join(dir, 'child.json'),
+      JSON.stringify({ ...child, start: 'not-its-start' }),
+    );
+    expect(await removeStaleRunDirs(tmpDir)).toEqual({ removed: [dir], leftRuns: [child] });
+    // The same record with pid 1's own start: that Terraform still runs, the folder stays.
+    const kept = runFolder(tmpDir, `prenv-tf-${DEAD}-child-live`, { owner: here(DEAD) });
+    writeFileSync(path.join(kept, 'child.json'), JSON.stringify({ ...child, start: startOf(1) }));
+    expect(await removeStaleRunDirs(tmpDir)).toEqual({ removed: [], leftRuns: [] });
+  });
+
   it('never touches folders outside its private root, whatever their name', async () => {
     const tmpDir = tmp();
     // What an older prenv, another user or another program may have in the shared folder.

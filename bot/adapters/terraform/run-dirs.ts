@@ -1,8 +1,7 @@
 import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import path from 'node:path';
-import { isProcessAlive } from '../system/process-alive.js';
+import { isProcessAlive, processStart } from '../system/process-alive.js';
 
 const PREFIX = 'prenv-tf-';
 /** Folders whose owner file is missing (a start cut short) are removed once this old (ms). */
@@ -65,12 +64,16 @@ export async function makeRunDir(tmpDir: string): Promise<string> {
   return dir;
 }
 
-/** Records the Terraform child of a run folder, for `removeStaleRunDirs` after a crash. */
+/**
+ * Records the Terraform child of a run folder, with its start (so a later process given its
+ * pid is not taken for it), for `removeStaleRunDirs` after a crash.
+ */
 export async function recordChild(
   runDir: string,
   child: { pid: number; stateKey?: string; command: string },
 ): Promise<void> {
-  await writeFile(path.join(runDir, CHILD_FILE), JSON.stringify(child), { mode: 0o600 });
+  const record = { ...child, start: processStart(child.pid) };
+  await writeFile(path.join(runDir, CHILD_FILE), JSON.stringify(record), { mode: 0o600 });
 }
 
 /**
@@ -106,7 +109,7 @@ export async function removeStaleRunDirs(
     const owner = await readOwner(dir);
     if (owner ? ownerRuns(owner, isAlive) : now - info.mtimeMs < UNOWNED_MAX_AGE_MS) continue;
     const child = await readChild(dir);
-    if (child && isAlive(child.pid)) continue;
+    if (child && isAlive(child.pid) && sameStart(child.pid, child.start)) continue;
     if (child?.stateKey)
       leftRuns.push({ stateKey: child.stateKey, command: child.command, pid: child.pid });
     await rm(dir, { recursive: true, force: true });
@@ -115,23 +118,17 @@ export async function removeStaleRunDirs(
   return { removed, leftRuns };
 }
 
+/** Whether `pid` is still the process that started at `start` (when in doubt, it is). */
+function sameStart(pid: number, start: string | null): boolean {
+  const now = start === null ? null : processStart(pid);
+  return now === null || now === start;
+}
+
 /** Whether the process that made a folder may still run (when in doubt, it does). */
 function ownerRuns(owner: Owner, isAlive: (pid: number) => boolean): boolean {
   if (owner.host !== hostname()) return true;
   if (owner.pid === process.pid) return owner.start === processStart(process.pid);
-  if (!isAlive(owner.pid)) return false;
-  const start = owner.start === null ? null : processStart(owner.pid);
-  return start === null || start === owner.start;
-}
-
-/** Field 22 of /proc/<pid>/stat (after the command's closing parenthesis); null off Linux. */
-function processStart(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
+  return isAlive(owner.pid) && sameStart(owner.pid, owner.start);
 }
 
 async function readOwner(dir: string): Promise<Owner | null> {
@@ -150,17 +147,19 @@ async function readOwner(dir: string): Promise<Owner | null> {
 
 async function readChild(
   dir: string,
-): Promise<{ pid: number; stateKey?: string; command: string } | null> {
+): Promise<{ pid: number; stateKey?: string; command: string; start: string | null } | null> {
   try {
     const parsed = JSON.parse(await readFile(path.join(dir, CHILD_FILE), 'utf8')) as {
       pid?: unknown;
       stateKey?: unknown;
       command?: unknown;
+      start?: unknown;
     };
     if (typeof parsed.pid !== 'number') return null;
     return {
       pid: parsed.pid,
       command: typeof parsed.command === 'string' ? parsed.command : 'terraform',
+      start: typeof parsed.start === 'string' ? parsed.start : null,
       ...(typeof parsed.stateKey === 'string' ? { stateKey: parsed.stateKey } : {}),
     };
   } catch {

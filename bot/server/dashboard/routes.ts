@@ -186,8 +186,23 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       async (req, res, _url, m) => {
         const s = reader(req, res);
         if (!s) return;
-        const run = options.runs.get(decoded(m[1]!));
-        if (!run) return send(res, 404, messagePage(`No run ${decoded(m[1]!)} is kept.`, s.login));
+        const id = decoded(m[1]!);
+        const run = options.runs.get(id);
+        if (!run) {
+          // A deployment status links its run as soon as it is planned: a run that waits for
+          // its turn (settling pushes, a lock) is not recorded yet, but it is not missing.
+          const planned = await options.world().then(
+            (w) => inFlight(w, id),
+            () => false,
+          );
+          if (planned)
+            return send(
+              res,
+              200,
+              messagePage(`Run ${id} has not started yet; reload this page in a moment.`, s.login),
+            );
+          return send(res, 404, messagePage(`No run ${id} is kept.`, s.login));
+        }
         send(res, 200, runPage(run, s.login, now()));
       },
     ],
@@ -305,6 +320,14 @@ function decoded(segment: string): string {
   } catch {
     return segment;
   }
+}
+
+/** Whether `runId` is a run the world has in flight (a PR's, or production's or staging's). */
+function inFlight(world: World, runId: string): boolean {
+  return (
+    Object.values(world.envs).some((e) => e.run?.id === runId) ||
+    Object.values(world.deploys ?? {}).some((d) => d.run?.id === runId)
+  );
 }
 
 function messagePage(message: string, login: string | null): string {

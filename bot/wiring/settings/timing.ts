@@ -4,6 +4,7 @@ import {
   GITHUB_WRITE_SPACING_MS,
 } from '../../adapters/github/write-spacing.js';
 import type { Env } from './env-text.js';
+import { FOREIGN_RUN_BOUND_MS } from '../../runtime/run-holder.js';
 
 /**
  * The bot's periods and waits, in ms. Each has bounds: below them the bot spins or gives up at
@@ -48,6 +49,11 @@ export interface Timing {
    * default 1,000 as GitHub asks); see `createOctokit`'s `writeSpacingMs`.
    */
   githubWriteSpacingMs: number;
+  /**
+   * How long a PR run of a prenv command on another host counts as live when the bot starts
+   * (`PRENV_RUN_ABANDON_MS`, default 6 h, as `prenv deploy pr` reads it); see `sortRunsInFlight`.
+   */
+  runAbandonMs: number;
 }
 
 interface MsSetting {
@@ -74,6 +80,7 @@ const MS_SETTINGS = {
   PRENV_RUN_RETRY_MS: { fallback: 30_000, min: 1_000, max: HOUR },
   PRENV_RUN_RETRY_MAX_MS: { fallback: 30 * 60_000, min: 1_000, max: DAY },
   PRENV_GITHUB_WRITE_SPACING_MS: { fallback: GITHUB_WRITE_SPACING_MS, min: 0, max: 60_000 },
+  PRENV_RUN_ABANDON_MS: { fallback: FOREIGN_RUN_BOUND_MS, min: 60_000, max: 7 * DAY },
 } satisfies Record<string, MsSetting>;
 
 function ms(env: Env, name: keyof typeof MS_SETTINGS, errors: string[]): number {
@@ -172,6 +179,7 @@ export function readTiming(env: Env, errors: string[]): Timing {
   return {
     settleMs: ms(env, 'PRENV_SETTLE_MS', errors),
     tickMs: ms(env, 'PRENV_TICK_MS', errors),
+    runAbandonMs: ms(env, 'PRENV_RUN_ABANDON_MS', errors),
     queueEditDebounceMs: ms(env, 'PRENV_QUEUE_EDIT_DEBOUNCE_MS', errors),
     stallMs: ms(env, 'PRENV_STALL_MS', errors),
     leader: {

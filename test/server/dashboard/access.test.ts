@@ -128,6 +128,26 @@ describe('who sees the dashboard', () => {
     expect(body).not.toContain('<b>bold</b>');
   });
 
+  it('answers a run in flight that has not started yet (a deployment status links it at once), and 404 for an unknown run', async () => {
+    const cookie = await signIn('reader', { pull: true });
+    world.envs[7]!.run = {
+      id: 'pr-7/redeploy/2',
+      kind: 'redeploy',
+      sha: 'b'.repeat(40),
+      startedAt: 0,
+    };
+    try {
+      const waiting = await fetch(`${base}/runs/pr-7%2Fredeploy%2F2`, { headers: { cookie } });
+      expect(waiting.status).toBe(200);
+      expect(await waiting.text()).toContain('Run pr-7/redeploy/2 has not started yet');
+    } finally {
+      world.envs[7]!.run = null;
+    }
+    const gone = await fetch(`${base}/runs/pr-7%2Fredeploy%2F2`, { headers: { cookie } });
+    expect(gone.status).toBe(404);
+    expect(await gone.text()).toContain('No run pr-7/redeploy/2 is kept.');
+  });
+
   it('streams a run as Server-Sent Events, resuming after Last-Event-ID, without secrets', async () => {
     const cookie = await signIn('reader', { pull: true });
     const url = `${base}/runs/pr-7%2Fprovision%2F1/events`;
