@@ -1,4 +1,7 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../bot/adapters/store/sqlite-store.js';
@@ -129,11 +132,13 @@ describe(
       },
     );
 
-    it('a retry after the endpoint came back deploys the PR', async () => {
+    it('a retry after the endpoint came back deploys the PR; the bot leaves nothing in TMPDIR', async () => {
       const pr = 43;
       const port = await closedPort();
+      const tmp = mkdtempSync(path.join(tmpdir(), 'serve-tmp-'));
       const env = serving.env(
         {
+          TMPDIR: tmp,
           PRENV_NOMAD_ADDR: `http://127.0.0.1:${port}`,
           PRENV_RUN_RETRY_MS: '1000',
           PRENV_RUN_RETRY_MAX_MS: '1000',
@@ -188,6 +193,8 @@ describe(
         serve.child.kill('SIGTERM');
         await serve.child;
       }
+      // Its Terraform runs' folders are gone; the run root (kept on purpose) is empty.
+      expect(readdirSync(tmp, { recursive: true })).toEqual([`prenv-${process.getuid!()}`]);
     });
   },
 );
