@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +33,8 @@ const leftIn = (dir: string) => tree(dir).filter((p) => p !== `${RUN_ROOT}/`);
 
 interface Spawned {
   exit: Promise<number | null>;
+  /** The signal that ended it, if one did. */
+  signal: Promise<NodeJS.Signals | null>;
   stderr: () => string;
   kill: (signal: NodeJS.Signals) => void;
 }
@@ -52,6 +54,7 @@ function prenv(tmp: string, args: string[], extra: Record<string, string> = {}):
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   return {
     exit: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
+    signal: new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal))),
     stderr: () => stderr,
     kill: (signal) => child.kill(signal),
   };
@@ -94,6 +97,22 @@ describe('prenv leaves nothing in its temporary folder', { timeout: 90_000 }, ()
       expect(leftIn(tmp)).toEqual([]);
     },
   );
+
+  it('SIGINT while Caddy validates prenv render: its copy for Caddy is gone, the signal still ends it', async () => {
+    const tmp = freshTmp();
+    const bin = mkdtempSync(path.join(tmpdir(), 'bin-'));
+    // A Caddy that takes its time, so the signal lands while its folder exists.
+    const caddy = path.join(bin, 'caddy');
+    writeFileSync(caddy, '#!/bin/sh\nexec /bin/sleep 20\n', { mode: 0o755 });
+    const out = mkdtempSync(path.join(tmpdir(), 'out-'));
+    const run = prenv(tmp, ['render', 'pr', '7', '--sha', SHA, '--out', out], {
+      PRENV_CADDY_BIN: caddy,
+    });
+    await until('Caddy to run', () => leftIn(tmp).some((p) => p.startsWith('prenv-caddy-cli-')));
+    run.kill('SIGINT');
+    expect(await run.signal).toBe('SIGINT');
+    expect(leftIn(tmp)).toEqual([]);
+  });
 
   // Then, in order: a deploy and a destroy of a PR (Terraform run folders), staging's deploy (its
   // saved plan's folder), render (Caddy's validation folder), and the read-only views.
