@@ -62,6 +62,27 @@ async function environmentOf(statePath: string, pr: number): Promise<EnvRecord |
   }
 }
 
+/** `prenv serve` with Nomad at `nomadUrl` and 1 s between retries, after PR `pr` was opened. */
+async function openedWithNomadAt(nomadUrl: string, pr: number, extra: Record<string, string> = {}) {
+  const env = serving.env(
+    {
+      PRENV_NOMAD_ADDR: nomadUrl,
+      PRENV_RUN_RETRY_MS: '1000',
+      PRENV_RUN_RETRY_MAX_MS: '1000',
+      ...extra,
+    },
+    `preflight-${pr}`,
+  );
+  const serve = await serving.serve(env);
+  const payload = pullRequestPayload(serving.github, 'opened', pr);
+  const status = await serve.post('pull_request', payload, `open-${pr}`);
+  if (status !== 202) {
+    serve.child.kill('SIGTERM');
+    throw new Error(`the delivery was answered ${status}:\n${serve.logs()}`);
+  }
+  return { env, serve };
+}
+
 const stickyOf = (pr: number) =>
   serving.github.state.comments.find((c) => c.pr === pr && c.body.includes('prenv:sticky'))?.body ??
   '';
@@ -82,23 +103,8 @@ describe(
       'Nomad at $name: the run fails before Terraform, names the variable, URL and error, and is retried',
       async ({ pr, port, error }) => {
         const nomadUrl = `http://127.0.0.1:${await port()}`;
-        const env = serving.env(
-          {
-            PRENV_NOMAD_ADDR: nomadUrl,
-            PRENV_RUN_RETRY_MS: '1000',
-            PRENV_RUN_RETRY_MAX_MS: '1000',
-          },
-          `preflight-${pr}`,
-        );
-        const serve = await serving.serve(env);
+        const { env, serve } = await openedWithNomadAt(nomadUrl, pr);
         try {
-          expect(
-            await serve.post(
-              'pull_request',
-              pullRequestPayload(serving.github, 'opened', pr),
-              `open-${pr}`,
-            ),
-          ).toBe(202);
           // Failed once, and the retry policy ran it again: it failed the same way.
           await until(
             async () => ((await environmentOf(env.PRENV_STATE!, pr))?.failure?.attempts ?? 0) >= 2,
@@ -136,24 +142,10 @@ describe(
       const pr = 43;
       const port = await closedPort();
       const tmp = mkdtempSync(path.join(tmpdir(), 'serve-tmp-'));
-      const env = serving.env(
-        {
-          TMPDIR: tmp,
-          PRENV_NOMAD_ADDR: `http://127.0.0.1:${port}`,
-          PRENV_RUN_RETRY_MS: '1000',
-          PRENV_RUN_RETRY_MAX_MS: '1000',
-        },
-        `preflight-${pr}`,
-      );
-      const serve = await serving.serve(env);
+      const { env, serve } = await openedWithNomadAt(`http://127.0.0.1:${port}`, pr, {
+        TMPDIR: tmp,
+      });
       try {
-        expect(
-          await serve.post(
-            'pull_request',
-            pullRequestPayload(serving.github, 'opened', pr),
-            `open-${pr}`,
-          ),
-        ).toBe(202);
         await until(
           async () => (await environmentOf(env.PRENV_STATE!, pr))?.failure !== null,
           `pr-${pr} failed`,
