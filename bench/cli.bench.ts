@@ -23,6 +23,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  rmSync,
   readFileSync,
   writeFileSync,
 } from 'node:fs';
@@ -48,6 +49,8 @@ if (build.status !== 0) throw new Error('scripts/build.sh failed');
 
 // A project folder: prenv.yml, an empty state, and a Nomad double with no jobs.
 const dir = mkdtempSync(path.join(os.tmpdir(), 'prenv-bench-cli-'));
+// The folder holds the baseline's checkout too: removed however the bench ends.
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 copyFileSync(path.join(root, 'examples/aipacto/prenv.yml'), path.join(dir, 'prenv.yml'));
 await openSqliteStore(path.join(dir, 'state.db')).close();
 const nomad = createServer((req, res) => {

@@ -1,4 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config/config.js';
@@ -16,6 +15,7 @@ import type {
   TfTarget,
   TfVars,
 } from '../adapters/terraform/index.js';
+import { makeTempDir, removeTempDir } from '../adapters/system/temp-dirs.js';
 import { noMetrics, type MetricsRecorder } from '../core/metrics.js';
 import { loadEnvRoute } from './caddy-entry.js';
 import { serverChangeRefusal, serverChanges, ServerChangeRefused } from './server-changes.js';
@@ -153,7 +153,7 @@ export async function executePlan(
       await timed('terraform', 'init', () => deps.terraform.init(where, tfOptions));
       // The apply runs the saved plan, so what it changes is exactly what the gate below saw
       // (a fresh apply would plan again). The file holds the variables: a private directory.
-      const planDir = await mkdtemp(path.join(tmpdir(), 'prenv-plan-'));
+      const planDir = await makeTempDir(path.join(tmpdir(), 'prenv-plan-'));
       try {
         const planFile = path.join(planDir, `${name}.tfplan`);
         const vars = await tfVars(step.target, step.vars);
@@ -174,7 +174,7 @@ export async function executePlan(
         );
         nodeNames = stringList(applied.outputs.node_names);
       } finally {
-        await rm(planDir, { recursive: true, force: true });
+        await removeTempDir(planDir);
       }
     },
 

@@ -35,6 +35,11 @@ export interface PreviewOpsDeps {
   timeouts?: { terraformMs?: number; nodeMs?: number; healthMs?: number };
   /** Times each Terraform, Nomad, Caddy, Consul and probe step. */
   metrics?: MetricsRecorder;
+  /**
+   * Asked before a provision or deploy changes anything, with `pr-N`: throws (the run fails,
+   * and is retried as any failed run) when Nomad, Consul or Caddy's admin API does not answer.
+   */
+  preflight?: (what: string) => Promise<void>;
 }
 
 const DEFAULT_TIMEOUTS = { terraformMs: 20 * 60_000, nodeMs: 10 * 60_000, healthMs: 5 * 60_000 };
@@ -69,13 +74,21 @@ export function previewOps(deps: PreviewOpsDeps): EnvironmentOps {
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
 
+  const checkEndpoints = async (pr: number, run: RunContext) => {
+    if (!deps.preflight) return;
+    run.step("checking that Nomad, Consul and Caddy's admin API answer");
+    await deps.preflight(`pr-${pr}`);
+  };
+
   return {
     async provision(pr, run) {
+      await checkEndpoints(pr, run);
       const plan = provisionPlan(deps.config, { kind: 'pr', number: pr });
       await executePlan(plan, executor(pr), stepRun(run));
     },
 
     async deploy(pr, sha, run) {
+      await checkEndpoints(pr, run);
       const about = await deps.describePull(pr);
       const plan = deployPlan({
         config: deps.config,

@@ -8,6 +8,7 @@ import type { HetznerApi } from '../adapters/hetzner/index.js';
 import { removeStaleRunDirs } from '../adapters/terraform/index.js';
 import { startReconcileLoop } from '../runtime/reconcile-loop.js';
 import { clusterDeployer, deployOnPushContext } from './cluster-deployer.js';
+import { deployPreflight } from './deploy-preflight.js';
 import { durationMs } from '../config/duration.js';
 import { createReconciler } from '../wiring/reconciler.js';
 import { startDeliveryPruning } from './delivery-retention.js';
@@ -52,6 +53,11 @@ export async function startBotApp(input: {
   overrides?: PortOverrides;
   /** The Hetzner API for the reconciler (default: from the settings; null: servers unchecked). */
   hetzner?: HetznerApi | null;
+  /**
+   * The variables the settings were read from. Set, every deploy run first checks that its
+   * cluster's Nomad, Consul and Caddy admin API answer (`deployPreflight`), as `prenv deploy` does.
+   */
+  env?: Record<string, string | undefined>;
 }): Promise<BotApp> {
   const { config, settings, logger } = input;
   // Run folders a killed bot left (Terraform output, -var-files holding values); their runs'
@@ -65,6 +71,7 @@ export async function startBotApp(input: {
   // The gauges read the store at each scrape, and the store comes with the ports.
   const metrics = serveMetrics(config, () => ports.store);
   const githubStop = new AbortController();
+  const preflight = input.env ? deployPreflight(input.env) : undefined;
   const ports: Ports = await wirePorts({
     githubStop: githubStop.signal,
     metrics: metrics.recorder,
@@ -75,6 +82,7 @@ export async function startBotApp(input: {
     leftRuns: stale.leftRuns,
     previewSecret: settings.webhookSecret,
     sampleSlotsAtStart: true,
+    ...(preflight ? { preflight: (what: string) => preflight('production', what, settings) } : {}),
     ...(input.overrides ? { overrides: input.overrides } : {}),
   });
   const { store } = ports;
@@ -119,7 +127,14 @@ export async function startBotApp(input: {
     queueEditDebounceMs: settings.queueEditDebounceMs,
     // Pushes to production's and staging's branches deploy them (`deploy_on_push`).
     context: () => ({ ...ports.context(), deployOnPush }),
-    clusterDeployer: clusterDeployer({ config, settings, ports, cwd: input.cwd, logger }),
+    clusterDeployer: clusterDeployer({
+      config,
+      settings,
+      ports,
+      cwd: input.cwd,
+      logger,
+      ...(preflight ? { preflight } : {}),
+    }),
     metrics: metrics.recorder,
     runObserver: runs,
     runAbandonMs: settings.runAbandonMs,

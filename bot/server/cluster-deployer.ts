@@ -17,6 +17,7 @@ import {
   type RuntimeSettings,
 } from '../wiring/settings.js';
 import type { Ports } from '../wiring/ports.js';
+import type { DeployPreflight } from './deploy-preflight.js';
 
 /** How often a commit whose checks are pending is read again on ticks, at most (ms). */
 const CHECK_EVERY_MS = 30_000;
@@ -46,6 +47,8 @@ export function clusterDeployer(input: {
   ports: Ports;
   cwd: string;
   logger: Logger;
+  /** Checks the cluster's endpoints before each deploy changes anything. */
+  preflight?: DeployPreflight;
 }): ClusterDeployer {
   const { config, settings, ports, cwd, logger } = input;
   const production: ClusterEndpoints = {
@@ -83,6 +86,11 @@ export function clusterDeployer(input: {
   };
   return {
     async deploy(environment, sha, run) {
+      if (input.preflight) {
+        run.step("checking that Nomad, Consul and Caddy's admin API answer");
+        const at = environment === 'staging' ? settings.stagingCluster : undefined;
+        await input.preflight(environment, environment, at ?? production);
+      }
       const { nomad, caddy, consul, http } = clients(environment);
       // The deploy pipeline (generators, Handlebars) loads with the first deploy, not at start.
       const { clusterOps } = await import('../runtime/cluster-ops.js');

@@ -75,6 +75,8 @@ export async function wirePorts(input: {
   previewSecret?: string;
   /** Aborted when the bot stops: GitHub calls in flight or waiting for a retry end at once. */
   githubStop?: AbortSignal;
+  /** The bot: checks production's endpoints before each PR provision or deploy (see `PreviewOpsDeps`). */
+  preflight?: (what: string) => Promise<void>;
 }): Promise<Ports> {
   const { config, settings, logger, cwd } = input;
   const state = await openStateStore(stateTarget(config, settings, cwd), {
@@ -179,6 +181,7 @@ async function wireAround(
         consul: consul.services,
         secrets: consul.kv,
         ...(input.metrics ? { metrics: input.metrics } : {}),
+        ...(input.preflight ? { preflight: input.preflight } : {}),
         ...(caddyHttp ? { probe: routeProbe({ config, entry: caddyHttp, headersFor }) } : {}),
         describePull: async (pr) => {
           const env = (await store.loadWorld()).world.envs[pr];

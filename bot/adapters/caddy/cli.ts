@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { makeTempDir, removeTempDir } from '../system/temp-dirs.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -87,7 +88,7 @@ async function runCaddy(
   options: CaddyCliOptions,
   args: (file: string) => string[],
 ): Promise<RunOutcome> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'prenv-caddy-cli-'));
+  const dir = await makeTempDir(path.join(tmpdir(), 'prenv-caddy-cli-'));
   // Run in the temp dir with a relative name so Caddy's messages say "Caddyfile:3".
   const file = format === 'json' ? 'caddy.json' : 'Caddyfile';
   try {
@@ -113,7 +114,7 @@ async function runCaddy(
     }
     return { ok: true, stdout: result.stdout, warnings };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await removeTempDir(dir);
   }
 }
 

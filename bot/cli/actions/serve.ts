@@ -57,6 +57,7 @@ export async function action({
     port,
     host: opts.host,
     cwd: ctx.cwd,
+    env: ctx.env,
   }).catch((err: unknown) => {
     if (err instanceof StateStoreError)
       throw new CliError(`cannot start the bot: ${err.message}`, ExitCode.failure);

@@ -24,6 +24,9 @@ const PATH: Record<Endpoint, string> = {
   caddyAdmin: '/config/',
 };
 
+/** The settings a probe reads: where Nomad, Consul and Caddy's admin API are, and the tokens. */
+export type ClusterAddresses = Pick<RuntimeSettings, 'nomad' | 'consul' | 'caddyAdminUrl'>;
+
 interface Target {
   env: ClusterEnvironment;
   endpoint: Endpoint;
@@ -70,7 +73,7 @@ export async function probeEndpoints(
  */
 export function probeCluster(
   env: ClusterEnvironment,
-  settings: RuntimeSettings,
+  settings: ClusterAddresses,
   rawEnv: Record<string, string | undefined>,
   fetchFn: typeof fetch,
 ): Promise<DoctorCheck[]> {
@@ -79,7 +82,7 @@ export function probeCluster(
 
 function clusterTargets(
   env: ClusterEnvironment,
-  s: RuntimeSettings,
+  s: ClusterAddresses,
   rawEnv: Record<string, string | undefined>,
 ): Target[] {
   const at = (endpoint: Endpoint, url: string, token: string | undefined): Target => ({
