@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatProblem, parseConfig } from '../../bot/config/load.js';
+import { MINIMAL_CONFIG } from './minimal-config.js';
 
 // A prenv.yml that is not well-formed YAML gets the same `file:line:column: path: message` as a
 // schema problem: the path is the entry the problem is in (or directly follows), the position
@@ -140,5 +142,39 @@ describe('YAML syntax problems in prenv.yml', () => {
       for (const p of problems)
         expect({ what, named: p.path !== '' }).toEqual({ what, named: !whole });
     }
+  });
+
+  it('places every problem of a damaged file inside the file, and never throws', () => {
+    const damage = fc.constantFrom(
+      '\t',
+      '"',
+      "'",
+      ': ',
+      '{',
+      '[',
+      '&a ',
+      '*a',
+      '!x ',
+      '---\n',
+      '\n  ',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(MINIMAL_CONFIG.length), damage), { minLength: 1, maxLength: 3 }),
+        (edits) => {
+          let text = MINIMAL_CONFIG;
+          for (const [at, piece] of edits) text = text.slice(0, at) + piece + text.slice(at);
+          const result = parseConfig(text, 'prenv.yml');
+          const lines = text.split('\n').length;
+          for (const p of result.ok ? [] : result.problems) {
+            expect(p.line).toBeGreaterThanOrEqual(1);
+            expect(p.line).toBeLessThanOrEqual(lines);
+            expect(p.column).toBeGreaterThanOrEqual(1);
+            expect(p.message).not.toBe('');
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
