@@ -10,6 +10,8 @@ export interface OptionSpec {
   required?: boolean;
   /** The option may be given several times; its value is the list, `[]` when absent. */
   repeatable?: boolean;
+  /** The only values the option takes; commander refuses others as a usage error. */
+  choices?: readonly string[];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CliContext } from './context.js';
@@ -94,11 +94,11 @@ export function buildProgram(ctx: CliContext): BuiltProgram {
     .description('Per-pull-request environments on Hetzner Cloud with Nomad, Consul and Caddy')
     .version(version, '-V, --version')
     .option('-c, --config <file>', 'path of prenv.yml', DEFAULT_CONFIG_FILE)
-    .showHelpAfterError('(run `prenv --help` for usage)')
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
     .exitOverride();
 
   for (const spec of COMMANDS) addCommand(program, program, spec, ctx, run);
+  pointAtOwnHelp(program);
 
   return { program, exitCode: () => exitCode };
 }
@@ -114,7 +114,10 @@ function addCommand(
   const command = parent.command(spec.name).description(spec.description);
   for (const [name, description] of spec.arguments ?? []) command.argument(name, description);
   for (const o of spec.options ?? []) {
-    if (o.required) command.requiredOption(o.flags, o.description, o.default);
+    if (o.choices) {
+      const option = new Option(o.flags, o.description).choices(o.choices);
+      command.addOption(o.default === undefined ? option : option.default(o.default));
+    } else if (o.required) command.requiredOption(o.flags, o.description, o.default);
     else if (o.repeatable)
       command.option(o.flags, o.description, (v: string, prev: string[]) => [...prev, v], []);
     else command.option(o.flags, o.description, o.default);
@@ -131,6 +134,18 @@ function addCommand(
       return action({ ctx: actionCtx, program: root, args, opts: opts as never });
     }, opts.json === true);
   });
+}
+
+/**
+ * Every command's usage errors (unknown option, missing argument, invalid choice, too many
+ * arguments, unknown subcommand) end by pointing at that command's own help, such as
+ * `(run \`prenv app create --help\` for usage)`; set here once, for every command added.
+ */
+function pointAtOwnHelp(command: Command): void {
+  const words: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) words.unshift(c.name());
+  command.showHelpAfterError(`(run \`${words.join(' ')} --help\` for usage)`);
+  for (const sub of command.commands) pointAtOwnHelp(sub);
 }
 
 function reportError(err: unknown, ctx: CliContext): ExitCodeValue {

@@ -12,6 +12,7 @@ import {
 import type { z } from 'zod';
 import { configSchema } from './schema.js';
 import { knownKeysAt } from './known-keys.js';
+import { yamlSyntaxProblems } from './yaml-problems.js';
 import { nearest } from '../core/nearest.js';
 import { crossFieldProblems, withDerivedDefaults, type Config } from './config.js';
 
@@ -46,16 +47,12 @@ export function parseConfig(text: string, file: string): LoadResult {
     const pos = lineCounter.linePos(offset);
     return { line: pos.line, column: pos.col };
   };
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((e) => ({
-        file,
-        ...at(e.pos[0]),
-        path: '',
-        message: e.message.split('\n')[0] ?? e.message,
-      })),
-    };
+  // yaml's warnings (an unknown tag, an ambiguous anchor, a bad directive) are refused too: a
+  // config is read strictly, and each would otherwise change a value without a word.
+  const found = [...doc.errors, ...doc.warnings];
+  if (found.length > 0) {
+    const problems = yamlSyntaxProblems(doc, text, found, at).map((p) => ({ file, ...p }));
+    return { ok: false, problems: problems.sort((a, b) => a.line - b.line || a.column - b.column) };
   }
   const converted = toPlainValue(doc, file, at);
   if (!converted.ok) return converted;

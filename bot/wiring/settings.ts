@@ -1,6 +1,7 @@
 import { credentialValues } from './credentials.js';
 import {
   githubAuthFromEnv,
+  githubIdProblems,
   privateKeyProblem,
   readPrivateKey,
   type GitHubAuth,
@@ -137,6 +138,7 @@ export function readRuntimeSettings(given: Env): RuntimeSettingsResult {
     ? privateKeyProblem(readPrivateKey(env.PRENV_PRIVATE_KEY))
     : null;
   if (keyProblem) errors.push(keyProblem);
+  errors.push(...githubIdProblems(env));
   const timing = readTiming(env, errors);
   const reconcile = env.PRENV_RECONCILE ?? 'on';
   if (reconcile !== 'on' && reconcile !== 'off')

@@ -1,4 +1,24 @@
 import { createPrivateKey } from 'node:crypto';
+import { parseWholeNumberSetting } from '../../core/whole-number-setting.js';
+
+/** A GitHub App's or installation's id: a positive integer (GitHub's REST API `id` fields). */
+function githubId(name: string, raw: string) {
+  return parseWholeNumberSetting(name, raw, {
+    what: 'a GitHub id',
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    example: 123456,
+  });
+}
+
+/** What is wrong with a set PRENV_APP_ID or PRENV_INSTALLATION_ID (one line each). */
+export function githubIdProblems(env: Record<string, string | undefined>): string[] {
+  return (['PRENV_APP_ID', 'PRENV_INSTALLATION_ID'] as const).flatMap((name) => {
+    const raw = env[name];
+    const parsed = raw ? githubId(name, raw) : undefined;
+    return parsed && !parsed.ok ? [parsed.error] : [];
+  });
+}
 
 export type GitHubAuth =
   | { mode: 'app'; appId: string; privateKey: string; installationId: number }
@@ -13,9 +33,17 @@ export function githubAuthFromEnv(
     const privateKey = readPrivateKey(env.PRENV_PRIVATE_KEY);
     const keyProblem = privateKeyProblem(privateKey);
     if (keyProblem) return { error: keyProblem };
-    const id = installationId ?? Number(env.PRENV_INSTALLATION_ID);
-    if (!Number.isInteger(id) || id <= 0) {
-      return { error: 'PRENV_INSTALLATION_ID is not set (and no webhook named the installation)' };
+    const appId = githubId('PRENV_APP_ID', env.PRENV_APP_ID);
+    if (!appId.ok) return { error: appId.error };
+    let id = installationId;
+    if (id === undefined) {
+      if (!env.PRENV_INSTALLATION_ID)
+        return {
+          error: 'PRENV_INSTALLATION_ID is not set (and no webhook named the installation)',
+        };
+      const parsed = githubId('PRENV_INSTALLATION_ID', env.PRENV_INSTALLATION_ID);
+      if (!parsed.ok) return { error: parsed.error };
+      id = parsed.value;
     }
     return { mode: 'app', appId: env.PRENV_APP_ID, privateKey, installationId: id };
   }

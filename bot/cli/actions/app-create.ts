@@ -13,6 +13,7 @@ import {
 import { githubLoginProblem } from '../../config/github-login.js';
 import { BOT_FILE_ITEMS, BOT_VARIABLE_ITEMS } from '../../../generators/nomad/bot-job.js';
 import type { ActionInput } from '../command-spec.js';
+import type { CREDENTIAL_STORES } from '../commands/app.js';
 import { readConfigFile } from '../config-file.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -34,8 +35,7 @@ interface AppCreateOptions {
   json?: boolean;
 }
 
-const STORES = ['nomad', 'consul', 'none'] as const;
-type Store = (typeof STORES)[number];
+type Store = (typeof CREDENTIAL_STORES)[number];
 
 export async function action({
   ctx,
@@ -51,12 +51,8 @@ export async function action({
       `--timeout must be a number of minutes above 0, got "${opts.timeout}"`,
       ExitCode.usage,
     );
+  // commander has refused any other value (the option's choices).
   const store = opts.print as Store;
-  if (!STORES.includes(store))
-    throw new CliError(
-      `--print must be nomad, consul or none, got "${opts.print}"`,
-      ExitCode.usage,
-    );
   if (opts.org !== undefined) {
     const problem = githubLoginProblem(opts.org);
     if (problem)

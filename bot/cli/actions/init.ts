@@ -164,8 +164,16 @@ function failAt(
   throw new CliError(lines.map(formatComposeProblem).join('\n'), ExitCode.config);
 }
 
+/**
+ * prenv.yml as text. `compat: 'yaml-1.1'` makes yaml quote every string a YAML 1.1 reader
+ * (Compose, older tooling) would take for another type (`yes`, `off`, `0755`, `1:30`, dates),
+ * so 1.1 and 1.2 readers read the same strings (eemeli/yaml's `SchemaOptions.compat`).
+ */
 function render(config: Record<string, unknown>, source: string, opts: InitOptions): string {
-  return header(source, !opts.github, !opts.domain) + stringify(config, { lineWidth: 0 });
+  return (
+    header(source, !opts.github, !opts.domain) +
+    stringify(config, { lineWidth: 0, compat: 'yaml-1.1' })
+  );
 }
 
 function validated(yamlText: string, file: string): Config {

@@ -1,5 +1,8 @@
 import type { CommandSpec } from '../command-spec.js';
 
+/** Where `prenv app create --print` shows the credentials being stored. */
+export const CREDENTIAL_STORES = ['nomad', 'consul', 'none'] as const;
+
 export const appCommand: CommandSpec = {
   name: 'app',
   description: 'the GitHub App of the bot',
@@ -41,8 +44,9 @@ export const appCommand: CommandSpec = {
         { flags: '--force', description: 'overwrite an existing credentials file' },
         {
           flags: '--print <store>',
-          description: 'print the commands that store the credentials: nomad, consul or none',
+          description: 'print the commands that store the credentials',
           default: 'nomad',
+          choices: CREDENTIAL_STORES,
         },
         { flags: '--open', description: 'open the page in the browser (xdg-open, open)' },
         {

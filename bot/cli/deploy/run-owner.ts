@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { RunOwner, RunRef } from '../../core/model.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { processIdentity } from '../../adapters/system/process-alive.js';
+import { parseWholeNumberSetting } from '../../core/whole-number-setting.js';
 import { FOREIGN_RUN_BOUND_MS, ownerState } from '../../runtime/run-holder.js';
 
 export { FOREIGN_RUN_BOUND_MS } from '../../runtime/run-holder.js';
@@ -9,13 +10,14 @@ export { FOREIGN_RUN_BOUND_MS } from '../../runtime/run-holder.js';
 /** `PRENV_RUN_ABANDON_MS` (ms, 60000 to 604800000), else the default bound; exit 3 when wrong. */
 export function abandonBound(value: string | undefined): number {
   if (value === undefined || value === '') return FOREIGN_RUN_BOUND_MS;
-  const ms = Number(value);
-  if (!/^\d+$/.test(value) || ms < 60_000 || ms > 7 * 24 * 60 * 60_000)
-    throw new CliError(
-      `cannot run: PRENV_RUN_ABANDON_MS must be a whole number of ms from 60000 to 604800000, not ${JSON.stringify(value)}`,
-      ExitCode.config,
-    );
-  return ms;
+  const parsed = parseWholeNumberSetting('PRENV_RUN_ABANDON_MS', value, {
+    what: 'a whole number of milliseconds',
+    min: 60_000,
+    max: 7 * 24 * 60 * 60_000,
+    example: FOREIGN_RUN_BOUND_MS,
+  });
+  if (!parsed.ok) throw new CliError(`cannot run: ${parsed.error}`, ExitCode.config);
+  return parsed.value;
 }
 
 /** This process as the owner of the runs it starts (with its start and boot, see `RunOwner`). */

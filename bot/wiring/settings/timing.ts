@@ -4,6 +4,7 @@ import {
   GITHUB_WRITE_SPACING_MS,
 } from '../../adapters/github/write-spacing.js';
 import type { Env } from './env-text.js';
+import { parseWholeNumberSetting } from '../../core/whole-number-setting.js';
 import { FOREIGN_RUN_BOUND_MS } from '../../runtime/run-holder.js';
 
 /**
@@ -87,17 +88,14 @@ function ms(env: Env, name: keyof typeof MS_SETTINGS, errors: string[]): number 
   const setting: MsSetting = MS_SETTINGS[name];
   const raw = env[name];
   if (raw === undefined || raw === '') return setting.fallback;
-  const value = Number(raw);
-  const why = setting.why ? ` (${setting.why})` : '';
-  if (!Number.isFinite(value) || value < 0)
-    errors.push(`${name} must be a number of milliseconds, got "${raw}"`);
-  else if (value < setting.min || value > setting.max)
-    errors.push(
-      setting.min === 0
-        ? `${name} must be at most ${setting.max}${why}, got "${raw}"`
-        : `${name} must be from ${setting.min} to ${setting.max}${why}, got "${raw}"`,
-    );
-  return value;
+  const parsed = parseWholeNumberSetting(name, raw, {
+    ...setting,
+    what: 'a whole number of milliseconds',
+    example: setting.fallback,
+  });
+  if (parsed.ok) return parsed.value;
+  errors.push(parsed.error);
+  return NaN;
 }
 
 /**
@@ -132,12 +130,14 @@ const MAX_RUN_LOG_RUNS = 1_000;
 const MAX_RUN_LOG_RETENTION_MS = 90 * DAY;
 
 function runLogRetention(env: Env, errors: string[]): { runs: number; maxAgeMs: number } {
-  const rawRuns = env.PRENV_RUN_LOG_RUNS ?? '200';
-  const runs = /^\d+$/.test(rawRuns) ? Number(rawRuns) : NaN;
-  if (!(runs >= 1 && runs <= MAX_RUN_LOG_RUNS))
-    errors.push(
-      `PRENV_RUN_LOG_RUNS must be a whole number of runs from 1 to ${MAX_RUN_LOG_RUNS}, got "${rawRuns}"`,
-    );
+  const parsed = parseWholeNumberSetting('PRENV_RUN_LOG_RUNS', env.PRENV_RUN_LOG_RUNS ?? '200', {
+    what: 'a whole number of runs',
+    min: 1,
+    max: MAX_RUN_LOG_RUNS,
+    example: 200,
+  });
+  if (!parsed.ok) errors.push(parsed.error);
+  const runs = parsed.ok ? parsed.value : NaN;
   const rawAge = env.PRENV_RUN_LOG_RETENTION ?? '30d';
   const maxAgeMs = /^\d+[smhd]$/.test(rawAge) ? durationMs(rawAge) : NaN;
   if (!(maxAgeMs > 0 && maxAgeMs <= MAX_RUN_LOG_RETENTION_MS))

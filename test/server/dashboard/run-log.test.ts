@@ -206,10 +206,7 @@ describe('run output', () => {
       { PRENV_RUN_LOG_RUNS: '1000', PRENV_RUN_LOG_RETENTION: '90d' },
       { runs: 1000, maxAgeMs: 90 * DAY },
     ],
-    [
-      { PRENV_RUN_LOG_RUNS: '1001' },
-      /PRENV_RUN_LOG_RUNS must be a whole number of runs from 1 to 1000, got "1001"/,
-    ],
+    [{ PRENV_RUN_LOG_RUNS: '1001' }, /PRENV_RUN_LOG_RUNS must be from 1 to 1000, got "1001"/],
     [{ PRENV_RUN_LOG_RUNS: '0' }, /from 1 to 1000/],
     [{ PRENV_RUN_LOG_RUNS: '2.5' }, /from 1 to 1000/],
     [
