@@ -1,6 +1,6 @@
 /**
  * `npm run bench:intake`: webhook intake of `prenv serve` against Probot 14, @octokit/webhooks'
- * Node middleware, bare node:http and the durable floor (bare node:http plus prenv's synced
+ * Node middleware, bare node:http and the durable ceiling (bare node:http plus prenv's synced
  * SQLite group commit, nothing else), all started in one run on this machine.
  *
  * Every request is a signed ≈ 23 KB `pull_request.opened` (the @octokit/webhooks-examples

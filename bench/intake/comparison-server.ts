@@ -4,10 +4,10 @@
  * prints `{"port":N}` once it listens on 127.0.0.1. Kinds:
  *   probot   Probot 14's Node middleware with a `pull_request.opened` handler doing nothing;
  *   octokit  @octokit/webhooks' Node middleware (verifies, parses, dispatches), same handler;
- *   bare     node:http reading the body and answering 202: the floor of the machine;
+ *   bare     node:http reading the body and answering 202: the ceiling of the machine;
  *   durable  bare, plus prenv's SQLite store queueing a fixed small event under the delivery id
- *            (group commit, synced) before the answer: the floor of a durable intake here,
- *            with no signature check, parse, mapping or planning. Its state file goes in the
+ *            (group commit, synced) before the answer, with no signature check, parse, mapping
+ *            or planning: the ceiling of a durable intake here. Its state file goes in the
  *            folder given as a third argument.
  * Only `durable` stores anything.
  */
