@@ -1,11 +1,11 @@
 import {
-  admitDelivery,
   markAdmitted,
   wasAdmitted,
   type AdmissionContext,
   type IntakeOutcome,
   type RawDelivery,
-} from '../adapters/github/webhook-admission.js';
+} from '../adapters/github/intake-outcome.js';
+import { admitDelivery } from '../adapters/github/webhook-admission.js';
 import type { Logger } from '../core/logger.js';
 import { noMetrics, type DeliveryResult, type MetricsRecorder } from '../core/metrics.js';
 import type { StateStore } from '../adapters/store/state-store.js';

@@ -105,7 +105,9 @@ describe("the bot's Nomad job", () => {
     for (const item of BOT_FILE_ITEMS) expect(text).toContain(`{{ .${item} }}`);
     expect(text.match(/nomadVar "nomad\/jobs\/prenv-bot"/g)).toHaveLength(3);
     // The variables the env file sets are the ones `prenv serve` needs.
-    const fromVariables = Object.fromEntries(BOT_VARIABLE_ITEMS.map((v) => [v.name, 'x']));
+    const fromVariables = Object.fromEntries(
+      BOT_VARIABLE_ITEMS.map((v) => [v.name, v.name.endsWith('_ID') ? '123456' : 'x']),
+    );
     const serve = readServeSettings({ ...fromVariables, PRENV_WEBHOOK_SECRET: 'long-enough' });
     expect(serve.ok || serve.errors.filter((e) => !e.includes('PRIVATE_KEY'))).toEqual([]);
   });

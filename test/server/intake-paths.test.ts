@@ -8,7 +8,7 @@ import type { StateStore } from '../../bot/adapters/store/state-store.js';
 import type {
   AdmissionContext,
   IntakeOutcome,
-} from '../../bot/adapters/github/webhook-admission.js';
+} from '../../bot/adapters/github/intake-outcome.js';
 import { intake } from '../../bot/server/webhook-handler.js';
 import { inRepository, prCommentPayload, realPayload } from '../support/webhook-examples.js';
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
@@ -12,6 +12,9 @@ import { afterAll } from 'vitest';
  */
 const outer = tmpdir();
 const scoped = mkdtempSync(path.join(outer, 'prenv-vitest-'));
+// Searchable by other users, as the machine's temporary folder is: a test that runs a program
+// as another user (PostgreSQL's initdb as `postgres`) gives it a folder of its own in here.
+chmodSync(scoped, 0o711);
 process.env.TMPDIR = scoped;
 
 afterAll(() => {

@@ -5,7 +5,7 @@ import {
   type AdmissionContext,
   type IntakeOutcome,
   type RawDelivery,
-} from '../github/webhook-admission.js';
+} from '../github/intake-outcome.js';
 
 /** One write of a group, as the writer thread runs it (data only: it crosses threads). */
 export type GroupWrite = StoreWrite | AdmitWrite;

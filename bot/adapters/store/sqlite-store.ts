@@ -5,7 +5,7 @@ import {
   wasAdmitted,
   type AdmissionContext,
   type RawDelivery,
-} from '../github/webhook-admission.js';
+} from '../github/intake-outcome.js';
 import { emptyWorld, type World } from '../../core/model.js';
 import { GroupCommit, type StoreWrite } from './group-commit.js';
 import { openReader, openWriter, QUEUE_READS, type DeliveryRow } from './sqlite-schema.js';

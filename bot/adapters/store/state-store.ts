@@ -1,4 +1,4 @@
-import type { AdmissionContext, IntakeOutcome, RawDelivery } from '../github/webhook-admission.js';
+import type { AdmissionContext, IntakeOutcome, RawDelivery } from '../github/intake-outcome.js';
 import type { RunAction, RunFinishedEvent } from '../../core/actions.js';
 import type { World } from '../../core/model.js';
 import type { SlotSample } from '../../core/slot-history.js';

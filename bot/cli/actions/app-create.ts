@@ -13,7 +13,7 @@ import {
 import { githubLoginProblem } from '../../config/github-login.js';
 import { BOT_FILE_ITEMS, BOT_VARIABLE_ITEMS } from '../../../generators/nomad/bot-job.js';
 import type { ActionInput } from '../command-spec.js';
-import type { CREDENTIAL_STORES } from '../commands/app.js';
+import type { CredentialStore } from '../credential-stores.js';
 import { readConfigFile } from '../config-file.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -35,7 +35,7 @@ interface AppCreateOptions {
   json?: boolean;
 }
 
-type Store = (typeof CREDENTIAL_STORES)[number];
+type Store = CredentialStore;
 
 export async function action({
   ctx,

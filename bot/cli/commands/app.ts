@@ -1,7 +1,5 @@
 import type { CommandSpec } from '../command-spec.js';
-
-/** Where `prenv app create --print` shows the credentials being stored. */
-export const CREDENTIAL_STORES = ['nomad', 'consul', 'none'] as const;
+import { CREDENTIAL_STORES } from '../credential-stores.js';
 
 export const appCommand: CommandSpec = {
   name: 'app',
