@@ -5,10 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '../../bot/adapters/store/sqlite-store.js';
 import type { StateStore } from '../../bot/adapters/store/state-store.js';
-import type {
-  AdmissionContext,
-  IntakeOutcome,
-} from '../../bot/adapters/github/intake-outcome.js';
+import type { AdmissionContext, IntakeOutcome } from '../../bot/adapters/github/intake-outcome.js';
 import { intake } from '../../bot/server/webhook-handler.js';
 import { inRepository, prCommentPayload, realPayload } from '../support/webhook-examples.js';
 
@@ -94,6 +91,12 @@ const CASES: Case[] = [
     event: 'pull_request',
     body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]),
     expected: 'unsigned',
+  },
+  {
+    name: 'JSON after a byte order mark, signed over the bytes',
+    event: 'pull_request',
+    body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), json(opened)]),
+    expected: 'malformed',
   },
   {
     name: 'another repository',

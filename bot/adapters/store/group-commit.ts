@@ -174,7 +174,8 @@ const admitDelivery = async (...args) => {
     : import(workerData.admission);
   return (await admission).admitDelivery(...args);
 };
-const decoder = new TextDecoder();
+// ignoreBOM: a leading BOM stays in the text, as Buffer.toString keeps it on the other path.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 // An admit write becomes the enqueue of its event, or an outcome of its own when not admitted.
 const admit = async (w) => {
   const verdict = await admitDelivery(w.name, decoder.decode(w.body), w.signature, w.context);
