@@ -128,8 +128,9 @@ export class Engine {
 
   /**
    * Restarts the runs the saved world has in flight (after a crash or a restart), then drains.
-   * A PR run a live prenv command carries out is left to it; one whose command is gone is taken
-   * over (see `sortRunsInFlight`).
+   * A PR run a live prenv command carries out is left to it, its PR busy until the run ends
+   * (`leftToCommands`, looked at again on each `tick`); one whose command is gone is taken over
+   * (see `sortRunsInFlight`).
    */
   async start(): Promise<void> {
     const { world, sorted } = await this.claimRunsInFlight();
