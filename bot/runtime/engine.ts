@@ -155,6 +155,7 @@ export class Engine {
    */
   private recheckCommandRuns(): Promise<void> {
     return this.serial.run(async () => {
+      if (this.stopped) return;
       const { world, sorted } = await this.claimRunsInFlight();
       const before = new Map(this.leftToCommands);
       const resumed = this.resumeRuns(
