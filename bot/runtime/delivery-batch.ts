@@ -5,18 +5,21 @@ import type { Delivery } from '../adapters/store/state-store.js';
  * The due deliveries of `queued` (oldest first) the engine takes next, at most `size`, keeping
  * each PR's commands in the order received: a delivery waiting for its next attempt (after
  * `now`, epoch ms) holds back the later commands of its PR and nothing else. `due`: the
- * earliest next attempt among the waiting ones (Infinity: none).
+ * earliest next attempt among the waiting ones (Infinity: none). Deliveries of a PR in `busy`
+ * (its run is a prenv command's) all stay queued.
  */
 export function selectBatch(
   queued: readonly Delivery[],
   size: number,
   now: number,
+  busy: Pick<ReadonlySet<number>, 'has'> = new Set(),
 ): { batch: Delivery[]; due: number } {
   const waiting = new Set<number>();
   const batch: Delivery[] = [];
   let due = Infinity;
   for (const delivery of queued) {
     const pr = prOf(delivery.payload as DomainEvent);
+    if (pr !== null && busy.has(pr)) continue;
     if (heldBehind(delivery.payload as DomainEvent, waiting)) continue;
     const at = delivery.nextAttemptAt ?? 0;
     if (at > now) {

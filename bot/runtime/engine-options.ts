@@ -50,8 +50,9 @@ export interface EngineOptions {
    */
   logsUrl?: (environment: string, runId?: string) => string;
   /**
-   * How long a PR run of a prenv command on another host counts as live when the engine
-   * starts (ms, `PRENV_RUN_ABANDON_MS`; default `FOREIGN_RUN_BOUND_MS`): see `sortRunsInFlight`.
+   * How long a PR run of a prenv command on another host counts as live (ms,
+   * `PRENV_RUN_ABANDON_MS`; default `FOREIGN_RUN_BOUND_MS`), at start, on each tick and for each
+   * PR event: see `sortRunsInFlight`, `heldByCommand`.
    */
   runAbandonMs?: number;
   /** What each new deployment of a PR carries as its `payload` (see `DeploymentWriter`). */

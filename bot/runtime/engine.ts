@@ -17,7 +17,12 @@ import { Serial } from './serial.js';
 import { toPlanEvent } from './plan-event.js';
 import { heldBehind, prOf, selectBatch } from './delivery-batch.js';
 import type { EngineOptions } from './engine-options.js';
-import { FOREIGN_RUN_BOUND_MS, sortRunsInFlight, type RunsInFlight } from './run-holder.js';
+import {
+  FOREIGN_RUN_BOUND_MS,
+  heldByCommand,
+  sortRunsInFlight,
+  type RunsInFlight,
+} from './run-holder.js';
 
 export type { EngineOptions } from './engine-options.js';
 
@@ -55,6 +60,12 @@ export class Engine {
   /** A drain was asked for while a pass was under way: run another pass after it. */
   private drainAgain = false;
   private progressAt = Date.now();
+  /**
+   * PRs whose run a live prenv command carries out, with the events that are not deliveries
+   * (the reconciler's) waiting for it; their deliveries wait in the queue. Each tick looks again
+   * (`recheckCommandRuns`): the run ended, or was taken over from a command that is gone.
+   */
+  private readonly leftToCommands = new Map<number, PlanEvent[]>();
 
   constructor(private readonly options: EngineOptions) {
     this.reporter = new GitHubReporter({
@@ -117,45 +128,90 @@ export class Engine {
 
   /**
    * Restarts the runs the saved world has in flight (after a crash or a restart), then drains.
-   * A PR run a live prenv command carries out is left to it; one whose command is gone is taken
-   * over (see `sortRunsInFlight`).
+   * A PR run a live prenv command carries out is left to it, its PR busy until the run ends
+   * (`leftToCommands`, looked at again on each `tick`); one whose command is gone is taken over
+   * (see `sortRunsInFlight`).
    */
   async start(): Promise<void> {
     const { world, sorted } = await this.claimRunsInFlight();
-    for (const { pr, runId, who } of sorted.left)
-      this.options.logger.info('leaving a run to the prenv command carrying it out', {
-        pr,
-        run: runId,
-        holder: who,
-      });
-    for (const { pr, runId, why } of sorted.adopted)
-      this.options.logger.warn('taking over a run whose prenv command is gone', {
-        pr,
-        run: runId,
-        why,
-      });
-    const resumed: RunAction[] = sorted.resume.map((pr) => {
-      const env = world.envs[pr]!;
-      const { id: runId, kind, sha } = env.run!;
-      return kind === 'deploy' || kind === 'redeploy'
-        ? { kind, pr, runId, sha: sha ?? env.desiredSha ?? '' }
-        : { kind, pr, runId };
-    });
+    const resumed = this.resumeRuns(world, sorted, sorted.resume);
     // Production's and staging's deploys on push in flight run again (the pipeline is idempotent).
     const clusterRuns = Object.values(world.deploys ?? {}).flatMap((d) =>
       d.run ? [{ environment: d.environment, runId: d.run.id, sha: d.run.sha }] : [],
     );
     const runs = resumed.length + clusterRuns.length;
     if (runs > 0) this.options.logger.info('resuming runs', { runs });
-    this.reporter.recover([
-      ...resumed.map((r) => envName(r.pr)),
-      ...clusterRuns.map((r) => r.environment),
-    ]);
-    this.executor.submit(resumed);
+    this.reporter.recover(clusterRuns.map((r) => r.environment));
     this.clusterDeploys.submit(
       clusterRuns.map((r) => ({ kind: 'deploy_environment' as const, ...r })),
     );
     await this.drain();
+  }
+
+  /**
+   * Looks again at the runs left to prenv commands, as `start` does: one whose command is gone
+   * is taken over and resumed; a PR whose run ended or was taken over gets the events that
+   * waited for it planned (its deliveries at the next drain). Runs in the plan order.
+   */
+  private recheckCommandRuns(): Promise<void> {
+    return this.serial.run(async () => {
+      if (this.stopped) return;
+      const { world, sorted } = await this.claimRunsInFlight();
+      const before = new Map(this.leftToCommands);
+      const resumed = this.resumeRuns(
+        world,
+        sorted,
+        sorted.adopted.map((a) => a.pr),
+      );
+      if (resumed.length > 0) this.options.logger.info('resuming runs', { runs: resumed.length });
+      const released = [...before].filter(([pr]) => !this.leftToCommands.has(pr));
+      for (const [pr, events] of released) {
+        this.options.logger.info('the prenv command holding a run is done; planning what waited', {
+          pr,
+          events: events.length,
+        });
+        for (const event of events) {
+          const ahead = await this.lookAhead();
+          const actions = await this.planAndSave(event, ahead.stops);
+          if (actions) this.carryOut(actions, ahead.stops);
+        }
+      }
+      if (released.length > 0) this.wakeAt(Date.now());
+    });
+  }
+
+  /**
+   * Logs how the runs in flight were sorted, notes the PRs left to live commands (their events
+   * wait, see `leftToCommands`), and hands the runs of the PRs in `resume` to the executor.
+   */
+  private resumeRuns(world: World, sorted: RunsInFlight, resume: number[]): RunAction[] {
+    const waiting = new Map(this.leftToCommands);
+    this.leftToCommands.clear();
+    for (const { pr, runId, who } of sorted.left) {
+      if (!waiting.has(pr))
+        this.options.logger.info('leaving a run to the prenv command carrying it out', {
+          pr,
+          run: runId,
+          holder: who,
+        });
+      this.leftToCommands.set(pr, waiting.get(pr) ?? []);
+    }
+    for (const { pr, runId, why } of sorted.adopted)
+      this.options.logger.warn('taking over a run whose prenv command is gone', {
+        pr,
+        run: runId,
+        why,
+      });
+    const resumed: RunAction[] = resume.map((pr) => {
+      const env = world.envs[pr]!;
+      const { id: runId, kind, sha } = env.run!;
+      return kind === 'deploy' || kind === 'redeploy'
+        ? { kind, pr, runId, sha: sha ?? env.desiredSha ?? '' }
+        : { kind, pr, runId };
+    });
+    this.reporter.recover(resumed.map((r) => envName(r.pr)));
+    this.executor.submit(resumed);
+    return resumed;
   }
 
   /**
@@ -218,6 +274,8 @@ export class Engine {
         if (this.stopped) return;
         const pr = prOf(delivery.payload as DomainEvent);
         if (heldBehind(delivery.payload as DomainEvent, failedPrs)) continue;
+        // Found held by a prenv command earlier in this batch: it waits with the others.
+        if (pr !== null && this.leftToCommands.has(pr)) continue;
         if (this.options.yieldToIntake) await this.options.yieldToIntake();
         if (this.stopped) return;
         try {
@@ -252,7 +310,7 @@ export class Engine {
     let due = Infinity;
     for (const limit of [size * 2, LOOKAHEAD_LIMIT]) {
       const queued = await this.options.store.pending(limit);
-      ({ batch, due } = selectBatch(queued, size, now));
+      ({ batch, due } = selectBatch(queued, size, now, this.leftToCommands));
       if (batch.length === size || queued.length < limit) break;
     }
     // Deliveries waiting for their next attempt (also those a previous process left) are
@@ -320,11 +378,16 @@ export class Engine {
     return this.serial.run(async () => {
       const ahead = await this.lookAhead(deliveryId);
       const actions = await this.planAndSave(event, ahead.stops, deliveryId);
-      this.carryOut(actions, ahead.stops);
+      if (actions) this.carryOut(actions, ahead.stops);
     });
   }
 
+  /**
+   * Time-driven work (`PRENV_TICK_MS`): first the runs left to prenv commands are looked at
+   * again (`recheckCommandRuns`), then the planner's tick.
+   */
   async tick(): Promise<void> {
+    await this.recheckCommandRuns();
     await this.handle({ kind: 'tick' });
   }
 
@@ -340,8 +403,15 @@ export class Engine {
       this.executor.busy ||
       this.clusterDeploys.busy ||
       this.serial.size > 0 ||
-      (await this.options.store.pending(1, Date.now())).length > 0
+      (await this.deliveriesDue())
     );
+  }
+
+  /** Whether a delivery is due that is not waiting for a prenv command's run (`leftToCommands`). */
+  private async deliveriesDue(): Promise<boolean> {
+    const busy = this.leftToCommands.size > 0;
+    const due = await this.options.store.pending(busy ? LOOKAHEAD_LIMIT : 1, Date.now());
+    return due.some((d) => !this.leftToCommands.has(prOf(d.payload as DomainEvent) ?? -1));
   }
 
   /**
@@ -374,16 +444,25 @@ export class Engine {
   /**
    * With `deliveryId`, the save also completes the delivery (`saveWorldFor`): a delivery whose
    * plan another replica, or this one before a crash, already saved is not planned again.
+   * Null: the event's PR has a run a live prenv command carries out, so nothing is planned; the
+   * event waits for it (`leftToCommands`), a delivery in the queue.
    */
   private async planAndSave(
     event: PlanEvent,
     held: ReadonlySet<number>,
     deliveryId?: string,
-  ): Promise<Action[]> {
+  ): Promise<Action[] | null> {
     const { store } = this.options;
     for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
       const { world, version } = await store.loadWorld();
-      const result = plan(world, event, { ...this.options.context(), held });
+      const ctx = this.options.context();
+      const bound = this.options.runAbandonMs ?? FOREIGN_RUN_BOUND_MS;
+      const holder = heldByCommand(world, event, ctx.now, bound, ctx.runner);
+      if (holder) {
+        this.waitForCommand(holder, deliveryId === undefined ? event : null);
+        return null;
+      }
+      const result = plan(world, event, { ...ctx, held });
       const saved =
         deliveryId === undefined
           ? (await store.saveWorld(result.world, version)) && 'saved'
@@ -401,6 +480,18 @@ export class Engine {
     throw new Error(
       `could not save the state after ${MAX_CAS_ATTEMPTS} attempts (another replica keeps writing)`,
     );
+  }
+
+  /** `event` (null: a delivery, which waits in the queue) waits for the run `holder` carries out. */
+  private waitForCommand(holder: { pr: number; who: string }, event: PlanEvent | null): void {
+    const waiting = this.leftToCommands.get(holder.pr) ?? [];
+    if (event) waiting.push(event);
+    this.leftToCommands.set(holder.pr, waiting);
+    this.options.logger.info('waiting for the prenv command carrying out the PR’s run', {
+      pr: holder.pr,
+      holder: holder.who,
+      event: event?.kind ?? 'delivery',
+    });
   }
 
   /** Reports of a PR whose stop is already received wait briefly: the stop's report replaces them. */

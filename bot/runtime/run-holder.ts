@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { PlanEvent } from '../core/actions.js';
 import type { RunOwner, World } from '../core/model.js';
 import { isSameProcessAlive } from '../adapters/system/process-alive.js';
 
@@ -61,4 +62,25 @@ export function sortRunsInFlight(world: World, now: number, boundMs: number): Ru
     sorted.resume.push(env.pr);
   }
   return sorted;
+}
+
+/**
+ * The live prenv command, other than `self` (the command planning, if any), whose run is in
+ * flight on the PR `event` is about: `{ pr, who }`, or null when there is none (no run, the
+ * bot's run, or its command is gone; `ownerState` with `boundMs` in ms). Only PR events and
+ * commands are asked about: they may start a run, while a finished run is matched by its id.
+ */
+export function heldByCommand(
+  world: World,
+  event: PlanEvent,
+  now: number,
+  boundMs: number,
+  self?: RunOwner,
+): { pr: number; who: string } | null {
+  if (!('pull' in event)) return null;
+  const pr = event.pull.number;
+  const owner = world.envs[pr]?.run?.owner;
+  if (!owner || (self && owner.host === self.host && owner.pid === self.pid)) return null;
+  const holder = ownerState(owner, now, boundMs);
+  return holder.state === 'live' ? { pr, who: holder.who } : null;
 }

@@ -1,32 +1,12 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { LogFields, Logger } from '../../bot/core/logger.js';
+import { describe, expect, it } from 'vitest';
 import type { RunOwner } from '../../bot/core/model.js';
-import { processIdentity } from '../../bot/adapters/system/process-alive.js';
 import { MemoryGitHub } from '../fakes/github/memory-github.js';
 import { createHarness, pull, until } from './harness.js';
+import { liveCommand, ownerHere as here, recordingLogger, type LogLine } from './owners.js';
 
 const HOUR = 3_600_000;
-const children: ReturnType<typeof spawn>[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill('SIGKILL');
-});
-
-/** A live process standing for a `prenv deploy pr` still carrying out its run. */
-async function liveCommand(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-  children.push(child);
-  await once(child, 'spawn');
-  return child.pid!;
-}
-
-function recordingLogger(lines: Array<{ msg: string; fields: LogFields }>): Logger {
-  const log = (msg: string, fields: LogFields = {}) => lines.push({ msg, fields });
-  const logger: Logger = { debug: log, info: log, warn: log, error: log, child: () => logger };
-  return logger;
-}
 
 describe('the bot at start: runs in flight of prenv commands', () => {
   it('leaves those of a live command on this host, resumes the bot’s and those whose command is gone', async () => {
@@ -39,13 +19,8 @@ describe('the bot at start: runs in flight of prenv commands', () => {
     await until(() => first.ops.running('provision').length === 6, 'six runs are in flight');
     await first.engine.stop();
 
-    const live = await liveCommand();
+    const live = (await liveCommand()).pid!;
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
-    const here = (pid: number): RunOwner => ({
-      host: hostname(),
-      ...processIdentity(pid),
-      startedAt: Date.now(),
-    });
     const reused = here(live);
     const owners: Record<number, RunOwner | undefined> = {
       1: here(live),
@@ -60,7 +35,7 @@ describe('the bot at start: runs in flight of prenv commands', () => {
       if (owner) saved.world.envs[Number(pr)]!.run!.owner = owner;
     expect(await first.store.saveWorld(saved.world, saved.version)).toBe(true);
 
-    const lines: Array<{ msg: string; fields: LogFields }> = [];
+    const lines: LogLine[] = [];
     const second = createHarness({ github, file: first.file, logger: recordingLogger(lines) });
     await second.engine.start();
     await second.engine.idle();

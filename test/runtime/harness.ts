@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { DomainEvent } from '../../bot/core/events.js';
 import type { RetryPolicy } from '../../bot/core/backoff.js';
 import { silentLogger, type Logger } from '../../bot/core/logger.js';
-import type { PullRequestRef, World } from '../../bot/core/model.js';
+import type { PullRequestRef, RunOwner, World } from '../../bot/core/model.js';
 import { planContext } from '../../bot/core/plan-context.js';
 import { slotsUsed } from '../../bot/core/slots.js';
 import { openSqliteStore } from '../../bot/adapters/store/sqlite-store.js';
@@ -58,6 +58,8 @@ export function createHarness(
     logger?: Logger;
     deliveryRetry?: RetryPolicy;
     stopDeferMs?: number;
+    /** The prenv command this engine plays (`prenv deploy pr`): runs it starts record it. */
+    runner?: RunOwner;
     /** More engine options (a run observer, a logs link). */
     engine?: Pick<EngineOptions, 'runObserver' | 'logsUrl'>;
   } = {},
@@ -84,6 +86,7 @@ export function createHarness(
         now: Date.now(),
         cap: options.cap ?? 15,
         previewUrl: (pr) => `https://pr-${pr}.pr.example.com`,
+        ...(options.runner ? { runner: options.runner } : {}),
       }),
     onWorld: (world) => slotLog.push(slotsUsed(Object.values(world.envs))),
     ...options.engine,

@@ -51,8 +51,9 @@ export interface Timing {
    */
   githubWriteSpacingMs: number;
   /**
-   * How long a PR run of a prenv command on another host counts as live when the bot starts
-   * (`PRENV_RUN_ABANDON_MS`, default 6 h, as `prenv deploy pr` reads it); see `sortRunsInFlight`.
+   * How long a PR run of a prenv command on another host counts as live to the bot, at its
+   * start and on each tick (`PRENV_RUN_ABANDON_MS`, default 6 h, as `prenv deploy pr` reads it);
+   * see `sortRunsInFlight`.
    */
   runAbandonMs: number;
 }
