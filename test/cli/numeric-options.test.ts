@@ -1,6 +1,6 @@
-import type { Command, Option } from 'commander';
+import type { Option } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../bot/cli/program.js';
+import { listCommands, program, type Listed } from './program-tree.js';
 import { isWholeNumberOption } from '../../bot/cli/whole-number-option.js';
 import { runCli } from './run-cli.js';
 
@@ -8,34 +8,17 @@ import { runCli } from './run-cli.js';
 // decimal digits within bounds, nothing `Number()` would also take. The options come from the
 // program itself, so a new numeric option is covered as soon as it is added.
 
-const { program } = buildProgram({
-  cwd: process.cwd(),
-  env: {},
-  stdout: () => undefined,
-  stderr: () => undefined,
-  isTTY: false,
-  now: () => new Date(0),
-});
-
-interface Listed {
-  words: string[];
-  command: Command;
+interface ListedOption extends Listed {
   option: Option;
 }
 
-function listOptions(command: Command, words: string[] = []): Listed[] {
-  return command.commands.flatMap((sub) => {
-    const path = [...words, sub.name()];
-    return [
-      ...sub.options.map((option) => ({ words: path, command: sub, option })),
-      ...listOptions(sub, path),
-    ];
-  });
-}
+const options: ListedOption[] = listCommands(program).flatMap((l) =>
+  l.command.options.map((option) => ({ ...l, option })),
+);
 
-const valued = listOptions(program).filter(({ option }) => option.required || option.optional);
+const valued = options.filter(({ option }) => option.required || option.optional);
 const numeric = valued.filter(({ option }) => isWholeNumberOption(option.parseArg));
-const name = ({ words, option }: Listed): string => `${words.join(' ')} ${option.long ?? ''}`;
+const name = ({ words, option }: ListedOption): string => `${words.join(' ')} ${option.long ?? ''}`;
 
 /** What a number's value placeholder is called in the flags (`--port <n>`). */
 const NUMBER_PLACEHOLDER = /<(n|count|minutes|seconds|ms|port|number)>/;
