@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import type { ExitCodeValue } from './exit-codes.js';
+import type { WholeNumberRule } from '../core/whole-number-setting.js';
 
 /** One option of a command, as commander's `.option(flags, description, default)`. */
 export interface OptionSpec {
@@ -12,6 +13,11 @@ export interface OptionSpec {
   repeatable?: boolean;
   /** The only values the option takes; commander refuses others as a usage error. */
   choices?: readonly string[];
+  /**
+   * The option takes a whole number within these bounds, read with the grammar of `PRENV_*`
+   * settings; the action gets a number (the default too), and anything else is a usage error.
+   */
+  whole?: WholeNumberRule;
 }
 
 /**

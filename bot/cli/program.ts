@@ -5,6 +5,7 @@ import type { CliContext } from './context.js';
 import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { DEFAULT_CONFIG_FILE } from './config-default.js';
 import type { CommandSpec } from './command-spec.js';
+import { wholeNumberOption } from './whole-number-option.js';
 import { PACKAGE_ROOT } from '../adapters/system/package-root.js';
 import { redact } from '../core/redact.js';
 import { credentialValues } from '../wiring/credentials.js';
@@ -118,7 +119,12 @@ function addCommand(
       const option = new Option(o.flags, o.description).choices(o.choices);
       command.addOption(o.default === undefined ? option : option.default(o.default));
     } else if (o.required) command.requiredOption(o.flags, o.description, o.default);
-    else if (o.repeatable)
+    else if (o.whole) {
+      const option = new Option(o.flags, o.description);
+      const parse = wholeNumberOption(option.long ?? o.flags, o.whole);
+      option.argParser(parse);
+      command.addOption(o.default === undefined ? option : option.default(parse(o.default)));
+    } else if (o.repeatable)
       command.option(o.flags, o.description, (v: string, prev: string[]) => [...prev, v], []);
     else command.option(o.flags, o.description, o.default);
   }

@@ -27,16 +27,18 @@ const WHOLE_FILE = new Set(['MULTIPLE_DOCS', 'BAD_DIRECTIVE']);
  * yaml's errors and warnings (a duplicate key, a tab as indentation, an unclosed quote or flow
  * collection, an unknown tag, an ambiguous anchor…) as problems at a key path: the innermost
  * entry the problem is in or directly follows. The document yaml builds despite the errors
- * gives the path; an unclosed quote is placed where its string starts.
+ * gives the path; an unclosed quote is placed where its string starts. `fileKind` names the
+ * file in advice (`prenv.yml`, `a Compose file`).
  */
 export function yamlSyntaxProblems(
   doc: Document,
   text: string,
   found: readonly YAMLError[],
   at: Position,
+  fileKind = 'prenv.yml',
 ): YamlSyntaxProblem[] {
   return found.map((e) => {
-    const { offset, path, message } = describe(doc, text, e, at);
+    const { offset, path, message } = describe(doc, text, e, at, fileKind);
     return { ...at(offset), path, message };
   });
 }
@@ -46,9 +48,11 @@ function describe(
   text: string,
   e: YAMLError,
   at: Position,
+  fileKind: string,
 ): { offset: number; path: string; message: string } {
   const first = lowerFirst(e.message.split('\n')[0] ?? e.message);
-  if (WHOLE_FILE.has(e.code)) return { offset: e.pos[0], path: '', message: wholeFile(e, first) };
+  if (WHOLE_FILE.has(e.code))
+    return { offset: e.pos[0], path: '', message: wholeFile(e, first, fileKind) };
   // An unterminated string or flow collection is reported at the end of the text: what it
   // belongs to ends just before.
   const unterminated = e.code === 'MISSING_CHAR' || /sufficiently indented and end/.test(first);
@@ -82,16 +86,16 @@ function describe(
       return {
         offset,
         path,
-        message: `unknown YAML tag ${text.slice(e.pos[0], e.pos[1]).trim()}; prenv.yml takes plain values, so remove the tag`,
+        message: `unknown YAML tag ${text.slice(e.pos[0], e.pos[1]).trim()}; ${fileKind} takes plain values, so remove the tag`,
       };
     default:
       return { offset, path, message: first };
   }
 }
 
-function wholeFile(e: YAMLError, first: string): string {
+function wholeFile(e: YAMLError, first: string, fileKind: string): string {
   if (e.code === 'MULTIPLE_DOCS')
-    return 'a second YAML document starts here; prenv.yml is one document, so remove this "---" and merge what follows';
+    return `a second YAML document starts here; ${fileKind} is one document, so remove this "---" and merge what follows`;
   return first;
 }
 

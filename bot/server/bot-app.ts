@@ -3,9 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Logger } from '../core/logger.js';
 import { Engine } from '../runtime/engine.js';
 import { IntakeLoad } from '../runtime/intake-load.js';
-import { tmpdir } from 'node:os';
 import type { HetznerApi } from '../adapters/hetzner/index.js';
-import { removeStaleRunDirs } from '../adapters/terraform/index.js';
 import { startReconcileLoop } from '../runtime/reconcile-loop.js';
 import { clusterDeployer, deployOnPushContext } from './cluster-deployer.js';
 import { deployPreflight } from './deploy-preflight.js';
@@ -23,6 +21,7 @@ import type { ServeSettings } from '../wiring/settings.js';
 import { serveMetrics } from './serve-metrics.js';
 import { countedScreen, createWebhookHandler } from './webhook-handler.js';
 import { wirePorts, type PortOverrides, type Ports } from '../wiring/ports.js';
+import { sweepRunDirs } from '../wiring/terraform.js';
 import { leaderElectionFor, watchQueue } from './leadership.js';
 
 /**
@@ -62,12 +61,7 @@ export async function startBotApp(input: {
   const { config, settings, logger } = input;
   // Run folders a killed bot left (Terraform output, -var-files holding values); their runs'
   // states may be locked by nobody, which the runner then checks at once.
-  const stale = await removeStaleRunDirs(tmpdir());
-  if (stale.removed.length > 0)
-    logger.info('removed run folders a previous bot left', {
-      folders: stale.removed.length,
-      unfinished: stale.leftRuns.map((r) => r.stateKey),
-    });
+  const leftRuns = await sweepRunDirs(logger);
   // The gauges read the store at each scrape, and the store comes with the ports.
   const metrics = serveMetrics(config, () => ports.store);
   const githubStop = new AbortController();
@@ -79,7 +73,7 @@ export async function startBotApp(input: {
     settings,
     logger,
     cwd: input.cwd,
-    leftRuns: stale.leftRuns,
+    leftRuns,
     previewSecret: settings.webhookSecret,
     sampleSlotsAtStart: true,
     ...(preflight ? { preflight: (what: string) => preflight('production', what, settings) } : {}),

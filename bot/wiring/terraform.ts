@@ -1,14 +1,41 @@
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../core/logger.js';
 import {
   createTerraformRunner,
+  removeStaleRunDirs,
   type LeftRun,
   type TerraformRunner,
   type TfVars,
 } from '../adapters/terraform/index.js';
 import { previewFactsFromOutputs } from '../../generators/terraform/production-outputs.js';
 import type { RuntimeSettings } from './settings.js';
+
+/**
+ * Removes the run folders dead prenv processes of this user left in the temporary folder
+ * (`removeStaleRunDirs`: Terraform's output files and `-var-file`s, which hold variable values),
+ * and returns the runs they left unfinished, for the runner's `leftRuns`. Every process that
+ * runs Terraform calls it before its first run: `prenv serve` at start, and each CLI command
+ * that runs Terraform, so the folders of a CLI killed by a signal do not stay for ever. A
+ * folder that cannot be removed is logged, never an error: the command's own work goes on.
+ */
+export async function sweepRunDirs(logger: Logger, tmpDir = tmpdir()): Promise<LeftRun[]> {
+  try {
+    const { removed, leftRuns } = await removeStaleRunDirs(tmpDir);
+    if (removed.length > 0)
+      logger.info('removed run folders a killed prenv left', {
+        folders: removed.length,
+        unfinished: leftRuns.map((r) => r.stateKey),
+      });
+    return leftRuns;
+  } catch (err) {
+    logger.warn('could not remove the run folders a killed prenv left', {
+      error: String(err),
+    });
+    return [];
+  }
+}
 
 /** The Terraform runner the settings describe (binary, environment, secrets, backend file). */
 export function terraformFromSettings(

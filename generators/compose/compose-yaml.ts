@@ -1,4 +1,5 @@
 import { isAlias, isNode, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { yamlSyntaxProblems } from '../../bot/config/yaml-problems.js';
 
 /** A problem in the Compose input, at `file:line:column` when the position is known. */
 export interface ComposeProblem {
@@ -36,7 +37,8 @@ export const MAX_ALIAS_COUNT = 10_000;
 
 /**
  * Parses Compose YAML as Docker Compose does (compose-go reads YAML 1.2 with merge keys):
- * `<<: *anchor` merges, aliases resolve, and every error carries its line and column.
+ * `<<: *anchor` merges, aliases resolve, and every error carries its line and column; a syntax
+ * error also its key path, in the words prenv.yml's reader uses (`yamlSyntaxProblems`).
  */
 export function parseComposeYaml(text: string, file: string): ParseResult {
   const lineCounter = new LineCounter();
@@ -56,10 +58,15 @@ export function parseComposeYaml(text: string, file: string): ParseResult {
     path: '',
     message,
   });
+  // Errors only: yaml warns of tags it does not know, and Compose's own (`!reset`, `!override`)
+  // are among them.
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((e) => problem(e.pos[0], e.message.split('\n')[0] ?? e.message)),
+      problems: yamlSyntaxProblems(doc, text, doc.errors, at, 'a Compose file').map((p) => ({
+        file,
+        ...p,
+      })),
     };
   }
   const unknown = unknownAliases(doc);

@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/tools.js';
 import { startTryItStack, type TryItStack } from '../../scripts/local-stack-env.js';
+import { processStart } from '../../bot/adapters/system/process-alive.js';
 
 const SHA = '3f2c9a1';
 /** The run root every prenv process of this user shares (run-dirs.ts), kept on purpose. */
@@ -140,5 +141,36 @@ describe('prenv leaves nothing in its temporary folder', { timeout: 90_000 }, ()
     );
     expect(await run.exit, run.stderr()).toBe(code);
     expect(leftIn(tmp)).toEqual([]);
+  });
+});
+
+/** A run folder as `makeRunDir` leaves it in `tmp`'s run root, owned by `pid`. */
+function runFolder(tmp: string, pid: number): string {
+  const root = path.join(tmp, RUN_ROOT);
+  mkdirSync(root, { recursive: true, mode: 0o700 });
+  const dir = mkdtempSync(path.join(root, `prenv-tf-${pid}-`));
+  const owner = { pid, host: hostname(), start: processStart(pid) };
+  writeFileSync(path.join(dir, 'owner.json'), JSON.stringify(owner), { mode: 0o600 });
+  writeFileSync(path.join(dir, 'vars.tfvars.json'), '{"hcloud_token":"left-behind"}');
+  return dir;
+}
+
+// A prenv killed by SIGKILL (or a lost machine) cannot remove its run folders: the next command
+// that runs Terraform does, by the rule `prenv serve` follows at start (run-dirs.ts).
+describe('the next Terraform command removes the run folders of a killed prenv', () => {
+  const tmp = freshTmp();
+  it.each(
+    [
+      { args: ['deploy', 'pr', '10', '--sha', SHA] },
+      { args: ['plan', 'pr', '10', '--sha', SHA] },
+      { args: ['destroy', 'pr', '10'] },
+    ].map(named),
+  )('prenv $line removes a dead owner’s folder and keeps a live one’s', async ({ args }) => {
+    const dead = runFolder(tmp, spawnSync('true').pid);
+    const live = runFolder(tmp, process.pid);
+    const run = prenv(tmp, args);
+    expect(await run.exit, run.stderr()).toBe(0);
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(live)).toBe(true);
   });
 });

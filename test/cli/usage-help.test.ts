@@ -1,33 +1,12 @@
 import type { Command, Option } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../bot/cli/program.js';
+import { listCommands, program, type Listed } from './program-tree.js';
 import { runCli } from './run-cli.js';
 
 // Every usage error commander finds (unknown option, missing argument, missing option value,
 // invalid choice, too many arguments, unknown subcommand) exits 2 and points at the help of the
 // command that was run, not at `prenv --help`. The commands are the program's own, so a new one
 // is covered as soon as it is added.
-
-const { program } = buildProgram({
-  cwd: process.cwd(),
-  env: {},
-  stdout: () => undefined,
-  stderr: () => undefined,
-  isTTY: false,
-  now: () => new Date(0),
-});
-
-interface Listed {
-  words: string[];
-  command: Command;
-}
-
-function listCommands(command: Command, words: string[] = []): Listed[] {
-  return command.commands.flatMap((sub) => {
-    const path = [...words, sub.name()];
-    return [{ words: path, command: sub }, ...listCommands(sub, path)];
-  });
-}
 
 const all = listCommands(program);
 const leaves = all.filter((c) => c.command.commands.length === 0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadComposeSchema } from '../../bot/adapters/compose/compose-schema-file.js';
 import { composeSchemaProblems } from '../../generators/compose/compose-schema.js';
-import { parseComposeYaml } from '../../generators/compose/compose-yaml.js';
+import { formatComposeProblem, parseComposeYaml } from '../../generators/compose/compose-yaml.js';
 import { interpolateString, parseDotEnv } from '../../generators/compose/interpolate.js';
 import { interpolateCompose } from '../../generators/compose/interpolate-compose.js';
 
@@ -232,16 +232,55 @@ describe('Compose YAML', () => {
     });
   });
 
+  // Syntax errors read as prenv.yml's do (yamlSyntaxProblems): position, key path, advice.
   it.each([
     ['services:\n  a: *nope\n', 'c.yml:2:6: unknown alias "nope"'],
-    ['services:\n  a: [1\n', 'c.yml:3:1: Flow sequence in block collection'],
-    ['services:\n  a: 1\n  a: 2\n', 'c.yml:3:3: Map keys must be unique'],
+    [
+      'services:\n  a: [1\n',
+      'c.yml:3:1: services.a.0: flow sequence in block collection must be sufficiently indented and end with a ]',
+    ],
+    [
+      'services:\n  web:\n    environment: {A: 1\n',
+      'c.yml:4:1: services.web.environment.A: flow map in block collection must be sufficiently indented and end with a }',
+    ],
+    [
+      'services:\n  a: 1\n  a: 2\n',
+      'c.yml:3:3: services.a: duplicate key "a" (first at line 2); keep one of them',
+    ],
+    [
+      'services:\n  web:\n    image: "acme/web\n',
+      'c.yml:3:12: services.web.image: the string that starts here has no closing " before the end of the file; close it on its line',
+    ],
+    [
+      'services:\n  web:\n    image: acme/web: latest\n',
+      'c.yml:3:12: services.web.image: nested mappings are not allowed in compact mappings; a value holding ": " must be quoted',
+    ],
+    [
+      'services:\n  web:\n    image: x\n   bad: 1\n',
+      'c.yml:4:1: services.web.image: all mapping items must start at the same column',
+    ],
+    [
+      'services:\n  web:\n\timage: x\n',
+      'c.yml:3:1: tabs are not allowed as indentation; indent with spaces',
+    ],
+    [
+      'services:\n  web:\n    image: x\n---\nservices: {}\n',
+      'c.yml:4:1: a second YAML document starts here; a Compose file is one document, so remove this "---" and merge what follows',
+    ],
   ])('gives positioned errors for %j', (text, message) => {
     const result = parseComposeYaml(text, 'c.yml');
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    const p = result.problems[0];
-    expect(`${p?.file}:${p?.line}:${p?.column}: ${p?.message}`).toContain(message);
+    expect(result.problems.map(formatComposeProblem)).toEqual([message]);
+  });
+
+  it("accepts Compose's own tags (!reset, !override)", () => {
+    const result = parseComposeYaml(
+      'services:\n  web:\n    ports: !reset []\n    image: !override acme/web\n',
+      'c.yml',
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.source.value).toEqual({ services: { web: { ports: [], image: 'acme/web' } } });
   });
 
   it('still refuses an exponential alias expansion', () => {

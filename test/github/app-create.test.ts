@@ -255,7 +255,7 @@ describe('prenv app create', () => {
     [['--org', 'acme/../x'], /--org must be a GitHub organization name: /],
     [['--org', '-acme'], /--org must be a GitHub organization name: /],
     [['--org', 'a'.repeat(40)], /--org must be a GitHub organization name: /],
-    [['--timeout', '0'], /--timeout must be a number of minutes above 0, got "0"/],
+    [['--timeout', '0'], /--timeout must be from 1 to 35791 .*, got "0"/],
   ])('refuses %j before anything is served', async (args, message) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'prenv-app-'));
     copyFileSync(path.join(repoRoot, 'examples/aipacto/prenv.yml'), path.join(dir, 'prenv.yml'));

@@ -26,12 +26,13 @@ interface AppCreateOptions {
   publicUrl?: string;
   homepage?: string;
   org?: string;
-  port: string;
+  /** Parsed by commander (`whole`), as is `timeout`. */
+  port: number;
   out: string;
   force?: boolean;
   print: string;
   open?: boolean;
-  timeout: string;
+  timeout: number;
   json?: boolean;
 }
 
@@ -42,15 +43,7 @@ export async function action({
   program,
   opts,
 }: ActionInput<AppCreateOptions>): Promise<ExitCodeValue> {
-  const port = Number(opts.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new CliError(`--port must be a port number, got "${opts.port}"`, ExitCode.usage);
-  const minutes = Number(opts.timeout);
-  if (!Number.isFinite(minutes) || minutes <= 0)
-    throw new CliError(
-      `--timeout must be a number of minutes above 0, got "${opts.timeout}"`,
-      ExitCode.usage,
-    );
+  const { port, timeout: minutes } = opts;
   // commander has refused any other value (the option's choices).
   const store = opts.print as Store;
   if (opts.org !== undefined) {

@@ -10,7 +10,8 @@ import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { ActionInput } from '../command-spec.js';
 
 interface ServeOptions {
-  port: string;
+  /** Parsed by commander (`whole`). */
+  port: number;
   host: string;
 }
 
@@ -20,13 +21,7 @@ export async function action({
 
   opts,
 }: ActionInput<ServeOptions>): Promise<ExitCodeValue> {
-  const port = /^\d{1,5}$/.test(opts.port) ? Number(opts.port) : NaN;
-  if (!(port >= 0 && port <= 65_535)) {
-    throw new CliError(
-      `--port must be a port number from 0 to 65535, got "${opts.port}"`,
-      ExitCode.usage,
-    );
-  }
+  const { port } = opts;
   const config = await requireConfig(program.opts<{ config: string }>().config, ctx.cwd);
   const result = readServeSettings(ctx.env);
   const logLevel = readLogLevel(ctx.env);

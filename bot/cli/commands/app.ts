@@ -1,5 +1,16 @@
 import type { CommandSpec } from '../command-spec.js';
 import { CREDENTIAL_STORES } from '../credential-stores.js';
+import type { WholeNumberRule } from '../../core/whole-number-setting.js';
+import { PORT_RULE } from '../whole-number-option.js';
+
+/** `--timeout`: Node's timers hold at most 2^31-1 ms, about 35791 minutes. */
+const TIMEOUT_MINUTES: WholeNumberRule = {
+  what: 'a whole number of minutes',
+  min: 1,
+  max: Math.floor((2 ** 31 - 1) / 60_000),
+  example: 10,
+  why: "Node's timers hold at most 2^31-1 ms",
+};
 
 export const appCommand: CommandSpec = {
   name: 'app',
@@ -33,6 +44,7 @@ export const appCommand: CommandSpec = {
           flags: '--port <n>',
           description: 'local port for the redirect from GitHub (0: a free one)',
           default: '0',
+          whole: PORT_RULE,
         },
         {
           flags: '--out <file>',
@@ -51,6 +63,7 @@ export const appCommand: CommandSpec = {
           flags: '--timeout <minutes>',
           description: 'how long to wait for GitHub',
           default: '10',
+          whole: TIMEOUT_MINUTES,
         },
         { flags: '--json', description: 'print the result as one JSON object' },
       ],
