@@ -111,7 +111,7 @@ describe('prenv leaves nothing in its temporary folder', { timeout: 90_000 }, ()
     });
     await until('Caddy to run', () => leftIn(tmp).some((p) => p.startsWith('prenv-caddy-cli-')));
     run.kill('SIGINT');
-    expect(await run.signal).toBe('SIGINT');
+    expect(await run.signal, run.stderr()).toBe('SIGINT');
     expect(leftIn(tmp)).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { onExit } from 'signal-exit';
 
 /** Folders `makeTempDir` made that `removeTempDir` has not removed yet. */
 const live = new Set<string>();
@@ -30,18 +31,11 @@ function removeAll(): void {
   live.clear();
 }
 
+// signal-exit, not listeners of our own: it re-raises a SIGINT or SIGTERM only when no one
+// else listens, counting the listeners of every signal-exit user (execa's among them). Two
+// libraries each waiting for the other to re-raise left a Ctrl-C unanswered.
 function watch(): void {
   if (watching) return;
   watching = true;
-  process.on('exit', removeAll);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    // First in line, so it counts the other listeners before a `once` one has removed itself.
-    const onSignal = () => {
-      if (process.listenerCount(signal) > 1) return;
-      removeAll();
-      process.off(signal, onSignal);
-      process.kill(process.pid, signal);
-    };
-    process.prependListener(signal, onSignal);
-  }
+  onExit(removeAll);
 }
