@@ -113,19 +113,13 @@ export async function openCliPorts(
       ExitCode.config,
     );
   // Every adapter, Octokit and the deploy pipeline: loaded only by the commands that change things.
-  const [{ wirePorts }, { sweepRunDirs }] = await Promise.all([
-    import('../wiring/ports.js'),
-    import('../wiring/terraform.js'),
-  ]);
-  // The run folders of a prenv killed before it could remove them, as serve does at start.
-  const leftRuns = await sweepRunDirs(logger);
+  const { wirePorts } = await import('../wiring/ports.js');
   const ports = await wirePorts({
     config,
     settings,
     logger,
     cwd: ctx.cwd,
     mustExist: options.requireState,
-    leftRuns,
     ...(ctx.env.PRENV_WEBHOOK_SECRET ? { previewSecret: ctx.env.PRENV_WEBHOOK_SECRET } : {}),
   }).catch((err: unknown) => {
     throw asCliError(err);

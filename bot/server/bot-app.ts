@@ -21,7 +21,6 @@ import type { ServeSettings } from '../wiring/settings.js';
 import { serveMetrics } from './serve-metrics.js';
 import { countedScreen, createWebhookHandler } from './webhook-handler.js';
 import { wirePorts, type PortOverrides, type Ports } from '../wiring/ports.js';
-import { sweepRunDirs } from '../wiring/terraform.js';
 import { leaderElectionFor, watchQueue } from './leadership.js';
 
 /**
@@ -59,9 +58,6 @@ export async function startBotApp(input: {
   env?: Record<string, string | undefined>;
 }): Promise<BotApp> {
   const { config, settings, logger } = input;
-  // Run folders a killed bot left (Terraform output, -var-files holding values); their runs'
-  // states may be locked by nobody, which the runner then checks at once.
-  const leftRuns = await sweepRunDirs(logger);
   // The gauges read the store at each scrape, and the store comes with the ports.
   const metrics = serveMetrics(config, () => ports.store);
   const githubStop = new AbortController();
@@ -73,7 +69,6 @@ export async function startBotApp(input: {
     settings,
     logger,
     cwd: input.cwd,
-    leftRuns,
     previewSecret: settings.webhookSecret,
     sampleSlotsAtStart: true,
     ...(preflight ? { preflight: (what: string) => preflight('production', what, settings) } : {}),

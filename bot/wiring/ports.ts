@@ -19,7 +19,7 @@ import {
 import { recordingSlotSamples } from '../adapters/store/slot-recorder.js';
 import { stateTarget } from './state-target.js';
 import type { StateStore } from '../adapters/store/state-store.js';
-import { type LeftRun, type TerraformRunner, type TfVars } from '../adapters/terraform/index.js';
+import { type TerraformRunner, type TfVars } from '../adapters/terraform/index.js';
 import { loadTemplates } from '../adapters/templates/load-templates.js';
 import { CADDY_SERVER_NAME } from '../../generators/caddy/route-json.js';
 import { opsOnFirstUse, type EnvironmentOps } from '../runtime/environment-ops.js';
@@ -62,7 +62,6 @@ export async function wirePorts(input: {
   logger: Logger;
   cwd: string;
   overrides?: PortOverrides;
-  leftRuns?: LeftRun[];
   metrics?: MetricsRecorder;
   /** A missing SQLite file is an error (commands that read the bot's state). */
   mustExist?: boolean;
@@ -148,7 +147,7 @@ async function wireAround(
       }),
     logger,
   });
-  const terraform = terraformFromSettings(settings, cwd, logger, input.leftRuns);
+  const terraform = await terraformFromSettings(settings, cwd, logger);
   const productionFacts = productionFactsReader(settings, cwd, terraform);
   const caddyHttp = settings.caddyHttpUrl;
   const previewSecret = input.previewSecret;

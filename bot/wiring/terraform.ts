@@ -15,10 +15,10 @@ import type { RuntimeSettings } from './settings.js';
 /**
  * Removes the run folders dead prenv processes of this user left in the temporary folder
  * (`removeStaleRunDirs`: Terraform's output files and `-var-file`s, which hold variable values),
- * and returns the runs they left unfinished, for the runner's `leftRuns`. Every process that
- * runs Terraform calls it before its first run: `prenv serve` at start, and each CLI command
- * that runs Terraform, so the folders of a CLI killed by a signal do not stay for ever. A
- * folder that cannot be removed is logged, never an error: the command's own work goes on.
+ * and returns the runs they left unfinished, for the runner's `leftRuns`. `terraformFromSettings`
+ * calls it, so `prenv serve` at start and each CLI command that runs Terraform sweep, and the
+ * folders of a CLI killed by a signal do not stay for ever. A folder that cannot be removed is
+ * logged, never an error: the command's own work goes on.
  */
 export async function sweepRunDirs(logger: Logger, tmpDir = tmpdir()): Promise<LeftRun[]> {
   try {
@@ -37,15 +37,18 @@ export async function sweepRunDirs(logger: Logger, tmpDir = tmpdir()): Promise<L
   }
 }
 
-/** The Terraform runner the settings describe (binary, environment, secrets, backend file). */
-export function terraformFromSettings(
+/**
+ * The Terraform runner the settings describe (binary, environment, secrets, backend file),
+ * made after `sweepRunDirs`: every process that runs Terraform makes its runner here, so each
+ * sweeps the run folders dead prenv processes left, and its runner checks their runs' locks.
+ */
+export async function terraformFromSettings(
   settings: RuntimeSettings,
   cwd: string,
   logger: Logger,
-  leftRuns: LeftRun[] = [],
-): TerraformRunner {
+): Promise<TerraformRunner> {
   return createTerraformRunner({
-    leftRuns,
+    leftRuns: await sweepRunDirs(logger),
     bin: settings.terraform.bin,
     env: settings.terraform.env,
     logger,

@@ -9,11 +9,7 @@ import { isMissingState, openStateStore } from '../../adapters/store/open-store.
 import { stateTarget } from '../../wiring/state-target.js';
 import type { Config } from '../../config/config.js';
 import type { TfVars } from '../../adapters/terraform/index.js';
-import {
-  productionFactsReader,
-  sweepRunDirs,
-  terraformFromSettings,
-} from '../../wiring/terraform.js';
+import { productionFactsReader, terraformFromSettings } from '../../wiring/terraform.js';
 import { ProductionOutputsError } from '../../../generators/terraform/production-outputs.js';
 import { loadTemplates } from '../../adapters/templates/load-templates.js';
 import { redactDeep } from '../../core/redact.js';
@@ -78,8 +74,7 @@ export async function action({
   }
   const prDir = path.resolve(ctx.cwd, settings.terraform.dir);
   const dir = typeof target === 'number' ? prDir : path.join(path.dirname(prDir), target);
-  // The run folders of a prenv killed before it could remove them, as serve does at start.
-  const terraform = terraformFromSettings(settings, ctx.cwd, logger, await sweepRunDirs(logger));
+  const terraform = await terraformFromSettings(settings, ctx.cwd, logger);
   // A PR's facts from production's outputs; the plan holds the variables prenv owns.
   const facts: TfVars =
     typeof target === 'number'

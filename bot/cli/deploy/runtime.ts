@@ -11,7 +11,6 @@ import { asCliError, checkSettingFiles } from '../cli-ports.js';
 import { preflightEndpoints } from './preflight.js';
 import { describeTarget } from '../../adapters/store/open-store.js';
 import { wirePorts, type Ports } from '../../wiring/ports.js';
-import { sweepRunDirs } from '../../wiring/terraform.js';
 import { requireConfig } from '../config-file.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
@@ -76,15 +75,12 @@ export async function openRuntime(
   const logger = ctx.env.PRENV_DEBUG
     ? pinoLogger({ level: 'debug', secrets: settings.secrets, write: ctx.stderr })
     : silentLogger;
-  // The run folders of a prenv killed before it could remove them, as serve does at start.
-  const leftRuns = await sweepRunDirs(logger);
   const ports = await wirePorts({
     config,
     settings,
     logger,
     cwd: ctx.cwd,
     mustExist: options.state === 'existing',
-    leftRuns,
   }).catch((err: unknown) => {
     throw asCliError(err);
   });
