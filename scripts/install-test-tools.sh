@@ -235,40 +235,27 @@ mkdir -p "$tools_dir"
 exec 9>"$tools_dir/.lock"
 flock -w 900 9 || fail "another install is still running (lock $tools_dir/.lock)"
 
-# The dashboard's browser test drives Debian's Chromium (test/e2e). Unlike the tools above it
-# is a system package (it needs its shared libraries), so it goes in with the system's apt, as
-# root; anyone else is told what to run.
-check_chromium() {
-  [[ -x /usr/bin/chromium ]] && return 0
+# Two tests need Debian system packages, not the tools above: the dashboard's browser test
+# drives Chromium (test/e2e), and test/store/group-commit-sync traces the state writer's system
+# calls with strace. Both link the system's shared libraries, so they go in with the system's
+# apt, as root; anyone else is told what to run.
+#   need_system_package <package> <path of its program> <what needs it>
+need_system_package() {
+  local package=$1 program=$2 why=$3
+  [[ -x $program ]] && return 0
   if [[ $(id -u) != 0 ]]; then
-    fail "/usr/bin/chromium not found: the dashboard's browser test needs Debian's chromium" \
-      "install it as root: apt-get update && apt-get install -y --no-install-recommends chromium"
+    fail "$program not found: $why needs Debian's $package" \
+      "install it as root: apt-get update && apt-get install -y --no-install-recommends $package"
   fi
-  command -v apt-get >/dev/null || fail "/usr/bin/chromium not found and apt-get is missing: install Debian's chromium"
-  say "installing Debian's chromium for the dashboard's browser test ..."
+  command -v apt-get >/dev/null || fail "$program not found and apt-get is missing: install Debian's $package"
+  say "installing Debian's $package for $why ..."
   run_step "apt-get update (system)" env -u APT_CONFIG apt-get -q update
-  run_step "apt-get install chromium" env -u APT_CONFIG DEBIAN_FRONTEND=noninteractive \
-    apt-get -q install -y --no-install-recommends chromium
-  [[ -x /usr/bin/chromium ]] || fail "apt-get installed chromium but /usr/bin/chromium is not there"
+  run_step "apt-get install $package" env -u APT_CONFIG DEBIAN_FRONTEND=noninteractive \
+    apt-get -q install -y --no-install-recommends "$package"
+  [[ -x $program ]] || fail "apt-get installed $package but $program is not there"
 }
-check_chromium
-
-# test/store/group-commit-sync traces the state writer's system calls with Debian's strace (a
-# system package for the same reason as chromium: it links the system's libunwind).
-check_strace() {
-  command -v strace >/dev/null && return 0
-  if [[ $(id -u) != 0 ]]; then
-    fail "strace not found: the state writer's sync test needs it" \
-      "install it as root: apt-get update && apt-get install -y --no-install-recommends strace"
-  fi
-  command -v apt-get >/dev/null || fail "strace not found and apt-get is missing: install strace"
-  say "installing Debian's strace for the state writer's sync test ..."
-  run_step "apt-get update (system)" env -u APT_CONFIG apt-get -q update
-  run_step "apt-get install strace" env -u APT_CONFIG DEBIAN_FRONTEND=noninteractive \
-    apt-get -q install -y --no-install-recommends strace
-  command -v strace >/dev/null || fail "apt-get installed strace but it is not on the PATH"
-}
-check_strace
+need_system_package chromium /usr/bin/chromium "the dashboard's browser test"
+need_system_package strace /usr/bin/strace "the state writer's sync test"
 
 missing=()
 for name in "${tool_names[@]}"; do
